@@ -1,0 +1,282 @@
+//! Pre-publish checks: what would go wrong if the essays folder were exported now.
+//!
+//! [`check_folder`] reads every essay (in parallel), renders it, and reports [`Problem`]s as
+//! `path:line: level: message`: front matter that is missing, invalid or unknown, duplicate
+//! slugs, links to essays or anchors that do not exist, missing local images, images without alt
+//! text, URLs the safety policy blanks, and anything that would make export fail. Published
+//! essays must be complete (errors); drafts get the same findings as warnings where they
+//! concern unfinished metadata, so work in progress is not a wall of red.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::essay::{Essay, Status};
+use crate::export::{Settings, Theme};
+use crate::library::{is_essay_name, Library};
+use crate::markdown::{render_essay, KeepUrls, RenderOptions, Rendered};
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Publishing would be wrong or broken: `quire check` exits 1.
+    Error,
+    /// Worth fixing, but the essay can be published.
+    Warning,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        })
+    }
+}
+
+/// One finding, printed as `path:line: level: message`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// Error or warning.
+    pub level: Level,
+    /// What is wrong and, where it helps, what to do.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a file and line.
+    pub fn new(path: PathBuf, line: usize, level: Level, message: impl Into<String>) -> Problem {
+        Problem { path, line, level, message: message.into() }
+    }
+
+    /// A problem from a core error, which names its own file and line.
+    pub fn from_error(error: &Error, fallback: &Path) -> Problem {
+        let message = match error {
+            Error::Essay { message, .. } | Error::Render { message, .. } | Error::Theme { message, .. } => message.clone(),
+            Error::Io { source, .. } => source.to_string(),
+            Error::UnsafePath { message, .. } => message.clone(),
+            Error::Invalid(message) => message.clone(),
+        };
+        let path = error.path().map_or_else(|| fallback.to_path_buf(), Path::to_path_buf);
+        Problem::new(path, error.line().unwrap_or(1), Level::Error, message)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.path.display(), self.line, self.level, self.message)
+    }
+}
+
+/// The findings for a folder.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Essays looked at.
+    pub essays: usize,
+    /// Findings, sorted by file and line.
+    pub problems: Vec<Problem>,
+}
+
+impl CheckReport {
+    /// How many findings are errors.
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.level == Level::Error).count()
+    }
+
+    /// How many findings are warnings.
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+}
+
+struct Checked {
+    essay: Essay,
+    rendered: Option<Rendered>,
+}
+
+/// Checks every essay in a folder, and the folder's settings and theme.
+pub fn check_folder(essays: &Path) -> Result<CheckReport> {
+    let library = Library::open(essays)?;
+    let mut problems = Vec::new();
+    let settings = match Settings::load(&library.canonical_root) {
+        Ok(settings) => settings,
+        Err(e) => {
+            problems.push(Problem::from_error(&e, &essays.join("quire.toml")));
+            Settings::default()
+        }
+    };
+    if settings.base_url.is_none() {
+        problems.push(Problem::new(essays.join("quire.toml"), 1, Level::Warning,
+            "base_url is not set: the feed and sitemap need absolute links; add base_url = \"https://…/\""));
+    }
+    if let Err(e) = Theme::load(&library.canonical_root, &settings) {
+        problems.push(Problem::from_error(&e, &essays.join("_theme")));
+    }
+    let out = library.canonical_root.join(settings.out.clone().unwrap_or_else(|| PathBuf::from("public")));
+    let (files, skipped) = library.essay_files(&[out]);
+    for skip in skipped {
+        problems.push(Problem::new(essays.join(&skip.path), 1, Level::Warning, skip.reason));
+    }
+
+    let checked: Vec<std::result::Result<Checked, Problem>> = files
+        .par_iter()
+        .map(|relative| {
+            let shown = essays.join(relative);
+            let mut essay = Essay::read(&library.canonical_root.join(relative)).map_err(|e| with_shown(&e, &shown))?;
+            essay.path = relative.clone();
+            let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls).map_err(|e| with_shown(&e, &shown))?;
+            Ok(Checked { essay, rendered: Some(rendered) })
+        })
+        .collect();
+
+    let mut essays_ok = Vec::new();
+    for result in checked {
+        match result {
+            Ok(c) => essays_ok.push(c),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let known: HashMap<&Path, &Checked> = essays_ok.iter().map(|c| (c.essay.path.as_path(), c)).collect();
+    let all_files: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+
+    let mut by_slug: HashMap<&str, &Checked> = HashMap::new();
+    for c in &essays_ok {
+        problems.extend(front_matter_problems(&c.essay, essays));
+        if let Some(first) = by_slug.get(c.essay.slug.as_str()) {
+            problems.push(Problem::new(essays.join(&c.essay.path), c.essay.front.line_of("slug"), Level::Error, format!(
+                "slug `{}` is also used by {}; give one of them another `slug:`",
+                c.essay.slug,
+                essays.join(&first.essay.path).display()
+            )));
+        } else {
+            by_slug.insert(&c.essay.slug, c);
+        }
+        if let Some(rendered) = &c.rendered {
+            problems.extend(link_problems(&library, essays, c, rendered, &known, &all_files));
+        }
+    }
+    problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)).then(a.level.cmp(&b.level)));
+    Ok(CheckReport { essays: files.len(), problems })
+}
+
+fn with_shown(error: &Error, shown: &Path) -> Problem {
+    let mut problem = Problem::from_error(error, shown);
+    problem.path = shown.to_path_buf();
+    problem
+}
+
+fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
+    let path = essays.join(&essay.path);
+    let front = &essay.front;
+    let mut problems = Vec::new();
+    // Unfinished metadata blocks publishing, not drafting.
+    let level = if essay.is_published() { Level::Error } else { Level::Warning };
+    if front.format.is_none() {
+        problems.push(Problem::new(path, 1, level, "no front matter: start the file with ---, a title: and a date:, then ---"));
+        return problems;
+    }
+    if front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        problems.push(Problem::new(path.clone(), front.line_of("title"), level, "missing title: add `title: …` to the front matter"));
+    }
+    if front.date.is_none() {
+        problems.push(Problem::new(path.clone(), front.line_of("date"), level, "missing date: add `date: YYYY-MM-DD` to the front matter"));
+    }
+    if let Status::Unknown(status) = &front.status {
+        problems.push(Problem::new(path.clone(), front.line_of("status"), Level::Error, format!(
+            "unknown status `{status}`: use `draft` or `published`"
+        )));
+    } else if !front.has("status") {
+        problems.push(Problem::new(path.clone(), 1, Level::Warning, "no status: the essay counts as a draft until `status: published`"));
+    }
+    if let Some(problem) = &essay.slug_problem {
+        problems.push(Problem::new(path, front.line_of("slug"), Level::Warning, problem.clone()));
+    }
+    problems
+}
+
+fn link_problems(
+    library: &Library,
+    essays: &Path,
+    checked: &Checked,
+    rendered: &Rendered,
+    known: &HashMap<&Path, &Checked>,
+    all_files: &HashSet<&Path>,
+) -> Vec<Problem> {
+    let essay = &checked.essay;
+    let path = essays.join(&essay.path);
+    let own_ids: HashSet<&str> = rendered.outline.iter().map(|h| h.id.as_str()).collect();
+    let mut problems = Vec::new();
+    for link in &rendered.links {
+        let at = |level, message: String| Problem::new(path.clone(), link.line, level, message);
+        if link.blocked {
+            problems.push(at(Level::Error, format!("`{}` uses a scheme Quire never publishes (only http, https, mailto and relative links); it is removed from the page", link.url)));
+            continue;
+        }
+        if link.image && link.alt.trim().is_empty() {
+            problems.push(at(Level::Warning, format!("image `{}` has no alt text: describe it between the brackets for readers who cannot see it", link.url)));
+        }
+        if let Some(anchor) = link.url.strip_prefix('#') {
+            if !anchor.is_empty() && !own_ids.contains(anchor) && !anchor.starts_with("fn") {
+                problems.push(at(Level::Warning, format!("no heading with id `{anchor}` in this essay")));
+            }
+            continue;
+        }
+        let Some((target, fragment)) = local_target(&essay.path, &link.url) else { continue };
+        let Some(target) = target else {
+            problems.push(at(Level::Error, format!("`{}` points outside the essays folder", link.url)));
+            continue;
+        };
+        if link.image {
+            match library.contain(&target) {
+                Ok(file) if file.is_file() => {}
+                Ok(_) | Err(Error::Io { .. }) => problems.push(at(Level::Error, format!("image not found: `{}`", link.url))),
+                Err(_) => problems.push(at(Level::Error, format!("image `{}` resolves outside the essays folder", link.url))),
+            }
+        } else if is_essay_name(&target) {
+            match known.get(target.as_path()) {
+                Some(other) => {
+                    if essay.is_published() && !other.essay.is_published() {
+                        problems.push(at(Level::Warning, format!("links to a draft, `{}`, which the site will not include", link.url)));
+                    }
+                    let ids = other.rendered.as_ref().map(|r| r.outline.iter().any(|h| h.id == fragment));
+                    if !fragment.is_empty() && ids == Some(false) {
+                        problems.push(at(Level::Warning, format!("no heading with id `{fragment}` in `{}`", target.display())));
+                    }
+                }
+                None if all_files.contains(target.as_path()) => {}
+                None => problems.push(at(Level::Error, format!("broken link: no essay at `{}`", link.url))),
+            }
+        } else if library.contain(&target).is_err() {
+            problems.push(at(Level::Error, format!("broken link: `{}` does not exist", link.url)));
+        } else {
+            problems.push(at(Level::Warning, format!("`{}` is a local file; export publishes essays and images only", link.url)));
+        }
+    }
+    problems
+}
+
+/// For a relative URL: `Some((target within the folder or None if it climbs out, fragment))`.
+fn local_target(essay_path: &Path, url: &str) -> Option<(Option<PathBuf>, String)> {
+    if url.is_empty() || url.starts_with(['/', '?']) {
+        return None;
+    }
+    let end = url.find([':', '/', '?', '#']).unwrap_or(url.len());
+    if url[end..].starts_with(':') {
+        return None;
+    }
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, f.to_string()),
+        None => (url, String::new()),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let decoded = crate::export::percent_decode(path)?;
+    Some((crate::export::resolve_relative(essay_path, &decoded), fragment))
+}

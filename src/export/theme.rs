@@ -1,0 +1,217 @@
+//! The [`Theme`]: minijinja templates and CSS, built in and overridable file by file, and the
+//! [`Settings`] a site is exported with.
+//!
+//! The built-in files are embedded with `include_str!`. A writer overrides any one of them by
+//! putting a file of the same name in `<essays>/_theme/`; the rest stay built in. Site settings
+//! come from `<essays>/quire.toml`, and every setting has a default so an empty folder exports.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::Environment;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The template and CSS files a theme is made of, with their built-in text.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("base.html", include_str!("theme/base.html")),
+    ("essay.html", include_str!("theme/essay.html")),
+    ("index.html", include_str!("theme/index.html")),
+    ("list.html", include_str!("theme/list.html")),
+    ("tag.html", include_str!("theme/tag.html")),
+    ("tags.html", include_str!("theme/tags.html")),
+    ("style.css", include_str!("theme/style.css")),
+];
+
+/// Theme files larger than this are refused (they are read from a folder that syncs).
+const MAX_THEME_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Site settings from `quire.toml`. Every field is optional in the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The site's name, at the top of every page and in the feed.
+    pub title: String,
+    /// The writer's name, for the feed and the page footer.
+    pub author: String,
+    /// Where the site will live, like `https://example.com/essays/`; the feed and sitemap need
+    /// absolute links, so `quire check` warns while it is unset.
+    pub base_url: Option<String>,
+    /// One line about the site, under the title on the index and in the feed.
+    pub description: String,
+    /// The language of the essays, for `<html lang>`.
+    pub language: String,
+    /// The export folder, relative to the essays folder, when `--out` is not given.
+    pub out: Option<PathBuf>,
+    /// How many of the newest essays the feed carries.
+    pub feed_entries: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            title: "Essays".to_string(),
+            author: String::new(),
+            base_url: None,
+            description: String::new(),
+            language: "en".to_string(),
+            out: None,
+            feed_entries: 20,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads `<essays>/quire.toml`, or the defaults when there is none.
+    pub fn load(essays: &Path) -> Result<Settings> {
+        let path = essays.join("quire.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let mut settings: Settings = toml::from_str(&text).map_err(|e| Error::Theme {
+            line: e.span().map_or(0, |s| 1 + text[..s.start.min(text.len())].matches('\n').count()),
+            path: path.clone(),
+            message: format!("quire.toml is not valid: {}", e.message()),
+        })?;
+        if let Some(base) = &mut settings.base_url {
+            if !(base.starts_with("https://") || base.starts_with("http://")) {
+                return Err(Error::Theme {
+                    path,
+                    line: 0,
+                    message: format!("base_url `{base}` must start with https:// or http://"),
+                });
+            }
+            if !base.ends_with('/') {
+                base.push('/');
+            }
+        }
+        Ok(settings)
+    }
+}
+
+/// Templates ready to render, and the CSS, with a fingerprint of everything that shapes a page.
+pub struct Theme {
+    env: Environment<'static>,
+    /// The stylesheet.
+    pub css: String,
+    /// Changes whenever a template, the CSS, the settings or Quire itself change; exported
+    /// pages made with another fingerprint are rebuilt.
+    pub fingerprint: String,
+}
+
+impl Theme {
+    /// Loads the built-in theme with the overrides found in `<essays>/_theme/`.
+    pub fn load(essays: &Path, settings: &Settings) -> Result<Theme> {
+        let dir = essays.join("_theme");
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.update(serde_json::to_string(settings).unwrap_or_default().as_bytes());
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        let mut css = String::new();
+        for (name, built_in) in BUILT_IN {
+            let path = dir.join(name);
+            let (text, origin) = match read_override(&path)? {
+                Some(text) => (text, path),
+                None => (built_in.to_string(), PathBuf::from(format!("(built-in {name})"))),
+            };
+            hasher.update(name.as_bytes());
+            hasher.update(&(text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+            if *name == "style.css" {
+                css = text;
+                continue;
+            }
+            env.add_template_owned(name.to_string(), text).map_err(|e| template_error(&origin, &e))?;
+        }
+        Ok(Theme { env, css, fingerprint: hasher.finalize().to_hex().to_string() })
+    }
+
+    /// The built-in theme alone, for a single essay rendered outside any folder.
+    pub fn built_in() -> Theme {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        let mut css = String::new();
+        for (name, text) in BUILT_IN {
+            if *name == "style.css" {
+                css = text.to_string();
+            } else if let Err(e) = env.add_template(name, text) {
+                unreachable_template(name, &e);
+            }
+        }
+        Theme { env, css, fingerprint: String::new() }
+    }
+
+    /// Renders one template with a context.
+    pub fn render(&self, name: &str, context: minijinja::Value) -> Result<String> {
+        let template = self.env.get_template(name).map_err(|e| template_error(Path::new(name), &e))?;
+        template.render(context).map_err(|e| template_error(Path::new(name), &e))
+    }
+}
+
+/// The built-in templates are tested; failing to parse one is a bug in Quire, not in the essays.
+fn unreachable_template(name: &str, error: &minijinja::Error) {
+    debug_assert!(false, "built-in template {name} does not parse: {error}");
+}
+
+fn read_override(path: &Path) -> Result<Option<String>> {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if meta.len() > MAX_THEME_FILE_BYTES {
+        return Err(Error::Theme { path: path.to_path_buf(), line: 0, message: "theme file is larger than 1 MB".into() });
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(Some(text))
+}
+
+fn template_error(path: &Path, error: &minijinja::Error) -> Error {
+    let path = match error.name() {
+        Some(name) if path.file_name().is_some_and(|f| f != name) => path.with_file_name(name),
+        _ => path.to_path_buf(),
+    };
+    Error::Theme { path, line: error.line().unwrap_or(0), message: format!("template error: {}", error.detail().unwrap_or(&error.to_string())) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_default_when_quire_toml_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings::load(dir.path()).unwrap();
+        assert_eq!(settings.title, "Essays");
+    }
+
+    #[test]
+    fn settings_errors_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("quire.toml"), "title = \"A\"\nauthr = \"typo\"\n").unwrap();
+        let err = Settings::load(dir.path()).unwrap_err();
+        assert_eq!(err.line(), Some(2), "{err}");
+    }
+
+    #[test]
+    fn a_theme_file_overrides_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("_theme")).unwrap();
+        std::fs::write(dir.path().join("_theme/style.css"), "body{color:red}").unwrap();
+        let theme = Theme::load(dir.path(), &Settings::default()).unwrap();
+        assert_eq!(theme.css, "body{color:red}");
+        assert_ne!(theme.fingerprint, Theme::load(tempfile::tempdir().unwrap().path(), &Settings::default()).unwrap().fingerprint);
+    }
+
+    #[test]
+    fn a_broken_template_override_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("_theme")).unwrap();
+        std::fs::write(dir.path().join("_theme/tag.html"), "ok\n{% if %}\n").unwrap();
+        let err = Theme::load(dir.path(), &Settings::default()).err().unwrap();
+        assert!(err.to_string().contains("tag.html:2:"), "{err}");
+    }
+}

@@ -1,0 +1,239 @@
+//! `quire`: the command line over the core library. It parses arguments, calls one library
+//! function per command, and prints; every decision about essays lives in the library.
+//!
+//! Exit codes: 0 success; 1 some essays failed or checks found errors (everything else is still
+//! done, each problem named on stderr with file and line); 2 usage error.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use quire::check::{check_folder, Level, Problem};
+use quire::essay::{slugify, Essay};
+use quire::export::{Exporter, SiteOptions};
+use quire::markdown::{render_essay, KeepUrls, RenderOptions};
+
+/// Write, preview and publish essays.
+#[derive(Parser)]
+#[command(name = "quire", version, about, max_term_width = 100)]
+struct Cli {
+    /// The essays folder.
+    #[arg(long, global = true, env = "QUIRE_ESSAYS", default_value = "essays")]
+    essays: PathBuf,
+    /// Print only problems, no progress or summaries.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the HTML of one essay.
+    Render {
+        /// The essay file.
+        file: PathBuf,
+        /// Print the full page, with the template and the CSS inlined.
+        #[arg(long)]
+        page: bool,
+    },
+    /// Export the site (a folder) or one essay (a file).
+    Export {
+        /// An essays folder (the site) or one essay file; defaults to --essays.
+        target: Option<PathBuf>,
+        /// The output folder (default: `out` in quire.toml, else `public` in the essays folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include drafts in the site.
+        #[arg(long)]
+        drafts: bool,
+        /// With a file: write one self-contained .html (CSS inlined, images embedded).
+        #[arg(long)]
+        standalone: bool,
+    },
+    /// Report what would go wrong if the folder were published, as `path:line: level: message`.
+    Check {
+        /// The essays folder; defaults to --essays.
+        folder: Option<PathBuf>,
+    },
+    /// Create an essay with front matter and print its path.
+    New {
+        /// The essay's title.
+        title: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Render { file, page } => render(&file, page, &cli.essays),
+        Command::Export { target, out, drafts, standalone } => {
+            let target = target.unwrap_or_else(|| cli.essays.clone());
+            if target.is_file() {
+                export_file(&target, out, standalone, &cli.essays, cli.quiet)
+            } else if standalone {
+                bail!("--standalone exports one essay: give a file, not the folder {}", target.display())
+            } else {
+                export_site(&target, out, drafts, cli.quiet)
+            }
+        }
+        Command::Check { folder } => check(&folder.unwrap_or(cli.essays), cli.quiet),
+        Command::New { title } => new(&title, &cli.essays),
+    }
+}
+
+/// The essays folder a file belongs to: `--essays` when the file is inside it, else its folder.
+fn folder_of(file: &Path, essays: &Path) -> anyhow::Result<PathBuf> {
+    let canonical = file.canonicalize().with_context(|| format!("{}", file.display()))?;
+    if let Ok(root) = essays.canonicalize() {
+        if canonical.starts_with(&root) {
+            return Ok(root);
+        }
+    }
+    Ok(canonical.parent().map(Path::to_path_buf).unwrap_or_default())
+}
+
+fn render(file: &Path, page: bool, essays: &Path) -> anyhow::Result<ExitCode> {
+    let essay = Essay::read(file)?;
+    let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)?;
+    let html = if page {
+        let exporter = Exporter::open(&folder_of(file, essays)?)?;
+        exporter.page_html(&essay, &rendered, "", true)?
+    } else {
+        rendered.html
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(html.as_bytes())?;
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_file(file: &Path, out: Option<PathBuf>, standalone: bool, essays: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
+    let exporter = Exporter::open(&folder_of(file, essays)?)?;
+    let out = out.unwrap_or_else(|| exporter.default_out());
+    let (written, problems) = if standalone {
+        let (file, problems) = exporter.standalone(file, &out)?;
+        (vec![file], problems)
+    } else {
+        exporter.post(file, &out)?
+    };
+    print_problems(&problems, usize::MAX);
+    if !quiet {
+        for path in written {
+            println!("{}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// At most this many warnings are printed one by one; `quire check` lists them all.
+const WARNINGS_SHOWN: usize = 20;
+
+fn export_site(folder: &Path, out: Option<PathBuf>, drafts: bool, quiet: bool) -> anyhow::Result<ExitCode> {
+    let exporter = Exporter::open(folder)?;
+    let out = out.unwrap_or_else(|| exporter.default_out());
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} exporting {pos}/{len} essays {wide_bar} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let report = exporter.site(&SiteOptions { out: out.clone(), drafts }, &progress)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for error in &report.failed {
+        eprintln!("{}", Problem::from_error(error, folder));
+    }
+    print_problems(&report.warnings, WARNINGS_SHOWN);
+    if !quiet {
+        eprintln!(
+            "Exported {} essays to {}: {} files written, {} unchanged, {} removed{}.",
+            report.essays,
+            out.display(),
+            report.written.len(),
+            report.unchanged,
+            report.removed.len(),
+            if report.failed.is_empty() { String::new() } else { format!("; {} essays failed", report.failed.len()) },
+        );
+        if report.written.len() <= 20 {
+            for path in &report.written {
+                eprintln!("  wrote {}", path.display());
+            }
+        }
+        for path in report.removed.iter().take(20) {
+            eprintln!("  removed {}", path.display());
+        }
+    }
+    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn print_problems(problems: &[Problem], limit: usize) {
+    for problem in problems.iter().take(limit) {
+        eprintln!("{problem}");
+    }
+    if problems.len() > limit {
+        eprintln!("… and {} more warnings; `quire check` lists them all", problems.len() - limit);
+    }
+}
+
+fn check(folder: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
+    let report = check_folder(folder)?;
+    let mut stdout = std::io::stdout().lock();
+    for problem in &report.problems {
+        writeln!(stdout, "{problem}")?;
+    }
+    if !quiet {
+        eprintln!("{} essays checked: {} errors, {} warnings.", report.essays, report.errors(), report.warnings());
+    }
+    let errors = report.problems.iter().any(|p| p.level == Level::Error);
+    Ok(if errors { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn new(title: &str, essays: &Path) -> anyhow::Result<ExitCode> {
+    if title.trim().is_empty() {
+        bail!("give the essay a title: quire new \"My essay\"");
+    }
+    std::fs::create_dir_all(essays).with_context(|| format!("{}", essays.display()))?;
+    let base = match slugify(title) {
+        slug if slug.is_empty() => "essay".to_string(),
+        slug => slug,
+    };
+    let today = chrono::Local::now().format("%Y-%m-%d");
+    // A JSON string is a valid YAML double-quoted scalar: titles with colons or quotes survive.
+    let quoted = serde_json::to_string(title.trim())?;
+    let text = format!("---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n");
+    for n in 1.. {
+        let name = if n == 1 { format!("{base}.md") } else { format!("{base}-{n}.md") };
+        let path = essays.join(name);
+        match quire::library::create_new_file(&path, text.as_bytes()) {
+            Ok(()) => {
+                println!("{}", path.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
+        }
+    }
+    unreachable!("the loop above only ends by returning")
+}

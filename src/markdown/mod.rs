@@ -1,0 +1,743 @@
+//! The one render pipeline: Markdown in, safe HTML plus what the app and the exporter need out.
+//!
+//! [`render`] parses with pulldown-cmark (options decided in [`RenderOptions::parser_options`])
+//! and runs the events through one adapter, [`Pipeline`], before `pulldown_cmark::html` writes
+//! them. The adapter is where every policy lives, in the order events pass:
+//!
+//! - *bounds*: nesting deeper than [`MAX_NESTING`] or output beyond [`MAX_OUTPUT_BYTES`] stops the
+//!   render with an error naming the line, so a hostile file costs milliseconds, not minutes;
+//! - *safety*: raw HTML goes through [`sanitize::HtmlSanitizer`] (an allowlist), link and image
+//!   URLs through [`sanitize::is_safe_url`]; what fails is blanked, never passed on;
+//! - *structure*: heading ids (`[a-z0-9-]`, unique) and the [`Heading`] outline, footnotes
+//!   numbered by first reference and gathered at the end, code blocks highlighted with classes
+//!   ([`highlight`]);
+//! - *facts*: word count, reading time, the source line of every top-level block (scroll sync),
+//!   and every link and image with its line ([`LinkRef`], for checks and asset copying).
+//!
+//! Preview, `quire render` and export all call [`render`], so what the writer previews is what
+//! gets published. A panic inside rendering is caught and becomes a [`RenderError`] for that one
+//! essay.
+
+pub mod highlight;
+pub mod sanitize;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use pulldown_cmark_escape::escape_html;
+
+use crate::essay::{slugify, Essay};
+use crate::error::Error;
+use sanitize::{is_safe_url, HtmlSanitizer};
+
+/// Deeper nesting than this (blocks and inlines together) is refused. Real essays stay under
+/// ten; the cap keeps hostile files from producing HTML that browsers choke on.
+pub const MAX_NESTING: usize = 128;
+
+/// Rendered HTML larger than this is refused: reference links can multiply a small file into
+/// gigabytes (`[a]` repeated, pointing at a long URL).
+pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Reading speed used for [`Rendered::reading_minutes`], in words per minute.
+const WORDS_PER_MINUTE: usize = 230;
+
+/// What the pipeline does beyond CommonMark. Safety (sanitizing, URL policy, bounds) is not an
+/// option: it is always on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Tables, footnotes, strikethrough, task lists, smart punctuation, heading attributes.
+    pub extensions: bool,
+    /// Give every heading an `id` for anchors and the outline.
+    pub heading_ids: bool,
+    /// Highlight fenced code with `hl-*` classes.
+    pub highlight: bool,
+}
+
+impl RenderOptions {
+    /// What essays get: everything on.
+    pub fn essay() -> Self {
+        RenderOptions { extensions: true, heading_ids: true, highlight: true }
+    }
+
+    /// Plain CommonMark with Quire's safety policy, for conformance tests.
+    pub fn commonmark() -> Self {
+        RenderOptions { extensions: false, heading_ids: false, highlight: false }
+    }
+
+    /// The parser options, decided in this one place.
+    pub fn parser_options(&self) -> Options {
+        if !self.extensions {
+            return Options::empty();
+        }
+        Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_SMART_PUNCTUATION
+            | Options::ENABLE_HEADING_ATTRIBUTES
+    }
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions::essay()
+    }
+}
+
+/// Rewrites the URLs of links and images that passed the safety policy: the exporter turns
+/// links to other essays into their pages and local images into copied or inlined files.
+/// The returned URL is trusted as is.
+pub trait Urls {
+    /// A new destination for a link, or `None` to keep it.
+    fn link(&self, _url: &str) -> Option<String> {
+        None
+    }
+    /// A new source for an image, or `None` to keep it.
+    fn image(&self, _url: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Keeps every URL as written (preview and `quire render`).
+pub struct KeepUrls;
+impl Urls for KeepUrls {}
+
+/// One heading of the outline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's text, without markup.
+    pub text: String,
+    /// The anchor id written into the HTML.
+    pub id: String,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// A link or image found in the essay, as written (before any rewriting).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LinkRef {
+    /// The destination as written.
+    pub url: String,
+    /// 1-based source line.
+    pub line: usize,
+    /// An image rather than a link.
+    pub image: bool,
+    /// The image's alt text (empty for links).
+    pub alt: String,
+    /// Refused by the URL policy and blanked in the output.
+    pub blocked: bool,
+}
+
+/// The result of rendering one essay body.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Rendered {
+    /// Safe HTML of the body.
+    pub html: String,
+    /// Headings in order.
+    pub outline: Vec<Heading>,
+    /// Words of prose (code blocks not counted).
+    pub words: usize,
+    /// Minutes to read at a calm pace; at least 1 for any text.
+    pub reading_minutes: usize,
+    /// The 1-based source line of each top-level block of `html`, in order.
+    pub source_map: Vec<usize>,
+    /// Every link and image.
+    pub links: Vec<LinkRef>,
+}
+
+/// Why rendering stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError {
+    /// 1-based source line.
+    pub line: usize,
+    /// What happened.
+    pub message: String,
+}
+
+/// Renders an essay's body, naming the essay in any error.
+pub fn render_essay(essay: &Essay, options: &RenderOptions, urls: &dyn Urls) -> Result<Rendered, Error> {
+    render(essay.body(), essay.body_line, options, urls).map_err(|e| Error::Render {
+        path: essay.path.clone(),
+        line: e.line,
+        message: e.message,
+    })
+}
+
+/// Renders Markdown to safe HTML. `first_line` is the source line `markdown` starts on, so that
+/// lines point into the whole file when the front matter has been split off.
+pub fn render(
+    markdown: &str,
+    first_line: usize,
+    options: &RenderOptions,
+    urls: &dyn Urls,
+) -> Result<Rendered, RenderError> {
+    catch_unwind(AssertUnwindSafe(|| render_unguarded(markdown, first_line, options, urls)))
+        .unwrap_or_else(|_| {
+            Err(RenderError {
+                line: first_line,
+                message: "the renderer failed on this essay (an internal error); the other essays are unaffected, and a report with the file would help fix it".to_string(),
+            })
+        })
+}
+
+fn render_unguarded(
+    markdown: &str,
+    first_line: usize,
+    options: &RenderOptions,
+    urls: &dyn Urls,
+) -> Result<Rendered, RenderError> {
+    let mut facts = Facts::default();
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    let parser = Parser::new_ext(markdown, options.parser_options()).into_offset_iter();
+    let pipeline = Pipeline::new(parser, markdown, first_line, *options, urls, &mut facts);
+    pulldown_cmark::html::push_html(&mut html, pipeline);
+    if let Some(error) = facts.error {
+        return Err(error);
+    }
+    let reading_minutes = facts.words.div_ceil(WORDS_PER_MINUTE);
+    Ok(Rendered {
+        html,
+        outline: facts.outline,
+        words: facts.words,
+        reading_minutes,
+        source_map: facts.source_map,
+        links: facts.links,
+    })
+}
+
+/// What the pipeline learns while events pass.
+#[derive(Default)]
+struct Facts {
+    outline: Vec<Heading>,
+    words: usize,
+    source_map: Vec<usize>,
+    links: Vec<LinkRef>,
+    error: Option<RenderError>,
+}
+
+/// A heading being collected until its end, because its id depends on its whole text.
+struct PendingHeading<'a> {
+    level: HeadingLevel,
+    custom_id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    text: String,
+    line: usize,
+    events: Vec<Event<'a>>,
+}
+
+/// Where transformed events go: straight out, or into a buffer that is released later.
+enum Sink<'a> {
+    Heading(PendingHeading<'a>),
+    Footnote(String, Vec<Event<'a>>),
+}
+
+/// Maps byte offsets to 1-based lines, cheaply for the mostly increasing offsets events have.
+struct Lines<'a> {
+    text: &'a [u8],
+    first_line: usize,
+    offset: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 0;
+        }
+        self.line += self.text[self.offset..offset].iter().filter(|b| **b == b'\n').count();
+        self.offset = offset;
+        self.first_line + self.line
+    }
+}
+
+/// The event adapter described in the module docs.
+struct Pipeline<'a, 'f, I> {
+    inner: I,
+    options: RenderOptions,
+    urls: &'f dyn Urls,
+    facts: &'f mut Facts,
+    lines: Lines<'a>,
+    out: VecDeque<Event<'a>>,
+    sinks: Vec<Sink<'a>>,
+    depth: usize,
+    output_bytes: usize,
+    in_word: bool,
+    code: Option<(String, String)>,
+    html_block: Option<String>,
+    image_alt: Option<usize>,
+    sanitizer: HtmlSanitizer,
+    heading_ids: HashSet<String>,
+    footnote_numbers: HashMap<String, (usize, usize)>,
+    footnotes: Vec<(String, Vec<Event<'a>>)>,
+    finished: bool,
+}
+
+impl<'a, 'f, I> Pipeline<'a, 'f, I>
+where
+    I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+{
+    fn new(
+        inner: I,
+        text: &'a str,
+        first_line: usize,
+        options: RenderOptions,
+        urls: &'f dyn Urls,
+        facts: &'f mut Facts,
+    ) -> Self {
+        Pipeline {
+            inner,
+            options,
+            urls,
+            facts,
+            lines: Lines { text: text.as_bytes(), first_line, offset: 0, line: 0 },
+            out: VecDeque::new(),
+            sinks: Vec::new(),
+            depth: 0,
+            output_bytes: 0,
+            in_word: false,
+            code: None,
+            html_block: None,
+            image_alt: None,
+            sanitizer: HtmlSanitizer::new(),
+            heading_ids: HashSet::new(),
+            footnote_numbers: HashMap::new(),
+            footnotes: Vec::new(),
+            finished: false,
+        }
+    }
+
+    fn fail(&mut self, offset: usize, message: String) {
+        if self.facts.error.is_none() {
+            let line = self.lines.at(offset);
+            self.facts.error = Some(RenderError { line, message });
+        }
+    }
+
+    /// Sends an event on, into the innermost buffer if one is collecting.
+    fn emit(&mut self, event: Event<'a>) {
+        match self.sinks.last_mut() {
+            Some(Sink::Heading(heading)) => heading.events.push(event),
+            Some(Sink::Footnote(_, events)) => events.push(event),
+            None => self.out.push_back(event),
+        }
+    }
+
+    fn count_words(&mut self, text: &str) {
+        for b in text.bytes() {
+            if b.is_ascii_whitespace() {
+                self.in_word = false;
+            } else if !self.in_word {
+                self.in_word = true;
+                self.facts.words += 1;
+            }
+        }
+    }
+
+    fn handle(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(text) => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&text);
+                    return;
+                }
+                self.output_bytes += text.len();
+                self.count_words(&text);
+                if let Some(i) = self.image_alt {
+                    self.facts.links[i].alt.push_str(&text);
+                }
+                if let Some(Sink::Heading(h)) = self.sinks.last_mut() {
+                    h.text.push_str(&text);
+                }
+                self.emit(Event::Text(text));
+            }
+            Event::Code(text) => {
+                self.output_bytes += text.len();
+                self.count_words(&text);
+                self.in_word = false;
+                if let Some(Sink::Heading(h)) = self.sinks.last_mut() {
+                    h.text.push_str(&text);
+                }
+                self.emit(Event::Code(text));
+            }
+            Event::Html(html) => match &mut self.html_block {
+                Some(block) => block.push_str(&html),
+                None => {
+                    let safe = self.sanitize(&html);
+                    self.emit(Event::Html(safe.into()));
+                }
+            },
+            Event::InlineHtml(html) => {
+                let safe = self.sanitize(&html);
+                self.emit(Event::InlineHtml(safe.into()));
+            }
+            Event::FootnoteReference(name) => self.footnote_reference(name),
+            Event::SoftBreak | Event::HardBreak => {
+                self.in_word = false;
+                self.emit(event);
+            }
+            Event::Rule => {
+                if self.depth == 0 {
+                    let line = self.lines.at(range.start);
+                    self.facts.source_map.push(line);
+                }
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn sanitize(&mut self, html: &str) -> String {
+        let mut safe = String::with_capacity(html.len());
+        self.sanitizer.push(html, &mut safe);
+        safe
+    }
+
+    fn start(&mut self, tag: Tag<'a>, range: std::ops::Range<usize>) {
+        if self.depth == 0 && self.sinks.is_empty() && !matches!(tag, Tag::FootnoteDefinition(_)) {
+            let line = self.lines.at(range.start);
+            self.facts.source_map.push(line);
+        }
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            self.fail(range.start, format!(
+                "Markdown nested more than {MAX_NESTING} levels deep (lists, quotes, emphasis or links inside each other); flatten it to render"
+            ));
+            return;
+        }
+        self.in_word = false;
+        match tag {
+            Tag::Heading { level, id, classes, .. } if self.options.heading_ids => {
+                let line = self.lines.at(range.start);
+                self.sinks.push(Sink::Heading(PendingHeading {
+                    level,
+                    custom_id: id,
+                    classes,
+                    text: String::new(),
+                    line,
+                    events: Vec::new(),
+                }));
+            }
+            Tag::CodeBlock(kind) if self.options.highlight => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::HtmlBlock => {
+                self.html_block = Some(String::new());
+                self.emit(Event::Start(Tag::HtmlBlock));
+            }
+            Tag::FootnoteDefinition(name) => {
+                self.sinks.push(Sink::Footnote(name.to_string(), Vec::new()));
+            }
+            Tag::Link { link_type, dest_url, title, id } => {
+                let dest_url = self.check_url(dest_url, false, link_type, range.start);
+                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Tag::Image { link_type, dest_url, title, id } => {
+                let dest_url = self.check_url(dest_url, true, link_type, range.start);
+                self.image_alt = Some(self.facts.links.len() - 1);
+                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            other => self.emit(Event::Start(other)),
+        }
+    }
+
+    /// Applies the URL policy and the caller's rewriting; records the URL as written.
+    fn check_url(&mut self, url: CowStr<'a>, image: bool, link_type: LinkType, offset: usize) -> CowStr<'a> {
+        let line = self.lines.at(offset);
+        let blocked = !is_safe_url(&url);
+        self.output_bytes += url.len();
+        self.facts.links.push(LinkRef { url: url.to_string(), line, image, alt: String::new(), blocked });
+        if blocked {
+            return CowStr::Borrowed("");
+        }
+        let rewritten = match (image, link_type) {
+            (_, LinkType::Email) => None,
+            (true, _) => self.urls.image(&url),
+            (false, _) => self.urls.link(&url),
+        };
+        rewritten.map_or(url, CowStr::from)
+    }
+
+    fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
+        self.depth = self.depth.saturating_sub(1);
+        self.in_word = false;
+        match tag {
+            TagEnd::Heading(_) if self.options.heading_ids => {
+                if let Some(Sink::Heading(heading)) = self.sinks.pop() {
+                    self.finish_heading(heading);
+                }
+            }
+            TagEnd::CodeBlock if self.options.highlight => {
+                if let Some((lang, code)) = self.code.take() {
+                    self.output_bytes += code.len() * 2;
+                    let mut html = String::with_capacity(code.len() + code.len() / 2 + 64);
+                    html.push_str("<pre><code");
+                    let class: String = lang
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
+                        .take(32)
+                        .collect();
+                    if !class.is_empty() {
+                        html.push_str(" class=\"language-");
+                        let _ = escape_html(&mut html, &class);
+                        html.push('"');
+                    }
+                    html.push('>');
+                    highlight::highlight(&lang, &code, &mut html);
+                    html.push_str("</code></pre>\n");
+                    self.emit(Event::Html(html.into()));
+                }
+            }
+            TagEnd::HtmlBlock => {
+                if let Some(block) = self.html_block.take() {
+                    let safe = self.sanitize(&block);
+                    self.emit(Event::Html(safe.into()));
+                }
+                self.emit(Event::End(TagEnd::HtmlBlock));
+            }
+            TagEnd::FootnoteDefinition => {
+                if let Some(Sink::Footnote(name, events)) = self.sinks.pop() {
+                    self.footnotes.push((name, events));
+                }
+            }
+            TagEnd::Image => {
+                self.image_alt = None;
+                self.emit(Event::End(TagEnd::Image));
+            }
+            other => self.emit(Event::End(other)),
+        }
+        if self.output_bytes > MAX_OUTPUT_BYTES {
+            self.fail(range.start, format!(
+                "the rendered essay would be larger than {} MB (repeated reference links?); shorten it to render",
+                MAX_OUTPUT_BYTES / (1024 * 1024)
+            ));
+        }
+    }
+
+    fn finish_heading(&mut self, heading: PendingHeading<'a>) {
+        let base = match &heading.custom_id {
+            Some(id) => slugify(id),
+            None => slugify(&heading.text),
+        };
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.heading_ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.heading_ids.insert(id.clone());
+        let classes = heading
+            .classes
+            .into_iter()
+            .filter(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .collect();
+        self.facts.outline.push(Heading {
+            level: heading.level as u8,
+            text: heading.text.trim().to_string(),
+            id: id.clone(),
+            line: heading.line,
+        });
+        self.emit(Event::Start(Tag::Heading { level: heading.level, id: Some(id.into()), classes, attrs: Vec::new() }));
+        for event in heading.events {
+            self.emit(event);
+        }
+        self.emit(Event::End(TagEnd::Heading(heading.level)));
+    }
+
+    fn footnote_reference(&mut self, name: CowStr<'a>) {
+        let next = self.footnote_numbers.len() + 1;
+        let entry = self.footnote_numbers.entry(name.to_string()).or_insert((next, 0));
+        entry.1 += 1;
+        let (number, count) = *entry;
+        let id = footnote_id(&name);
+        let suffix = if count > 1 { format!("-{count}") } else { String::new() };
+        self.emit(Event::InlineHtml(
+            format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}{suffix}\">{number}</a></sup>").into(),
+        ));
+    }
+
+    /// Writes the footnotes that were referenced, in the order they were first referenced.
+    fn flush_footnotes(&mut self) {
+        let mut notes: Vec<(usize, usize, String, Vec<Event<'a>>)> = std::mem::take(&mut self.footnotes)
+            .into_iter()
+            .filter_map(|(name, events)| {
+                let (number, count) = *self.footnote_numbers.get(&name)?;
+                Some((number, count, name, events))
+            })
+            .collect();
+        if notes.is_empty() {
+            return;
+        }
+        notes.sort_by_key(|n| n.0);
+        self.facts.source_map.push(self.lines.at(usize::MAX));
+        self.out.push_back(Event::Html(
+            "<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n".into(),
+        ));
+        for (_, count, name, mut events) in notes {
+            let id = footnote_id(&name);
+            let mut back = String::new();
+            for k in 1..=count {
+                let suffix = if k > 1 { format!("-{k}") } else { String::new() };
+                back.push_str(&format!(
+                    " <a href=\"#fnref-{id}{suffix}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩\u{fe0e}</a>"
+                ));
+            }
+            self.out.push_back(Event::Html(format!("<li id=\"fn-{id}\">\n").into()));
+            // The back link reads best at the end of the note's last paragraph.
+            let last_paragraph = matches!(events.last(), Some(Event::End(TagEnd::Paragraph)));
+            let closing = if last_paragraph { events.pop() } else { None };
+            self.out.extend(events);
+            self.out.push_back(Event::InlineHtml(back.into()));
+            self.out.extend(closing);
+            self.out.push_back(Event::Html("</li>\n".into()));
+        }
+        self.out.push_back(Event::Html("</ol>\n</section>\n".into()));
+    }
+}
+
+/// Footnote names are the writer's text: keep them to safe id characters.
+fn footnote_id(name: &str) -> String {
+    let id = slugify(name);
+    if id.is_empty() {
+        // Distinct names that slugify to nothing still need distinct ids.
+        format!("n{}", blake3::hash(name.as_bytes()).to_hex().get(..8).unwrap_or("0"))
+    } else {
+        id
+    }
+}
+
+impl<'a, I> Iterator for Pipeline<'a, '_, I>
+where
+    I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+{
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if self.facts.error.is_some() {
+                return None;
+            }
+            if let Some(event) = self.out.pop_front() {
+                return Some(event);
+            }
+            if self.finished {
+                return None;
+            }
+            match self.inner.next() {
+                Some((event, range)) => self.handle(event, range),
+                None => {
+                    self.finished = true;
+                    self.flush_footnotes();
+                    let mut tail = String::new();
+                    self.sanitizer.finish(&mut tail);
+                    if !tail.is_empty() {
+                        self.out.push_back(Event::Html(tail.into()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads the essay at `path` and renders its body, for `quire render`.
+pub fn render_file(path: &Path, options: &RenderOptions) -> Result<(Essay, Rendered), Error> {
+    let essay = Essay::read(path)?;
+    let rendered = render_essay(&essay, options, &KeepUrls)?;
+    Ok((essay, rendered))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(md, 1, &RenderOptions::essay(), &KeepUrls).unwrap().html
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_an_outline() {
+        let r = render("# Intro\n\n## Intro\n\ntext\n\n## Café {#custom}\n", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
+        assert!(r.html.contains("<h1 id=\"intro\">Intro</h1>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"intro-1\">Intro</h2>"));
+        assert!(r.html.contains("<h2 id=\"custom\">Café</h2>"));
+        let ids: Vec<_> = r.outline.iter().map(|h| (h.level, h.id.as_str(), h.line)).collect();
+        assert_eq!(ids, [(1, "intro", 1), (2, "intro-1", 3), (2, "custom", 7)]);
+    }
+
+    #[test]
+    fn smart_punctuation_is_on_for_essays() {
+        assert!(html("\"Quoted\" -- it's...\n").contains("“Quoted” – it’s…"));
+    }
+
+    #[test]
+    fn counts_words_across_smart_quotes_but_not_code_blocks() {
+        let r = render("It's a \"fine\" day.\n\n```\nnot counted here\n```\n", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
+        assert_eq!(r.words, 4);
+        assert_eq!(r.reading_minutes, 1);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_by_first_reference_and_gathered_at_the_end() {
+        let md = "A[^b] and B[^a] and again[^b].\n\n[^a]: Note A.\n[^b]: Note B.\n\nAfter.\n";
+        let out = html(md);
+        let after = out.find("After.").unwrap();
+        let section = out.find("<section class=\"footnotes\"").unwrap();
+        assert!(after < section, "{out}");
+        assert!(out.contains("href=\"#fn-b\" id=\"fnref-b\">1</a>"), "{out}");
+        assert!(out.contains("href=\"#fn-a\" id=\"fnref-a\">2</a>"), "{out}");
+        assert!(out.contains("id=\"fnref-b-2\">1</a>"), "{out}");
+        assert!(out.find("<li id=\"fn-b\">").unwrap() < out.find("<li id=\"fn-a\">").unwrap());
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes_and_escaped() {
+        let out = html("```rust onerror=alert(1)\nfn main() { \"<script>\" }\n```\n");
+        assert!(out.contains("<pre><code class=\"language-rust\">"), "{out}");
+        assert!(out.contains("hl-kw"), "{out}");
+        assert!(!out.contains("<script>"), "{out}");
+        assert!(!out.contains("onerror"), "{out}");
+    }
+
+    #[test]
+    fn unsafe_link_and_image_urls_are_blanked_and_recorded() {
+        let r = render("[x](javascript:alert(1)) ![y](data:image/svg+xml,abc)\n", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("data:"), "{}", r.html);
+        assert!(r.links.iter().all(|l| l.blocked));
+        assert_eq!(r.links[1].alt, "y");
+    }
+
+    #[test]
+    fn raw_html_is_sanitized() {
+        let out = html("<div onclick=\"x()\">hi <script>alert(1)</script></div>\n\nA <img src=x onerror=alert(1)> b\n");
+        assert!(!out.contains("onclick") && !out.contains("onerror") && !out.contains("<script"), "{out}");
+        assert!(out.contains("<img src=\"x\">") || out.contains("<img src=\"x\" />") || out.contains("<img src=\"x\"/>"), "{out}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_naming_the_line() {
+        let md = format!("ok\n\n{}x\n", "> ".repeat(MAX_NESTING + 10));
+        let err = render(&md, 5, &RenderOptions::essay(), &KeepUrls).unwrap_err();
+        assert_eq!(err.line, 7);
+    }
+
+    #[test]
+    fn source_map_has_a_line_per_top_level_block() {
+        let r = render("# A\n\npara\n\n- x\n- y\n\n---\n\n```\nc\n```\n", 10, &RenderOptions::essay(), &KeepUrls).unwrap();
+        assert_eq!(r.source_map, [10, 12, 14, 17, 19]);
+    }
+}
