@@ -54,25 +54,41 @@ pub struct Problem {
 impl Problem {
     /// A problem at a file and line.
     pub fn new(path: PathBuf, line: usize, level: Level, message: impl Into<String>) -> Problem {
-        Problem { path, line, level, message: message.into() }
+        Problem {
+            path,
+            line,
+            level,
+            message: message.into(),
+        }
     }
 
     /// A problem from a core error, which names its own file and line.
     pub fn from_error(error: &Error, fallback: &Path) -> Problem {
         let message = match error {
-            Error::Essay { message, .. } | Error::Render { message, .. } | Error::Theme { message, .. } => message.clone(),
+            Error::Essay { message, .. }
+            | Error::Render { message, .. }
+            | Error::Theme { message, .. } => message.clone(),
             Error::Io { source, .. } => source.to_string(),
             Error::UnsafePath { message, .. } => message.clone(),
             Error::Invalid(message) => message.clone(),
         };
-        let path = error.path().map_or_else(|| fallback.to_path_buf(), Path::to_path_buf);
+        let path = error
+            .path()
+            .map_or_else(|| fallback.to_path_buf(), Path::to_path_buf);
         Problem::new(path, error.line().unwrap_or(1), Level::Error, message)
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.path.display(), self.line, self.level, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.path.display(),
+            self.line,
+            self.level,
+            self.message
+        )
     }
 }
 
@@ -88,7 +104,10 @@ pub struct CheckReport {
 impl CheckReport {
     /// How many findings are errors.
     pub fn errors(&self) -> usize {
-        self.problems.iter().filter(|p| p.level == Level::Error).count()
+        self.problems
+            .iter()
+            .filter(|p| p.level == Level::Error)
+            .count()
     }
 
     /// How many findings are warnings.
@@ -120,20 +139,35 @@ pub fn check_folder(essays: &Path) -> Result<CheckReport> {
     if let Err(e) = Theme::load(&library.canonical_root, &settings) {
         problems.push(Problem::from_error(&e, &essays.join("_theme")));
     }
-    let out = library.canonical_root.join(settings.out.clone().unwrap_or_else(|| PathBuf::from("public")));
+    let out = library.canonical_root.join(
+        settings
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("public")),
+    );
     let (files, skipped) = library.essay_files(&[out]);
     for skip in skipped {
-        problems.push(Problem::new(essays.join(&skip.path), 1, Level::Warning, skip.reason));
+        problems.push(Problem::new(
+            essays.join(&skip.path),
+            1,
+            Level::Warning,
+            skip.reason,
+        ));
     }
 
     let checked: Vec<std::result::Result<Checked, Problem>> = files
         .par_iter()
         .map(|relative| {
             let shown = essays.join(relative);
-            let mut essay = Essay::read(&library.canonical_root.join(relative)).map_err(|e| with_shown(&e, &shown))?;
+            let mut essay = Essay::read(&library.canonical_root.join(relative))
+                .map_err(|e| with_shown(&e, &shown))?;
             essay.path = relative.clone();
-            let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls).map_err(|e| with_shown(&e, &shown))?;
-            Ok(Checked { essay, rendered: Some(rendered) })
+            let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)
+                .map_err(|e| with_shown(&e, &shown))?;
+            Ok(Checked {
+                essay,
+                rendered: Some(rendered),
+            })
         })
         .collect();
 
@@ -144,27 +178,45 @@ pub fn check_folder(essays: &Path) -> Result<CheckReport> {
             Err(problem) => problems.push(problem),
         }
     }
-    let known: HashMap<&Path, &Checked> = essays_ok.iter().map(|c| (c.essay.path.as_path(), c)).collect();
+    let known: HashMap<&Path, &Checked> = essays_ok
+        .iter()
+        .map(|c| (c.essay.path.as_path(), c))
+        .collect();
     let all_files: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
 
     let mut by_slug: HashMap<&str, &Checked> = HashMap::new();
     for c in &essays_ok {
         problems.extend(front_matter_problems(&c.essay, essays));
         if let Some(first) = by_slug.get(c.essay.slug.as_str()) {
-            problems.push(Problem::new(essays.join(&c.essay.path), c.essay.front.line_of("slug"), Level::Error, format!(
-                "slug `{}` is also used by {}; give one of them another `slug:`",
-                c.essay.slug,
-                essays.join(&first.essay.path).display()
-            )));
+            problems.push(Problem::new(
+                essays.join(&c.essay.path),
+                c.essay.front.line_of("slug"),
+                Level::Error,
+                format!(
+                    "slug `{}` is also used by {}; give one of them another `slug:`",
+                    c.essay.slug,
+                    essays.join(&first.essay.path).display()
+                ),
+            ));
         } else {
             by_slug.insert(&c.essay.slug, c);
         }
         if let Some(rendered) = &c.rendered {
-            problems.extend(link_problems(&library, essays, c, rendered, &known, &all_files));
+            problems.extend(link_problems(
+                &library, essays, c, rendered, &known, &all_files,
+            ));
         }
     }
-    problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)).then(a.level.cmp(&b.level)));
-    Ok(CheckReport { essays: files.len(), problems })
+    problems.sort_by(|a, b| {
+        a.path
+            .cmp(&b.path)
+            .then(a.line.cmp(&b.line))
+            .then(a.level.cmp(&b.level))
+    });
+    Ok(CheckReport {
+        essays: files.len(),
+        problems,
+    })
 }
 
 fn with_shown(error: &Error, shown: &Path) -> Problem {
@@ -178,26 +230,58 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
     let front = &essay.front;
     let mut problems = Vec::new();
     // Unfinished metadata blocks publishing, not drafting.
-    let level = if essay.is_published() { Level::Error } else { Level::Warning };
+    let level = if essay.is_published() {
+        Level::Error
+    } else {
+        Level::Warning
+    };
     if front.format.is_none() {
-        problems.push(Problem::new(path, 1, level, "no front matter: start the file with ---, a title: and a date:, then ---"));
+        problems.push(Problem::new(
+            path,
+            1,
+            level,
+            "no front matter: start the file with ---, a title: and a date:, then ---",
+        ));
         return problems;
     }
     if front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        problems.push(Problem::new(path.clone(), front.line_of("title"), level, "missing title: add `title: …` to the front matter"));
+        problems.push(Problem::new(
+            path.clone(),
+            front.line_of("title"),
+            level,
+            "missing title: add `title: …` to the front matter",
+        ));
     }
     if front.date.is_none() {
-        problems.push(Problem::new(path.clone(), front.line_of("date"), level, "missing date: add `date: YYYY-MM-DD` to the front matter"));
+        problems.push(Problem::new(
+            path.clone(),
+            front.line_of("date"),
+            level,
+            "missing date: add `date: YYYY-MM-DD` to the front matter",
+        ));
     }
     if let Status::Unknown(status) = &front.status {
-        problems.push(Problem::new(path.clone(), front.line_of("status"), Level::Error, format!(
-            "unknown status `{status}`: use `draft` or `published`"
-        )));
+        problems.push(Problem::new(
+            path.clone(),
+            front.line_of("status"),
+            Level::Error,
+            format!("unknown status `{status}`: use `draft` or `published`"),
+        ));
     } else if !front.has("status") {
-        problems.push(Problem::new(path.clone(), 1, Level::Warning, "no status: the essay counts as a draft until `status: published`"));
+        problems.push(Problem::new(
+            path.clone(),
+            1,
+            Level::Warning,
+            "no status: the essay counts as a draft until `status: published`",
+        ));
     }
     if let Some(problem) = &essay.slug_problem {
-        problems.push(Problem::new(path, front.line_of("slug"), Level::Warning, problem.clone()));
+        problems.push(Problem::new(
+            path,
+            front.line_of("slug"),
+            Level::Warning,
+            problem.clone(),
+        ));
     }
     problems
 }
@@ -225,39 +309,76 @@ fn link_problems(
         }
         if let Some(anchor) = link.url.strip_prefix('#') {
             if !anchor.is_empty() && !own_ids.contains(anchor) && !anchor.starts_with("fn") {
-                problems.push(at(Level::Warning, format!("no heading with id `{anchor}` in this essay")));
+                problems.push(at(
+                    Level::Warning,
+                    format!("no heading with id `{anchor}` in this essay"),
+                ));
             }
             continue;
         }
-        let Some((target, fragment)) = local_target(&essay.path, &link.url) else { continue };
+        let Some((target, fragment)) = local_target(&essay.path, &link.url) else {
+            continue;
+        };
         let Some(target) = target else {
-            problems.push(at(Level::Error, format!("`{}` points outside the essays folder", link.url)));
+            problems.push(at(
+                Level::Error,
+                format!("`{}` points outside the essays folder", link.url),
+            ));
             continue;
         };
         if link.image {
             match library.contain(&target) {
                 Ok(file) if file.is_file() => {}
-                Ok(_) | Err(Error::Io { .. }) => problems.push(at(Level::Error, format!("image not found: `{}`", link.url))),
-                Err(_) => problems.push(at(Level::Error, format!("image `{}` resolves outside the essays folder", link.url))),
+                Ok(_) | Err(Error::Io { .. }) => {
+                    problems.push(at(Level::Error, format!("image not found: `{}`", link.url)))
+                }
+                Err(_) => problems.push(at(
+                    Level::Error,
+                    format!("image `{}` resolves outside the essays folder", link.url),
+                )),
             }
         } else if is_essay_name(&target) {
             match known.get(target.as_path()) {
                 Some(other) => {
                     if essay.is_published() && !other.essay.is_published() {
-                        problems.push(at(Level::Warning, format!("links to a draft, `{}`, which the site will not include", link.url)));
+                        problems.push(at(
+                            Level::Warning,
+                            format!(
+                                "links to a draft, `{}`, which the site will not include",
+                                link.url
+                            ),
+                        ));
                     }
-                    let ids = other.rendered.as_ref().map(|r| r.outline.iter().any(|h| h.id == fragment));
+                    let ids = other
+                        .rendered
+                        .as_ref()
+                        .map(|r| r.outline.iter().any(|h| h.id == fragment));
                     if !fragment.is_empty() && ids == Some(false) {
-                        problems.push(at(Level::Warning, format!("no heading with id `{fragment}` in `{}`", target.display())));
+                        problems.push(at(
+                            Level::Warning,
+                            format!("no heading with id `{fragment}` in `{}`", target.display()),
+                        ));
                     }
                 }
                 None if all_files.contains(target.as_path()) => {}
-                None => problems.push(at(Level::Error, format!("broken link: no essay at `{}`", link.url))),
+                None => problems.push(at(
+                    Level::Error,
+                    format!("broken link: no essay at `{}`", link.url),
+                )),
             }
         } else if library.contain(&target).is_err() {
-            problems.push(at(Level::Error, format!("broken link: `{}` does not exist", link.url)));
+            problems.push(at(
+                Level::Error,
+                format!("broken link: `{}` does not exist", link.url),
+            ));
         } else {
-            problems.push(at(Level::Warning, format!("`{}` is a local file; export publishes essays and images only", link.url)));
+            problems.push(at(
+                Level::Warning,
+                format!(
+                    "`{}` is a local file; export publishes essays and images only",
+                    link.url
+                ),
+            ));
         }
     }
     problems
@@ -278,5 +399,8 @@ fn local_target(essay_path: &Path, url: &str) -> Option<(Option<PathBuf>, String
     };
     let path = path.split('?').next().unwrap_or("");
     let decoded = crate::export::percent_decode(path)?;
-    Some((crate::export::resolve_relative(essay_path, &decoded), fragment))
+    Some((
+        crate::export::resolve_relative(essay_path, &decoded),
+        fragment,
+    ))
 }

@@ -26,8 +26,7 @@ pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 /// device names Windows refuses as file names (the site may be copied there).
 const RESERVED_SLUGS: &[&str] = &[
     "tags", "media", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6",
-    "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8",
-    "lpt9",
+    "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// Which syntax the front matter is written in.
@@ -81,10 +80,11 @@ pub fn split(source: &str) -> std::result::Result<Split<'_>, (usize, String)> {
     let mut pos = inner_start;
     let mut line = 2;
     while pos < source.len() {
-        let end = source[pos..].find('\n').map_or(source.len(), |i| pos + i + 1);
+        let end = source[pos..]
+            .find('\n')
+            .map_or(source.len(), |i| pos + i + 1);
         let text = source[pos..end].trim_end_matches(['\n', '\r', ' ', '\t']);
-        let closes =
-            text == delimiter || (format == FrontMatterFormat::Yaml && text == "...");
+        let closes = text == delimiter || (format == FrontMatterFormat::Yaml && text == "...");
         if closes {
             return Ok(Split {
                 format: Some(format),
@@ -162,15 +162,28 @@ impl EssayDate {
     pub fn parse(text: &str) -> Option<EssayDate> {
         let text = text.trim();
         if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            let at = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0)?).fixed_offset();
-            return Some(EssayDate { at, has_time: false });
+            let at = Utc
+                .from_utc_datetime(&day.and_hms_opt(0, 0, 0)?)
+                .fixed_offset();
+            return Some(EssayDate {
+                at,
+                has_time: false,
+            });
         }
         if let Ok(at) = DateTime::parse_from_rfc3339(text) {
             return Some(EssayDate { at, has_time: true });
         }
-        for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        for format in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ] {
             if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-                return Some(EssayDate { at: Utc.from_utc_datetime(&naive).fixed_offset(), has_time: true });
+                return Some(EssayDate {
+                    at: Utc.from_utc_datetime(&naive).fixed_offset(),
+                    has_time: true,
+                });
             }
         }
         None
@@ -290,7 +303,15 @@ impl Essay {
         };
         let (body_offset, body_line) = (split.body_offset, split.body_line);
         let (slug, slug_problem) = choose_slug(path, &front);
-        Ok(Essay { path: path.to_path_buf(), source, front, body_offset, body_line, slug, slug_problem })
+        Ok(Essay {
+            path: path.to_path_buf(),
+            source,
+            front,
+            body_offset,
+            body_line,
+            slug,
+            slug_problem,
+        })
     }
 
     /// The Markdown body.
@@ -303,7 +324,11 @@ impl Essay {
         match &self.front.title {
             Some(title) if !title.trim().is_empty() => title.trim().to_string(),
             _ => {
-                let stem = self.path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+                let stem = self
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default();
                 let words = stem.replace(['-', '_'], " ");
                 let mut chars = words.trim().chars();
                 match chars.next() {
@@ -329,7 +354,11 @@ fn too_large(path: &Path, size: u64) -> Error {
 }
 
 fn essay_error(path: &Path, line: usize, message: String) -> Error {
-    Error::Essay { path: path.to_path_buf(), line, message }
+    Error::Essay {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
 }
 
 /// Parses front matter text into fields. Errors are `(line in file, message)`.
@@ -339,37 +368,68 @@ fn parse_front_matter(
     first_line: usize,
 ) -> std::result::Result<FrontMatter, (usize, String)> {
     if text.len() > MAX_FRONT_MATTER_BYTES {
-        return Err((first_line, format!(
-            "front matter is {} KB; the limit is {} KB (long text belongs in the body)",
-            text.len() / 1024,
-            MAX_FRONT_MATTER_BYTES / 1024
-        )));
+        return Err((
+            first_line,
+            format!(
+                "front matter is {} KB; the limit is {} KB (long text belongs in the body)",
+                text.len() / 1024,
+                MAX_FRONT_MATTER_BYTES / 1024
+            ),
+        ));
     }
     let map = match format {
         FrontMatterFormat::Yaml => parse_yaml(text, first_line)?,
         FrontMatterFormat::Toml => parse_toml(text, first_line)?,
     };
     let lines = field_lines(text, first_line, format);
-    let line_of = |field: &str| lines.iter().find(|(n, _)| n == field).map_or(first_line, |(_, l)| *l);
-    let mut front = FrontMatter { format: Some(format), ..FrontMatter::default() };
+    let line_of = |field: &str| {
+        lines
+            .iter()
+            .find(|(n, _)| n == field)
+            .map_or(first_line, |(_, l)| *l)
+    };
+    let mut front = FrontMatter {
+        format: Some(format),
+        ..FrontMatter::default()
+    };
     for (key, value) in map {
         let line = line_of(&key);
         match key.as_str() {
-            "title" => front.title = Some(scalar_text(&value).ok_or((line, "`title` must be text".to_string()))?),
-            "summary" => front.summary = Some(scalar_text(&value).ok_or((line, "`summary` must be text".to_string()))?),
-            "slug" => front.slug = Some(scalar_text(&value).ok_or((line, "`slug` must be text".to_string()))?),
+            "title" => {
+                front.title =
+                    Some(scalar_text(&value).ok_or((line, "`title` must be text".to_string()))?)
+            }
+            "summary" => {
+                front.summary =
+                    Some(scalar_text(&value).ok_or((line, "`summary` must be text".to_string()))?)
+            }
+            "slug" => {
+                front.slug =
+                    Some(scalar_text(&value).ok_or((line, "`slug` must be text".to_string()))?)
+            }
             "status" => {
-                let text = scalar_text(&value).ok_or((line, "`status` must be `draft` or `published`".to_string()))?;
+                let text = scalar_text(&value)
+                    .ok_or((line, "`status` must be `draft` or `published`".to_string()))?;
                 front.status = Status::parse(&text);
             }
             "date" | "updated" => {
-                let text = scalar_text(&value).ok_or((line, format!("`{key}` must be a date like 2015-05-29")))?;
+                let text = scalar_text(&value)
+                    .ok_or((line, format!("`{key}` must be a date like 2015-05-29")))?;
                 let date = EssayDate::parse(&text).ok_or((line, format!(
                     "`{key}: {text}` is not a date; write it as 2015-05-29 or 2015-05-29T10:30:00+02:00"
                 )))?;
-                if key == "date" { front.date = Some(date) } else { front.updated = Some(date) }
+                if key == "date" {
+                    front.date = Some(date)
+                } else {
+                    front.updated = Some(date)
+                }
             }
-            "tags" => front.tags = parse_tags(&value).ok_or((line, "`tags` must be a list of words, like [policy, history]".to_string()))?,
+            "tags" => {
+                front.tags = parse_tags(&value).ok_or((
+                    line,
+                    "`tags` must be a list of words, like [policy, history]".to_string(),
+                ))?
+            }
             _ => {
                 front.extra.insert(key, value);
             }
@@ -379,7 +439,10 @@ fn parse_front_matter(
     Ok(front)
 }
 
-fn parse_yaml(text: &str, first_line: usize) -> std::result::Result<Map<String, Value>, (usize, String)> {
+fn parse_yaml(
+    text: &str,
+    first_line: usize,
+) -> std::result::Result<Map<String, Value>, (usize, String)> {
     if text.trim().is_empty() {
         return Ok(Map::new());
     }
@@ -399,22 +462,41 @@ fn parse_yaml(text: &str, first_line: usize) -> std::result::Result<Map<String, 
         let line = first_line + line.saturating_sub(1);
         let message = e.to_string();
         // The parser's message repeats the position it found; keep only the first line of it.
-        let message = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
+        let message = message.lines().next().unwrap_or("invalid YAML").trim();
+        let message = message.strip_prefix("error: ").unwrap_or(message);
+        let message = match message.split_once(": ") {
+            Some((position, rest)) if position.starts_with("line ") => rest,
+            _ => message,
+        };
         (line, format!("front matter is not valid YAML: {message}"))
     })?;
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
-        _ => Err((first_line, "front matter must be `field: value` lines".to_string())),
+        _ => Err((
+            first_line,
+            "front matter must be `field: value` lines".to_string(),
+        )),
     }
 }
 
-fn parse_toml(text: &str, first_line: usize) -> std::result::Result<Map<String, Value>, (usize, String)> {
+fn parse_toml(
+    text: &str,
+    first_line: usize,
+) -> std::result::Result<Map<String, Value>, (usize, String)> {
     let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(0, |span| text[..span.start.min(text.len())].matches('\n').count());
-        (first_line + line, format!("front matter is not valid TOML: {}", e.message()))
+        let line = e.span().map_or(0, |span| {
+            text[..span.start.min(text.len())].matches('\n').count()
+        });
+        (
+            first_line + line,
+            format!("front matter is not valid TOML: {}", e.message()),
+        )
     })?;
-    Ok(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| (k, toml_to_json(v)))
+        .collect())
 }
 
 fn toml_to_json(value: toml::Value) -> Value {
@@ -425,7 +507,9 @@ fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -511,14 +595,19 @@ fn fold_accent(c: char) -> impl Iterator<Item = char> {
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 80
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !RESERVED_SLUGS.contains(&slug)
 }
 
 fn choose_slug(path: &Path, front: &FrontMatter) -> (String, Option<String>) {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (wanted, from_front) = match &front.slug {
         Some(slug) => (slug.clone(), true),
         None => (stem, false),
@@ -561,7 +650,8 @@ mod tests {
 
     #[test]
     fn reads_toml_front_matter_with_native_dates() {
-        let e = essay("+++\ntitle = \"T\"\ndate = 2015-05-29\ntags = [\"a\", \"b\"]\n+++\nx").unwrap();
+        let e =
+            essay("+++\ntitle = \"T\"\ndate = 2015-05-29\ntags = [\"a\", \"b\"]\n+++\nx").unwrap();
         assert_eq!(e.front.date.unwrap().iso_day(), "2015-05-29");
         assert_eq!(e.front.tags, ["a", "b"]);
     }
@@ -611,7 +701,11 @@ mod tests {
     fn alias_bombs_are_refused_quickly() {
         let mut yaml = String::from("---\na: &a [x,x,x,x,x,x,x,x,x,x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             yaml.push_str(&format!("l{i}: &l{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         yaml.push_str("---\n");

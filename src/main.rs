@@ -79,12 +79,20 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Render { file, page } => render(&file, page, &cli.essays),
-        Command::Export { target, out, drafts, standalone } => {
+        Command::Export {
+            target,
+            out,
+            drafts,
+            standalone,
+        } => {
             let target = target.unwrap_or_else(|| cli.essays.clone());
             if target.is_file() {
                 export_file(&target, out, standalone, &cli.essays, cli.quiet)
             } else if standalone {
-                bail!("--standalone exports one essay: give a file, not the folder {}", target.display())
+                bail!(
+                    "--standalone exports one essay: give a file, not the folder {}",
+                    target.display()
+                )
             } else {
                 export_site(&target, out, drafts, cli.quiet)
             }
@@ -96,13 +104,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The essays folder a file belongs to: `--essays` when the file is inside it, else its folder.
 fn folder_of(file: &Path, essays: &Path) -> anyhow::Result<PathBuf> {
-    let canonical = file.canonicalize().with_context(|| format!("{}", file.display()))?;
+    let canonical = file
+        .canonicalize()
+        .with_context(|| format!("{}", file.display()))?;
     if let Ok(root) = essays.canonicalize() {
         if canonical.starts_with(&root) {
             return Ok(root);
         }
     }
-    Ok(canonical.parent().map(Path::to_path_buf).unwrap_or_default())
+    Ok(canonical
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default())
 }
 
 fn render(file: &Path, page: bool, essays: &Path) -> anyhow::Result<ExitCode> {
@@ -120,7 +133,13 @@ fn render(file: &Path, page: bool, essays: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export_file(file: &Path, out: Option<PathBuf>, standalone: bool, essays: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
+fn export_file(
+    file: &Path,
+    out: Option<PathBuf>,
+    standalone: bool,
+    essays: &Path,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
     let exporter = Exporter::open(&folder_of(file, essays)?)?;
     let out = out.unwrap_or_else(|| exporter.default_out());
     let (written, problems) = if standalone {
@@ -141,14 +160,21 @@ fn export_file(file: &Path, out: Option<PathBuf>, standalone: bool, essays: &Pat
 /// At most this many warnings are printed one by one; `quire check` lists them all.
 const WARNINGS_SHOWN: usize = 20;
 
-fn export_site(folder: &Path, out: Option<PathBuf>, drafts: bool, quiet: bool) -> anyhow::Result<ExitCode> {
+fn export_site(
+    folder: &Path,
+    out: Option<PathBuf>,
+    drafts: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
     let exporter = Exporter::open(folder)?;
     let out = out.unwrap_or_else(|| exporter.default_out());
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} exporting {pos}/{len} essays {wide_bar} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} exporting {pos}/{len} essays {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
@@ -158,7 +184,13 @@ fn export_site(folder: &Path, out: Option<PathBuf>, drafts: bool, quiet: bool) -
             bar.set_position(done as u64);
         }
     };
-    let report = exporter.site(&SiteOptions { out: out.clone(), drafts }, &progress)?;
+    let report = exporter.site(
+        &SiteOptions {
+            out: out.clone(),
+            drafts,
+        },
+        &progress,
+    )?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -168,13 +200,17 @@ fn export_site(folder: &Path, out: Option<PathBuf>, drafts: bool, quiet: bool) -
     print_problems(&report.warnings, WARNINGS_SHOWN);
     if !quiet {
         eprintln!(
-            "Exported {} essays to {}: {} files written, {} unchanged, {} removed{}.",
-            report.essays,
+            "Exported {} to {}: {} files written, {} unchanged, {} removed{}.",
+            plural(report.essays, "essay"),
             out.display(),
             report.written.len(),
             report.unchanged,
             report.removed.len(),
-            if report.failed.is_empty() { String::new() } else { format!("; {} essays failed", report.failed.len()) },
+            if report.failed.is_empty() {
+                String::new()
+            } else {
+                format!("; {} failed", plural(report.failed.len(), "essay"))
+            },
         );
         if report.written.len() <= 20 {
             for path in &report.written {
@@ -185,7 +221,11 @@ fn export_site(folder: &Path, out: Option<PathBuf>, drafts: bool, quiet: bool) -
             eprintln!("  removed {}", path.display());
         }
     }
-    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_problems(problems: &[Problem], limit: usize) {
@@ -193,7 +233,10 @@ fn print_problems(problems: &[Problem], limit: usize) {
         eprintln!("{problem}");
     }
     if problems.len() > limit {
-        eprintln!("… and {} more warnings; `quire check` lists them all", problems.len() - limit);
+        eprintln!(
+            "… and {} more warnings; `quire check` lists them all",
+            problems.len() - limit
+        );
     }
 }
 
@@ -204,10 +247,19 @@ fn check(folder: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
         writeln!(stdout, "{problem}")?;
     }
     if !quiet {
-        eprintln!("{} essays checked: {} errors, {} warnings.", report.essays, report.errors(), report.warnings());
+        eprintln!(
+            "{} checked: {}, {}.",
+            plural(report.essays, "essay"),
+            plural(report.errors(), "error"),
+            plural(report.warnings(), "warning")
+        );
     }
     let errors = report.problems.iter().any(|p| p.level == Level::Error);
-    Ok(if errors { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn new(title: &str, essays: &Path) -> anyhow::Result<ExitCode> {
@@ -222,9 +274,15 @@ fn new(title: &str, essays: &Path) -> anyhow::Result<ExitCode> {
     let today = chrono::Local::now().format("%Y-%m-%d");
     // A JSON string is a valid YAML double-quoted scalar: titles with colons or quotes survive.
     let quoted = serde_json::to_string(title.trim())?;
-    let text = format!("---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n");
+    let text = format!(
+        "---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
+    );
     for n in 1.. {
-        let name = if n == 1 { format!("{base}.md") } else { format!("{base}-{n}.md") };
+        let name = if n == 1 {
+            format!("{base}.md")
+        } else {
+            format!("{base}-{n}.md")
+        };
         let path = essays.join(name);
         match quire::library::create_new_file(&path, text.as_bytes()) {
             Ok(()) => {
@@ -236,4 +294,12 @@ fn new(title: &str, essays: &Path) -> anyhow::Result<ExitCode> {
         }
     }
     unreachable!("the loop above only ends by returning")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

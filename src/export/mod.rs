@@ -161,7 +161,12 @@ struct PageUrls<'a> {
 }
 
 impl<'a> PageUrls<'a> {
-    fn new(library: &'a Library, essay_path: &'a Path, slugs: &'a HashMap<PathBuf, String>, mode: ImageMode) -> Self {
+    fn new(
+        library: &'a Library,
+        essay_path: &'a Path,
+        slugs: &'a HashMap<PathBuf, String>,
+        mode: ImageMode,
+    ) -> Self {
         PageUrls {
             library,
             essay_path,
@@ -193,7 +198,10 @@ impl Urls for PageUrls<'_> {
     fn image(&self, url: &str) -> Option<String> {
         let local = LocalUrl::parse(url)?;
         let Some(relative) = resolve_relative(self.essay_path, &local.path) else {
-            self.warn(url, "image is outside the essays folder; not published".into());
+            self.warn(
+                url,
+                "image is outside the essays folder; not published".into(),
+            );
             return Some(String::new());
         };
         let source = match self.library.contain(&relative) {
@@ -203,20 +211,34 @@ impl Urls for PageUrls<'_> {
                 return None;
             }
             Err(_) => {
-                self.warn(url, "image resolves outside the essays folder; not published".into());
+                self.warn(
+                    url,
+                    "image resolves outside the essays folder; not published".into(),
+                );
                 return Some(String::new());
             }
         };
         match self.mode {
             ImageMode::Copy => {
                 let essay_dir = self.essay_path.parent().unwrap_or(Path::new(""));
-                let beside = relative.strip_prefix(essay_dir).ok().filter(|p| is_plain_relative(p)).map(Path::to_path_buf);
+                let beside = relative
+                    .strip_prefix(essay_dir)
+                    .ok()
+                    .filter(|p| is_plain_relative(p))
+                    .map(Path::to_path_buf);
                 let dest = match beside {
                     Some(dest) if !dest.starts_with("media") => dest,
                     _ => {
-                        let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                        let name = source
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
                         let hash = blake3::hash(relative.to_string_lossy().as_bytes()).to_hex();
-                        PathBuf::from("media").join(format!("{}-{}", &hash[..8], sanitize_file_name(&name)))
+                        PathBuf::from("media").join(format!(
+                            "{}-{}",
+                            &hash[..8],
+                            sanitize_file_name(&name)
+                        ))
                     }
                 };
                 let dest_url = dest.to_string_lossy().replace('\\', "/");
@@ -225,7 +247,11 @@ impl Urls for PageUrls<'_> {
             }
             ImageMode::Inline => {
                 let Some(mime) = image_mime(&source) else {
-                    self.warn(url, "not an image type Quire can inline (png, jpg, gif, webp, avif, svg)".into());
+                    self.warn(
+                        url,
+                        "not an image type Quire can inline (png, jpg, gif, webp, avif, svg)"
+                            .into(),
+                    );
                     return Some(String::new());
                 };
                 let len = fs::metadata(&source).map(|m| m.len()).unwrap_or(0);
@@ -234,7 +260,10 @@ impl Urls for PageUrls<'_> {
                     return Some(String::new());
                 }
                 match fs::read(&source) {
-                    Ok(bytes) => Some(format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))),
+                    Ok(bytes) => Some(format!(
+                        "data:{mime};base64,{}",
+                        base64::engine::general_purpose::STANDARD.encode(bytes)
+                    )),
                     Err(e) => {
                         self.warn(url, format!("image could not be read: {e}"));
                         Some(String::new())
@@ -303,7 +332,10 @@ fn percent_encode_path(path: &str) -> String {
 /// Resolves a relative URL path against the essay's file, lexically, within the folder root.
 /// `None` when it climbs above the root.
 pub(crate) fn resolve_relative(essay_path: &Path, url_path: &str) -> Option<PathBuf> {
-    let mut parts: Vec<&std::ffi::OsStr> = essay_path.parent().map(|p| p.iter().collect()).unwrap_or_default();
+    let mut parts: Vec<&std::ffi::OsStr> = essay_path
+        .parent()
+        .map(|p| p.iter().collect())
+        .unwrap_or_default();
     for part in url_path.split('/') {
         match part {
             "" | "." => {}
@@ -324,10 +356,20 @@ fn is_plain_relative(path: &Path) -> bool {
 fn sanitize_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let trimmed = cleaned.trim_start_matches('.');
-    if trimmed.is_empty() { "image".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "image".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 fn image_mime(path: &Path) -> Option<&'static str> {
@@ -366,7 +408,10 @@ impl Out {
     /// plain relative path or that would pass through a symbolic link.
     fn prepare(&self, relative: &Path) -> Result<PathBuf> {
         if !is_plain_relative(relative) || relative.as_os_str().is_empty() {
-            return Err(Error::UnsafePath { path: relative.to_path_buf(), message: "not a plain path inside the output folder".into() });
+            return Err(Error::UnsafePath {
+                path: relative.to_path_buf(),
+                message: "not a plain path inside the output folder".into(),
+            });
         }
         let mut dir = self.root.clone();
         if let Some(parent) = relative.parent() {
@@ -374,11 +419,21 @@ impl Out {
                 dir.push(part);
                 match fs::symlink_metadata(&dir) {
                     Ok(meta) if meta.file_type().is_symlink() => {
-                        return Err(Error::UnsafePath { path: dir, message: "is a symbolic link; export will not write through it".into() })
+                        return Err(Error::UnsafePath {
+                            path: dir,
+                            message: "is a symbolic link; export will not write through it".into(),
+                        })
                     }
                     Ok(meta) if meta.is_dir() => {}
-                    Ok(_) => return Err(Error::UnsafePath { path: dir, message: "is a file where export needs a folder".into() }),
-                    Err(_) => fs::create_dir(&dir).or_else(|e| if dir.is_dir() { Ok(()) } else { Err(e) }).map_err(|e| Error::io(&dir, e))?,
+                    Ok(_) => {
+                        return Err(Error::UnsafePath {
+                            path: dir,
+                            message: "is a file where export needs a folder".into(),
+                        })
+                    }
+                    Err(_) => fs::create_dir(&dir)
+                        .or_else(|e| if dir.is_dir() { Ok(()) } else { Err(e) })
+                        .map_err(|e| Error::io(&dir, e))?,
                 }
             }
         }
@@ -413,7 +468,10 @@ impl Out {
         let dest = self.root.join(relative);
         let src_meta = fs::metadata(source).map_err(|e| Error::io(source, e))?;
         if let Ok(meta) = fs::symlink_metadata(&dest) {
-            if meta.is_file() && meta.len() == src_meta.len() && modified_nanos(&meta) >= modified_nanos(&src_meta) {
+            if meta.is_file()
+                && meta.len() == src_meta.len()
+                && modified_nanos(&meta) >= modified_nanos(&src_meta)
+            {
                 return Ok(false);
             }
         }
@@ -439,18 +497,41 @@ impl Exporter {
         let library = Library::open(essays)?;
         let settings = Settings::load(&library.canonical_root)?;
         let theme = Theme::load(&library.canonical_root, &settings)?;
-        Ok(Exporter { library, settings, theme })
+        Ok(Exporter {
+            library,
+            settings,
+            theme,
+        })
     }
 
     /// The output folder when the caller names none: `out` from `quire.toml`, else `public`
     /// beside the essays folder... inside it, so it travels with the essays.
     pub fn default_out(&self) -> PathBuf {
-        self.library.root.join(self.settings.out.clone().unwrap_or_else(|| PathBuf::from("public")))
+        self.library.root.join(
+            self.settings
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("public")),
+        )
     }
 
     /// Renders an essay's page as HTML. `root` is the way from the page to the site root.
-    pub fn page_html(&self, essay: &Essay, rendered: &Rendered, root: &str, standalone: bool) -> Result<String> {
-        let tags = essay.front.tags.iter().map(|t| TagRef { name: t.clone(), slug: tag_slug(t) }).collect();
+    pub fn page_html(
+        &self,
+        essay: &Essay,
+        rendered: &Rendered,
+        root: &str,
+        standalone: bool,
+    ) -> Result<String> {
+        let tags = essay
+            .front
+            .tags
+            .iter()
+            .map(|t| TagRef {
+                name: t.clone(),
+                slug: tag_slug(t),
+            })
+            .collect();
         let ctx = EssayContext {
             title: essay.title(),
             slug: &essay.slug,
@@ -463,7 +544,11 @@ impl Exporter {
             reading_minutes: rendered.reading_minutes.max(1),
             draft: !essay.is_published(),
         };
-        let inline_css = if standalone { Value::from(self.theme.css.as_str()) } else { Value::from(()) };
+        let inline_css = if standalone {
+            Value::from(self.theme.css.as_str())
+        } else {
+            Value::from(())
+        };
         self.theme.render(
             "essay.html",
             context! {
@@ -481,17 +566,22 @@ impl Exporter {
         canonical
             .strip_prefix(&self.library.canonical_root)
             .map(Path::to_path_buf)
-            .map_err(|_| Error::UnsafePath { path: file.to_path_buf(), message: "is not inside the essays folder".into() })
+            .map_err(|_| Error::UnsafePath {
+                path: file.to_path_buf(),
+                message: "is not inside the essays folder".into(),
+            })
     }
 
     /// Exports one essay as a self-contained `.html` file (CSS inlined, images as data URIs)
     /// into `out`. Returns the file written and any warnings.
     pub fn standalone(&self, file: &Path, out: &Path) -> Result<(PathBuf, Vec<Problem>)> {
         let relative = self.relative_to_root(file)?;
-        let essay = Essay::read(&self.library.canonical_root.join(&relative)).map_err(|e| with_path(e, file))?;
+        let essay = Essay::read(&self.library.canonical_root.join(&relative))
+            .map_err(|e| with_path(e, file))?;
         let slugs = HashMap::new();
         let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Inline);
-        let rendered = render_essay(&essay, &RenderOptions::essay(), &urls).map_err(|e| with_path(e, file))?;
+        let rendered =
+            render_essay(&essay, &RenderOptions::essay(), &urls).map_err(|e| with_path(e, file))?;
         let html = self.page_html(&essay, &rendered, "", true)?;
         let out = Out::create(out)?;
         let name = PathBuf::from(format!("{}.html", essay.slug));
@@ -503,10 +593,12 @@ impl Exporter {
     /// Exports one essay as `<out>/<slug>/index.html` with its images and the stylesheet.
     pub fn post(&self, file: &Path, out: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>)> {
         let relative = self.relative_to_root(file)?;
-        let essay = Essay::read(&self.library.canonical_root.join(&relative)).map_err(|e| with_path(e, file))?;
+        let essay = Essay::read(&self.library.canonical_root.join(&relative))
+            .map_err(|e| with_path(e, file))?;
         let slugs = HashMap::new();
         let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Copy);
-        let rendered = render_essay(&essay, &RenderOptions::essay(), &urls).map_err(|e| with_path(e, file))?;
+        let rendered =
+            render_essay(&essay, &RenderOptions::essay(), &urls).map_err(|e| with_path(e, file))?;
         let html = self.page_html(&essay, &rendered, "../", false)?;
         let out = Out::create(out)?;
         let page = Path::new(&essay.slug).join("index.html");
@@ -525,25 +617,39 @@ impl Exporter {
 
     /// Exports the whole site into `options.out`. Fails as a whole only when the output folder
     /// cannot be used; essays that fail are listed in the report and the rest are exported.
-    pub fn site(&self, options: &SiteOptions, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Report> {
+    pub fn site(
+        &self,
+        options: &SiteOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Report> {
         let out = Out::create(&options.out)?;
         if out.root == self.library.canonical_root {
-            return Err(Error::Invalid("the output folder cannot be the essays folder itself; pick another with --out".into()));
+            return Err(Error::Invalid(
+                "the output folder cannot be the essays folder itself; pick another with --out"
+                    .into(),
+            ));
         }
         let mut report = Report::default();
         let (files, skipped) = self.library.essay_files(std::slice::from_ref(&out.root));
         for skip in skipped {
-            report.warnings.push(Problem::new(self.library.root.join(&skip.path), 1, Level::Warning, skip.reason));
+            report.warnings.push(Problem::new(
+                self.library.root.join(&skip.path),
+                1,
+                Level::Warning,
+                skip.reason,
+            ));
         }
 
         let parsed: Vec<Result<Essay>> = files
             .par_iter()
             .map(|relative| {
                 let absolute = self.library.canonical_root.join(relative);
-                Essay::read(&absolute).map(|mut essay| {
-                    essay.path = relative.clone();
-                    essay
-                }).map_err(|e| with_path(e, &self.library.root.join(relative)))
+                Essay::read(&absolute)
+                    .map(|mut essay| {
+                        essay.path = relative.clone();
+                        essay
+                    })
+                    .map_err(|e| with_path(e, &self.library.root.join(relative)))
             })
             .collect();
         let mut entries = Vec::new();
@@ -561,7 +667,12 @@ impl Exporter {
         for essay in entries {
             let shown = self.library.root.join(&essay.path);
             if let Some(problem) = &essay.slug_problem {
-                report.warnings.push(Problem::new(shown.clone(), essay.front.line_of("slug"), Level::Warning, problem.clone()));
+                report.warnings.push(Problem::new(
+                    shown.clone(),
+                    essay.front.line_of("slug"),
+                    Level::Warning,
+                    problem.clone(),
+                ));
             }
             let mut slug = essay.slug.clone();
             let mut n = 2;
@@ -570,17 +681,25 @@ impl Exporter {
                 n += 1;
             }
             if slug != essay.slug {
-                report.warnings.push(Problem::new(shown, essay.front.line_of("slug"), Level::Warning, format!(
-                    "slug `{}` is already used by {}; exported as `{slug}`",
-                    essay.slug,
-                    taken[&essay.slug].display()
-                )));
+                report.warnings.push(Problem::new(
+                    shown,
+                    essay.front.line_of("slug"),
+                    Level::Warning,
+                    format!(
+                        "slug `{}` is already used by {}; exported as `{slug}`",
+                        essay.slug,
+                        taken[&essay.slug].display()
+                    ),
+                ));
             }
             taken.insert(slug.clone(), essay.path.clone());
             let hash = blake3::hash(essay.source.as_bytes()).to_hex().to_string();
             site.push(Entry { essay, slug, hash });
         }
-        let slugs: HashMap<PathBuf, String> = site.iter().map(|e| (e.essay.path.clone(), e.slug.clone())).collect();
+        let slugs: HashMap<PathBuf, String> = site
+            .iter()
+            .map(|e| (e.essay.path.clone(), e.slug.clone()))
+            .collect();
 
         let old: Manifest = fs::read(out.root.join(MANIFEST))
             .ok()
@@ -593,7 +712,10 @@ impl Exporter {
         let outcomes: Vec<std::result::Result<PageOutcome, Error>> = site
             .par_iter()
             .map(|entry| {
-                let fresh = old.pages.get(&entry.slug).filter(|r| same_theme && self.is_fresh(r, entry, &slugs, &out));
+                let fresh = old
+                    .pages
+                    .get(&entry.slug)
+                    .filter(|r| same_theme && self.is_fresh(r, entry, &slugs, &out));
                 let outcome = match fresh {
                     Some(record) => Ok(PageOutcome {
                         slug: entry.slug.clone(),
@@ -610,7 +732,10 @@ impl Exporter {
             })
             .collect();
 
-        let mut manifest = Manifest { fingerprint: self.theme.fingerprint.clone(), ..Manifest::default() };
+        let mut manifest = Manifest {
+            fingerprint: self.theme.fingerprint.clone(),
+            ..Manifest::default()
+        };
         let mut feed_html: HashMap<String, String> = HashMap::new();
         let mut exported = Vec::new();
         for (entry, outcome) in site.iter().zip(outcomes) {
@@ -631,7 +756,13 @@ impl Exporter {
         report.essays = exported.len();
 
         // Newest first; undated essays last, by title.
-        exported.sort_by(|a, b| b.essay.front.date.cmp(&a.essay.front.date).then_with(|| a.essay.title().cmp(&b.essay.title())));
+        exported.sort_by(|a, b| {
+            b.essay
+                .front
+                .date
+                .cmp(&a.essay.front.date)
+                .then_with(|| a.essay.title().cmp(&b.essay.title()))
+        });
         let generated = self.site_files(&exported, &mut feed_html, &slugs)?;
         for (relative, bytes) in &generated {
             if out.write_if_changed(relative, bytes)? {
@@ -643,17 +774,23 @@ impl Exporter {
         }
 
         // Remove what an earlier export wrote and this one no longer produces.
-        let mut keep: std::collections::HashSet<&Path> = manifest.files.iter().map(PathBuf::as_path).collect();
+        let mut keep: std::collections::HashSet<&Path> =
+            manifest.files.iter().map(PathBuf::as_path).collect();
         for record in manifest.pages.values() {
             keep.extend(record.files.iter().map(PathBuf::as_path));
         }
-        let old_files = old.files.iter().chain(old.pages.values().flat_map(|r| r.files.iter()));
+        let old_files = old
+            .files
+            .iter()
+            .chain(old.pages.values().flat_map(|r| r.files.iter()));
         for file in old_files {
             if keep.contains(file.as_path()) || !is_plain_relative(file) {
                 continue;
             }
             let path = out.root.join(file);
-            if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) && fs::remove_file(&path).is_ok() {
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+                && fs::remove_file(&path).is_ok()
+            {
                 report.removed.push(file.clone());
                 let mut dir = path.parent();
                 while let Some(d) = dir.filter(|d| *d != out.root) {
@@ -671,22 +808,42 @@ impl Exporter {
         Ok(report)
     }
 
-    fn is_fresh(&self, record: &PageRecord, entry: &Entry, slugs: &HashMap<PathBuf, String>, out: &Out) -> bool {
+    fn is_fresh(
+        &self,
+        record: &PageRecord,
+        entry: &Entry,
+        slugs: &HashMap<PathBuf, String>,
+        out: &Out,
+    ) -> bool {
         record.source == entry.hash
-            && record.deps.iter().all(|(path, slug)| slugs.get(path) == slug.as_ref())
+            && record
+                .deps
+                .iter()
+                .all(|(path, slug)| slugs.get(path) == slug.as_ref())
             && record.assets.iter().all(|a| {
-                fs::metadata(&a.source).is_ok_and(|m| m.len() == a.len && modified_nanos(&m) == a.modified)
+                fs::metadata(&a.source)
+                    .is_ok_and(|m| m.len() == a.len && modified_nanos(&m) == a.modified)
             })
             && record.files.iter().all(|f| out.root.join(f).is_file())
     }
 
-    fn export_page(&self, entry: &Entry, slugs: &HashMap<PathBuf, String>, out: &Out) -> Result<PageOutcome> {
+    fn export_page(
+        &self,
+        entry: &Entry,
+        slugs: &HashMap<PathBuf, String>,
+        out: &Out,
+    ) -> Result<PageOutcome> {
         let shown = self.library.root.join(&entry.essay.path);
         let urls = PageUrls::new(&self.library, &entry.essay.path, slugs, ImageMode::Copy);
-        let rendered = render_essay(&entry.essay, &RenderOptions::essay(), &urls).map_err(|e| with_path(e, &shown))?;
+        let rendered = render_essay(&entry.essay, &RenderOptions::essay(), &urls)
+            .map_err(|e| with_path(e, &shown))?;
         let html = self.page_html(&entry.essay, &rendered, "../", false)?;
         let page = Path::new(&entry.slug).join("index.html");
-        let mut record = PageRecord { source: entry.hash.clone(), deps: urls.deps.take(), ..PageRecord::default() };
+        let mut record = PageRecord {
+            source: entry.hash.clone(),
+            deps: urls.deps.take(),
+            ..PageRecord::default()
+        };
         let mut written = Vec::new();
         let mut unchanged = 0;
         if out.write_if_changed(&page, html.as_bytes())? {
@@ -702,7 +859,12 @@ impl Exporter {
                 Ok(true) => written.push(relative.clone()),
                 Ok(false) => unchanged += 1,
                 Err(e) => {
-                    problems.push(Problem::new(shown.clone(), 1, Level::Warning, format!("image not copied: {e}")));
+                    problems.push(Problem::new(
+                        shown.clone(),
+                        1,
+                        Level::Warning,
+                        format!("image not copied: {e}"),
+                    ));
                     continue;
                 }
             }
@@ -715,7 +877,14 @@ impl Exporter {
             });
             record.files.push(relative);
         }
-        Ok(PageOutcome { slug: entry.slug.clone(), record, written, unchanged, html: Some(rendered.html), problems })
+        Ok(PageOutcome {
+            slug: entry.slug.clone(),
+            record,
+            written,
+            unchanged,
+            html: Some(rendered.html),
+            problems,
+        })
     }
 
     /// The index, tag pages, feed, sitemap and stylesheet, as (path, bytes).
@@ -728,26 +897,41 @@ impl Exporter {
         let items: Vec<ListItem> = essays.iter().map(|e| list_item(e)).collect();
         let site = Value::from_serialize(&self.settings);
         let mut files = Vec::new();
-        let index = self.theme.render("index.html", context! { site => site.clone(), essays => items, root => "", standalone => false })?;
+        let index = self.theme.render(
+            "index.html",
+            context! { site => site.clone(), essays => items, root => "", standalone => false },
+        )?;
         files.push((PathBuf::from("index.html"), index.into_bytes()));
 
         let mut tags: BTreeMap<String, (String, Vec<ListItem>)> = BTreeMap::new();
         for (entry, item) in essays.iter().zip(&items) {
             for tag in &entry.essay.front.tags {
                 let slug = tag_slug(tag);
-                tags.entry(slug).or_insert_with(|| (tag.clone(), Vec::new())).1.push(item.clone());
+                tags.entry(slug)
+                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .1
+                    .push(item.clone());
             }
         }
         let mut tag_list = Vec::new();
         for (slug, (name, list)) in &tags {
-            let html = self.theme.render("tag.html", context! {
-                site => site.clone(), essays => list, root => "../../", standalone => false,
-                tag => context! { name => name, slug => slug },
-            })?;
-            files.push((Path::new("tags").join(slug).join("index.html"), html.into_bytes()));
+            let html = self.theme.render(
+                "tag.html",
+                context! {
+                    site => site.clone(), essays => list, root => "../../", standalone => false,
+                    tag => context! { name => name, slug => slug },
+                },
+            )?;
+            files.push((
+                Path::new("tags").join(slug).join("index.html"),
+                html.into_bytes(),
+            ));
             tag_list.push(context! { name => name, slug => slug, count => list.len() });
         }
-        let html = self.theme.render("tags.html", context! { site => site, tags => tag_list, root => "../", standalone => false })?;
+        let html = self.theme.render(
+            "tags.html",
+            context! { site => site, tags => tag_list, root => "../", standalone => false },
+        )?;
         files.push((PathBuf::from("tags/index.html"), html.into_bytes()));
 
         for entry in essays.iter().take(self.settings.feed_entries) {
@@ -758,9 +942,18 @@ impl Exporter {
                 }
             }
         }
-        files.push((PathBuf::from("feed.xml"), self.feed(essays, feed_html).into_bytes()));
-        files.push((PathBuf::from("sitemap.xml"), self.sitemap(essays).into_bytes()));
-        files.push((PathBuf::from("style.css"), self.theme.css.clone().into_bytes()));
+        files.push((
+            PathBuf::from("feed.xml"),
+            self.feed(essays, feed_html).into_bytes(),
+        ));
+        files.push((
+            PathBuf::from("sitemap.xml"),
+            self.sitemap(essays).into_bytes(),
+        ));
+        files.push((
+            PathBuf::from("style.css"),
+            self.theme.css.clone().into_bytes(),
+        ));
         Ok(files)
     }
 
@@ -776,7 +969,10 @@ impl Exporter {
             .filter_map(|e| e.essay.front.updated.max(e.essay.front.date))
             .max()
             .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.rfc3339());
-        let site_id = s.base_url.clone().unwrap_or_else(|| format!("tag:quire.invalid,2000:{}", slugify(&s.title)));
+        let site_id = s
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("tag:quire.invalid,2000:{}", slugify(&s.title)));
         let mut xml = String::with_capacity(64 * 1024);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
         let _ = write!(xml, " xml:lang=\"{}\">\n", xml_escape(&s.language));
@@ -786,11 +982,23 @@ impl Exporter {
         }
         let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&site_id));
         let _ = writeln!(xml, "  <updated>{updated}</updated>");
-        let author = if s.author.is_empty() { &s.title } else { &s.author };
-        let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(author));
+        let author = if s.author.is_empty() {
+            &s.title
+        } else {
+            &s.author
+        };
+        let _ = writeln!(
+            xml,
+            "  <author><name>{}</name></author>",
+            xml_escape(author)
+        );
         if let Some(base) = &s.base_url {
             let _ = writeln!(xml, "  <link href=\"{}\"/>", xml_escape(base));
-            let _ = writeln!(xml, "  <link rel=\"self\" href=\"{}feed.xml\"/>", xml_escape(base));
+            let _ = writeln!(
+                xml,
+                "  <link rel=\"self\" href=\"{}feed.xml\"/>",
+                xml_escape(base)
+            );
         }
         let _ = writeln!(xml, "  <generator>Quire</generator>");
         for entry in essays.iter().take(s.feed_entries) {
@@ -798,10 +1006,21 @@ impl Exporter {
             let url = self.page_url(&entry.slug);
             let id = match &s.base_url {
                 Some(_) => url.clone(),
-                None => format!("tag:quire.invalid,{}:{}", e.front.date.map_or("2000-01-01".into(), |d| d.iso_day()), entry.slug),
+                None => format!(
+                    "tag:quire.invalid,{}:{}",
+                    e.front.date.map_or("2000-01-01".into(), |d| d.iso_day()),
+                    entry.slug
+                ),
             };
-            let published = e.front.date.map_or_else(|| updated.clone(), |d| d.rfc3339());
-            let entry_updated = e.front.updated.or(e.front.date).map_or_else(|| updated.clone(), |d| d.rfc3339());
+            let published = e
+                .front
+                .date
+                .map_or_else(|| updated.clone(), |d| d.rfc3339());
+            let entry_updated = e
+                .front
+                .updated
+                .or(e.front.date)
+                .map_or_else(|| updated.clone(), |d| d.rfc3339());
             let _ = writeln!(xml, "  <entry>");
             let _ = writeln!(xml, "    <title>{}</title>", xml_escape(&e.title()));
             let _ = writeln!(xml, "    <link href=\"{}\"/>", xml_escape(&url));
@@ -815,7 +1034,12 @@ impl Exporter {
                 let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(summary));
             }
             if let Some(body) = html.get(&entry.slug) {
-                let _ = writeln!(xml, "    <content type=\"html\" xml:base=\"{}\">{}</content>", xml_escape(&url), xml_escape(body));
+                let _ = writeln!(
+                    xml,
+                    "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+                    xml_escape(&url),
+                    xml_escape(body)
+                );
             }
             let _ = writeln!(xml, "  </entry>");
         }
@@ -826,9 +1050,17 @@ impl Exporter {
     fn sitemap(&self, essays: &[&Entry]) -> String {
         let base = self.settings.base_url.as_deref().unwrap_or("");
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        let _ = writeln!(xml, "  <url><loc>{}</loc></url>", xml_escape(if base.is_empty() { "./" } else { base }));
+        let _ = writeln!(
+            xml,
+            "  <url><loc>{}</loc></url>",
+            xml_escape(if base.is_empty() { "./" } else { base })
+        );
         for entry in essays {
-            let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&self.page_url(&entry.slug)));
+            let _ = write!(
+                xml,
+                "  <url><loc>{}</loc>",
+                xml_escape(&self.page_url(&entry.slug))
+            );
             if let Some(d) = entry.essay.front.updated.or(entry.essay.front.date) {
                 let _ = write!(xml, "<lastmod>{}</lastmod>", d.iso_day());
             }
@@ -881,19 +1113,43 @@ fn xml_escape(text: &str) -> String {
 /// Replaces the path inside an essay error with the one the user knows the file by.
 fn with_path(error: Error, shown: &Path) -> Error {
     match error {
-        Error::Essay { line, message, .. } => Error::Essay { path: shown.to_path_buf(), line, message },
-        Error::Render { line, message, .. } => Error::Render { path: shown.to_path_buf(), line, message },
-        Error::Io { source, .. } => Error::Io { path: shown.to_path_buf(), source },
+        Error::Essay { line, message, .. } => Error::Essay {
+            path: shown.to_path_buf(),
+            line,
+            message,
+        },
+        Error::Render { line, message, .. } => Error::Render {
+            path: shown.to_path_buf(),
+            line,
+            message,
+        },
+        Error::Io { source, .. } => Error::Io {
+            path: shown.to_path_buf(),
+            source,
+        },
         other => other,
     }
 }
 
-fn url_problems(shown: &Path, rendered: &Rendered, problems: Vec<(String, String)>) -> Vec<Problem> {
+fn url_problems(
+    shown: &Path,
+    rendered: &Rendered,
+    problems: Vec<(String, String)>,
+) -> Vec<Problem> {
     problems
         .into_iter()
         .map(|(url, message)| {
-            let line = rendered.links.iter().find(|l| l.url == url).map_or(1, |l| l.line);
-            Problem::new(shown.to_path_buf(), line, Level::Warning, format!("{message}: {url}"))
+            let line = rendered
+                .links
+                .iter()
+                .find(|l| l.url == url)
+                .map_or(1, |l| l.line);
+            Problem::new(
+                shown.to_path_buf(),
+                line,
+                Level::Warning,
+                format!("{message}: {url}"),
+            )
         })
         .collect()
 }
@@ -904,9 +1160,18 @@ mod tests {
 
     #[test]
     fn relative_urls_resolve_lexically_and_never_climb_out() {
-        assert_eq!(resolve_relative(Path::new("a/b.md"), "../c.md"), Some(PathBuf::from("c.md")));
-        assert_eq!(resolve_relative(Path::new("b.md"), "img/x.png"), Some(PathBuf::from("img/x.png")));
-        assert_eq!(resolve_relative(Path::new("b.md"), "../../etc/passwd"), None);
+        assert_eq!(
+            resolve_relative(Path::new("a/b.md"), "../c.md"),
+            Some(PathBuf::from("c.md"))
+        );
+        assert_eq!(
+            resolve_relative(Path::new("b.md"), "img/x.png"),
+            Some(PathBuf::from("img/x.png"))
+        );
+        assert_eq!(
+            resolve_relative(Path::new("b.md"), "../../etc/passwd"),
+            None
+        );
     }
 
     #[test]
@@ -915,7 +1180,10 @@ mod tests {
         assert!(LocalUrl::parse("/abs.png").is_none());
         assert!(LocalUrl::parse("#top").is_none());
         let u = LocalUrl::parse("my%20essay.md#part").unwrap();
-        assert_eq!((u.path.as_str(), u.fragment.as_str()), ("my essay.md", "#part"));
+        assert_eq!(
+            (u.path.as_str(), u.fragment.as_str()),
+            ("my essay.md", "#part")
+        );
     }
 
     #[test]

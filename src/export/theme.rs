@@ -71,7 +71,9 @@ impl Settings {
             Err(e) => return Err(Error::io(path, e)),
         };
         let mut settings: Settings = toml::from_str(&text).map_err(|e| Error::Theme {
-            line: e.span().map_or(0, |s| 1 + text[..s.start.min(text.len())].matches('\n').count()),
+            line: e.span().map_or(0, |s| {
+                1 + text[..s.start.min(text.len())].matches('\n').count()
+            }),
             path: path.clone(),
             message: format!("quire.toml is not valid: {}", e.message()),
         })?;
@@ -107,7 +109,11 @@ impl Theme {
         let dir = essays.join("_theme");
         let mut hasher = blake3::Hasher::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        hasher.update(serde_json::to_string(settings).unwrap_or_default().as_bytes());
+        hasher.update(
+            serde_json::to_string(settings)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         let mut css = String::new();
@@ -115,7 +121,10 @@ impl Theme {
             let path = dir.join(name);
             let (text, origin) = match read_override(&path)? {
                 Some(text) => (text, path),
-                None => (built_in.to_string(), PathBuf::from(format!("(built-in {name})"))),
+                None => (
+                    built_in.to_string(),
+                    PathBuf::from(format!("(built-in {name})")),
+                ),
             };
             hasher.update(name.as_bytes());
             hasher.update(&(text.len() as u64).to_le_bytes());
@@ -124,9 +133,14 @@ impl Theme {
                 css = text;
                 continue;
             }
-            env.add_template_owned(name.to_string(), text).map_err(|e| template_error(&origin, &e))?;
+            env.add_template_owned(name.to_string(), text)
+                .map_err(|e| template_error(&origin, &e))?;
         }
-        Ok(Theme { env, css, fingerprint: hasher.finalize().to_hex().to_string() })
+        Ok(Theme {
+            env,
+            css,
+            fingerprint: hasher.finalize().to_hex().to_string(),
+        })
     }
 
     /// The built-in theme alone, for a single essay rendered outside any folder.
@@ -141,13 +155,22 @@ impl Theme {
                 unreachable_template(name, &e);
             }
         }
-        Theme { env, css, fingerprint: String::new() }
+        Theme {
+            env,
+            css,
+            fingerprint: String::new(),
+        }
     }
 
     /// Renders one template with a context.
     pub fn render(&self, name: &str, context: minijinja::Value) -> Result<String> {
-        let template = self.env.get_template(name).map_err(|e| template_error(Path::new(name), &e))?;
-        template.render(context).map_err(|e| template_error(Path::new(name), &e))
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(Path::new(name), &e))?;
+        template
+            .render(context)
+            .map_err(|e| template_error(Path::new(name), &e))
     }
 }
 
@@ -163,7 +186,11 @@ fn read_override(path: &Path) -> Result<Option<String>> {
         Err(e) => return Err(Error::io(path, e)),
     };
     if meta.len() > MAX_THEME_FILE_BYTES {
-        return Err(Error::Theme { path: path.to_path_buf(), line: 0, message: "theme file is larger than 1 MB".into() });
+        return Err(Error::Theme {
+            path: path.to_path_buf(),
+            line: 0,
+            message: "theme file is larger than 1 MB".into(),
+        });
     }
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     Ok(Some(text))
@@ -174,7 +201,14 @@ fn template_error(path: &Path, error: &minijinja::Error) -> Error {
         Some(name) if path.file_name().is_some_and(|f| f != name) => path.with_file_name(name),
         _ => path.to_path_buf(),
     };
-    Error::Theme { path, line: error.line().unwrap_or(0), message: format!("template error: {}", error.detail().unwrap_or(&error.to_string())) }
+    Error::Theme {
+        path,
+        line: error.line().unwrap_or(0),
+        message: format!(
+            "template error: {}",
+            error.detail().unwrap_or(&error.to_string())
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -191,7 +225,11 @@ mod tests {
     #[test]
     fn settings_errors_name_the_line() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("quire.toml"), "title = \"A\"\nauthr = \"typo\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("quire.toml"),
+            "title = \"A\"\nauthr = \"typo\"\n",
+        )
+        .unwrap();
         let err = Settings::load(dir.path()).unwrap_err();
         assert_eq!(err.line(), Some(2), "{err}");
     }
@@ -203,7 +241,12 @@ mod tests {
         std::fs::write(dir.path().join("_theme/style.css"), "body{color:red}").unwrap();
         let theme = Theme::load(dir.path(), &Settings::default()).unwrap();
         assert_eq!(theme.css, "body{color:red}");
-        assert_ne!(theme.fingerprint, Theme::load(tempfile::tempdir().unwrap().path(), &Settings::default()).unwrap().fingerprint);
+        assert_ne!(
+            theme.fingerprint,
+            Theme::load(tempfile::tempdir().unwrap().path(), &Settings::default())
+                .unwrap()
+                .fingerprint
+        );
     }
 
     #[test]

@@ -32,9 +32,15 @@ impl Library {
     pub fn open(root: &Path) -> Result<Library> {
         let canonical_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         if !canonical_root.is_dir() {
-            return Err(Error::Invalid(format!("{} is not a folder", root.display())));
+            return Err(Error::Invalid(format!(
+                "{} is not a folder",
+                root.display()
+            )));
         }
-        Ok(Library { root: root.to_path_buf(), canonical_root })
+        Ok(Library {
+            root: root.to_path_buf(),
+            canonical_root,
+        })
     }
 
     /// Every essay file below the root, as paths relative to it, sorted; plus what was skipped.
@@ -49,7 +55,8 @@ impl Library {
             .filter_entry(|entry| {
                 let name = entry.file_name().to_string_lossy();
                 let hidden = entry.depth() > 0 && (name.starts_with('.') || name.starts_with('_'));
-                let excluded = entry.file_type().is_dir() && exclude.iter().any(|x| x == entry.path());
+                let excluded =
+                    entry.file_type().is_dir() && exclude.iter().any(|x| x == entry.path());
                 !hidden && !excluded
             });
         for entry in walker {
@@ -57,7 +64,10 @@ impl Library {
                 Ok(entry) => entry,
                 Err(e) => {
                     let path = e.path().map(|p| self.relative(p)).unwrap_or_default();
-                    skipped.push(Skipped { path, reason: format!("could not be read: {e}") });
+                    skipped.push(Skipped {
+                        path,
+                        reason: format!("could not be read: {e}"),
+                    });
                     continue;
                 }
             };
@@ -71,14 +81,20 @@ impl Library {
             } else if file_type.is_symlink() {
                 match self.contain(entry.path()) {
                     Ok(target) if target.is_file() => essays.push(relative),
-                    Ok(_) => skipped.push(Skipped { path: relative, reason: "link does not point at a file".into() }),
+                    Ok(_) => skipped.push(Skipped {
+                        path: relative,
+                        reason: "link does not point at a file".into(),
+                    }),
                     Err(_) => skipped.push(Skipped {
                         path: relative,
                         reason: "link points outside the essays folder; not followed".into(),
                     }),
                 }
             } else if !file_type.is_dir() {
-                skipped.push(Skipped { path: relative, reason: "not a regular file".into() });
+                skipped.push(Skipped {
+                    path: relative,
+                    reason: "not a regular file".into(),
+                });
             }
         }
         (essays, skipped)
@@ -100,20 +116,28 @@ impl Library {
     }
 
     fn relative(&self, path: &Path) -> PathBuf {
-        path.strip_prefix(&self.canonical_root).unwrap_or(path).to_path_buf()
+        path.strip_prefix(&self.canonical_root)
+            .unwrap_or(path)
+            .to_path_buf()
     }
 }
 
 /// Whether a file name is an essay's.
 pub fn is_essay_name(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "markdown"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "markdown")
+    )
 }
 
 /// Creates a file that must not exist yet and makes its bytes durable before returning, so a new
 /// essay is never a half-written file and never replaces one that appeared meanwhile.
 pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -143,7 +167,10 @@ mod tests {
         fs::write(root.join(".git/d.md"), "d").unwrap();
         fs::write(root.join("notes.txt"), "e").unwrap();
         let (essays, skipped) = Library::open(root).unwrap().essay_files(&[]);
-        assert_eq!(essays, [PathBuf::from("2015/may/b.markdown"), PathBuf::from("a.md")]);
+        assert_eq!(
+            essays,
+            [PathBuf::from("2015/may/b.markdown"), PathBuf::from("a.md")]
+        );
         assert!(skipped.is_empty());
     }
 
@@ -153,7 +180,8 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         fs::write(outside.path().join("secret.md"), "s").unwrap();
         let dir = tempfile::tempdir().unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("link.md")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("link.md"))
+            .unwrap();
         let (essays, skipped) = Library::open(dir.path()).unwrap().essay_files(&[]);
         assert!(essays.is_empty());
         assert_eq!(skipped[0].path, PathBuf::from("link.md"));

@@ -30,8 +30,8 @@ use pulldown_cmark::{
 };
 use pulldown_cmark_escape::escape_html;
 
-use crate::essay::{slugify, Essay};
 use crate::error::Error;
+use crate::essay::{slugify, Essay};
 use sanitize::{is_safe_url, HtmlSanitizer};
 
 /// Deeper nesting than this (blocks and inlines together) is refused. Real essays stay under
@@ -60,12 +60,20 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// What essays get: everything on.
     pub fn essay() -> Self {
-        RenderOptions { extensions: true, heading_ids: true, highlight: true }
+        RenderOptions {
+            extensions: true,
+            heading_ids: true,
+            highlight: true,
+        }
     }
 
     /// Plain CommonMark with Quire's safety policy, for conformance tests.
     pub fn commonmark() -> Self {
-        RenderOptions { extensions: false, heading_ids: false, highlight: false }
+        RenderOptions {
+            extensions: false,
+            heading_ids: false,
+            highlight: false,
+        }
     }
 
     /// The parser options, decided in this one place.
@@ -161,7 +169,11 @@ pub struct RenderError {
 }
 
 /// Renders an essay's body, naming the essay in any error.
-pub fn render_essay(essay: &Essay, options: &RenderOptions, urls: &dyn Urls) -> Result<Rendered, Error> {
+pub fn render_essay(
+    essay: &Essay,
+    options: &RenderOptions,
+    urls: &dyn Urls,
+) -> Result<Rendered, Error> {
     render(essay.body(), essay.body_line, options, urls).map_err(|e| Error::Render {
         path: essay.path.clone(),
         line: e.line,
@@ -177,7 +189,13 @@ pub fn render(
     options: &RenderOptions,
     urls: &dyn Urls,
 ) -> Result<Rendered, RenderError> {
-    catch_unwind(AssertUnwindSafe(|| render_unguarded(markdown, first_line, options, urls)))
+    // CommonMark replaces NUL with U+FFFD for safety; pulldown-cmark passes it through as is.
+    let markdown: std::borrow::Cow<'_, str> = if markdown.contains('\0') {
+        markdown.replace('\0', "\u{fffd}").into()
+    } else {
+        markdown.into()
+    };
+    catch_unwind(AssertUnwindSafe(|| render_unguarded(&markdown, first_line, options, urls)))
         .unwrap_or_else(|_| {
             Err(RenderError {
                 line: first_line,
@@ -252,7 +270,10 @@ impl Lines<'_> {
             self.offset = 0;
             self.line = 0;
         }
-        self.line += self.text[self.offset..offset].iter().filter(|b| **b == b'\n').count();
+        self.line += self.text[self.offset..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
         self.offset = offset;
         self.first_line + self.line
     }
@@ -274,6 +295,8 @@ struct Pipeline<'a, 'f, I> {
     html_block: Option<String>,
     image_alt: Option<usize>,
     sanitizer: HtmlSanitizer,
+    /// Open raw-HTML elements at the start of each enclosing block (see `close_raw_html`).
+    raw_html_marks: Vec<usize>,
     heading_ids: HashSet<String>,
     footnote_numbers: HashMap<String, (usize, usize)>,
     footnotes: Vec<(String, Vec<Event<'a>>)>,
@@ -297,7 +320,12 @@ where
             options,
             urls,
             facts,
-            lines: Lines { text: text.as_bytes(), first_line, offset: 0, line: 0 },
+            lines: Lines {
+                text: text.as_bytes(),
+                first_line,
+                offset: 0,
+                line: 0,
+            },
             out: VecDeque::new(),
             sinks: Vec::new(),
             depth: 0,
@@ -307,6 +335,7 @@ where
             html_block: None,
             image_alt: None,
             sanitizer: HtmlSanitizer::new(),
+            raw_html_marks: Vec::new(),
             heading_ids: HashSet::new(),
             footnote_numbers: HashMap::new(),
             footnotes: Vec::new(),
@@ -415,8 +444,13 @@ where
             return;
         }
         self.in_word = false;
+        if closes_raw_html(&tag) {
+            self.raw_html_marks.push(self.sanitizer.open_elements());
+        }
         match tag {
-            Tag::Heading { level, id, classes, .. } if self.options.heading_ids => {
+            Tag::Heading {
+                level, id, classes, ..
+            } if self.options.heading_ids => {
                 let line = self.lines.at(range.start);
                 self.sinks.push(Sink::Heading(PendingHeading {
                     level,
@@ -429,7 +463,9 @@ where
             }
             Tag::CodeBlock(kind) if self.options.highlight => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
@@ -439,27 +475,60 @@ where
                 self.emit(Event::Start(Tag::HtmlBlock));
             }
             Tag::FootnoteDefinition(name) => {
-                self.sinks.push(Sink::Footnote(name.to_string(), Vec::new()));
+                self.sinks
+                    .push(Sink::Footnote(name.to_string(), Vec::new()));
             }
-            Tag::Link { link_type, dest_url, title, id } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
                 let dest_url = self.check_url(dest_url, false, link_type, range.start);
-                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Tag::Image { link_type, dest_url, title, id } => {
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
                 let dest_url = self.check_url(dest_url, true, link_type, range.start);
                 self.image_alt = Some(self.facts.links.len() - 1);
-                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             other => self.emit(Event::Start(other)),
         }
     }
 
     /// Applies the URL policy and the caller's rewriting; records the URL as written.
-    fn check_url(&mut self, url: CowStr<'a>, image: bool, link_type: LinkType, offset: usize) -> CowStr<'a> {
+    fn check_url(
+        &mut self,
+        url: CowStr<'a>,
+        image: bool,
+        link_type: LinkType,
+        offset: usize,
+    ) -> CowStr<'a> {
         let line = self.lines.at(offset);
         let blocked = !is_safe_url(&url);
         self.output_bytes += url.len();
-        self.facts.links.push(LinkRef { url: url.to_string(), line, image, alt: String::new(), blocked });
+        self.facts.links.push(LinkRef {
+            url: url.to_string(),
+            line,
+            image,
+            alt: String::new(),
+            blocked,
+        });
         if blocked {
             return CowStr::Borrowed("");
         }
@@ -474,6 +543,15 @@ where
     fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
         self.depth = self.depth.saturating_sub(1);
         self.in_word = false;
+        if closes_raw_html_end(tag) {
+            if let Some(mark) = self.raw_html_marks.pop() {
+                let mut closing = String::new();
+                self.sanitizer.close_to(mark, &mut closing);
+                if !closing.is_empty() {
+                    self.emit(Event::InlineHtml(closing.into()));
+                }
+            }
+        }
         match tag {
             TagEnd::Heading(_) if self.options.heading_ids => {
                 if let Some(Sink::Heading(heading)) = self.sinks.pop() {
@@ -487,7 +565,9 @@ where
                     html.push_str("<pre><code");
                     let class: String = lang
                         .chars()
-                        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
+                        .filter(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.')
+                        })
                         .take(32)
                         .collect();
                     if !class.is_empty() {
@@ -532,7 +612,11 @@ where
             Some(id) => slugify(id),
             None => slugify(&heading.text),
         };
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 1;
         while self.heading_ids.contains(&id) {
@@ -543,7 +627,10 @@ where
         let classes = heading
             .classes
             .into_iter()
-            .filter(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .filter(|c| {
+                c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })
             .collect();
         self.facts.outline.push(Heading {
             level: heading.level as u8,
@@ -551,7 +638,12 @@ where
             id: id.clone(),
             line: heading.line,
         });
-        self.emit(Event::Start(Tag::Heading { level: heading.level, id: Some(id.into()), classes, attrs: Vec::new() }));
+        self.emit(Event::Start(Tag::Heading {
+            level: heading.level,
+            id: Some(id.into()),
+            classes,
+            attrs: Vec::new(),
+        }));
         for event in heading.events {
             self.emit(event);
         }
@@ -560,11 +652,18 @@ where
 
     fn footnote_reference(&mut self, name: CowStr<'a>) {
         let next = self.footnote_numbers.len() + 1;
-        let entry = self.footnote_numbers.entry(name.to_string()).or_insert((next, 0));
+        let entry = self
+            .footnote_numbers
+            .entry(name.to_string())
+            .or_insert((next, 0));
         entry.1 += 1;
         let (number, count) = *entry;
         let id = footnote_id(&name);
-        let suffix = if count > 1 { format!("-{count}") } else { String::new() };
+        let suffix = if count > 1 {
+            format!("-{count}")
+        } else {
+            String::new()
+        };
         self.emit(Event::InlineHtml(
             format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}{suffix}\">{number}</a></sup>").into(),
         ));
@@ -572,13 +671,14 @@ where
 
     /// Writes the footnotes that were referenced, in the order they were first referenced.
     fn flush_footnotes(&mut self) {
-        let mut notes: Vec<(usize, usize, String, Vec<Event<'a>>)> = std::mem::take(&mut self.footnotes)
-            .into_iter()
-            .filter_map(|(name, events)| {
-                let (number, count) = *self.footnote_numbers.get(&name)?;
-                Some((number, count, name, events))
-            })
-            .collect();
+        let mut notes: Vec<(usize, usize, String, Vec<Event<'a>>)> =
+            std::mem::take(&mut self.footnotes)
+                .into_iter()
+                .filter_map(|(name, events)| {
+                    let (number, count) = *self.footnote_numbers.get(&name)?;
+                    Some((number, count, name, events))
+                })
+                .collect();
         if notes.is_empty() {
             return;
         }
@@ -591,12 +691,17 @@ where
             let id = footnote_id(&name);
             let mut back = String::new();
             for k in 1..=count {
-                let suffix = if k > 1 { format!("-{k}") } else { String::new() };
+                let suffix = if k > 1 {
+                    format!("-{k}")
+                } else {
+                    String::new()
+                };
                 back.push_str(&format!(
                     " <a href=\"#fnref-{id}{suffix}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩\u{fe0e}</a>"
                 ));
             }
-            self.out.push_back(Event::Html(format!("<li id=\"fn-{id}\">\n").into()));
+            self.out
+                .push_back(Event::Html(format!("<li id=\"fn-{id}\">\n").into()));
             // The back link reads best at the end of the note's last paragraph.
             let last_paragraph = matches!(events.last(), Some(Event::End(TagEnd::Paragraph)));
             let closing = if last_paragraph { events.pop() } else { None };
@@ -605,8 +710,36 @@ where
             self.out.extend(closing);
             self.out.push_back(Event::Html("</li>\n".into()));
         }
-        self.out.push_back(Event::Html("</ol>\n</section>\n".into()));
+        self.out
+            .push_back(Event::Html("</ol>\n</section>\n".into()));
     }
+}
+
+/// Blocks that raw HTML opened inside of must also close inside of. Only the document itself
+/// lets an HTML block's `<div>` stay open across the Markdown blocks that follow it (the usual
+/// way to wrap Markdown in a `<div>`).
+fn closes_raw_html(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::TableCell
+            | Tag::Item
+            | Tag::BlockQuote(_)
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn closes_raw_html_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::TableCell
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition
+    )
 }
 
 /// Footnote names are the writer's text: keep them to safe id characters.
@@ -614,7 +747,13 @@ fn footnote_id(name: &str) -> String {
     let id = slugify(name);
     if id.is_empty() {
         // Distinct names that slugify to nothing still need distinct ids.
-        format!("n{}", blake3::hash(name.as_bytes()).to_hex().get(..8).unwrap_or("0"))
+        format!(
+            "n{}",
+            blake3::hash(name.as_bytes())
+                .to_hex()
+                .get(..8)
+                .unwrap_or("0")
+        )
     } else {
         id
     }
@@ -665,16 +804,28 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, 1, &RenderOptions::essay(), &KeepUrls).unwrap().html
+        render(md, 1, &RenderOptions::essay(), &KeepUrls)
+            .unwrap()
+            .html
     }
 
     #[test]
     fn headings_get_unique_ids_and_an_outline() {
-        let r = render("# Intro\n\n## Intro\n\ntext\n\n## Café {#custom}\n", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
+        let r = render(
+            "# Intro\n\n## Intro\n\ntext\n\n## Café {#custom}\n",
+            1,
+            &RenderOptions::essay(),
+            &KeepUrls,
+        )
+        .unwrap();
         assert!(r.html.contains("<h1 id=\"intro\">Intro</h1>"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"intro-1\">Intro</h2>"));
         assert!(r.html.contains("<h2 id=\"custom\">Café</h2>"));
-        let ids: Vec<_> = r.outline.iter().map(|h| (h.level, h.id.as_str(), h.line)).collect();
+        let ids: Vec<_> = r
+            .outline
+            .iter()
+            .map(|h| (h.level, h.id.as_str(), h.line))
+            .collect();
         assert_eq!(ids, [(1, "intro", 1), (2, "intro-1", 3), (2, "custom", 7)]);
     }
 
@@ -685,7 +836,13 @@ mod tests {
 
     #[test]
     fn counts_words_across_smart_quotes_but_not_code_blocks() {
-        let r = render("It's a \"fine\" day.\n\n```\nnot counted here\n```\n", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
+        let r = render(
+            "It's a \"fine\" day.\n\n```\nnot counted here\n```\n",
+            1,
+            &RenderOptions::essay(),
+            &KeepUrls,
+        )
+        .unwrap();
         assert_eq!(r.words, 4);
         assert_eq!(r.reading_minutes, 1);
     }
@@ -714,7 +871,13 @@ mod tests {
 
     #[test]
     fn unsafe_link_and_image_urls_are_blanked_and_recorded() {
-        let r = render("[x](javascript:alert(1)) ![y](data:image/svg+xml,abc)\n", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
+        let r = render(
+            "[x](javascript:alert(1)) ![y](data:image/svg+xml,abc)\n",
+            1,
+            &RenderOptions::essay(),
+            &KeepUrls,
+        )
+        .unwrap();
         assert!(!r.html.contains("javascript:"), "{}", r.html);
         assert!(!r.html.contains("data:"), "{}", r.html);
         assert!(r.links.iter().all(|l| l.blocked));
@@ -724,8 +887,16 @@ mod tests {
     #[test]
     fn raw_html_is_sanitized() {
         let out = html("<div onclick=\"x()\">hi <script>alert(1)</script></div>\n\nA <img src=x onerror=alert(1)> b\n");
-        assert!(!out.contains("onclick") && !out.contains("onerror") && !out.contains("<script"), "{out}");
-        assert!(out.contains("<img src=\"x\">") || out.contains("<img src=\"x\" />") || out.contains("<img src=\"x\"/>"), "{out}");
+        assert!(
+            !out.contains("onclick") && !out.contains("onerror") && !out.contains("<script"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<img src=\"x\">")
+                || out.contains("<img src=\"x\" />")
+                || out.contains("<img src=\"x\"/>"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -737,7 +908,13 @@ mod tests {
 
     #[test]
     fn source_map_has_a_line_per_top_level_block() {
-        let r = render("# A\n\npara\n\n- x\n- y\n\n---\n\n```\nc\n```\n", 10, &RenderOptions::essay(), &KeepUrls).unwrap();
+        let r = render(
+            "# A\n\npara\n\n- x\n- y\n\n---\n\n```\nc\n```\n",
+            10,
+            &RenderOptions::essay(),
+            &KeepUrls,
+        )
+        .unwrap();
         assert_eq!(r.source_map, [10, 12, 14, 17, 19]);
     }
 }

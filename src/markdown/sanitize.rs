@@ -140,6 +140,21 @@ impl HtmlSanitizer {
 
     /// Appends closing tags for every element raw HTML left open, so essay HTML cannot
     /// swallow the page around it.
+    /// How many elements raw HTML has opened and not closed; a mark for [`Self::close_to`].
+    pub fn open_elements(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Closes the elements opened since `mark`, so that an unclosed inline tag ends with the
+    /// paragraph it was written in instead of running on through the rest of the essay.
+    pub fn close_to(&mut self, mark: usize, out: &mut String) {
+        while self.open.len() > mark {
+            if let Some(name) = self.open.pop() {
+                push_close(name, out);
+            }
+        }
+    }
+
     pub fn finish(&mut self, out: &mut String) {
         for name in self.open.drain(..).rev() {
             push_close(name, out);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what Quire needs to build, run and test, on Debian 12. Safe to run again: each step
+# checks before it installs. Used by scripts/start.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# System packages: WebKitGTK and friends for the desktop app, Xvfb and WebDriver for its tests,
+# ImageMagick for screenshots.
+APT_PACKAGES=(
+  build-essential pkg-config curl
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
+  webkit2gtk-driver xvfb xauth xdotool imagemagick
+  nodejs npm
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  # nodejs/npm may come from elsewhere (nvm, the machine image); only install when absent.
+  if [[ $pkg == nodejs && -n "$(command -v node)" ]] || [[ $pkg == npm && -n "$(command -v npm)" ]]; then
+    continue
+  fi
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  say "installing system packages: ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "error: cargo is missing; install Rust (stable, 1.85 or newer) with rustup first" >&2
+  exit 1
+fi
+
+# npm packages (the CommonMark spec examples for the conformance test, later the UI).
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
