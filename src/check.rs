@@ -118,7 +118,7 @@ impl CheckReport {
 
 struct Checked {
     essay: Essay,
-    rendered: Option<Rendered>,
+    rendered: Rendered,
 }
 
 /// Checks every essay in a folder, and the folder's settings and theme.
@@ -164,10 +164,7 @@ pub fn check_folder(essays: &Path) -> Result<CheckReport> {
             essay.path = relative.clone();
             let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)
                 .map_err(|e| with_shown(&e, &shown))?;
-            Ok(Checked {
-                essay,
-                rendered: Some(rendered),
-            })
+            Ok(Checked { essay, rendered })
         })
         .collect();
 
@@ -201,11 +198,7 @@ pub fn check_folder(essays: &Path) -> Result<CheckReport> {
         } else {
             by_slug.insert(&c.essay.slug, c);
         }
-        if let Some(rendered) = &c.rendered {
-            problems.extend(link_problems(
-                &library, essays, c, rendered, &known, &all_files,
-            ));
-        }
+        problems.extend(link_problems(&library, essays, c, &known, &all_files));
     }
     problems.sort_by(|a, b| {
         a.path
@@ -290,11 +283,10 @@ fn link_problems(
     library: &Library,
     essays: &Path,
     checked: &Checked,
-    rendered: &Rendered,
     known: &HashMap<&Path, &Checked>,
     all_files: &HashSet<&Path>,
 ) -> Vec<Problem> {
-    let essay = &checked.essay;
+    let (essay, rendered) = (&checked.essay, &checked.rendered);
     let path = essays.join(&essay.path);
     let own_ids: HashSet<&str> = rendered.outline.iter().map(|h| h.id.as_str()).collect();
     let mut problems = Vec::new();
@@ -349,11 +341,8 @@ fn link_problems(
                             ),
                         ));
                     }
-                    let ids = other
-                        .rendered
-                        .as_ref()
-                        .map(|r| r.outline.iter().any(|h| h.id == fragment));
-                    if !fragment.is_empty() && ids == Some(false) {
+                    let has_anchor = other.rendered.outline.iter().any(|h| h.id == fragment);
+                    if !fragment.is_empty() && !has_anchor {
                         problems.push(at(
                             Level::Warning,
                             format!("no heading with id `{fragment}` in `{}`", target.display()),

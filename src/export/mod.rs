@@ -505,7 +505,7 @@ impl Exporter {
     }
 
     /// The output folder when the caller names none: `out` from `quire.toml`, else `public`
-    /// beside the essays folder... inside it, so it travels with the essays.
+    /// inside the essays folder (scans skip it), so the site travels with the essays.
     pub fn default_out(&self) -> PathBuf {
         self.library.root.join(
             self.settings

@@ -21,7 +21,11 @@ pub fn highlight(lang: &str, code: &str, out: &mut String) -> bool {
         return false;
     };
     out.reserve(code.len() + code.len() / 2);
-    let mut e = Emitter { src: code, out, plain: 0 };
+    let mut e = Emitter {
+        src: code,
+        out,
+        plain: 0,
+    };
     match lexer {
         Lexer::Code(l) => lex_code(&mut e, l, 0, code.len()),
         Lexer::Html => lex_html(&mut e, 0, code.len()),
@@ -89,7 +93,9 @@ enum Lexer {
 }
 
 fn lexer_for(lang: &str) -> Option<Lexer> {
-    let name = lang.split(|c: char| c == ',' || c == '{' || c.is_whitespace()).find(|s| !s.is_empty())?;
+    let name = lang
+        .split(|c: char| c == ',' || c == '{' || c.is_whitespace())
+        .find(|s| !s.is_empty())?;
     let mut buf = [0u8; 12];
     let lower = buf.get_mut(..name.len())?;
     lower.copy_from_slice(name.as_bytes());
@@ -115,41 +121,79 @@ fn lexer_for(lang: &str) -> Option<Lexer> {
     }))
 }
 
-/// Syntax table for the generic lexer. Word lists are sorted (binary search).
+/// Syntax table for the generic lexer.
 struct Lang {
-    kw: &'static [&'static str],
-    ty: &'static [&'static str],
-    lit: &'static [&'static str],
+    /// Keywords, types and literals as sorted [`key`]s, for binary search.
+    kw: &'static [u128],
+    ty: &'static [u128],
+    lit: &'static [u128],
+    /// String delimiters. Those in `multiline` may span lines (the others stop at the
+    /// newline, which limits the damage of a stray quote); those in `raw` have no
+    /// backslash escapes.
     quotes: &'static [u8],
-    /// Quotes whose strings may span lines; others stop at the newline to limit damage.
     multiline: &'static [u8],
-    /// Quotes without backslash escapes.
     raw: &'static [u8],
     /// Extra bytes allowed inside (not at the start of) identifiers.
     word_chars: &'static [u8],
-    slash: bool,
-    hash: bool,
-    dash: bool,
-    /// Python-style `"""` / `'''` strings.
-    triple: bool,
-    /// Raw strings, lifetimes, `name!` macros and `#[attributes]`.
-    rust: bool,
-    /// `#include`-style directives.
-    preproc: bool,
-    /// `$NAME`, `${..}`, `$1` variables; `interp` also finds them inside `"…"`.
-    vars: bool,
-    interp: bool,
-    /// Ruby `:symbol`.
-    symbols: bool,
-    /// A string followed by `:` is an object key.
-    json_keys: bool,
-    /// Capitalised mixed-case identifiers are types.
-    caps: bool,
-    nocase: bool,
-    /// Class for `@name` (decorators, annotations, instance variables), or "".
-    at: &'static str,
+    /// Class for `@name` (decorators, annotations, Ruby instance variables), or "".
+    at_class: &'static str,
     /// `=` (TOML) or `:` (YAML): a line starting with `key<sep>` gets a key span.
     line_key: u8,
+    flags: u16,
+}
+
+const SLASH: u16 = 1; // `//` and `/* */` comments
+const HASH: u16 = 1 << 1; // `#` comments
+const DASH: u16 = 1 << 2; // `--` comments
+const TRIPLE: u16 = 1 << 3; // `"""` and `'''` strings
+const RUSTY: u16 = 1 << 4; // raw strings, lifetimes, `name!` macros, `#[attributes]`
+const PREPROC: u16 = 1 << 5; // `#include`-style directives
+const VARS: u16 = 1 << 6; // `$NAME`, `${..}`, `$1`, `$?`
+const INTERP: u16 = 1 << 7; // variables inside `"…"` too
+const SYMBOLS: u16 = 1 << 8; // Ruby `:symbol`
+const JSON_KEYS: u16 = 1 << 9; // a string followed by `:` is a key
+const CAPS: u16 = 1 << 10; // capitalised mixed-case identifiers are types
+const NOCASE: u16 = 1 << 11; // case-insensitive words (lists hold lowercase)
+
+impl Lang {
+    fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// A word of at most 16 bytes as a big-endian, zero-padded integer. Integer order is
+/// string order, so sorted word lists give sorted keys, and lookups compare integers
+/// instead of calling `memcmp` (string comparison dominated profiles).
+const fn key(w: &[u8], lower: bool) -> u128 {
+    assert!(w.len() <= 16, "keyword too long");
+    let (mut k, mut i) = (0u128, 0);
+    while i < w.len() {
+        let c = w[i];
+        k = k << 8 | (if lower { c.to_ascii_lowercase() } else { c }) as u128;
+        i += 1;
+    }
+    // Left-align; an empty word would shift by the full 128 bits.
+    if i == 0 {
+        0
+    } else {
+        k << (8 * (16 - i))
+    }
+}
+
+/// `words!("as" "async" …)`: a sorted word list as sorted keys (see [`key`]).
+macro_rules! words {
+    ($($word:literal)*) => {
+        &keys([$($word),*])
+    };
+}
+
+const fn keys<const N: usize>(words: [&str; N]) -> [u128; N] {
+    let (mut out, mut i) = ([0; N], 0);
+    while i < N {
+        out[i] = key(words[i].as_bytes(), false);
+        i += 1;
+    }
+    out
 }
 
 const BASE: Lang = Lang {
@@ -160,161 +204,201 @@ const BASE: Lang = Lang {
     multiline: b"",
     raw: b"",
     word_chars: b"",
-    slash: false,
-    hash: false,
-    dash: false,
-    triple: false,
-    rust: false,
-    preproc: false,
-    vars: false,
-    interp: false,
-    symbols: false,
-    json_keys: false,
-    caps: false,
-    nocase: false,
-    at: "",
+    at_class: "",
     line_key: 0,
+    flags: 0,
 };
 
 const RUST: Lang = Lang {
-    kw: &["as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "type", "unsafe", "use", "where", "while", "yield"],
-    ty: &["Box", "Err", "Ok", "Option", "Result", "Self", "Some", "String", "Vec", "bool", "char", "f32", "f64", "i128", "i16", "i32", "i64", "i8", "isize", "str", "u128", "u16", "u32", "u64", "u8", "usize"],
-    lit: &["None", "false", "true"],
+    kw: words!(
+        "as" "async" "await" "break" "const" "continue" "crate" "dyn" "else" "enum" "extern" "fn"
+        "for" "if" "impl" "in" "let" "loop" "match" "mod" "move" "mut" "pub" "ref" "return" "self"
+        "static" "struct" "super" "trait" "type" "unsafe" "use" "where" "while" "yield"
+    ),
+    ty: words!(
+        "Box" "Err" "Ok" "Option" "Result" "Self" "Some" "String" "Vec" "bool" "char" "f32" "f64"
+        "i128" "i16" "i32" "i64" "i8" "isize" "str" "u128" "u16" "u32" "u64" "u8" "usize"
+    ),
+    lit: words!("None" "false" "true"),
     quotes: b"\"",
     multiline: b"\"",
-    slash: true,
-    rust: true,
-    caps: true,
+    flags: SLASH | RUSTY | CAPS,
     ..BASE
 };
 
 const PYTHON: Lang = Lang {
-    kw: &["and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"],
-    ty: &["bool", "bytes", "dict", "float", "int", "list", "object", "set", "str", "tuple", "type"],
-    lit: &["False", "None", "True"],
-    hash: true,
-    triple: true,
-    at: "attr",
-    caps: true,
+    kw: words!(
+        "and" "as" "assert" "async" "await" "break" "class" "continue" "def" "del" "elif" "else"
+        "except" "finally" "for" "from" "global" "if" "import" "in" "is" "lambda" "nonlocal" "not"
+        "or" "pass" "raise" "return" "try" "while" "with" "yield"
+    ),
+    ty: words!("bool" "bytes" "dict" "float" "int" "list" "object" "set" "str" "tuple" "type"),
+    lit: words!("False" "None" "True"),
+    at_class: "attr",
+    flags: HASH | TRIPLE | CAPS,
     ..BASE
 };
 
-const JS_KW: &[&str] = &["async", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "export", "extends", "finally", "for", "from", "function", "if", "import", "in", "instanceof", "let", "new", "of", "return", "static", "super", "switch", "this", "throw", "try", "typeof", "var", "void", "while", "with", "yield"];
-
 const JS: Lang = Lang {
-    kw: JS_KW,
-    lit: &["NaN", "false", "null", "true", "undefined"],
+    kw: words!(
+        "async" "await" "break" "case" "catch" "class" "const" "continue" "debugger" "default"
+        "delete" "do" "else" "export" "extends" "finally" "for" "from" "function" "if" "import" "in"
+        "instanceof" "let" "new" "of" "return" "static" "super" "switch" "this" "throw" "try"
+        "typeof" "var" "void" "while" "with" "yield"
+    ),
+    lit: words!("NaN" "false" "null" "true" "undefined"),
     quotes: b"\"'`",
     multiline: b"`",
     word_chars: b"$",
-    slash: true,
-    at: "attr",
-    caps: true,
+    at_class: "attr",
+    flags: SLASH | CAPS,
     ..BASE
 };
 
 const TS: Lang = Lang {
-    kw: &["abstract", "as", "async", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "declare", "default", "delete", "do", "else", "enum", "export", "extends", "finally", "for", "from", "function", "if", "implements", "import", "in", "instanceof", "interface", "keyof", "let", "namespace", "new", "of", "private", "protected", "public", "readonly", "return", "static", "super", "switch", "this", "throw", "try", "type", "typeof", "var", "void", "while", "with", "yield"],
-    ty: &["any", "bigint", "boolean", "never", "number", "object", "string", "symbol", "unknown"],
+    kw: words!(
+        "abstract" "as" "async" "await" "break" "case" "catch" "class" "const" "continue" "debugger"
+        "declare" "default" "delete" "do" "else" "enum" "export" "extends" "finally" "for" "from"
+        "function" "if" "implements" "import" "in" "instanceof" "interface" "keyof" "let"
+        "namespace" "new" "of" "private" "protected" "public" "readonly" "return" "static" "super"
+        "switch" "this" "throw" "try" "type" "typeof" "var" "void" "while" "with" "yield"
+    ),
+    ty: words!("any" "bigint" "boolean" "never" "number" "object" "string" "symbol" "unknown"),
     ..JS
 };
 
-const JSON: Lang = Lang { lit: &["false", "null", "true"], quotes: b"\"", slash: true, json_keys: true, ..BASE };
+const JSON: Lang = Lang {
+    lit: words!("false" "null" "true"),
+    quotes: b"\"",
+    flags: SLASH | JSON_KEYS,
+    ..BASE
+};
 
 const TOML: Lang = Lang {
-    lit: &["false", "inf", "nan", "true"],
+    lit: words!("false" "inf" "nan" "true"),
     raw: b"'",
-    hash: true,
-    triple: true,
     line_key: b'=',
+    flags: HASH | TRIPLE,
     ..BASE
 };
 
 const YAML: Lang = Lang {
-    lit: &["false", "no", "null", "off", "on", "true", "yes"],
+    lit: words!("false" "no" "null" "off" "on" "true" "yes"),
     raw: b"'",
     word_chars: b"-",
-    hash: true,
-    nocase: true,
     line_key: b':',
+    flags: HASH | NOCASE,
     ..BASE
 };
 
 const BASH: Lang = Lang {
-    kw: &["case", "do", "done", "elif", "else", "esac", "export", "fi", "for", "function", "if", "in", "local", "readonly", "return", "select", "then", "until", "while"],
-    lit: &["false", "true"],
+    kw: words!(
+        "case" "do" "done" "elif" "else" "esac" "export" "fi" "for" "function" "if" "in" "local"
+        "readonly" "return" "select" "then" "until" "while"
+    ),
+    lit: words!("false" "true"),
     quotes: b"\"'`",
     multiline: b"\"'`",
     raw: b"'",
-    // Words like `apt-get` or `./done.sh` must not light up `get` or `done`.
+    // So that `apt-get` or `./done.sh` do not light up `get` or `done`.
     word_chars: b"-./",
-    hash: true,
-    vars: true,
-    interp: true,
+    flags: HASH | VARS | INTERP,
     ..BASE
 };
 
-const C_KW: &[&str] = &["break", "case", "const", "continue", "default", "do", "else", "enum", "extern", "for", "goto", "if", "inline", "register", "restrict", "return", "sizeof", "static", "struct", "switch", "typedef", "union", "volatile", "while"];
-const C_TY: &[&str] = &["bool", "char", "double", "float", "int", "int16_t", "int32_t", "int64_t", "int8_t", "long", "short", "signed", "size_t", "uint16_t", "uint32_t", "uint64_t", "uint8_t", "unsigned", "void"];
-
-const C: Lang = Lang { kw: C_KW, ty: C_TY, lit: &["NULL", "false", "true"], slash: true, preproc: true, ..BASE };
+const C: Lang = Lang {
+    kw: words!(
+        "break" "case" "const" "continue" "default" "do" "else" "enum" "extern" "for" "goto" "if"
+        "inline" "register" "restrict" "return" "sizeof" "static" "struct" "switch" "typedef"
+        "union" "volatile" "while"
+    ),
+    ty: words!(
+        "bool" "char" "double" "float" "int" "int16_t" "int32_t" "int64_t" "int8_t" "long" "short"
+        "signed" "size_t" "uint16_t" "uint32_t" "uint64_t" "uint8_t" "unsigned" "void"
+    ),
+    lit: words!("NULL" "false" "true"),
+    flags: SLASH | PREPROC,
+    ..BASE
+};
 
 const CPP: Lang = Lang {
-    kw: &["alignas", "auto", "break", "case", "catch", "class", "const", "constexpr", "continue", "decltype", "default", "delete", "do", "else", "enum", "explicit", "extern", "for", "friend", "goto", "if", "inline", "mutable", "namespace", "new", "noexcept", "operator", "override", "private", "protected", "public", "return", "sizeof", "static", "static_cast", "struct", "switch", "template", "this", "throw", "try", "typedef", "typename", "union", "using", "virtual", "volatile", "while"],
-    lit: &["NULL", "false", "nullptr", "true"],
+    kw: words!(
+        "alignas" "auto" "break" "case" "catch" "class" "const" "constexpr" "continue" "decltype"
+        "default" "delete" "do" "else" "enum" "explicit" "extern" "for" "friend" "goto" "if"
+        "inline" "mutable" "namespace" "new" "noexcept" "operator" "override" "private" "protected"
+        "public" "return" "sizeof" "static" "static_cast" "struct" "switch" "template" "this"
+        "throw" "try" "typedef" "typename" "union" "using" "virtual" "volatile" "while"
+    ),
+    lit: words!("NULL" "false" "nullptr" "true"),
     ..C
 };
 
 const GO: Lang = Lang {
-    kw: &["break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select", "struct", "switch", "type", "var"],
-    ty: &["any", "bool", "byte", "complex128", "complex64", "error", "float32", "float64", "int", "int16", "int32", "int64", "int8", "rune", "string", "uint", "uint16", "uint32", "uint64", "uint8", "uintptr"],
-    lit: &["false", "iota", "nil", "true"],
+    kw: words!(
+        "break" "case" "chan" "const" "continue" "default" "defer" "else" "fallthrough" "for" "func"
+        "go" "goto" "if" "import" "interface" "map" "package" "range" "return" "select" "struct"
+        "switch" "type" "var"
+    ),
+    ty: words!(
+        "any" "bool" "byte" "complex128" "complex64" "error" "float32" "float64" "int" "int16"
+        "int32" "int64" "int8" "rune" "string" "uint" "uint16" "uint32" "uint64" "uint8" "uintptr"
+    ),
+    lit: words!("false" "iota" "nil" "true"),
     quotes: b"\"'`",
     multiline: b"`",
     raw: b"`",
-    slash: true,
-    caps: true,
+    flags: SLASH | CAPS,
     ..BASE
 };
 
 const JAVA: Lang = Lang {
-    kw: &["abstract", "assert", "break", "case", "catch", "class", "const", "continue", "default", "do", "else", "enum", "extends", "final", "finally", "for", "goto", "if", "implements", "import", "instanceof", "interface", "native", "new", "package", "private", "protected", "public", "record", "return", "static", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "var", "volatile", "while", "yield"],
-    ty: &["boolean", "byte", "char", "double", "float", "int", "long", "short", "void"],
-    lit: &["false", "null", "true"],
-    slash: true,
-    triple: true,
-    at: "attr",
-    caps: true,
+    kw: words!(
+        "abstract" "assert" "break" "case" "catch" "class" "const" "continue" "default" "do" "else"
+        "enum" "extends" "final" "finally" "for" "goto" "if" "implements" "import" "instanceof"
+        "interface" "native" "new" "package" "private" "protected" "public" "record" "return"
+        "static" "super" "switch" "synchronized" "this" "throw" "throws" "transient" "try" "var"
+        "volatile" "while" "yield"
+    ),
+    ty: words!("boolean" "byte" "char" "double" "float" "int" "long" "short" "void"),
+    lit: words!("false" "null" "true"),
+    at_class: "attr",
+    flags: SLASH | TRIPLE | CAPS,
     ..BASE
 };
 
 const SQL: Lang = Lang {
-    kw: &["add", "all", "alter", "and", "as", "asc", "begin", "between", "by", "case", "commit", "create", "cross", "delete", "desc", "distinct", "drop", "else", "end", "exists", "foreign", "from", "full", "group", "having", "if", "in", "index", "inner", "insert", "into", "is", "join", "key", "left", "like", "limit", "not", "offset", "on", "or", "order", "outer", "primary", "references", "returning", "right", "rollback", "select", "set", "table", "then", "transaction", "union", "unique", "update", "values", "view", "when", "where", "with"],
-    ty: &["bigint", "blob", "boolean", "char", "date", "decimal", "double", "float", "int", "integer", "numeric", "real", "serial", "smallint", "text", "timestamp", "varchar"],
-    lit: &["false", "null", "true"],
+    kw: words!(
+        "add" "all" "alter" "and" "as" "asc" "begin" "between" "by" "case" "commit" "create" "cross"
+        "delete" "desc" "distinct" "drop" "else" "end" "exists" "foreign" "from" "full" "group"
+        "having" "if" "in" "index" "inner" "insert" "into" "is" "join" "key" "left" "like" "limit"
+        "not" "offset" "on" "or" "order" "outer" "primary" "references" "returning" "right"
+        "rollback" "select" "set" "table" "then" "transaction" "union" "unique" "update" "values"
+        "view" "when" "where" "with"
+    ),
+    ty: words!(
+        "bigint" "blob" "boolean" "char" "date" "decimal" "double" "float" "int" "integer" "numeric"
+        "real" "serial" "smallint" "text" "timestamp" "varchar"
+    ),
+    lit: words!("false" "null" "true"),
     multiline: b"'",
     raw: b"'\"",
-    slash: true,
-    dash: true,
-    nocase: true,
+    flags: SLASH | DASH | NOCASE,
     ..BASE
 };
 
 const RUBY: Lang = Lang {
-    kw: &["BEGIN", "END", "alias", "and", "begin", "break", "case", "class", "def", "do", "else", "elsif", "end", "ensure", "for", "if", "in", "module", "next", "not", "or", "redo", "rescue", "retry", "return", "self", "super", "then", "undef", "unless", "until", "when", "while", "yield"],
-    lit: &["false", "nil", "true"],
+    kw: words!(
+        "BEGIN" "END" "alias" "and" "begin" "break" "case" "class" "def" "do" "else" "elsif" "end"
+        "ensure" "for" "if" "in" "module" "next" "not" "or" "redo" "rescue" "retry" "return" "self"
+        "super" "then" "undef" "unless" "until" "when" "while" "yield"
+    ),
+    lit: words!("false" "nil" "true"),
     quotes: b"\"'`",
     multiline: b"\"'`",
-    hash: true,
-    vars: true,
-    symbols: true,
-    at: "var",
-    caps: true,
+    at_class: "var",
+    flags: HASH | VARS | SYMBOLS | CAPS,
     ..BASE
 };
-
-/// Only the string rules are used, for CSS and HTML-embedded CSS.
-const CSS_STRINGS: Lang = BASE;
 
 fn is_word(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
@@ -324,34 +408,32 @@ fn is_word_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
 }
 
+/// `b[i]`, or 0 past the end.
 fn at(b: &[u8], i: usize) -> u8 {
     b.get(i).copied().unwrap_or(0)
 }
 
+/// The first index from `j` whose byte fails `keep`, or the end.
+fn scan(b: &[u8], j: usize, keep: impl Fn(u8) -> bool) -> usize {
+    let rest = b.get(j..).unwrap_or_default();
+    rest.iter()
+        .position(|&c| !keep(c))
+        .map_or(b.len(), |p| j + p)
+}
+
 fn line_end(b: &[u8], i: usize) -> usize {
-    b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p)
+    scan(b, i, |c| c != b'\n')
 }
 
 fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    b.get(from..)?.windows(pat.len()).position(|w| w == pat).map(|p| from + p)
+    b.get(from..)?
+        .windows(pat.len())
+        .position(|w| w == pat)
+        .map(|p| from + p)
 }
 
-fn skip_blanks(b: &[u8], mut i: usize) -> usize {
-    while matches!(at(b, i), b' ' | b'\t') {
-        i += 1;
-    }
-    i
-}
-
-fn contains(list: &[&str], word: &str, nocase: bool) -> bool {
-    if !nocase {
-        return list.binary_search(&word).is_ok();
-    }
-    let mut buf = [0u8; 16];
-    let Some(lower) = buf.get_mut(..word.len()) else { return false };
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
-    std::str::from_utf8(lower).is_ok_and(|w| list.binary_search(&w).is_ok())
+fn skip_blanks(b: &[u8], i: usize) -> usize {
+    scan(b, i, |c| c == b' ' || c == b'\t')
 }
 
 fn lex_code(e: &mut Emitter, l: &Lang, start: usize, end: usize) {
@@ -365,30 +447,41 @@ fn lex_code(e: &mut Emitter, l: &Lang, start: usize, end: usize) {
                 break;
             }
         }
-        let c = b[i];
-        let next = at(b, i + 1);
-        let prev_word = i > start && is_word(b[i - 1]);
+        let (c, next) = (b[i], at(b, i + 1));
+        let prev = if i > start { b[i - 1] } else { 0 };
         i = match c {
-            b'/' if l.slash && next == b'/' => e.tok(i, line_end(b, i), "com"),
-            b'/' if l.slash && next == b'*' => e.tok(i, find(b, i + 2, b"*/").map_or(end, |p| p + 2), "com"),
-            b'-' if l.dash && next == b'-' => e.tok(i, line_end(b, i), "com"),
-            // `#` glued to a word (`a#b`, `C#`) is not a comment in shell or YAML.
-            b'#' if l.hash && !prev_word => e.tok(i, line_end(b, i), "com"),
-            b'#' if l.rust && (next == b'[' || next == b'!' && at(b, i + 2) == b'[') => rust_attr(e, b, i),
-            b'#' if l.preproc && is_word_start(next) => e.tok(i, word_end(l, b, i + 1), "attr"),
-            b'\'' if l.rust => rust_quote(e, b, i),
-            q if l.quotes.contains(&q) => string(e, l, b, i),
+            b'/' if l.has(SLASH) && next == b'/' => e.tok(i, line_end(b, i), "com"),
+            b'/' if l.has(SLASH) && next == b'*' => {
+                e.tok(i, find(b, i + 2, b"*/").map_or(end, |p| p + 2), "com")
+            }
+            b'-' if l.has(DASH) && next == b'-' => e.tok(i, line_end(b, i), "com"),
+            // `#` glued to a word (`a#b` in shell, `C#` in YAML) starts no comment.
+            b'#' if l.has(HASH) && !is_word(prev) => e.tok(i, line_end(b, i), "com"),
+            b'#' if l.has(RUSTY) && (next == b'[' || next == b'!' && at(b, i + 2) == b'[') => {
+                rust_attr(e, b, i)
+            }
+            b'#' if l.has(PREPROC) && is_word_start(next) => {
+                e.tok(i, word_end(l, b, i + 1), "attr")
+            }
+            b'\'' if l.has(RUSTY) => rust_quote(e, b, i),
+            // Nor does an apostrophe inside a YAML or TOML word (`it's`) start a string.
+            b'"' | b'\'' | b'`' if l.quotes.contains(&c) && !(l.line_key != 0 && is_word(prev)) => {
+                string(e, l, b, i)
+            }
             b'0'..=b'9' => e.tok(i, number(b, i), "num"),
-            b'.' if next.is_ascii_digit() && !prev_word => e.tok(i, number(b, i), "num"),
-            b'$' if l.vars => var_end(b, i).map_or(i + 1, |v| e.tok(i, v, "var")),
-            b'@' if !l.at.is_empty() && (is_word_start(next) || next == b'@') => {
+            // Not the `.2` of a `1..2` range.
+            b'.' if next.is_ascii_digit() && !is_word(prev) && prev != b'.' => {
+                e.tok(i, number(b, i), "num")
+            }
+            b'$' if l.has(VARS) => var_end(b, i).map_or(i + 1, |v| e.tok(i, v, "var")),
+            b'@' if !l.at_class.is_empty() && (is_word_start(next) || next == b'@') => {
                 let mut j = i + 1 + usize::from(next == b'@');
                 while is_word(at(b, j)) || at(b, j) == b'.' && is_word_start(at(b, j + 1)) {
                     j += 1;
                 }
-                e.tok(i, j, l.at)
+                e.tok(i, j, l.at_class)
             }
-            b':' if l.symbols && is_word_start(next) && !prev_word && (i == 0 || b[i - 1] != b':') => {
+            b':' if l.has(SYMBOLS) && is_word_start(next) && !is_word(prev) && prev != b':' => {
                 e.tok(i, word_end(l, b, i + 1), "lit")
             }
             c if is_word_start(c) => word(e, l, b, i),
@@ -397,19 +490,15 @@ fn lex_code(e: &mut Emitter, l: &Lang, start: usize, end: usize) {
     }
 }
 
-fn word_end(l: &Lang, b: &[u8], mut j: usize) -> usize {
-    while j < b.len() && (is_word(b[j]) || l.word_chars.contains(&b[j])) {
-        j += 1;
-    }
-    j
+fn word_end(l: &Lang, b: &[u8], j: usize) -> usize {
+    scan(b, j, |c| is_word(c) || l.word_chars.contains(&c))
 }
 
 fn word(e: &mut Emitter, l: &Lang, b: &[u8], i: usize) -> usize {
     let j = word_end(l, b, i + 1);
-    let w = &e.src[i..j];
-    let next = at(b, j);
-    if l.rust {
-        if matches!(w, "r" | "br" | "cr") && (next == b'"' || next == b'#') {
+    let (w, next) = (&b[i..j], at(b, j));
+    if l.has(RUSTY) {
+        if matches!(w, b"r" | b"br" | b"cr") && (next == b'"' || next == b'#') {
             if let Some(end) = raw_string(b, j) {
                 return e.tok(i, end, "str");
             }
@@ -418,15 +507,17 @@ fn word(e: &mut Emitter, l: &Lang, b: &[u8], i: usize) -> usize {
             return e.tok(i, j + 1, "attr");
         }
     }
-    let class = if contains(l.kw, w, l.nocase) {
+    let k = (w.len() <= 16).then(|| key(w, l.has(NOCASE)));
+    let listed = |list: &[u128]| k.is_some_and(|k| list.binary_search(&k).is_ok());
+    let class = if listed(l.kw) {
         "kw"
-    } else if contains(l.lit, w, l.nocase) {
+    } else if listed(l.lit) {
         "lit"
-    } else if contains(l.ty, w, l.nocase) {
+    } else if listed(l.ty) {
         "ty"
     } else if next == b'(' {
         "fn"
-    } else if l.caps && b[i].is_ascii_uppercase() && w.bytes().any(|c| c.is_ascii_lowercase()) {
+    } else if l.has(CAPS) && w[0].is_ascii_uppercase() && w.iter().any(u8::is_ascii_lowercase) {
         "ty"
     } else {
         return j;
@@ -455,7 +546,7 @@ fn number(b: &[u8], i: usize) -> usize {
 fn string(e: &mut Emitter, l: &Lang, b: &[u8], i: usize) -> usize {
     let (q, n) = (b[i], b.len());
     let escapes = !l.raw.contains(&q);
-    if l.triple && at(b, i + 1) == q && at(b, i + 2) == q {
+    if l.has(TRIPLE) && at(b, i + 1) == q && at(b, i + 2) == q {
         let mut j = i + 3;
         while j < n {
             if b[j] == b'\\' && escapes {
@@ -478,7 +569,7 @@ fn string(e: &mut Emitter, l: &Lang, b: &[u8], i: usize) -> usize {
             }
             b'\\' if escapes => j += 2,
             b'\n' if !multiline => break,
-            b'$' if l.interp && q == b'"' => match var_end(b, j) {
+            b'$' if l.has(INTERP) && q == b'"' => match var_end(b, j) {
                 Some(v) => {
                     e.tok(seg, j, "str");
                     seg = e.tok(j, v, "var");
@@ -490,7 +581,7 @@ fn string(e: &mut Emitter, l: &Lang, b: &[u8], i: usize) -> usize {
         }
     }
     let j = j.min(n);
-    let key = l.json_keys && b[j..].iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':');
+    let key = l.has(JSON_KEYS) && b[j..].iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':');
     e.tok(seg, j, if key { "key" } else { "str" })
 }
 
@@ -504,31 +595,30 @@ fn raw_string(b: &[u8], mut j: usize) -> Option<usize> {
     if at(b, j) != b'"' {
         return None;
     }
-    j += 1;
-    while j < b.len() {
-        if b[j] == b'"' && b[j + 1..].iter().take(hashes).take_while(|&&c| c == b'#').count() == hashes {
-            return Some(j + 1 + hashes);
-        }
-        j += 1;
-    }
-    Some(b.len())
+    // Each `"` only looks at the `#` run right after it, so this stays linear.
+    let closed = (j + 1..b.len()).find(|&k| {
+        b[k] == b'"'
+            && b[k + 1..]
+                .iter()
+                .take(hashes)
+                .take_while(|&&c| c == b'#')
+                .count()
+                == hashes
+    });
+    Some(closed.map_or(b.len(), |k| k + 1 + hashes))
 }
 
 fn rust_attr(e: &mut Emitter, b: &[u8], i: usize) -> usize {
     let mut depth = 0usize;
-    let mut j = i + 1;
-    while j < b.len() {
-        match b[j] {
-            b'[' => depth += 1,
-            b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return e.tok(i, j + 1, "attr");
-                }
+    for (j, &c) in b.iter().enumerate().skip(i + 1) {
+        if c == b'[' {
+            depth += 1;
+        } else if c == b']' {
+            depth -= 1;
+            if depth == 0 {
+                return e.tok(i, j + 1, "attr");
             }
-            _ => {}
         }
-        j += 1;
     }
     e.tok(i, b.len(), "attr")
 }
@@ -539,10 +629,10 @@ fn rust_quote(e: &mut Emitter, b: &[u8], i: usize) -> usize {
     if next == b'\\' {
         // The longest escape is `'\u{10FFFF}'`.
         let window = b.get(i + 3..b.len().min(i + 12)).unwrap_or_default();
-        return match window.iter().position(|&c| c == b'\'') {
-            Some(p) => e.tok(i, i + 4 + p, "str"),
-            None => i + 1,
-        };
+        return window
+            .iter()
+            .position(|&c| c == b'\'')
+            .map_or(i + 1, |p| e.tok(i, i + 4 + p, "str"));
     }
     let len = match next {
         0..=0x7f => 1,
@@ -551,28 +641,26 @@ fn rust_quote(e: &mut Emitter, b: &[u8], i: usize) -> usize {
         _ => 4,
     };
     if i + 1 < b.len() && !matches!(next, b'\'' | b'\n') && at(b, i + 1 + len) == b'\'' {
-        return e.tok(i, i + 2 + len, "str");
+        e.tok(i, i + 2 + len, "str")
+    } else if is_word_start(next) {
+        word_end(&RUST, b, i + 1)
+    } else {
+        i + 1
     }
-    if is_word_start(next) {
-        return word_end(&RUST, b, i + 1);
-    }
-    i + 1
 }
 
 /// `$NAME`, `${…}` (up to the line end), `$1`, `$?` and friends.
 fn var_end(b: &[u8], i: usize) -> Option<usize> {
     match at(b, i + 1) {
-        b'{' => Some(match b[i + 2..].iter().position(|&c| c == b'}' || c == b'\n') {
-            Some(p) if b[i + 2 + p] == b'}' => i + 3 + p,
-            Some(p) => i + 2 + p,
-            None => b.len(),
-        }),
+        b'{' => Some(
+            match b[i + 2..].iter().position(|&c| c == b'}' || c == b'\n') {
+                Some(p) if b[i + 2 + p] == b'}' => i + 3 + p,
+                Some(p) => i + 2 + p,
+                None => b.len(),
+            },
+        ),
         c if c.is_ascii_alphabetic() || c == b'_' => {
-            let mut j = i + 2;
-            while at(b, j).is_ascii_alphanumeric() || at(b, j) == b'_' {
-                j += 1;
-            }
-            Some(j)
+            Some(scan(b, i + 2, |c| c.is_ascii_alphanumeric() || c == b'_'))
         }
         c if c.is_ascii_digit() || b"@#?$!*-".contains(&c) => Some(i + 2),
         _ => None,
@@ -588,22 +676,24 @@ fn line_key(e: &mut Emitter, l: &Lang, b: &[u8], i: usize) -> usize {
             j = skip_blanks(b, j + 1);
         }
     }
-    let eol = line_end(b, j);
-    let line = &b[j..eol];
+    let line = &b[j..line_end(b, j)];
     if l.line_key == b'=' && line.first() == Some(&b'[') {
-        return match line.iter().rposition(|&c| c == b']') {
-            Some(p) => e.tok(j, j + p + 1, "ty"),
-            None => j,
-        };
+        return line
+            .iter()
+            .rposition(|&c| c == b']')
+            .map_or(j, |p| e.tok(j, j + p + 1, "ty"));
     }
     let key_end = match line.first() {
         Some(&q @ (b'"' | b'\'')) => line[1..].iter().position(|&c| c == q).map(|p| j + p + 2),
         Some(&c) if l.line_key == b'=' && (is_word(c) || c == b'-') => {
-            Some(j + line.iter().position(|&c| !(is_word(c) || c == b'-' || c == b'.')).unwrap_or(line.len()))
+            Some(scan(b, j, |c| is_word(c) || c == b'-' || c == b'.'))
         }
         Some(&c) if l.line_key == b':' && !b"#{}[]&*!|>%@`,?:-".contains(&c) => {
             let mut k = 0;
-            while k < line.len() && !(line[k] == b':' && matches!(line.get(k + 1), None | Some(b' ' | b'\t' | b'\r'))) {
+            while k < line.len()
+                && !(line[k] == b':'
+                    && matches!(line.get(k + 1), None | Some(b' ' | b'\t' | b'\r')))
+            {
                 if line[k] == b'#' && matches!(line[k - 1], b' ' | b'\t') {
                     return j;
                 }
@@ -615,9 +705,10 @@ fn line_key(e: &mut Emitter, l: &Lang, b: &[u8], i: usize) -> usize {
     };
     let Some(key_end) = key_end else { return j };
     let sep = skip_blanks(b, key_end);
-    let sep_ok = at(b, sep) == l.line_key
-        && (l.line_key == b'=' || matches!(at(b, sep + 1), 0 | b' ' | b'\t' | b'\r' | b'\n'));
-    if sep_ok {
+    let after = at(b, sep + 1);
+    if at(b, sep) == l.line_key
+        && (l.line_key == b'=' || matches!(after, 0 | b' ' | b'\t' | b'\r' | b'\n'))
+    {
         e.tok(j, key_end, "key")
     } else {
         j
@@ -630,7 +721,9 @@ fn lex_html(e: &mut Emitter, start: usize, end: usize) {
     let mut i = start;
     while i < end {
         i = match b[i] {
-            b'<' if b[i..].starts_with(b"<!--") => e.tok(i, find(b, i + 4, b"-->").map_or(end, |p| p + 3), "com"),
+            b'<' if b[i..].starts_with(b"<!--") => {
+                e.tok(i, find(b, i + 4, b"-->").map_or(end, |p| p + 3), "com")
+            }
             b'<' => html_tag(e, b, i),
             b'&' => {
                 let mut j = i + 1 + usize::from(at(b, i + 1) == b'#');
@@ -655,13 +748,11 @@ fn html_tag(e: &mut Emitter, b: &[u8], i: usize) -> usize {
     if !at(b, s).is_ascii_alphabetic() {
         return i + 1;
     }
-    let mut j = s;
-    while j < n && (is_word(b[j]) || b"-:.".contains(&b[j])) {
-        j += 1;
-    }
+    let mut j = scan(b, s, |c| is_word(c) || b"-:.".contains(&c));
     let name = &b[s..j];
     e.tok(s, j, "tag");
     let stop = |c: u8| c.is_ascii_whitespace() || b"=>/<\"'".contains(&c);
+    let run_end = |k: usize| scan(b, k, |c| !stop(c));
     while j < n {
         j = match b[j] {
             b'>' => {
@@ -671,41 +762,29 @@ fn html_tag(e: &mut Emitter, b: &[u8], i: usize) -> usize {
             // An unclosed tag: let the next one start fresh.
             b'<' => break,
             q @ (b'"' | b'\'') => {
-                let close = b[j + 1..].iter().position(|&c| c == q).map_or(n, |p| j + p + 2);
+                let close = b[j + 1..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(n, |p| j + p + 2);
                 e.tok(j, close, "str")
             }
-            b'=' if !stop(at(b, j + 1)) => {
-                let mut k = j + 1;
-                while k < n && !stop(b[k]) {
-                    k += 1;
-                }
-                e.tok(j + 1, k, "str")
-            }
+            b'=' if !stop(at(b, j + 1)) => e.tok(j + 1, run_end(j + 1), "str"),
             c if stop(c) || c == b'?' => j + 1,
-            _ => {
-                let mut k = j + 1;
-                while k < n && !stop(b[k]) {
-                    k += 1;
-                }
-                e.tok(j, k, "attr")
-            }
+            _ => e.tok(j, run_end(j), "attr"),
         };
     }
     let script = name.eq_ignore_ascii_case(b"script");
-    if closing || !(script || name.eq_ignore_ascii_case(b"style")) || !b[..j].ends_with(b">") || b[..j].ends_with(b"/>") {
+    let opened = !closing && b[..j].ends_with(b">") && !b[..j].ends_with(b"/>");
+    if !opened || !(script || name.eq_ignore_ascii_case(b"style")) {
         return j;
     }
-    // Lex the element body as JS/CSS up to its end tag.
-    let mut close = n;
-    let mut k = j;
-    while let Some(p) = b[k..].iter().position(|&c| c == b'<') {
-        let t = &b[k + p + 1..];
-        if t.first() == Some(&b'/') && t.get(1..=name.len()).is_some_and(|t| t.eq_ignore_ascii_case(name)) {
-            close = k + p;
-            break;
-        }
-        k += p + 1;
-    }
+    // Lex the element body as JS or CSS, up to its end tag.
+    let is_end_tag = |k: usize| {
+        b[k..].starts_with(b"</")
+            && b.get(k + 2..k + 2 + name.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(name))
+    };
+    let close = (j..n).find(|&k| b[k] == b'<' && is_end_tag(k)).unwrap_or(n);
     if script {
         lex_code(e, &JS, j, close);
     } else {
@@ -714,11 +793,8 @@ fn html_tag(e: &mut Emitter, b: &[u8], i: usize) -> usize {
     close
 }
 
-fn css_word_end(b: &[u8], mut j: usize) -> usize {
-    while j < b.len() && (is_word(b[j]) || b[j] == b'-') {
-        j += 1;
-    }
-    j
+fn css_word_end(b: &[u8], j: usize) -> usize {
+    scan(b, j, |c| is_word(c) || c == b'-')
 }
 
 fn lex_css(e: &mut Emitter, start: usize, end: usize) {
@@ -726,21 +802,25 @@ fn lex_css(e: &mut Emitter, start: usize, end: usize) {
     let b = &src.as_bytes()[..end];
     let mut i = start;
     // Kind of the current `{`/`;`/`}`-delimited segment: one ending in `{` is a
-    // selector (or at-rule prelude), anything else holds declarations. Segments are
-    // scanned once each, so this stays linear.
+    // selector or at-rule prelude, anything else holds declarations. Each segment is
+    // scanned once, so this stays linear.
     let (mut seg_end, mut selector, mut at_rule) = (start, false, false);
+    let ident_start =
+        |c: u8, next: u8| is_word_start(c) || c == b'-' && (is_word_start(next) || next == b'-');
     while i < end {
         if i >= seg_end {
-            seg_end = b[i..].iter().position(|&c| matches!(c, b'{' | b';' | b'}')).map_or(end, |p| i + p + 1);
+            seg_end = b[i..]
+                .iter()
+                .position(|c| b"{;}".contains(c))
+                .map_or(end, |p| i + p + 1);
             selector = b[seg_end - 1] == b'{';
             at_rule = false;
         }
-        let c = b[i];
-        let next = at(b, i + 1);
-        let ident_start = |c: u8, next: u8| is_word_start(c) || c == b'-' && (is_word_start(next) || next == b'-');
+        let (c, next) = (b[i], at(b, i + 1));
+        let after_colon = i > start && b[i - 1] == b':';
         i = match c {
             b'/' if next == b'*' => e.tok(i, find(b, i + 2, b"*/").map_or(end, |p| p + 2), "com"),
-            b'"' | b'\'' => string(e, &CSS_STRINGS, b, i),
+            b'"' | b'\'' => string(e, &BASE, b, i),
             b'@' | b'!' if is_word_start(next) => {
                 at_rule |= c == b'@';
                 e.tok(i, css_word_end(b, i + 1), "kw")
@@ -751,300 +831,292 @@ fn lex_css(e: &mut Emitter, start: usize, end: usize) {
             }
             b'0'..=b'9' | b'.' if c != b'.' || next.is_ascii_digit() => {
                 let mut j = i + 1;
-                while at(b, j).is_ascii_digit() || at(b, j) == b'.' && at(b, j + 1).is_ascii_digit() {
+                while at(b, j).is_ascii_digit() || at(b, j) == b'.' && at(b, j + 1).is_ascii_digit()
+                {
                     j += 1;
                 }
-                while at(b, j).is_ascii_alphabetic() || at(b, j) == b'%' {
-                    j += 1;
-                }
-                e.tok(i, j, "num")
+                e.tok(
+                    i,
+                    scan(b, j, |c| c.is_ascii_alphabetic() || c == b'%'),
+                    "num",
+                )
             }
             c if ident_start(c, next) => {
                 let j = css_word_end(b, i + 1);
-                let after = at(b, skip_blanks(b, j));
-                let class = if at(b, j) == b'(' && (i == start || b[i - 1] != b':') {
-                    "fn"
-                } else if after == b':' && (!selector || at_rule) {
-                    "key"
-                } else if selector && !at_rule && (i == start || b[i - 1] != b':') {
-                    "tag"
+                if at(b, j) == b'(' && !after_colon {
+                    e.tok(i, j, "fn")
+                } else if at(b, skip_blanks(b, j)) == b':' && (!selector || at_rule) {
+                    e.tok(i, j, "key")
+                } else if selector && !at_rule && !after_colon {
+                    e.tok(i, j, "tag")
                 } else {
-                    ""
-                };
-                if class.is_empty() {
                     j
-                } else {
-                    e.tok(i, j, class)
                 }
             }
             _ => i + 1,
         };
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[rustfmt::skip]
     const LANGS: &[&str] = &[
-        "rust", "python", "javascript", "typescript", "json", "toml", "yaml", "bash", "c", "cpp", "go", "java", "css", "html",
-        "sql", "ruby",
+        "rust", "python", "javascript", "typescript", "json", "toml", "yaml", "bash", "c", "cpp", "go",
+        "java", "css", "html", "sql", "ruby",
     ];
-    const CLASSES: &[&str] = &["kw", "ty", "str", "num", "com", "lit", "fn", "attr", "key", "tag", "var"];
+    const CLASSES: &[&str] = &[
+        "kw", "ty", "str", "num", "com", "lit", "fn", "attr", "key", "tag", "var",
+    ];
+    /// Inputs every lexer must survive and round-trip exactly.
+    #[rustfmt::skip]
+    const NASTY: &[&str] = &[
+        "", "\"", "'", "`", "\\", "x\\", "\"\\", "'\\", "\"abc\\", "é😀", "\"é😀\"", "'é'", "'😀", "// é😀", "#é",
+        "$é", "\0", "a\0b\"\0\"", "a\r\nb\r\n", "\"\r\n\"", "/*", "*/", "<!--", "<", "<a", "<a b='", "&", "&#",
+        "&amp", "r#", "r#\"", "'\\u{1F600}'", "'\\", "${", "$", "@", "@@", ":", "- ", "[", "[[x", "#[", "#![",
+        "--", "\"\"\"", "'''", "{\"a\":", "key: 'x", "a = \"\"\"\n", "<script>", "<style>p{", "x!", "0x", "1e",
+        "1e-", ".5", "é:",
+    ];
+    /// Fragments for the pseudo-random soup test.
+    #[rustfmt::skip]
+    const PIECES: &[&str] = &[
+        "\"", "'", "`", "\\", "/*", "*/", "//", "#", "\n", "\r\n", "é", "😀", "\0", "$", "${", "}", "r#\"", "\"#",
+        "<", ">", "&", "<!--", "-->", "'''", "\"\"\"", " ", "a", "fn", "1e-5", ":", "=", "[", "]", "{", "--", "@",
+        "<script>", "</script>", "<style>", "x(", "- ", "'a", "'\\", ";", "!", ".", "0x",
+    ];
 
-    /// Undoes the highlighting, asserting along the way that the only markup is
-    /// known, balanced, unnested spans and the only entities are the four we emit.
-    fn plain_text(html: &str) -> String {
-        let (mut text, mut rest, mut open) = (String::new(), html, false);
+    /// Undoes the highlighting, asserting that the only markup is known, balanced,
+    /// unnested spans and the only entities are the four we emit. Returns the plain
+    /// text and the same text with each span written as `«class:text»`.
+    fn decode(html: &str) -> (String, String) {
+        let (mut plain, mut marked, mut rest, mut open) =
+            (String::new(), String::new(), html, false);
         while let Some(p) = rest.find(['<', '>', '&', '"']) {
-            text.push_str(&rest[..p]);
+            plain += &rest[..p];
+            marked += &rest[..p];
             rest = &rest[p..];
             if let Some(r) = rest.strip_prefix("<span class=\"hl-") {
                 let q = r.find("\">").expect("unterminated span tag");
                 assert!(CLASSES.contains(&&r[..q]), "unknown class {:?}", &r[..q]);
                 assert!(!open, "nested span in {html:?}");
-                open = true;
-                rest = &r[q + 2..];
+                marked += &format!("«{}:", &r[..q]);
+                (open, rest) = (true, &r[q + 2..]);
             } else if let Some(r) = rest.strip_prefix("</span>") {
                 assert!(open, "unbalanced </span> in {html:?}");
-                open = false;
-                rest = r;
+                marked.push('»');
+                (open, rest) = (false, r);
             } else {
-                let entities = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"')];
-                let (entity, ch) = entities.iter().find(|(ent, _)| rest.starts_with(ent)).expect("raw markup in output");
-                text.push(*ch);
+                let entities = [
+                    ("&amp;", '&'),
+                    ("&lt;", '<'),
+                    ("&gt;", '>'),
+                    ("&quot;", '"'),
+                ];
+                let (entity, ch) = entities
+                    .iter()
+                    .find(|(ent, _)| rest.starts_with(ent))
+                    .expect("raw markup in output");
+                plain.push(*ch);
+                marked.push(*ch);
                 rest = &rest[entity.len()..];
             }
         }
         assert!(!open, "unclosed span");
-        text + rest
+        (plain + rest, marked + rest)
     }
 
-    /// Highlights `code` and checks the round-trip property before returning the HTML.
+    /// Highlights `code` and checks that decoding the HTML gives `code` back exactly.
     fn render(lang: &str, code: &str) -> String {
         let mut out = String::new();
         highlight(lang, code, &mut out);
-        assert_eq!(plain_text(&out), code, "round trip failed for {lang}: {out}");
+        assert_eq!(decode(&out).0, code, "round trip failed for {lang}: {out}");
         out
     }
 
-    fn assert_spans(lang: &str, code: &str, expected: &[&str]) {
-        let out = render(lang, code);
-        for needle in expected {
-            assert!(out.contains(needle), "{lang}: missing {needle:?} in\n{out}");
+    /// `marked` is code with every expected token written `«class:text»`: highlighting
+    /// the unmarked code must produce exactly those spans.
+    fn assert_marked(lang: &str, marked: &str) {
+        let (mut code, mut rest) = (String::new(), marked);
+        while let Some((before, after)) = rest.split_once('«') {
+            let (_, token) = after.split_once(':').expect("«class:text»");
+            let (text, tail) = token.split_once('»').expect("unclosed «");
+            code = code + before + text;
+            rest = tail;
         }
+        assert_eq!(decode(&render(lang, &(code + rest))).1, marked, "{lang}");
     }
 
     #[test]
     fn rust_keywords_types_strings_comments_numbers_attributes_and_macros() {
-        let code = "/// Doc\n#[derive(Debug)]\npub struct Point<'a> { name: &'a str, x: f64 }\n\
-            fn main() {\n    let s = \"say \\\"hi\\\"\"; // note\n    let c = '\\n'; let d = 'é';\n    \
-            let n = 0x1F + 1_000 + 2.5e-3;\n    println!(\"{}\", s);\n    let r = r#\"raw \"q\"\"#;\n    \
-            /* block */ if let Some(v) = opt { return None; }\n}";
-        assert_spans("rust", code, &[
-            "<span class=\"hl-com\">/// Doc</span>",
-            "<span class=\"hl-attr\">#[derive(Debug)]</span>",
-            "<span class=\"hl-kw\">pub</span> <span class=\"hl-kw\">struct</span> <span class=\"hl-ty\">Point</span>&lt;'a&gt;",
-            "<span class=\"hl-ty\">f64</span>",
-            "<span class=\"hl-kw\">fn</span> <span class=\"hl-fn\">main</span>",
-            "<span class=\"hl-str\">&quot;say \\&quot;hi\\&quot;&quot;</span>;",
-            "<span class=\"hl-com\">// note</span>",
-            "<span class=\"hl-str\">'\\n'</span>",
-            "<span class=\"hl-str\">'é'</span>",
-            "<span class=\"hl-num\">0x1F</span>",
-            "<span class=\"hl-num\">1_000</span>",
-            "<span class=\"hl-num\">2.5e-3</span>",
-            "<span class=\"hl-attr\">println!</span>",
-            "<span class=\"hl-str\">r#&quot;raw &quot;q&quot;&quot;#</span>;",
-            "<span class=\"hl-com\">/* block */</span>",
-            "<span class=\"hl-ty\">Some</span>",
-            "<span class=\"hl-lit\">None</span>",
-        ]);
+        assert_marked(
+            "rust",
+            r##"«com:/// Doc»
+«attr:#[derive(Debug)]»
+«kw:pub» «kw:struct» «ty:Point»<'a> { name: &'a «ty:str», x: «ty:f64» }
+«kw:fn» «fn:main»() {
+    «kw:let» s = «str:"say \"hi\""»; «com:// note»
+    «kw:let» c = «str:'\n'»; «kw:let» d = «str:'é'»; «kw:let» r = «str:r#"raw "q""#»;
+    «kw:let» n = «num:0x1F» + «num:1_000» + «num:2.5e-3» + t.«num:0» + «num:1»..«num:2»;
+    «attr:println!»(«str:"{}"», s); «com:/* block */»
+    «kw:if» «kw:let» «ty:Some»(v) = opt { «kw:return» «lit:None»; }
+}"##,
+        );
     }
 
     #[test]
     fn rust_lifetimes_do_not_open_char_literals() {
-        let out = render("rust", "fn f<'a>(x: &'a str) -> &'static str { x }");
-        assert!(!out.contains("hl-str"), "{out}");
-        assert_eq!(out.matches("<span class=\"hl-ty\">str</span>").count(), 2, "{out}");
+        assert_marked(
+            "rust",
+            "«kw:fn» f<'a>(x: &'a «ty:str») -> &'static «ty:str» { x }",
+        );
     }
 
     #[test]
     fn python_keywords_decorators_triple_quotes_and_comments() {
-        let code = "@app.route(\"/\")\ndef greet(name: str) -> None:\n    \"\"\"Doc with \"quotes\".\"\"\"\n    \
-            if name is None:\n        return f'hi {name}'  # comment\n    return 42\n";
-        assert_spans("python", code, &[
-            "<span class=\"hl-attr\">@app.route</span>(<span class=\"hl-str\">&quot;/&quot;</span>)",
-            "<span class=\"hl-kw\">def</span> <span class=\"hl-fn\">greet</span>",
-            "<span class=\"hl-ty\">str</span>",
-            "<span class=\"hl-str\">&quot;&quot;&quot;Doc with &quot;quotes&quot;.&quot;&quot;&quot;</span>",
-            "<span class=\"hl-kw\">is</span> <span class=\"hl-lit\">None</span>",
-            "<span class=\"hl-str\">'hi {name}'</span>",
-            "<span class=\"hl-com\"># comment</span>",
-            "<span class=\"hl-num\">42</span>",
-        ]);
+        assert_marked(
+            "python",
+            r#"«attr:@app.route»(«str:"/"»)
+«kw:def» «fn:greet»(name: «ty:str») -> «lit:None»:
+    «str:"""Doc with "quotes"."""»
+    «kw:if» name «kw:is» «lit:None»: «kw:return» f«str:'hi {name}'»  «com:# comment»
+    «kw:return» «num:42» «kw:if» «fn:len»(name) > «num:0.5» «kw:else» «ty:MyError»"#,
+        );
     }
 
     #[test]
     fn javascript_and_typescript_keywords_template_strings_and_calls() {
-        let code = "import { x } from \"./x.js\";\nconst add = (a, b) => a + b; // sum\n\
-            let s = `multi\nline ${x}`;\nif (v === null) { console.log('nope', 3.14); }";
-        assert_spans("js", code, &[
-            "<span class=\"hl-kw\">import</span>",
-            "<span class=\"hl-kw\">from</span> <span class=\"hl-str\">&quot;./x.js&quot;</span>",
-            "<span class=\"hl-kw\">const</span>",
-            "<span class=\"hl-com\">// sum</span>",
-            "<span class=\"hl-str\">`multi\nline ${x}`</span>",
-            "<span class=\"hl-lit\">null</span>",
-            "<span class=\"hl-fn\">log</span>",
-            "<span class=\"hl-str\">'nope'</span>",
-            "<span class=\"hl-num\">3.14</span>",
-        ]);
-        assert_spans("ts", "interface Point { x: number }", &[
-            "<span class=\"hl-kw\">interface</span> <span class=\"hl-ty\">Point</span>",
-            "<span class=\"hl-ty\">number</span>",
-        ]);
+        assert_marked(
+            "js",
+            r#"«kw:import» { x } «kw:from» «str:"./x.js"»;
+«kw:const» add = (a, b) => a + b; «com:// sum»
+«kw:let» s = «str:`multi
+line ${x}`»;
+«kw:if» (v === «lit:null») { console.«fn:log»(«str:'nope'», «num:3.14», $el); }"#,
+        );
+        assert_marked(
+            "ts",
+            "«kw:interface» «ty:Point» { x: «ty:number»; «kw:readonly» y?: «ty:string» }",
+        );
     }
 
     #[test]
     fn bash_variables_are_marked_inside_and_outside_strings() {
-        let code = "#!/bin/bash\n# build it\nfor f in *.md; do\n  echo \"file: $f in ${HOME}\" > '$OUT'\ndone\n\
-            export PATH=$HOME/bin:$PATH\napt-get install ./done.sh";
-        let out = render("bash", code);
-        assert_spans("bash", code, &[
-            "<span class=\"hl-com\">#!/bin/bash</span>",
-            "<span class=\"hl-com\"># build it</span>",
-            "<span class=\"hl-kw\">for</span> f <span class=\"hl-kw\">in</span>",
-            "<span class=\"hl-str\">&quot;file: </span><span class=\"hl-var\">$f</span><span class=\"hl-str\"> in </span>",
-            "<span class=\"hl-var\">${HOME}</span><span class=\"hl-str\">&quot;</span>",
-            "<span class=\"hl-str\">'$OUT'</span>",
-            "<span class=\"hl-kw\">done</span>",
-            "<span class=\"hl-kw\">export</span> PATH=<span class=\"hl-var\">$HOME</span>",
-        ]);
-        assert_eq!(out.matches("hl-kw\">done").count(), 1, "{out}");
+        assert_marked(
+            "bash",
+            r#"«com:#!/bin/bash»
+«com:# build it»
+«kw:for» f «kw:in» *.md; «kw:do»
+  echo «str:"file: »«var:$f»«str: in »«var:${HOME}»«str:"» > «str:'$OUT'» «num:2»>&«num:1»
+«kw:done»
+«kw:export» PATH=«var:$HOME»/bin:«var:$PATH»; apt-get install ./done.sh a#b «var:$?»"#,
+        );
     }
 
     #[test]
     fn json_keys_differ_from_string_values() {
-        let code = "{\"name\": \"quire\", \"v\": 2, \"tags\": [\"a\"], \"ok\": true, \"none\": null, \"neg\": -1.5e3}";
-        assert_spans("json", code, &[
-            "<span class=\"hl-key\">&quot;name&quot;</span>: <span class=\"hl-str\">&quot;quire&quot;</span>",
-            "<span class=\"hl-num\">2</span>",
-            "[<span class=\"hl-str\">&quot;a&quot;</span>]",
-            "<span class=\"hl-lit\">true</span>",
-            "<span class=\"hl-lit\">null</span>",
-            "-<span class=\"hl-num\">1.5e3</span>",
-        ]);
+        assert_marked(
+            "json",
+            r#"{«key:"name"»: «str:"quire"», «key:"v"» : «num:2», «key:"tags"»: [«str:"a"»], «key:"ok"»: «lit:true»,
+ «key:"none"»: «lit:null», «key:"neg"»: -«num:1.5e3»} «com:// jsonc comment»"#,
+        );
     }
 
     #[test]
     fn toml_tables_keys_and_values() {
-        let code = "# config\n[package]\nname = \"quire\"\nversion = '0.1.0'\nedition = 2021\n[[bin]]\ndebug = true # yes\n";
-        assert_spans("toml", code, &[
-            "<span class=\"hl-com\"># config</span>",
-            "<span class=\"hl-ty\">[package]</span>",
-            "<span class=\"hl-key\">name</span> = <span class=\"hl-str\">&quot;quire&quot;</span>",
-            "<span class=\"hl-str\">'0.1.0'</span>",
-            "<span class=\"hl-num\">2021</span>",
-            "<span class=\"hl-ty\">[[bin]]</span>",
-            "<span class=\"hl-lit\">true</span> <span class=\"hl-com\"># yes</span>",
-        ]);
+        assert_marked(
+            "toml",
+            r#"«com:# config»
+«ty:[package]»
+«key:name» = «str:"quire"»
+«key:version» = «str:'0.1.0'»
+«key:"quoted key"» = «lit:true» «com:# yes»
+«ty:[[bin]]»
+«key:dotted.key-name» = [«num:1», «num:2021»]
+«key:text» = «str:"""
+multi "line" = 1
+"""»"#,
+        );
     }
 
     #[test]
     fn yaml_keys_list_items_literals_and_comments() {
-        let code = "# settings\ntitle: \"My essay\"\ndraft: false\ntags:\n  - rust\n  - name: nested\ncount: 3 # trailing\n\
-            'quoted key': x\nurl: http://a.b\n";
-        let out = render("yaml", code);
-        assert_spans("yaml", code, &[
-            "<span class=\"hl-com\"># settings</span>",
-            "<span class=\"hl-key\">title</span>: <span class=\"hl-str\">&quot;My essay&quot;</span>",
-            "<span class=\"hl-key\">draft</span>: <span class=\"hl-lit\">false</span>",
-            "<span class=\"hl-key\">tags</span>:",
-            "  - <span class=\"hl-key\">name</span>: nested",
-            "<span class=\"hl-num\">3</span> <span class=\"hl-com\"># trailing</span>",
-            "<span class=\"hl-key\">'quoted key'</span>: x",
-            "<span class=\"hl-key\">url</span>: http:",
-        ]);
-        assert!(!out.contains("hl-key\">rust"), "{out}");
+        assert_marked(
+            "yaml",
+            r#"«com:# settings»
+«key:title»: «str:"My essay"»
+«key:draft»: «lit:False»
+«key:tags»:
+  - rust
+  - «key:name»: nested
+«key:count»: «num:3» «com:# trailing»
+«key:'quoted key'»: x
+«key:note»: it's «lit:on» C# «str:'and'» «str:"this"»
+«key:url»: http://a.b#frag"#,
+        );
     }
 
     #[test]
     fn html_tags_attributes_comments_entities_and_embedded_script_and_style() {
-        let code = "<!DOCTYPE html>\n<!-- note -->\n<a href=\"x?a=1&amp;b\" class=big disabled>Tom &amp; Jerry</a>\n\
-            <script>let x = \"<b>\";</script>\n<STYLE>p { color: red; }</STYLE>";
-        assert_spans("html", code, &[
-            "&lt;!<span class=\"hl-tag\">DOCTYPE</span>",
-            "<span class=\"hl-com\">&lt;!-- note --&gt;</span>",
-            "&lt;<span class=\"hl-tag\">a</span> <span class=\"hl-attr\">href</span>=<span class=\"hl-str\">&quot;x?a=1&amp;amp;b&quot;</span>",
-            "<span class=\"hl-attr\">class</span>=<span class=\"hl-str\">big</span> <span class=\"hl-attr\">disabled</span>&gt;",
-            "Tom <span class=\"hl-lit\">&amp;amp;</span> Jerry&lt;/<span class=\"hl-tag\">a</span>&gt;",
-            "<span class=\"hl-kw\">let</span> x = <span class=\"hl-str\">&quot;&lt;b&gt;&quot;</span>;&lt;/<span class=\"hl-tag\">script</span>",
-            "<span class=\"hl-tag\">p</span> { <span class=\"hl-key\">color</span>: red; }&lt;/<span class=\"hl-tag\">STYLE</span>",
-        ]);
+        assert_marked(
+            "html",
+            r#"<!«tag:DOCTYPE» «attr:html»>
+«com:<!-- note -->»
+<«tag:a» «attr:href»=«str:"x?a=1&amp;b"» «attr:class»=«str:big» «attr:disabled»>Tom «lit:&amp;» Jerry</«tag:a»>
+<«tag:script»>«kw:let» x = «str:"<b>"»;</«tag:script»>
+<«tag:STYLE»>«tag:p» { «key:color»: red; }</«tag:STYLE»>
+<«tag:br»/> <«tag:x-y» «attr:data-v»=«str:'1'»> 1 < 2"#,
+        );
     }
 
     #[test]
     fn css_selectors_properties_and_values() {
-        let code = "/* theme */\n@media (max-width: 600px) {\n  .note > p:hover, #main { margin: 0 auto; color: #fff !important; }\n}\n\
-            body { font-family: \"Inter\", sans-serif; width: calc(100% - 2px); }";
-        assert_spans("css", code, &[
-            "<span class=\"hl-com\">/* theme */</span>",
-            "<span class=\"hl-kw\">@media</span> (<span class=\"hl-key\">max-width</span>: <span class=\"hl-num\">600px</span>)",
-            "<span class=\"hl-attr\">.note</span> &gt; <span class=\"hl-tag\">p</span>:hover, <span class=\"hl-attr\">#main</span>",
-            "<span class=\"hl-key\">margin</span>: <span class=\"hl-num\">0</span> auto",
-            "<span class=\"hl-num\">#fff</span> <span class=\"hl-kw\">!important</span>",
-            "<span class=\"hl-tag\">body</span>",
-            "<span class=\"hl-key\">font-family</span>: <span class=\"hl-str\">&quot;Inter&quot;</span>",
-            "<span class=\"hl-fn\">calc</span>(<span class=\"hl-num\">100%</span> - <span class=\"hl-num\">2px</span>)",
-        ]);
+        assert_marked(
+            "css",
+            r#"«com:/* theme */»
+«kw:@media» («key:max-width»: «num:600px») {
+  «attr:.note» > «tag:p»:hover, «attr:#main» { «key:margin»: «num:0» auto; «key:color»: «num:#fff» «kw:!important»; }
+}
+«tag:body» { «key:font-family»: «str:"Inter"», sans-serif; «key:width»: «fn:calc»(«num:100%» - «num:2px»); «key:--gap»: «num:.5em» }"#,
+        );
     }
 
     #[test]
     fn the_other_c_like_and_script_languages_get_the_basics() {
-        assert_spans("sql", "SELECT id FROM users WHERE age > 21 AND n = 'O''Brien'; -- note\nnull", &[
-            "<span class=\"hl-kw\">SELECT</span> id <span class=\"hl-kw\">FROM</span>",
-            "<span class=\"hl-num\">21</span>",
-            "<span class=\"hl-str\">'O'</span><span class=\"hl-str\">'Brien'</span>",
-            "<span class=\"hl-com\">-- note</span>",
-            "<span class=\"hl-lit\">null</span>",
-        ]);
-        assert_spans("c", "#include <stdio.h>\nint main(void) { printf(\"%d\\n\", 42); return 0; }", &[
-            "<span class=\"hl-attr\">#include</span> &lt;stdio.h&gt;",
-            "<span class=\"hl-ty\">int</span> <span class=\"hl-fn\">main</span>(<span class=\"hl-ty\">void</span>)",
-            "<span class=\"hl-str\">&quot;%d\\n&quot;</span>",
-            "<span class=\"hl-kw\">return</span> <span class=\"hl-num\">0</span>",
-        ]);
-        assert_spans("cpp", "std::vector<int> v; auto p = nullptr;", &[
-            "<span class=\"hl-ty\">int</span>",
-            "<span class=\"hl-kw\">auto</span>",
-            "<span class=\"hl-lit\">nullptr</span>",
-        ]);
-        assert_spans("go", "package main\nfunc main() { s := `raw\\`; fmt.Println(s, nil) }", &[
-            "<span class=\"hl-kw\">func</span> <span class=\"hl-fn\">main</span>",
-            "<span class=\"hl-str\">`raw\\`</span>;",
-            "<span class=\"hl-fn\">Println</span>",
-            "<span class=\"hl-lit\">nil</span>",
-        ]);
-        assert_spans("java", "@Override public String toString() { return \"x\"; }", &[
-            "<span class=\"hl-attr\">@Override</span> <span class=\"hl-kw\">public</span> <span class=\"hl-ty\">String</span>",
-            "<span class=\"hl-fn\">toString</span>",
-        ]);
-        assert_spans("ruby", "def greet(name)\n  puts \"hi #{name}\" # say\n  @count += 1\n  $stdout.sync = :yes\nend", &[
-            "<span class=\"hl-kw\">def</span> <span class=\"hl-fn\">greet</span>",
-            "<span class=\"hl-str\">&quot;hi #{name}&quot;</span> <span class=\"hl-com\"># say</span>",
-            "<span class=\"hl-var\">@count</span>",
-            "<span class=\"hl-var\">$stdout</span>",
-            "<span class=\"hl-lit\">:yes</span>",
-            "<span class=\"hl-kw\">end</span>",
-        ]);
+        assert_marked(
+            "sql",
+            "«kw:SELECT» id, «fn:count»(*) «kw:FROM» users «kw:WHERE» age > «num:21» «kw:AND» n = «str:'O'»«str:'Brien'» \
+             «kw:IS» «kw:NOT» «lit:NULL»; «com:-- note»\n«kw:create» «kw:table» t (id «ty:INTEGER» «kw:primary» «kw:key», \
+             «ty:varchar»(«num:10»)); «com:/* done */»",
+        );
+        assert_marked(
+            "c",
+            "«attr:#include» <stdio.h>\n«ty:int» «fn:main»(«ty:void») { «fn:printf»(«str:\"%d\\n\"», «num:42»); \
+             «kw:return» «lit:NULL» ? «str:'c'» : «num:0»; }",
+        );
+        assert_marked(
+            "cpp",
+            "std::vector<«ty:int»> v; «kw:auto» p = «lit:nullptr»; «kw:template» <«kw:typename» T>",
+        );
+        assert_marked(
+            "go",
+            "«kw:package» main\n«kw:func» «fn:main»() { s := «str:`raw\\`»; fmt.«fn:Println»(s, «lit:nil», «ty:Reader») }",
+        );
+        assert_marked(
+            "java",
+            "«attr:@Override» «kw:public» «ty:String» «fn:toString»() { «kw:return» «str:\"x\"»; }",
+        );
+        assert_marked(
+            "ruby",
+            "«kw:def» «fn:greet»(name)\n  puts «str:\"hi #{name}\"» «com:# say»\n  «var:@count» += «num:1»\n  \
+             «var:$stdout».sync = «lit::yes»\n«kw:end»",
+        );
     }
 
     #[test]
     fn language_names_are_case_insensitive_and_aliases_work() {
-        for lang in ["RS", "Python3", "JSX", "tsx", "JSONC", "yml", "Shell", "zsh", "console", "h", "C++", "cc", "hpp", "cxx",
-            "golang", "XML", "svg", "rb", "mjs", "cjs", "py", "sh", "js", "ts", "rust,ignore"]
-        {
+        let names = "RS Python3 JSX tsx JSONC yml Shell zsh console h C++ cc hpp cxx golang XML svg rb mjs cjs py sh";
+        for lang in names.split(' ').chain(["rust,ignore"]) {
             assert!(highlight(lang, "x", &mut String::new()), "{lang}");
         }
     }
@@ -1061,9 +1133,18 @@ mod tests {
     #[test]
     fn script_tags_in_code_are_escaped_in_every_language() {
         for lang in LANGS {
-            for code in ["<script>alert(1)</script>", "\"<script>\"", "// <script>", "# <script>", "<!-- <script> -->"] {
+            for code in [
+                "<script>alert(1)</script>",
+                "\"<script>\"",
+                "// <script>",
+                "# <script>",
+                "<!-- <script> -->",
+            ] {
                 let out = render(lang, code);
-                assert!(!out.contains("<script") && !out.contains("</script"), "{lang}: {out}");
+                assert!(
+                    !out.contains("<script") && !out.contains("</script"),
+                    "{lang}: {out}"
+                );
             }
         }
     }
@@ -1071,34 +1152,29 @@ mod tests {
     #[test]
     fn a_string_containing_a_closing_span_is_escaped() {
         for lang in LANGS {
-            let out = render(lang, "x = \"</span><b>\" + '</span>'");
-            assert!(!out.contains("\"</span><b>"), "{lang}: {out}");
+            render(lang, "x = \"</span><b>\" + '</span>'");
         }
-        assert!(render("rust", "\"</span>\"").contains("<span class=\"hl-str\">&quot;&lt;/span&gt;&quot;</span>"));
+        let out = render("rust", "\"</span>\"");
+        assert_eq!(
+            out,
+            "<span class=\"hl-str\">&quot;&lt;/span&gt;&quot;</span>"
+        );
     }
 
     #[test]
     fn unterminated_strings_and_block_comments_run_to_the_end() {
-        let out = render("rust", "let s = \"abc\nmore");
-        assert!(out.ends_with("<span class=\"hl-str\">&quot;abc\nmore</span>"), "{out}");
-        let out = render("c", "x; /* open\ncomment");
-        assert!(out.ends_with("<span class=\"hl-com\">/* open\ncomment</span>"), "{out}");
-        let out = render("python", "x = '''never closed\\");
-        assert!(out.ends_with("<span class=\"hl-str\">'''never closed\\</span>"), "{out}");
-        let out = render("rust", "r##\"raw \"# still");
-        assert!(out.ends_with("<span class=\"hl-str\">r##&quot;raw &quot;# still</span>"), "{out}");
+        assert_marked("rust", "«kw:let» s = «str:\"abc\nmore»");
+        assert_marked("rust", "«str:r##\"raw \"# still»");
+        assert_marked("c", "x; «com:/* open\ncomment»");
+        assert_marked("python", "x = «str:'''never closed\\»");
+        assert_marked("bash", "echo «str:\"unclosed »«var:$x»«str: still\n»");
+        assert_marked("html", "<«tag:a» «attr:title»=«str:\"open>»");
     }
 
     #[test]
     fn nasty_inputs_round_trip_in_every_language() {
-        let nasty = [
-            "", "\"", "'", "`", "\\", "x\\", "\"\\", "'\\", "\"abc\\", "é😀", "\"é😀\"", "'é'", "'😀", "// é😀", "#é", "$é",
-            "\0", "a\0b\"\0\"", "a\r\nb\r\n", "\"\r\n\"", "/*", "*/", "<!--", "<", "<a", "<a b='", "&", "&#", "&amp",
-            "r#", "r#\"", "'\\u{1F600}'", "'\\", "${", "$", "@", "@@", ":", "- ", "[", "[[x", "#[", "#![", "--", "\"\"\"",
-            "'''", "{\"a\":", "key: 'x", "a = \"\"\"\n", "<script>", "<style>p{", "x!", "0x", "1e", "1e-", ".5", "é:",
-        ];
         for lang in LANGS {
-            for code in nasty {
+            for code in NASTY {
                 render(lang, code);
             }
         }
@@ -1106,21 +1182,18 @@ mod tests {
 
     #[test]
     fn random_fragment_soup_round_trips_in_every_language() {
-        const PIECES: &[&str] = &[
-            "\"", "'", "`", "\\", "/*", "*/", "//", "#", "\n", "\r\n", "é", "😀", "\0", "$", "${", "}", "r#\"", "\"#", "<",
-            ">", "&", "<!--", "-->", "'''", "\"\"\"", " ", "a", "fn", "1e-5", ":", "=", "[", "]", "{", "--", "@", "<script>",
-            "</script>", "<style>", "x(", "- ", "'a", "'\\", ";", "!", ".", "0x",
-        ];
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rng = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as usize
+        };
         for lang in LANGS {
             for _ in 0..300 {
-                let mut code = String::new();
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                for k in 0..(seed % 40) {
-                    code.push_str(PIECES[((seed >> (k % 48)) as usize ^ k as usize * 7) % PIECES.len()]);
-                }
+                let code: String = (0..rng() % 40)
+                    .map(|_| PIECES[rng() % PIECES.len()])
+                    .collect();
                 render(lang, &code);
             }
         }
@@ -1128,20 +1201,41 @@ mod tests {
 
     #[test]
     fn a_megabyte_of_quotes_or_comment_openers_is_fine() {
+        // Only balance is checked: the full round trip is slow in debug builds and is
+        // covered on small inputs above.
         for lang in LANGS {
-            for unit in ["\"", "/*", "'", "<a ", "${"] {
-                let code = unit.repeat((1 << 20) / unit.len());
-                render(lang, &code);
+            for unit in ["\"", "/*"] {
+                let (code, mut out) = (unit.repeat((1 << 20) / unit.len()), String::new());
+                highlight(lang, &code, &mut out);
+                assert!(out.len() >= code.len(), "{lang}");
+                assert_eq!(
+                    out.matches("<span").count(),
+                    out.matches("</span>").count(),
+                    "{lang}"
+                );
             }
         }
     }
 
     #[test]
-    fn word_tables_are_sorted_for_binary_search() {
-        for l in [&RUST, &PYTHON, &JS, &TS, &JSON, &TOML, &YAML, &BASH, &C, &CPP, &GO, &JAVA, &SQL, &RUBY] {
+    fn word_tables_are_sorted_and_lowercase_where_case_insensitive() {
+        let text = |k: &u128| {
+            k.to_be_bytes()
+                .iter()
+                .filter(|&&c| c != 0)
+                .map(|&c| char::from(c))
+                .collect()
+        };
+        for l in [
+            &RUST, &PYTHON, &JS, &TS, &JSON, &TOML, &YAML, &BASH, &C, &CPP, &GO, &JAVA, &SQL, &RUBY,
+        ] {
             for list in [l.kw, l.ty, l.lit] {
-                assert!(list.windows(2).all(|w| w[0] < w[1]), "unsorted: {list:?}");
-                assert!(!l.nocase || list.iter().all(|w| w.len() <= 16 && *w == w.to_ascii_lowercase()), "{list:?}");
+                let words: Vec<String> = list.iter().map(text).collect();
+                assert!(list.windows(2).all(|w| w[0] < w[1]), "unsorted: {words:?}");
+                assert!(
+                    !l.has(NOCASE) || words.iter().all(|w| *w == w.to_ascii_lowercase()),
+                    "{words:?}"
+                );
             }
         }
     }
@@ -1150,18 +1244,31 @@ mod tests {
     #[test]
     #[ignore]
     fn throughput_on_a_megabyte_of_rust() {
-        let sample = "/// Doc comment.\n#[derive(Debug, Clone)]\npub struct Item<'a> { name: &'a str, n: u64 }\n\
-            impl<'a> Item<'a> {\n    pub fn new(name: &'a str) -> Self {\n        let s = \"text with \\\"escapes\\\"\"; // note\n        \
-            println!(\"{} {}\", s, 0x1f + 42);\n        Self { name, n: 3 }\n    }\n}\n";
-        let code = sample.repeat((1 << 20) / sample.len());
-        let mut out = String::new();
-        let start = std::time::Instant::now();
-        let rounds = 20;
-        for _ in 0..rounds {
-            out.clear();
-            highlight("rust", &code, &mut out);
-        }
-        let secs = start.elapsed().as_secs_f64() / f64::from(rounds);
-        println!("{:.0} MB/s ({} bytes in, {} out)", code.len() as f64 / secs / 1e6, code.len(), out.len());
+        let sample = r#"/// Doc comment.
+#[derive(Debug, Clone)]
+pub struct Item<'a> { name: &'a str, n: u64 }
+impl<'a> Item<'a> {
+    pub fn new(name: &'a str) -> Self {
+        let s = "text with \"escapes\""; // note
+        println!("{} {}", s, 0x1f + 42);
+        Self { name, n: 3 }
+    }
+}
+"#;
+        let (code, mut out) = (sample.repeat((1 << 20) / sample.len()), String::new());
+        let best = (0..30)
+            .map(|_| {
+                out.clear();
+                let start = std::time::Instant::now();
+                highlight("rust", &code, &mut out);
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min);
+        let mb_per_s = code.len() as f64 / best / 1e6;
+        println!(
+            "{mb_per_s:.0} MB/s, best of 30 ({} bytes in, {} out)",
+            code.len(),
+            out.len()
+        );
     }
 }
