@@ -69,7 +69,7 @@ impl Problem {
             | Error::Render { message, .. }
             | Error::Theme { message, .. } => message.clone(),
             Error::Io { source, .. } => source.to_string(),
-            Error::UnsafePath { message, .. } => message.clone(),
+            Error::UnsafePath { message, .. } | Error::Store { message, .. } => message.clone(),
             Error::Invalid(message) => message.clone(),
         };
         let path = error

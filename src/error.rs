@@ -48,6 +48,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The SQLite store cannot be used (locked, damaged, read-only, full, too new).
+    #[error("{}: {message}", path.display())]
+    Store {
+        /// The store file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A path would have left the folder it must stay in.
     #[error("{}: {message}", path.display())]
     UnsafePath {
@@ -69,6 +77,7 @@ impl Error {
             Error::Essay { .. } => "essay",
             Error::Render { .. } => "render",
             Error::Theme { .. } => "theme",
+            Error::Store { .. } => "store",
             Error::UnsafePath { .. } => "unsafe-path",
             Error::Invalid(_) => "invalid",
         }
@@ -81,6 +90,7 @@ impl Error {
             | Error::Essay { path, .. }
             | Error::Render { path, .. }
             | Error::Theme { path, .. }
+            | Error::Store { path, .. }
             | Error::UnsafePath { path, .. } => Some(path),
             Error::Invalid(_) => None,
         }

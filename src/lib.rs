@@ -16,5 +16,6 @@ pub mod essay;
 pub mod export;
 pub mod library;
 pub mod markdown;
+pub mod store;
 
 pub use error::{Error, Result};

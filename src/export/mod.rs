@@ -975,7 +975,7 @@ impl Exporter {
             .unwrap_or_else(|| format!("tag:quire.invalid,2000:{}", slugify(&s.title)));
         let mut xml = String::with_capacity(64 * 1024);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-        let _ = write!(xml, " xml:lang=\"{}\">\n", xml_escape(&s.language));
+        let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&s.language));
         let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&s.title));
         if !s.description.is_empty() {
             let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(&s.description));

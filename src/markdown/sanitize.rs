@@ -53,6 +53,13 @@ const NAMED_REFS: &[(&str, char)] = &[
 ];
 const MAX_DEPTH: usize = 64;
 
+/// A URL scheme as browsers parse one: a letter, then letters, digits, `+`, `-` or `.`.
+fn is_scheme(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
 /// Whether a link or image URL may appear in output: http, https, mailto (case-insensitive),
 /// or a relative URL (no scheme). Everything else (javascript:, vbscript:, data:, file:,
 /// unknown schemes) is refused.
@@ -64,9 +71,10 @@ pub fn is_safe_url(url: &str) -> bool {
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
     match url.find([':', '/', '?', '#']) {
-        Some(i) if url.as_bytes()[i] == b':' => ["http", "https", "mailto"]
+        Some(i) if url.as_bytes()[i] == b':' && is_scheme(&url[..i]) => ["http", "https", "mailto"]
             .iter()
             .any(|s| url[..i].eq_ignore_ascii_case(s)),
+        // No scheme (`foo):`, `a b:c` are paths to a browser): relative, so safe.
         _ => true,
     }
 }
@@ -404,6 +412,11 @@ fn push_attrs(elem: &str, attrs: &[(&str, Option<&str>)], out: &mut String) {
             // An undecoded reference might hide a scheme, so such URLs are refused outright.
             "href" | "src" | "cite" if unknown_ref || !is_safe_url(&value) => continue,
             "id" | "class" => {
+                // Whitespace separates class names, so it must stay a separator.
+                value = value
+                    .chars()
+                    .map(|c| if c.is_ascii_whitespace() { ' ' } else { c })
+                    .collect();
                 value.retain(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '-'));
                 if value.trim().is_empty() {
                     continue;
@@ -816,10 +829,18 @@ mod tests {
         #[rustfmt::skip]
         let urls = [
             "javascript:x", " javascript:x", "\tjava\nscript:x", "\0javascript:x", "JAVASCRIPT:x",
-            "vbscript:x", "data:text/html,x", "file:///etc/passwd", "x:y", ":x", "http\0:x",
+            "vbscript:x", "data:text/html,x", "file:///etc/passwd", "x:y", "irc+ssl:x",
         ];
         for url in urls {
             assert!(!is_safe_url(url), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn text_before_a_colon_that_cannot_be_a_scheme_is_a_relative_path() {
+        // Browsers resolve these against the page: no scheme, nothing to run.
+        for url in [":x", "foo):", "a b:c", "1x:y", "http\0:x", "_x:y"] {
+            assert!(is_safe_url(url), "{url:?}");
         }
     }
 }

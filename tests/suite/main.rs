@@ -1,6 +1,7 @@
 //! Quire's integration tests: one binary, one module per area. See tests/README.md.
 
 mod cli;
+mod commonmark;
 mod hostile;
 mod render;
 mod site;

@@ -1,8 +1,6 @@
 //! Snapshot tests of the render pipeline: every `tests/fixtures/render/*.md` is rendered and its
 //! HTML, outline, word count and source map compared with `snapshots/`.
 
-use std::path::Path;
-
 use quire::essay::Essay;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
 

@@ -1,0 +1,962 @@
+//! The [`Store`]: one SQLite file that remembers everything the essays folder does not.
+//!
+//! Files are the truth; the store is a cache plus history. It holds, per essays folder (a
+//! library), each essay's last known state on disk (content hash, size, modification time) and
+//! metadata, a full-text index (FTS5), the writer's [`Draft`]s (autosave), every [`Revision`]
+//! (texts deduplicated by content hash), and publish records. Deleting the store loses history
+//! and unsaved drafts, never an essay.
+//!
+//! The file is opened in WAL mode with a busy timeout; the schema moves forward through the
+//! numbered [`MIGRATIONS`]; statements are prepared once and cached. Every failure names the
+//! store file and says what to do, and none of them touches an essay file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
+
+use crate::error::{Error, Result};
+
+/// Schema changes, in order. The store's `user_version` says how many have been applied.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: libraries, essays, search, texts, revisions, drafts, publish records.
+    r#"
+    CREATE TABLE libraries (
+        id INTEGER PRIMARY KEY,
+        root TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE essays (
+        id INTEGER PRIMARY KEY,
+        library_id INTEGER NOT NULL REFERENCES libraries(id),
+        path TEXT,                      -- relative to the library root, '/' separated
+        hash TEXT,                      -- content hash of the file on disk; NULL: no file
+        size INTEGER NOT NULL DEFAULT 0,
+        mtime_ns INTEGER NOT NULL DEFAULT 0,
+        title TEXT NOT NULL DEFAULT '',
+        slug TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'draft',
+        date TEXT,
+        tags TEXT NOT NULL DEFAULT '[]', -- JSON array
+        summary TEXT,
+        words INTEGER NOT NULL DEFAULT 0,
+        problem TEXT,                   -- why the file cannot be edited or rendered, if so
+        UNIQUE (library_id, path)
+    );
+    CREATE INDEX essays_hash ON essays(library_id, hash);
+    CREATE VIRTUAL TABLE search USING fts5(
+        title, body, tags,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE texts (
+        hash TEXT PRIMARY KEY,
+        text BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE revisions (
+        id INTEGER PRIMARY KEY,
+        essay_id INTEGER NOT NULL REFERENCES essays(id),
+        at INTEGER NOT NULL,            -- unix milliseconds
+        source TEXT NOT NULL,
+        hash TEXT NOT NULL REFERENCES texts(hash),
+        path TEXT,
+        words_added INTEGER NOT NULL DEFAULT 0,
+        words_removed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX revisions_essay ON revisions(essay_id, id);
+    CREATE TABLE drafts (
+        essay_id INTEGER PRIMARY KEY REFERENCES essays(id),
+        text TEXT NOT NULL,
+        base_hash TEXT,                 -- the file the draft started from; NULL: a new essay
+        dirty INTEGER NOT NULL,         -- differs from its base
+        theirs_hash TEXT,               -- set while an outside edit conflicts with the draft
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE publish_records (
+        id INTEGER PRIMARY KEY,
+        essay_id INTEGER REFERENCES essays(id),
+        kind TEXT NOT NULL,             -- post, standalone, site
+        out TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        hash TEXT
+    );
+    "#,
+];
+
+/// Where a change came from. Every change carries one, so the library can tell the writer's
+/// own saves from outside edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Autosave of the editor into a draft.
+    Editor,
+    /// The draft written to its file.
+    Save,
+    /// Found on disk by the watcher or a scan.
+    Disk,
+    /// A revision brought back.
+    Restore,
+    /// First seen when a folder was indexed.
+    Import,
+    /// The essay deleted from the app: its last text is kept here.
+    Delete,
+}
+
+impl Source {
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Editor => "editor",
+            Source::Save => "save",
+            Source::Disk => "disk",
+            Source::Restore => "restore",
+            Source::Import => "import",
+            Source::Delete => "delete",
+        }
+    }
+
+    fn parse(text: &str) -> Source {
+        match text {
+            "editor" => Source::Editor,
+            "save" => Source::Save,
+            "restore" => Source::Restore,
+            "import" => Source::Import,
+            "delete" => Source::Delete,
+            _ => Source::Disk,
+        }
+    }
+}
+
+/// An essay as the store knows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EssayRow {
+    /// Stable across renames.
+    pub id: i64,
+    /// Relative path with `/` separators; `None` for a new essay not yet saved.
+    pub path: Option<String>,
+    /// Content hash of the file on disk; `None` when there is no file.
+    pub hash: Option<String>,
+    /// File size when last seen.
+    pub size: i64,
+    /// File modification time (ns) when last seen.
+    pub mtime_ns: i64,
+    /// Title (front matter, else from the file name).
+    pub title: String,
+    /// URL name.
+    pub slug: String,
+    /// `draft`, `published`, or what the file says.
+    pub status: String,
+    /// `YYYY-MM-DD`, when dated.
+    pub date: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Words of prose.
+    pub words: i64,
+    /// Why the file cannot be edited or rendered, if so.
+    pub problem: Option<String>,
+}
+
+/// What the store keeps of an essay's metadata, as found in its file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EssayMeta {
+    /// Title.
+    pub title: String,
+    /// URL name.
+    pub slug: String,
+    /// Status word.
+    pub status: String,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Words of prose.
+    pub words: i64,
+    /// Why it cannot be edited or rendered.
+    pub problem: Option<String>,
+}
+
+/// A file's state on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    /// Content hash.
+    pub hash: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Modification time in nanoseconds.
+    pub mtime_ns: i64,
+}
+
+/// The writer's working copy of an essay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// The essay.
+    pub essay_id: i64,
+    /// The text in the editor.
+    pub text: String,
+    /// Hash of the file text the draft started from; `None` for a new essay.
+    pub base_hash: Option<String>,
+    /// Whether the text differs from its base.
+    pub dirty: bool,
+    /// Hash of the outside edit that conflicts with the draft, while it does.
+    pub theirs_hash: Option<String>,
+    /// Unix milliseconds of the last autosave.
+    pub updated_at: i64,
+}
+
+/// One snapshot in an essay's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Revision {
+    /// Increasing id.
+    pub id: i64,
+    /// The essay.
+    pub essay_id: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// Where it came from.
+    pub source: Source,
+    /// Content hash of its text.
+    pub hash: String,
+    /// The essay's path at the time.
+    pub path: Option<String>,
+    /// Words added since the revision before.
+    pub words_added: i64,
+    /// Words removed since the revision before.
+    pub words_removed: i64,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchHit {
+    /// The essay.
+    pub essay_id: i64,
+    /// Its path.
+    pub path: Option<String>,
+    /// Its title.
+    pub title: String,
+    /// Its status.
+    pub status: String,
+    /// Text around the hits, with the hits between the caller's markers.
+    pub snippet: String,
+    /// BM25 score (lower is better).
+    pub score: f64,
+}
+
+/// Which essays a search considers.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only essays with this tag.
+    pub tag: Option<String>,
+    /// At most this many results (default 20).
+    pub limit: Option<usize>,
+}
+
+/// The SQLite store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The store used when none is named: `quire.db` in the platform data directory.
+pub fn default_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("quire")
+        .join("quire.db")
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| store_error(path, &e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|e| store_error(path, &e))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens a store that lives only in memory (tests and one-off runs).
+    pub fn in_memory() -> Result<Store> {
+        let conn =
+            Connection::open_in_memory().map_err(|e| store_error(Path::new(":memory:"), &e))?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
+        store
+            .configure()
+            .map_err(|e| store_error(Path::new(":memory:"), &e))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The store file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&mut self) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(Duration::from_secs(5))?;
+        // WAL lets the watcher and the editor write while readers read; NORMAL sync is durable
+        // across a crash or kill of Quire (what autosave guards against) at a fraction of the cost.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && self.path != Path::new(":memory:") {
+            // Some file systems cannot do WAL; the store still works, only slower.
+            self.conn.execute_batch("PRAGMA journal_mode = DELETE")?;
+        }
+        self.conn
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        self.conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| store_error(&path, &e))?;
+        let version = usize::try_from(version).unwrap_or(0);
+        if version > MIGRATIONS.len() {
+            return Err(Error::Store {
+                path,
+                message: format!(
+                    "was written by a newer Quire (schema {version}, this one knows {}); update Quire or use another store with --db",
+                    MIGRATIONS.len()
+                ),
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|e| store_error(&path, &e))?;
+            tx.execute_batch(sql).map_err(|e| store_error(&path, &e))?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(|e| store_error(&path, &e))?;
+            tx.commit().map_err(|e| store_error(&path, &e))?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` in one transaction: all of it lands, or none.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| store_error(&path, &e))?;
+        let value = f(&Tx {
+            tx: &tx,
+            path: &path,
+        })?;
+        tx.commit().map_err(|e| store_error(&path, &e))?;
+        Ok(value)
+    }
+
+    /// Read-only and single-statement work outside an explicit transaction.
+    pub fn read(&self) -> Tx<'_> {
+        Tx {
+            tx: &self.conn,
+            path: &self.path,
+        }
+    }
+
+    /// `PRAGMA integrity_check`: `ok` or what is wrong.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| store_error(&self.path, &e))
+    }
+}
+
+/// Statements over the store, inside a transaction or not.
+pub struct Tx<'a> {
+    tx: &'a Connection,
+    path: &'a Path,
+}
+
+fn essay_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EssayRow> {
+    let tags: String = row.get(9)?;
+    Ok(EssayRow {
+        id: row.get(0)?,
+        path: row.get(1)?,
+        hash: row.get(2)?,
+        size: row.get(3)?,
+        mtime_ns: row.get(4)?,
+        title: row.get(5)?,
+        slug: row.get(6)?,
+        status: row.get(7)?,
+        date: row.get(8)?,
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        summary: row.get(10)?,
+        words: row.get(11)?,
+        problem: row.get(12)?,
+    })
+}
+
+const ESSAY_COLUMNS: &str =
+    "id, path, hash, size, mtime_ns, title, slug, status, date, tags, summary, words, problem";
+
+fn revision_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Revision> {
+    let source: String = row.get(3)?;
+    Ok(Revision {
+        id: row.get(0)?,
+        essay_id: row.get(1)?,
+        at: row.get(2)?,
+        source: Source::parse(&source),
+        hash: row.get(4)?,
+        path: row.get(5)?,
+        words_added: row.get(6)?,
+        words_removed: row.get(7)?,
+    })
+}
+
+impl Tx<'_> {
+    fn err(&self, e: rusqlite::Error) -> Error {
+        store_error(self.path, &e)
+    }
+
+    /// The id of the library at `root` (a canonical path), registering it the first time.
+    pub fn library_id(&self, root: &str) -> Result<i64> {
+        self.tx
+            .prepare_cached("INSERT INTO libraries(root) VALUES (?1) ON CONFLICT(root) DO UPDATE SET root = root RETURNING id")
+            .and_then(|mut s| s.query_row([root], |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every essay of a library, files and new drafts alike.
+    pub fn essays(&self, library: i64) -> Result<Vec<EssayRow>> {
+        let sql = format!("SELECT {ESSAY_COLUMNS} FROM essays WHERE library_id = ?1 ORDER BY path");
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([library], essay_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One essay by path.
+    pub fn essay_by_path(&self, library: i64, path: &str) -> Result<Option<EssayRow>> {
+        let sql = format!("SELECT {ESSAY_COLUMNS} FROM essays WHERE library_id = ?1 AND path = ?2");
+        self.tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_row(params![library, path], essay_from_row)
+                    .optional()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// One essay by id.
+    pub fn essay(&self, id: i64) -> Result<Option<EssayRow>> {
+        let sql = format!("SELECT {ESSAY_COLUMNS} FROM essays WHERE id = ?1");
+        self.tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([id], essay_from_row).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Adds an essay row and returns its id.
+    pub fn insert_essay(&self, library: i64, path: Option<&str>) -> Result<i64> {
+        self.tx
+            .prepare_cached("INSERT INTO essays(library_id, path) VALUES (?1, ?2)")
+            .and_then(|mut s| s.insert(params![library, path]))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records what the file looks like now (or that there is none).
+    pub fn set_file(&self, id: i64, file: Option<&FileState>) -> Result<()> {
+        let (hash, size, mtime) = match file {
+            Some(f) => (Some(f.hash.as_str()), f.size, f.mtime_ns),
+            None => (None, 0, 0),
+        };
+        self.tx
+            .prepare_cached("UPDATE essays SET hash = ?2, size = ?3, mtime_ns = ?4 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![id, hash, size, mtime]))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Moves an essay to another path (renamed on disk or in the app).
+    pub fn set_path(&self, id: i64, path: Option<&str>) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE essays SET path = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![id, path]))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Updates metadata and the search index from the essay's text.
+    pub fn set_meta(&self, id: i64, meta: &EssayMeta, body: &str) -> Result<()> {
+        let tags = serde_json::to_string(&meta.tags).unwrap_or_else(|_| "[]".into());
+        self.tx
+            .prepare_cached(
+                "UPDATE essays SET title = ?2, slug = ?3, status = ?4, date = ?5, tags = ?6, summary = ?7, words = ?8, problem = ?9 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![id, meta.title, meta.slug, meta.status, meta.date, tags, meta.summary, meta.words, meta.problem])
+            })
+            .map_err(|e| self.err(e))?;
+        self.tx
+            .prepare_cached("DELETE FROM search WHERE rowid = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(|e| self.err(e))?;
+        self.tx
+            .prepare_cached("INSERT INTO search(rowid, title, body, tags) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut s| s.execute(params![id, meta.title, body, meta.tags.join(" ")]))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Removes an essay that has neither file nor draft nor history from the index.
+    pub fn remove_from_search(&self, id: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM search WHERE rowid = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Keeps a text (deduplicated by hash).
+    pub fn put_text(&self, hash: &str, text: &[u8]) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO texts(hash, text) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![hash, text]))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// A kept text.
+    pub fn text(&self, hash: &str) -> Result<Option<Vec<u8>>> {
+        self.tx
+            .prepare_cached("SELECT text FROM texts WHERE hash = ?1")
+            .and_then(|mut s| s.query_row([hash], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records a revision whose text is already kept.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_revision(
+        &self,
+        essay: i64,
+        at: i64,
+        source: Source,
+        hash: &str,
+        path: Option<&str>,
+        words_added: i64,
+        words_removed: i64,
+    ) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO revisions(essay_id, at, source, hash, path, words_added, words_removed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| s.insert(params![essay, at, source.as_str(), hash, path, words_added, words_removed]))
+            .map_err(|e| self.err(e))
+    }
+
+    /// An essay's revisions, newest first.
+    pub fn revisions(&self, essay: i64) -> Result<Vec<Revision>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT id, essay_id, at, source, hash, path, words_added, words_removed FROM revisions WHERE essay_id = ?1 ORDER BY id DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([essay], revision_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One revision.
+    pub fn revision(&self, id: i64) -> Result<Option<Revision>> {
+        self.tx
+            .prepare_cached("SELECT id, essay_id, at, source, hash, path, words_added, words_removed FROM revisions WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], revision_from_row).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The newest revision of an essay.
+    pub fn latest_revision(&self, essay: i64) -> Result<Option<Revision>> {
+        self.tx
+            .prepare_cached(
+                "SELECT id, essay_id, at, source, hash, path, words_added, words_removed FROM revisions WHERE essay_id = ?1 ORDER BY id DESC LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([essay], revision_from_row).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The draft of an essay, if it has one.
+    pub fn draft(&self, essay: i64) -> Result<Option<Draft>> {
+        self.tx
+            .prepare_cached("SELECT essay_id, text, base_hash, dirty, theirs_hash, updated_at FROM drafts WHERE essay_id = ?1")
+            .and_then(|mut s| {
+                s.query_row([essay], |r| {
+                    Ok(Draft {
+                        essay_id: r.get(0)?,
+                        text: r.get(1)?,
+                        base_hash: r.get(2)?,
+                        dirty: r.get(3)?,
+                        theirs_hash: r.get(4)?,
+                        updated_at: r.get(5)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// Writes a draft (autosave).
+    pub fn put_draft(&self, draft: &Draft) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO drafts(essay_id, text, base_hash, dirty, theirs_hash, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(essay_id) DO UPDATE SET text = excluded.text, base_hash = excluded.base_hash, dirty = excluded.dirty,
+                 theirs_hash = excluded.theirs_hash, updated_at = excluded.updated_at",
+            )
+            .and_then(|mut s| {
+                s.execute(params![draft.essay_id, draft.text, draft.base_hash, draft.dirty, draft.theirs_hash, draft.updated_at])
+            })
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Drops a draft.
+    pub fn delete_draft(&self, essay: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM drafts WHERE essay_id = ?1")
+            .and_then(|mut s| s.execute([essay]))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Essays of a library whose file is gone but whose content hash is `hash` (rename
+    /// detection).
+    pub fn missing_with_hash(&self, library: i64, hash: &str) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT e.id FROM essays e WHERE e.library_id = ?1 AND e.hash IS NULL AND e.path IS NOT NULL
+                 AND (SELECT r.hash FROM revisions r WHERE r.essay_id = e.id ORDER BY r.id DESC LIMIT 1) = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![library, hash], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Full-text search. `query` uses FTS5 syntax (words, "phrases", prefix*, AND/OR/NOT);
+    /// `marks` wrap the hits in the snippet. Plain text that is not valid syntax (`U.S.`,
+    /// `don't`) is searched again with each word taken literally before an error is given.
+    pub fn search(
+        &self,
+        library: i64,
+        query: &str,
+        filter: &SearchFilter,
+        marks: (&str, &str),
+    ) -> Result<Vec<SearchHit>> {
+        match self.search_fts(library, query, filter, marks) {
+            Err(Error::Invalid(message)) => {
+                let literal = literal_query(query);
+                if literal.is_empty() {
+                    return Err(Error::Invalid(message));
+                }
+                self.search_fts(library, &literal, filter, marks)
+                    .map_err(|_| Error::Invalid(message))
+            }
+            other => other,
+        }
+    }
+
+    fn search_fts(
+        &self,
+        library: i64,
+        query: &str,
+        filter: &SearchFilter,
+        marks: (&str, &str),
+    ) -> Result<Vec<SearchHit>> {
+        let limit = filter.limit.unwrap_or(20) as i64;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT e.id, e.path, e.title, e.status, snippet(search, 1, ?3, ?4, '…', 12), bm25(search, 10.0, 1.0, 5.0) AS score
+                 FROM search JOIN essays e ON e.id = search.rowid
+                 WHERE search MATCH ?2 AND e.library_id = ?1
+                   AND (?5 IS NULL OR e.status = ?5)
+                   AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(e.tags) WHERE lower(json_each.value) = lower(?6)))
+                 ORDER BY score LIMIT ?7",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(
+                params![
+                    library,
+                    query,
+                    marks.0,
+                    marks.1,
+                    filter.status,
+                    filter.tag,
+                    limit
+                ],
+                |r| {
+                    Ok(SearchHit {
+                        essay_id: r.get(0)?,
+                        path: r.get(1)?,
+                        title: r.get(2)?,
+                        status: r.get(3)?,
+                        snippet: r.get(4)?,
+                        score: r.get(5)?,
+                    })
+                },
+            )
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| match &e {
+            // A plain SQL error while matching is the query's fault (FTS5 syntax), not the store's.
+            rusqlite::Error::SqliteFailure(f, Some(message)) if f.code == ErrorCode::Unknown => Error::Invalid(format!(
+                "search query `{query}` is not valid ({message}); put \"double quotes\" around text to search for it as written"
+            )),
+            _ => self.err(e),
+        })
+    }
+
+    /// Records an export.
+    pub fn add_publish_record(
+        &self,
+        essay: Option<i64>,
+        kind: &str,
+        out: &str,
+        at: i64,
+        hash: Option<&str>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT INTO publish_records(essay_id, kind, out, at, hash) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .and_then(|mut s| s.execute(params![essay, kind, out, at, hash]))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Thins old history: per essay, keeps the newest `keep_newest` revisions and everything
+    /// newer than `keep_since` (unix ms), then drops texts nothing refers to. Returns how many
+    /// revisions went. The newest revisions of every essay are never dropped.
+    pub fn prune(&self, keep_newest: usize, keep_since: i64) -> Result<usize> {
+        let removed = self
+            .tx
+            .execute(
+                "DELETE FROM revisions WHERE at < ?2 AND id IN (
+                    SELECT id FROM (
+                        SELECT id, ROW_NUMBER() OVER (PARTITION BY essay_id ORDER BY id DESC) AS n FROM revisions
+                    ) WHERE n > ?1
+                 )",
+                params![keep_newest as i64, keep_since],
+            )
+            .map_err(|e| self.err(e))?;
+        self.tx
+            .execute(
+                "DELETE FROM texts WHERE hash NOT IN (SELECT hash FROM revisions)
+                   AND hash NOT IN (SELECT theirs_hash FROM drafts WHERE theirs_hash IS NOT NULL)
+                   AND hash NOT IN (SELECT base_hash FROM drafts WHERE base_hash IS NOT NULL)",
+                [],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(removed)
+    }
+}
+
+/// Each word of a query as a literal FTS5 string, keeping a trailing `*` as a prefix search.
+fn literal_query(query: &str) -> String {
+    query
+        .split_whitespace()
+        .filter_map(|word| {
+            let (word, star) = match word.strip_suffix('*') {
+                Some(w) => (w, "*"),
+                None => (word, ""),
+            };
+            let word = word.trim_matches('"');
+            (!word.is_empty()).then(|| format!("\"{}\"{star}", word.replace('"', "\"\"")))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Turns a SQLite failure into an error that names the store and says what to do.
+fn store_error(path: &Path, error: &rusqlite::Error) -> Error {
+    let code = match error {
+        rusqlite::Error::SqliteFailure(e, _) => Some(e.code),
+        _ => None,
+    };
+    let message = match code {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "is locked by another program (another Quire?); close it, or give this one its own store with --db or QUIRE_DB".to_string()
+        }
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            "is damaged or not a Quire store; move it aside and Quire will start a new one (your essays are safe: only history and unsaved drafts live there)".to_string()
+        }
+        Some(ErrorCode::ReadOnly) => {
+            "cannot be written (read-only file or folder); make it writable or use --db to put the store elsewhere".to_string()
+        }
+        Some(ErrorCode::DiskFull) => {
+            "cannot grow: the disk is full; free some space (no essay was changed)".to_string()
+        }
+        Some(ErrorCode::CannotOpen) => "cannot be opened; check that its folder exists and is writable, or use --db".to_string(),
+        _ => format!("failed: {error}"),
+    };
+    Error::Store {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_bring_a_new_store_to_the_latest_schema_and_are_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.db");
+        drop(Store::open(&path).unwrap());
+        let store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_store_from_a_newer_quire_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.db");
+        let store = Store::open(&path).unwrap();
+        store.conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(store);
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("newer Quire"), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_store_gives_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.db");
+        std::fs::write(&path, "this is an essay, not a database".repeat(100)).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("move it aside"), "{err}");
+        assert_eq!(err.kind(), "store");
+    }
+
+    #[test]
+    fn search_finds_phrases_and_prefixes_and_filters_by_status_and_tag() {
+        let mut store = Store::in_memory().unwrap();
+        store
+            .transaction(|tx| {
+                let lib = tx.library_id("/e")?;
+                for (path, title, status, tags, body) in [
+                    (
+                        "a.md",
+                        "Training",
+                        "published",
+                        vec!["policy"],
+                        "Training professionalism in the police.",
+                    ),
+                    (
+                        "b.md",
+                        "Other",
+                        "draft",
+                        vec!["policy"],
+                        "Professional training of troops.",
+                    ),
+                    (
+                        "c.md",
+                        "Third",
+                        "published",
+                        vec!["media"],
+                        "Nothing relevant here at all.",
+                    ),
+                ] {
+                    let id = tx.insert_essay(lib, Some(path))?;
+                    let meta = EssayMeta {
+                        title: title.into(),
+                        status: status.into(),
+                        tags: tags.into_iter().map(String::from).collect(),
+                        ..EssayMeta::default()
+                    };
+                    tx.set_meta(id, &meta, body)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let tx = store.read();
+        let lib = tx.library_id("/e").unwrap();
+        let all = |q: &str, f: &SearchFilter| tx.search(lib, q, f, ("[", "]")).unwrap();
+        let hits = all("training", &SearchFilter::default());
+        assert_eq!(hits.len(), 2);
+        assert!(hits[0].snippet.contains("[Training]"), "{:?}", hits[0]);
+        assert_eq!(
+            all("\"training professionalism\"", &SearchFilter::default()).len(),
+            1
+        );
+        assert_eq!(all("profession*", &SearchFilter::default()).len(), 2);
+        let published = SearchFilter {
+            status: Some("published".into()),
+            ..SearchFilter::default()
+        };
+        assert_eq!(all("training", &published).len(), 1);
+        let media = SearchFilter {
+            tag: Some("media".into()),
+            ..SearchFilter::default()
+        };
+        assert_eq!(all("relevant", &media).len(), 1);
+        // Text that is not FTS syntax is searched for literally.
+        assert_eq!(all("police.", &SearchFilter::default()).len(), 1);
+        assert_eq!(all("\"training", &SearchFilter::default()).len(), 2);
+        let err = tx
+            .search(lib, "\"*", &SearchFilter::default(), ("[", "]"))
+            .unwrap_err();
+        assert_eq!(err.kind(), "invalid", "{err}");
+        assert!(err.to_string().contains("double quotes"), "{err}");
+    }
+
+    #[test]
+    fn pruning_keeps_the_newest_revisions_of_every_essay() {
+        let mut store = Store::in_memory().unwrap();
+        store
+            .transaction(|tx| {
+                let lib = tx.library_id("/e")?;
+                let id = tx.insert_essay(lib, Some("a.md"))?;
+                for i in 0..10 {
+                    let hash = format!("h{i}");
+                    tx.put_text(&hash, hash.as_bytes())?;
+                    tx.add_revision(id, i, Source::Save, &hash, Some("a.md"), 0, 0)?;
+                }
+                assert_eq!(tx.prune(3, 1_000)?, 7);
+                let left: Vec<String> = tx.revisions(id)?.into_iter().map(|r| r.hash).collect();
+                assert_eq!(left, ["h9", "h8", "h7"]);
+                assert!(tx.text("h0")?.is_none(), "unreferenced texts are dropped");
+                Ok(())
+            })
+            .unwrap();
+    }
+}
