@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::essay::{Essay, Status};
 use crate::export::{Settings, Theme};
-use crate::library::{is_essay_name, Library};
+use crate::library::{is_essay_name, Folder};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions, Rendered};
 
 /// How serious a problem is.
@@ -123,7 +123,7 @@ struct Checked {
 
 /// Checks every essay in a folder, and the folder's settings and theme.
 pub fn check_folder(essays: &Path) -> Result<CheckReport> {
-    let library = Library::open(essays)?;
+    let library = Folder::open(essays)?;
     let mut problems = Vec::new();
     let settings = match Settings::load(&library.canonical_root) {
         Ok(settings) => settings,
@@ -280,7 +280,7 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
 }
 
 fn link_problems(
-    library: &Library,
+    library: &Folder,
     essays: &Path,
     checked: &Checked,
     known: &HashMap<&Path, &Checked>,

@@ -13,7 +13,9 @@ use clap::{Parser, Subcommand};
 use quire::check::{check_folder, Level, Problem};
 use quire::essay::{slugify, Essay};
 use quire::export::{Exporter, SiteOptions};
+use quire::library::Library;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
+use quire::store::SearchFilter;
 
 /// Write, preview and publish essays.
 #[derive(Parser)]
@@ -22,6 +24,9 @@ struct Cli {
     /// The essays folder.
     #[arg(long, global = true, env = "QUIRE_ESSAYS", default_value = "essays")]
     essays: PathBuf,
+    /// The store (history, drafts, search index); default: quire.db in the platform data folder.
+    #[arg(long, global = true, env = "QUIRE_DB")]
+    db: Option<PathBuf>,
     /// Print only problems, no progress or summaries.
     #[arg(long, short, global = true)]
     quiet: bool,
@@ -63,6 +68,48 @@ enum Command {
         /// The essay's title.
         title: String,
     },
+    /// Scan the folder into the store and print what changed.
+    Index {
+        /// The essays folder; defaults to --essays.
+        folder: Option<PathBuf>,
+    },
+    /// Full-text search: ranked results with the hits marked.
+    Search {
+        /// Words, "a phrase", or prefix*.
+        query: String,
+        /// Only essays with this status (draft, published).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only essays with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List an essay's revisions, newest first: ID TIME SOURCE CHANGE.
+    History {
+        /// The essay file.
+        file: PathBuf,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring a revision back (itself recorded as a new revision).
+    Restore {
+        /// The essay file.
+        file: PathBuf,
+        /// The revision id, from `quire history`.
+        revision: i64,
+    },
+    /// Keep the store current while other programs edit the folder; Ctrl-C stops.
+    Watch {
+        /// The essays folder; defaults to --essays.
+        folder: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,7 +146,138 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { folder } => check(&folder.unwrap_or(cli.essays), cli.quiet),
         Command::New { title } => new(&title, &cli.essays),
+        Command::Index { folder } => index(&open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?, cli.quiet),
+        Command::Search { query, status, tag, limit, json } => {
+            let library = open_library(&cli.essays, cli.db.as_deref())?;
+            library.scan()?;
+            let filter = SearchFilter { status, tag, limit: Some(limit) };
+            search(&library, &query, &filter, json)
+        }
+        Command::History { file, json } => {
+            let library = library_for(&file, &cli.essays, cli.db.as_deref())?;
+            history(&library, &file, json)
+        }
+        Command::Restore { file, revision } => {
+            let library = library_for(&file, &cli.essays, cli.db.as_deref())?;
+            library.scan()?;
+            let essay = library.find(&file)?;
+            library.restore(essay.id, revision)?;
+            if !cli.quiet {
+                eprintln!("Restored revision {revision} to {}.", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Watch { folder } => watch(&open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?, cli.quiet),
     }
+}
+
+fn open_library(folder: &Path, db: Option<&Path>) -> anyhow::Result<Library> {
+    let db = db.map_or_else(quire::store::default_path, Path::to_path_buf);
+    Ok(Library::open(folder, &db)?)
+}
+
+/// The library of the folder a file belongs to, scanned so that its history is current.
+fn library_for(file: &Path, essays: &Path, db: Option<&Path>) -> anyhow::Result<Library> {
+    let folder = if file.exists() { folder_of(file, essays)? } else { essays.to_path_buf() };
+    let library = open_library(&folder, db)?;
+    library.scan()?;
+    Ok(library)
+}
+
+fn index(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let report = library.scan()?;
+    for skipped in &report.unreadable {
+        eprintln!("{}: warning: {}", library.folder().root.join(&skipped.path).display(), skipped.reason);
+    }
+    if !quiet {
+        println!(
+            "{} essays: {} new, {} changed, {} renamed, {} removed, {} unreadable ({:.2} s)",
+            report.files,
+            report.new,
+            report.changed,
+            report.renamed,
+            report.removed,
+            report.unreadable.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(library: &Library, query: &str, filter: &SearchFilter, json: bool) -> anyhow::Result<ExitCode> {
+    let color = !json && std::io::stdout().is_terminal();
+    let marks = if json { ("[", "]") } else if color { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
+    let hits = library.search(query, filter, marks)?;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, &hits)?;
+        writeln!(stdout)?;
+    } else {
+        for hit in &hits {
+            let path = hit.path.as_deref().unwrap_or("(unsaved)");
+            writeln!(stdout, "{}  {}  ({})", library.folder().root.join(path).display(), hit.title, hit.status)?;
+            writeln!(stdout, "    {}", hit.snippet.replace('\n', " "))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn history(library: &Library, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let essay = library.find(file)?;
+    let revisions = library.history(essay.id)?;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, &revisions)?;
+        writeln!(stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for rev in revisions {
+        let time = chrono::DateTime::from_timestamp_millis(rev.at)
+            .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default();
+        writeln!(stdout, "{:<6} {time}  {:<7} +{} -{}", rev.id, rev.source.as_str(), rev.words_added, rev.words_removed)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn watch(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
+    let report = library.scan()?;
+    let changes = library.subscribe();
+    let watcher = library.watch()?;
+    if let quire::library::watch::WatchMode::Polling(reason) = watcher.mode() {
+        eprintln!("warning: {reason}");
+    }
+    if !quiet {
+        eprintln!("Watching {} ({} essays). Ctrl-C stops.", library.folder().root.display(), report.files);
+    }
+    let (stop_tx, stop) = std::sync::mpsc::channel::<()>();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    })?;
+    loop {
+        if stop.try_recv().is_ok() {
+            break;
+        }
+        match changes.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(change) => {
+                let kind = serde_json::to_value(&change.kind).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str().map(String::from))).unwrap_or_default();
+                let from = match &change.kind {
+                    quire::library::ChangeKind::Renamed { from } => format!(" (from {from})"),
+                    _ => String::new(),
+                };
+                println!("{} {kind}{from} [{}]", change.path.as_deref().unwrap_or("(unsaved)"), change.source.as_str());
+                let _ = std::io::stdout().flush();
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    drop(watcher);
+    if !quiet {
+        eprintln!("Stopped watching.");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The essays folder a file belongs to: `--essays` when the file is inside it, else its folder.

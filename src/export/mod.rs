@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::{Level, Problem};
 use crate::error::{Error, Result};
 use crate::essay::{slugify, Essay};
-use crate::library::Library;
+use crate::library::Folder;
 use crate::markdown::{render_essay, RenderOptions, Rendered, Urls};
 pub use theme::{Settings, Theme};
 
@@ -69,7 +69,7 @@ pub struct SiteOptions {
 /// Exports essays from one essays folder.
 pub struct Exporter {
     /// The essays folder.
-    pub library: Library,
+    pub library: Folder,
     /// Its `quire.toml`.
     pub settings: Settings,
     /// Its theme.
@@ -151,7 +151,7 @@ enum ImageMode {
 /// The [`Urls`] of an exported page: links to essays become their pages, local images are
 /// checked to be inside the essays folder and copied or inlined.
 struct PageUrls<'a> {
-    library: &'a Library,
+    library: &'a Folder,
     essay_path: &'a Path,
     slugs: &'a HashMap<PathBuf, String>,
     mode: ImageMode,
@@ -162,7 +162,7 @@ struct PageUrls<'a> {
 
 impl<'a> PageUrls<'a> {
     fn new(
-        library: &'a Library,
+        library: &'a Folder,
         essay_path: &'a Path,
         slugs: &'a HashMap<PathBuf, String>,
         mode: ImageMode,
@@ -494,7 +494,7 @@ struct PageOutcome {
 impl Exporter {
     /// Opens an essays folder for export: its settings and theme.
     pub fn open(essays: &Path) -> Result<Exporter> {
-        let library = Library::open(essays)?;
+        let library = Folder::open(essays)?;
         let settings = Settings::load(&library.canonical_root)?;
         let theme = Theme::load(&library.canonical_root, &settings)?;
         Ok(Exporter {

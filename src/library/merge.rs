@@ -97,7 +97,7 @@ impl Merge {
             .count()
     }
 
-    /// Joins the hunks, resolving the i-th conflict with choices[i]. Errors if the count differs.
+    /// Joins the hunks, resolving the i-th conflict with `choices[i]`. Errors if the count differs.
     pub fn resolve(&self, choices: &[Choice]) -> Result<String, MergeError> {
         let conflicts = self.conflicts();
         if choices.len() != conflicts {
@@ -1125,22 +1125,25 @@ mod tests {
             prop::bool::weighted(0.2),
         )
             .prop_map(|(mut base, owners, free_gaps, mine, theirs, crlf)| {
-                let mut tag = 0;
-                for line in base.iter_mut().filter(|line| !line.is_empty()) {
+                for (tag, line) in base.iter_mut().filter(|line| !line.is_empty()).enumerate() {
                     line.insert(0, format!("L{tag}"));
-                    tag += 1;
                 }
                 let n = base.len();
                 // Owner of each line: 0 nobody, 1 mine, 2 theirs; blank lines stay untouched,
                 // and each run of touched lines belongs to the owner of its first line.
                 let mut owner = vec![0u8; n];
                 for i in 0..n {
-                    if !base[i].is_empty() {
-                        owner[i] = match (i.checked_sub(1).map(|p| owner[p]), owners[i % 40]) {
-                            (Some(previous), _) if previous != 0 && owners[i % 40] != 0 => previous,
-                            (_, o) => o,
-                        };
-                    }
+                    let wanted = if base[i].is_empty() {
+                        0
+                    } else {
+                        owners[i % 40]
+                    };
+                    let previous = i.checked_sub(1).map_or(0, |p| owner[p]);
+                    owner[i] = if wanted != 0 && previous != 0 {
+                        previous
+                    } else {
+                        wanted
+                    };
                 }
                 // A gap takes the owner of a touched neighbour; between untouched lines (or
                 // the ends of the text) it may go to either side.

@@ -1,190 +1,816 @@
-//! A [`Library`] is an essays folder: which files in it are essays, and which are skipped.
+//! A [`Library`] is an essays folder kept in step with the [`Store`]: the part of Quire that
+//! never loses a word.
 //!
-//! Essays are `.md` / `.markdown` files anywhere below the folder, except in folders whose name
-//! starts with `.` or `_` (`_theme/`, `.git/`) and in any folder the caller excludes (an export
-//! folder kept inside the essays folder). Symbolic links are never followed out of the folder:
-//! a link is an essay only if it resolves to a file inside the folder.
+//! Files are the truth. [`Library::scan`] (and the [`watch::Watcher`], path by path) compares
+//! each file with what the store last saw, by content hash, so a `touch`, a sync tool rewriting
+//! identical bytes, or Quire's own save is never an "outside edit". What did change is taken
+//! in with a [`Revision`](crate::store::Revision) and reported as a [`Change`] tagged with its
+//! [`Source`]. The writer's working copy is a [`Draft`](crate::store::Draft): autosaved into the
+//! store ([`Library::update_draft`]), written to the file atomically by [`Library::save`]. An
+//! outside edit to an essay with unsaved changes is merged three ways against the draft's base
+//! ([`merge`]); overlapping edits leave a conflict with both versions kept as revisions.
+//!
+//! The other modules: [`folder`] says which files are essays, [`atomic`] writes them, [`watch`]
+//! follows the folder, [`merge`] merges.
 
+pub mod atomic;
+pub mod folder;
+pub mod merge;
+pub mod watch;
+
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::essay::{slugify, Essay};
+use crate::markdown::{render_essay, KeepUrls, RenderOptions};
+use crate::store::{Draft, EssayMeta, EssayRow, FileState, Revision, SearchFilter, SearchHit, Source, Store, Tx};
+pub use atomic::write_atomic;
+pub use folder::{create_new_file, is_essay_name, Folder, Skipped};
+use merge::{Choice, Merge};
 
-/// An essays folder on disk.
-#[derive(Debug, Clone)]
-pub struct Library {
-    /// The folder as given.
-    pub root: PathBuf,
-    /// The folder with symbolic links resolved, for containment checks.
-    pub canonical_root: PathBuf,
+/// A stable essay identity: survives renames on disk and in the app.
+pub type EssayId = i64;
+
+/// What happened to an essay.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// A new essay file appeared.
+    Added,
+    /// The file changed; a clean draft took the new text in.
+    Modified,
+    /// The file changed while the draft had unsaved changes; both merged cleanly.
+    Merged,
+    /// The file changed in the same places as unsaved changes: resolve the conflict.
+    Conflict,
+    /// The file is gone (a draft, if any, survives).
+    Removed,
+    /// The file moved; the essay keeps its history.
+    Renamed {
+        /// The old path.
+        from: String,
+    },
+    /// The draft was written to the file.
+    Saved,
+    /// A revision was brought back.
+    Restored,
 }
 
-/// A file that looked like an essay but was not read, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// The file, relative to the library root.
-    pub path: PathBuf,
-    /// Why it was skipped.
-    pub reason: String,
+/// One change to one essay, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    /// The essay.
+    pub essay: EssayId,
+    /// Its path now.
+    pub path: Option<String>,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: ChangeKind,
+    /// Who did it.
+    pub source: Source,
+}
+
+/// What a scan found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanReport {
+    /// Essay files seen.
+    pub files: usize,
+    /// Essays new to the store.
+    pub new: usize,
+    /// Essays whose content changed.
+    pub changed: usize,
+    /// Essays whose file is gone.
+    pub removed: usize,
+    /// Essays found under another name.
+    pub renamed: usize,
+    /// Files that are not readable as essays (skipped, or indexed with a warning).
+    pub unreadable: Vec<Skipped>,
+    /// The changes, in order.
+    pub changes: Vec<Change>,
+}
+
+/// An essay opened for editing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OpenedEssay {
+    /// The essay.
+    pub id: EssayId,
+    /// Its file, if it has one yet.
+    pub path: Option<String>,
+    /// The text to edit: the draft if there is one, else the file.
+    pub text: String,
+    /// The text differs from the file.
+    pub dirty: bool,
+    /// An outside edit conflicts with the draft.
+    pub conflict: bool,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The content hash used everywhere: files, drafts, revisions.
+pub fn content_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+struct Inner {
+    folder: Folder,
+    library_id: i64,
+    store: Mutex<Store>,
+    subscribers: Mutex<Vec<Sender<Change>>>,
+    exclude: Vec<PathBuf>,
+}
+
+/// An essays folder and its store. Cheap to clone; every clone is the same library.
+#[derive(Clone)]
+pub struct Library {
+    inner: Arc<Inner>,
+}
+
+/// A file as read from disk, before the store is consulted.
+struct Seen {
+    path: String,
+    bytes: Vec<u8>,
+    state: FileState,
 }
 
 impl Library {
-    /// Opens an essays folder; it must exist.
-    pub fn open(root: &Path) -> Result<Library> {
-        let canonical_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-        if !canonical_root.is_dir() {
-            return Err(Error::Invalid(format!(
-                "{} is not a folder",
-                root.display()
-            )));
+    /// Opens the essays folder `root` with the store at `db`. Does not scan.
+    pub fn open(root: &Path, db: &Path) -> Result<Library> {
+        let store = Store::open(db)?;
+        Library::with_store(root, store)
+    }
+
+    /// Opens the essays folder with a store already open.
+    pub fn with_store(root: &Path, mut store: Store) -> Result<Library> {
+        let folder = Folder::open(root)?;
+        let key = folder.canonical_root.to_string_lossy().into_owned();
+        let library_id = store.transaction(|tx| tx.library_id(&key))?;
+        // An export folder inside the essays folder is output, not essays.
+        let settings = crate::export::Settings::load(&folder.canonical_root).unwrap_or_default();
+        let out = folder.canonical_root.join(settings.out.unwrap_or_else(|| PathBuf::from("public")));
+        let inner = Inner { folder, library_id, store: Mutex::new(store), subscribers: Mutex::new(Vec::new()), exclude: vec![out] };
+        Ok(Library { inner: Arc::new(inner) })
+    }
+
+    /// The folder.
+    pub fn folder(&self) -> &Folder {
+        &self.inner.folder
+    }
+
+    /// The store file.
+    pub fn store_path(&self) -> PathBuf {
+        self.store().path().to_path_buf()
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic elsewhere while holding the lock leaves the connection usable: SQLite rolled
+        // the transaction back.
+        self.inner.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Changes from now on, from every source, until the receiver is dropped.
+    pub fn subscribe(&self) -> Receiver<Change> {
+        let (tx, rx) = channel();
+        self.subscribers().push(tx);
+        rx
+    }
+
+    fn subscribers(&self) -> MutexGuard<'_, Vec<Sender<Change>>> {
+        self.inner.subscribers.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn publish(&self, changes: &[Change]) {
+        if changes.is_empty() {
+            return;
         }
-        Ok(Library {
-            root: root.to_path_buf(),
-            canonical_root,
+        self.subscribers().retain(|s| changes.iter().all(|c| s.send(c.clone()).is_ok()));
+    }
+
+    /// The path relative to the root with `/` separators, as the store keeps it.
+    pub fn key(&self, path: &Path) -> Result<String> {
+        let root = &self.inner.folder.canonical_root;
+        let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map_err(|e| Error::io(path, e))?.join(path) };
+        // The file may not exist (deleted); resolve its folder instead.
+        let parent = absolute.parent().unwrap_or(Path::new("/"));
+        let parent = parent.canonicalize().map_err(|e| Error::io(parent, e))?;
+        let full = parent.join(absolute.file_name().unwrap_or_default());
+        let relative = full.strip_prefix(root).map_err(|_| Error::UnsafePath {
+            path: path.to_path_buf(),
+            message: format!("is not inside the essays folder {}", self.inner.folder.root.display()),
+        })?;
+        Ok(relative.to_string_lossy().replace('\\', "/"))
+    }
+
+    fn absolute(&self, key: &str) -> PathBuf {
+        self.inner.folder.canonical_root.join(key)
+    }
+
+    /// Reads a file's bytes and state, or `None` when it is not there (or not a regular file).
+    fn see(&self, key: &str) -> Result<Option<Seen>> {
+        let path = self.absolute(key);
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let meta = if meta.file_type().is_symlink() {
+            match self.inner.folder.contain(Path::new(key)) {
+                Ok(target) => std::fs::metadata(&target).map_err(|e| Error::io(&path, e))?,
+                Err(_) => return Ok(None),
+            }
+        } else {
+            meta
+        };
+        if !meta.is_file() {
+            return Ok(None);
+        }
+        if meta.len() > crate::essay::MAX_ESSAY_BYTES as u64 {
+            return Err(Error::Essay { path, line: 1, message: format!("file is {:.1} MB; essays are limited to 16 MB", meta.len() as f64 / 1e6) });
+        }
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let state = FileState { hash: content_hash(&bytes), size: bytes.len() as i64, mtime_ns: mtime_ns(&meta) };
+        Ok(Some(Seen { path: key.to_string(), bytes, state }))
+    }
+
+    /// Brings the store in line with the whole folder. Unchanged files (same size and
+    /// modification time as last seen) are not even read.
+    pub fn scan(&self) -> Result<ScanReport> {
+        let (files, skipped) = self.inner.folder.essay_files(&self.inner.exclude);
+        let keys: Vec<String> = files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+        let known: HashMap<String, EssayRow> = {
+            let store = self.store();
+            store.read().essays(self.inner.library_id)?.into_iter().filter_map(|r| Some((r.path.clone()?, r))).collect()
+        };
+        let mut report = ScanReport { files: keys.len(), unreadable: skipped, ..ScanReport::default() };
+        let seen: Vec<(String, Result<Option<Seen>>)> = keys
+            .par_iter()
+            .filter(|key| {
+                // The fast path: a file with the size and time we recorded is the file we hashed.
+                let unchanged = known.get(*key).and_then(|row| {
+                    let meta = std::fs::metadata(self.absolute(key)).ok()?;
+                    Some(row.hash.is_some() && row.size == meta.len() as i64 && row.mtime_ns == mtime_ns(&meta))
+                });
+                unchanged != Some(true)
+            })
+            .map(|key| (key.clone(), self.see(key)))
+            .collect();
+        let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
+        let gone: Vec<&EssayRow> =
+            known.values().filter(|r| r.hash.is_some() && r.path.as_deref().is_some_and(|p| !present.contains(p))).collect();
+
+        let mut fresh = Vec::new();
+        for (key, result) in seen {
+            match result {
+                Ok(Some(seen)) => fresh.push(seen),
+                Ok(None) => {}
+                Err(e) => report.unreadable.push(Skipped { path: PathBuf::from(&key), reason: e.to_string() }),
+            }
+        }
+        let changes = self.apply(fresh, gone.iter().map(|r| r.id).collect(), Source::Import)?;
+        for change in &changes {
+            match change.kind {
+                ChangeKind::Added => report.new += 1,
+                ChangeKind::Removed => report.removed += 1,
+                ChangeKind::Renamed { .. } => report.renamed += 1,
+                _ => report.changed += 1,
+            }
+        }
+        report.changes = changes;
+        Ok(report)
+    }
+
+    /// Brings the store in line with some paths (relative keys), as the watcher reports them.
+    pub fn reconcile(&self, keys: &[String]) -> Result<Vec<Change>> {
+        let mut fresh = Vec::new();
+        let mut gone = Vec::new();
+        {
+            let store = self.store();
+            let tx = store.read();
+            for key in keys {
+                let row = tx.essay_by_path(self.inner.library_id, key)?;
+                match self.see(key) {
+                    Ok(Some(seen)) => fresh.push(seen),
+                    Ok(None) => gone.extend(row.filter(|r| r.hash.is_some()).map(|r| r.id)),
+                    Err(_) => {}
+                }
+            }
+        }
+        self.apply(fresh, gone, Source::Disk)
+    }
+
+    /// Records what was read from disk: new essays, changed essays (merging with drafts),
+    /// renames (a gone essay whose text reappears elsewhere) and removals.
+    fn apply(&self, fresh: Vec<Seen>, gone: Vec<EssayId>, new_source: Source) -> Result<Vec<Change>> {
+        if fresh.is_empty() && gone.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Parsing and rendering (for word counts) is the slow part: do it outside the lock.
+        let described: Vec<(Seen, EssayMeta, String)> = fresh
+            .into_par_iter()
+            .map(|seen| {
+                let (meta, body) = describe(&seen.path, &seen.bytes);
+                (seen, meta, body)
+            })
+            .collect();
+        let now = now_ms();
+        let lib = self.inner.library_id;
+        let mut store = self.store();
+        let changes = store.transaction(|tx| {
+            let mut changes = Vec::new();
+            let mut gone: Vec<EssayId> = gone;
+            for (seen, meta, body) in described {
+                // Re-check under the lock: a save may have written this file since it was read.
+                let current = std::fs::metadata(self.absolute(&seen.path)).ok();
+                if current.as_ref().is_some_and(|m| m.len() as i64 != seen.state.size || mtime_ns(m) != seen.state.mtime_ns) {
+                    continue;
+                }
+                let row = tx.essay_by_path(lib, &seen.path)?;
+                if let Some(row) = &row {
+                    if row.hash.as_deref() == Some(seen.state.hash.as_str()) {
+                        tx.set_file(row.id, Some(&seen.state))?;
+                        continue;
+                    }
+                }
+                tx.put_text(&seen.state.hash, &seen.bytes)?;
+                let (id, kind) = match row {
+                    Some(row) => (row.id, ChangeKind::Modified),
+                    None => {
+                        // Delete + create with the same content is a rename: keep the history.
+                        let renamed = gone
+                            .iter()
+                            .position(|id| {
+                                tx.latest_revision(*id).ok().flatten().is_some_and(|r| r.hash == seen.state.hash)
+                            })
+                            .map(|i| gone.remove(i))
+                            .or_else(|| tx.missing_with_hash(lib, &seen.state.hash).ok().and_then(|ids| ids.first().copied()));
+                        match renamed {
+                            Some(id) => {
+                                let from = tx.essay(id)?.and_then(|r| r.path).unwrap_or_default();
+                                tx.set_path(id, Some(&seen.path))?;
+                                tx.set_file(id, Some(&seen.state))?;
+                                tx.set_meta(id, &meta, &body)?;
+                                changes.push(Change { essay: id, path: Some(seen.path.clone()), kind: ChangeKind::Renamed { from }, source: Source::Disk });
+                                continue;
+                            }
+                            None => (tx.insert_essay(lib, Some(&seen.path))?, ChangeKind::Added),
+                        }
+                    }
+                };
+                let source = if kind == ChangeKind::Added { new_source } else { Source::Disk };
+                let (added, removed) = word_change(tx, id, &seen.bytes)?;
+                tx.add_revision(id, now, source, &seen.state.hash, Some(&seen.path), added, removed)?;
+                tx.set_file(id, Some(&seen.state))?;
+                tx.set_meta(id, &meta, &body)?;
+                let kind = match tx.draft(id)? {
+                    Some(draft) => take_in(tx, draft, &seen, now)?.unwrap_or(kind),
+                    None => kind,
+                };
+                changes.push(Change { essay: id, path: Some(seen.path.clone()), kind, source: Source::Disk });
+            }
+            for id in gone {
+                let row = tx.essay(id)?;
+                tx.set_file(id, None)?;
+                changes.push(Change { essay: id, path: row.and_then(|r| r.path), kind: ChangeKind::Removed, source: Source::Disk });
+            }
+            Ok(changes)
+        })?;
+        drop(store);
+        self.publish(&changes);
+        Ok(changes)
+    }
+
+    /// Every essay: files, and new essays that exist only as drafts. Essays whose file is gone
+    /// and that have no draft are left out (their history stays in the store).
+    pub fn essays(&self) -> Result<Vec<EssayRow>> {
+        let store = self.store();
+        let tx = store.read();
+        let rows = tx.essays(self.inner.library_id)?;
+        let mut visible = Vec::with_capacity(rows.len());
+        for row in rows {
+            if row.hash.is_some() || tx.draft(row.id)?.is_some() {
+                visible.push(row);
+            }
+        }
+        Ok(visible)
+    }
+
+    /// The essay at a path (relative to the root, or any path inside the folder).
+    pub fn find(&self, path: &Path) -> Result<EssayRow> {
+        let key = self.key(path)?;
+        let store = self.store();
+        store.read().essay_by_path(self.inner.library_id, &key)?.ok_or_else(|| {
+            Error::Invalid(format!("{} is not an essay Quire knows; run `quire index` first", path.display()))
         })
     }
 
-    /// Every essay file below the root, as paths relative to it, sorted; plus what was skipped.
-    /// `exclude` folders (canonical paths) are not entered.
-    pub fn essay_files(&self, exclude: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
-        let mut essays = Vec::new();
-        let mut skipped = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.canonical_root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| {
-                let name = entry.file_name().to_string_lossy();
-                let hidden = entry.depth() > 0 && (name.starts_with('.') || name.starts_with('_'));
-                let excluded =
-                    entry.file_type().is_dir() && exclude.iter().any(|x| x == entry.path());
-                !hidden && !excluded
-            });
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    let path = e.path().map(|p| self.relative(p)).unwrap_or_default();
-                    skipped.push(Skipped {
-                        path,
-                        reason: format!("could not be read: {e}"),
-                    });
-                    continue;
-                }
+    /// Opens an essay for editing: its draft if it has one, else its file (seen afresh).
+    pub fn open_essay(&self, id: EssayId) -> Result<OpenedEssay> {
+        let row = self.row(id)?;
+        if let Some(path) = &row.path {
+            self.reconcile(std::slice::from_ref(path))?;
+        }
+        let store = self.store();
+        let tx = store.read();
+        let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
+        if let Some(draft) = tx.draft(id)? {
+            return Ok(OpenedEssay { id, path: row.path, text: draft.text, dirty: draft.dirty, conflict: draft.theirs_hash.is_some() });
+        }
+        let hash = row.hash.clone().ok_or_else(|| Error::Invalid(format!("{} has no file and no draft", row.path.clone().unwrap_or_default())))?;
+        let bytes = tx.text(&hash)?.unwrap_or_default();
+        let text = String::from_utf8(bytes).map_err(|_| Error::Essay {
+            path: self.absolute(row.path.as_deref().unwrap_or("")),
+            line: 1,
+            message: "is not valid UTF-8, so Quire shows it read-only and will never save over it; re-save it as UTF-8 in another editor".into(),
+        })?;
+        Ok(OpenedEssay { id, path: row.path, text, dirty: false, conflict: false })
+    }
+
+    fn row(&self, id: EssayId) -> Result<EssayRow> {
+        self.store().read().essay(id)?.ok_or_else(|| unknown(id))
+    }
+
+    /// Autosave: keeps the editor's text as the essay's draft. Cheap enough to call on every
+    /// pause in typing.
+    pub fn update_draft(&self, id: EssayId, text: &str) -> Result<()> {
+        let now = now_ms();
+        let mut store = self.store();
+        store.transaction(|tx| {
+            let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
+            let previous = tx.draft(id)?;
+            let base_hash = match &previous {
+                Some(d) => d.base_hash.clone(),
+                None => row.hash.clone(),
             };
-            if !is_essay_name(entry.path()) {
-                continue;
+            let dirty = base_hash.as_deref() != Some(content_hash(text.as_bytes()).as_str());
+            let theirs_hash = previous.and_then(|d| d.theirs_hash);
+            tx.put_draft(&Draft { essay_id: id, text: text.to_string(), base_hash, dirty, theirs_hash, updated_at: now })
+        })
+    }
+
+    /// Creates a new essay that exists only as a draft until its first save, which names the
+    /// file after its slug. Returns its id.
+    pub fn create(&self, title: &str) -> Result<EssayId> {
+        let now = now_ms();
+        let today = chrono::Local::now().format("%Y-%m-%d");
+        let quoted = serde_json::to_string(title.trim()).unwrap_or_else(|_| "\"Untitled\"".into());
+        let text = format!("---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n");
+        let lib = self.inner.library_id;
+        let mut store = self.store();
+        store.transaction(|tx| {
+            let id = tx.insert_essay(lib, None)?;
+            let meta = EssayMeta { title: title.trim().to_string(), slug: slugify(title), status: "draft".into(), ..EssayMeta::default() };
+            tx.set_meta(id, &meta, "")?;
+            tx.put_draft(&Draft { essay_id: id, text: text.clone(), base_hash: None, dirty: true, theirs_hash: None, updated_at: now })?;
+            Ok(id)
+        })
+    }
+
+    /// Writes the draft to the file (atomically) and records a revision. A new essay gets
+    /// `<slug>.md`. Refuses while a conflict is unresolved, and takes in an outside edit the
+    /// watcher has not reported yet before writing, so a save never overwrites unseen text.
+    pub fn save(&self, id: EssayId) -> Result<Change> {
+        let row = self.row(id)?;
+        if let Some(path) = &row.path {
+            self.reconcile(std::slice::from_ref(path))?;
+        }
+        let now = now_ms();
+        let lib = self.inner.library_id;
+        let mut store = self.store();
+        let change = store.transaction(|tx| {
+            let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
+            let Some(draft) = tx.draft(id)? else {
+                return Ok(Change { essay: id, path: row.path, kind: ChangeKind::Saved, source: Source::Save });
+            };
+            if draft.theirs_hash.is_some() {
+                return Err(Error::Invalid("this essay has a conflict with an outside edit; resolve it before saving".into()));
             }
-            let relative = self.relative(entry.path());
-            let file_type = entry.file_type();
-            if file_type.is_file() {
-                essays.push(relative);
-            } else if file_type.is_symlink() {
-                match self.contain(entry.path()) {
-                    Ok(target) if target.is_file() => essays.push(relative),
-                    Ok(_) => skipped.push(Skipped {
-                        path: relative,
-                        reason: "link does not point at a file".into(),
-                    }),
-                    Err(_) => skipped.push(Skipped {
-                        path: relative,
-                        reason: "link points outside the essays folder; not followed".into(),
-                    }),
+            let key = match row.path.clone() {
+                Some(key) => key,
+                None => self.new_file_name(tx, &draft.text)?,
+            };
+            let path = self.absolute(&key);
+            let bytes = draft.text.as_bytes();
+            write_atomic(&path, bytes)?;
+            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+            let state = FileState { hash: content_hash(bytes), size: bytes.len() as i64, mtime_ns: mtime_ns(&meta) };
+            tx.set_path(id, Some(&key))?;
+            tx.put_text(&state.hash, bytes)?;
+            let (added, removed) = word_change(tx, id, bytes)?;
+            tx.add_revision(id, now, Source::Save, &state.hash, Some(&key), added, removed)?;
+            tx.set_file(id, Some(&state))?;
+            let (meta, body) = describe(&key, bytes);
+            tx.set_meta(id, &meta, &body)?;
+            tx.delete_draft(id)?;
+            let _ = lib;
+            Ok(Change { essay: id, path: Some(key), kind: ChangeKind::Saved, source: Source::Save })
+        })?;
+        drop(store);
+        self.publish(std::slice::from_ref(&change));
+        Ok(change)
+    }
+
+    fn new_file_name(&self, tx: &Tx<'_>, text: &str) -> Result<String> {
+        let essay = Essay::from_source(Path::new("new.md"), text.to_string()).ok();
+        let base = essay.as_ref().and_then(|e| e.front.title.as_deref()).map(slugify).filter(|s| !s.is_empty()).unwrap_or_else(|| "untitled".into());
+        for n in 1.. {
+            let key = if n == 1 { format!("{base}.md") } else { format!("{base}-{n}.md") };
+            if !self.absolute(&key).exists() && tx.essay_by_path(self.inner.library_id, &key)?.is_none() {
+                return Ok(key);
+            }
+        }
+        unreachable!("some numbered name is free")
+    }
+
+    /// Renames an essay's file within the folder (`new_name` relative to the root). History
+    /// follows it.
+    pub fn rename(&self, id: EssayId, new_name: &str) -> Result<Change> {
+        let target = crate::export::resolve_relative(Path::new("x.md"), new_name)
+            .filter(|p| is_essay_name(p))
+            .ok_or_else(|| Error::Invalid(format!("`{new_name}` is not a .md name inside the essays folder")))?;
+        let key = target.to_string_lossy().replace('\\', "/");
+        let mut store = self.store();
+        let change = store.transaction(|tx| {
+            let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
+            if self.absolute(&key).exists() || tx.essay_by_path(self.inner.library_id, &key)?.is_some() {
+                return Err(Error::Invalid(format!("{key} already exists; pick another name")));
+            }
+            let from = row.path.clone().unwrap_or_default();
+            if row.hash.is_some() {
+                let to = self.absolute(&key);
+                if let Some(dir) = to.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
                 }
-            } else if !file_type.is_dir() {
-                skipped.push(Skipped {
-                    path: relative,
-                    reason: "not a regular file".into(),
-                });
+                std::fs::rename(self.absolute(&from), &to).map_err(|e| Error::io(&to, e))?;
             }
-        }
-        (essays, skipped)
+            tx.set_path(id, Some(&key))?;
+            Ok(Change { essay: id, path: Some(key.clone()), kind: ChangeKind::Renamed { from }, source: Source::Save })
+        })?;
+        drop(store);
+        self.publish(std::slice::from_ref(&change));
+        Ok(change)
     }
 
-    /// Resolves `path` (absolute, or relative to the root) and refuses it unless it stays inside
-    /// the folder once symbolic links are followed.
-    pub fn contain(&self, path: &Path) -> Result<PathBuf> {
-        let joined = self.canonical_root.join(path);
-        let canonical = joined.canonicalize().map_err(|e| Error::io(&joined, e))?;
-        if canonical.starts_with(&self.canonical_root) {
-            Ok(canonical)
-        } else {
-            Err(Error::UnsafePath {
-                path: path.to_path_buf(),
-                message: "resolves outside the essays folder".into(),
-            })
-        }
+    /// Deletes an essay's file. Nothing is lost: its last text (and any unsaved draft) is kept
+    /// as a revision, from which [`Library::restore`] brings it back.
+    pub fn delete(&self, id: EssayId) -> Result<Change> {
+        let now = now_ms();
+        let mut store = self.store();
+        let change = store.transaction(|tx| {
+            let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
+            if let Some(draft) = tx.draft(id)? {
+                let hash = content_hash(draft.text.as_bytes());
+                tx.put_text(&hash, draft.text.as_bytes())?;
+                tx.add_revision(id, now, Source::Delete, &hash, row.path.as_deref(), 0, 0)?;
+                tx.delete_draft(id)?;
+            }
+            if let (Some(key), Some(_)) = (&row.path, &row.hash) {
+                let path = self.absolute(key);
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                let hash = content_hash(&bytes);
+                tx.put_text(&hash, &bytes)?;
+                tx.add_revision(id, now, Source::Delete, &hash, Some(key), 0, 0)?;
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            }
+            tx.set_file(id, None)?;
+            Ok(Change { essay: id, path: row.path, kind: ChangeKind::Removed, source: Source::Delete })
+        })?;
+        drop(store);
+        self.publish(std::slice::from_ref(&change));
+        Ok(change)
     }
 
-    fn relative(&self, path: &Path) -> PathBuf {
-        path.strip_prefix(&self.canonical_root)
-            .unwrap_or(path)
-            .to_path_buf()
+    /// An essay's revisions, newest first.
+    pub fn history(&self, id: EssayId) -> Result<Vec<Revision>> {
+        self.store().read().revisions(id)
+    }
+
+    /// The text of a revision.
+    pub fn revision_text(&self, revision: i64) -> Result<Vec<u8>> {
+        let store = self.store();
+        let tx = store.read();
+        let rev = tx.revision(revision)?.ok_or_else(|| Error::Invalid(format!("there is no revision {revision}")))?;
+        tx.text(&rev.hash)?.ok_or_else(|| Error::Invalid(format!("the text of revision {revision} was pruned")))
+    }
+
+    /// Brings a revision back: writes it to the essay's file (atomically) and records that as
+    /// a new revision. Unsaved changes in a draft are kept as a revision first.
+    pub fn restore(&self, id: EssayId, revision: i64) -> Result<Change> {
+        let row = self.row(id)?;
+        if let Some(path) = &row.path {
+            self.reconcile(std::slice::from_ref(path))?;
+        }
+        let now = now_ms();
+        let mut store = self.store();
+        let change = store.transaction(|tx| {
+            let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
+            let rev = tx.revision(revision)?.filter(|r| r.essay_id == id).ok_or_else(|| {
+                Error::Invalid(format!("revision {revision} does not belong to {}", row.path.clone().unwrap_or_default()))
+            })?;
+            let bytes = tx.text(&rev.hash)?.ok_or_else(|| Error::Invalid(format!("the text of revision {revision} was pruned")))?;
+            if let Some(draft) = tx.draft(id)? {
+                if draft.dirty {
+                    let hash = content_hash(draft.text.as_bytes());
+                    tx.put_text(&hash, draft.text.as_bytes())?;
+                    tx.add_revision(id, now, Source::Editor, &hash, row.path.as_deref(), 0, 0)?;
+                }
+                tx.delete_draft(id)?;
+            }
+            let key = match row.path.clone().or(rev.path.clone()) {
+                Some(key) => key,
+                None => self.new_file_name(tx, &String::from_utf8_lossy(&bytes))?,
+            };
+            let path = self.absolute(&key);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            write_atomic(&path, &bytes)?;
+            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+            let state = FileState { hash: rev.hash.clone(), size: bytes.len() as i64, mtime_ns: mtime_ns(&meta) };
+            let (added, removed) = word_change(tx, id, &bytes)?;
+            tx.add_revision(id, now, Source::Restore, &rev.hash, Some(&key), added, removed)?;
+            tx.set_path(id, Some(&key))?;
+            tx.set_file(id, Some(&state))?;
+            let (meta, body) = describe(&key, &bytes);
+            tx.set_meta(id, &meta, &body)?;
+            Ok(Change { essay: id, path: Some(key), kind: ChangeKind::Restored, source: Source::Restore })
+        })?;
+        drop(store);
+        self.publish(std::slice::from_ref(&change));
+        Ok(change)
+    }
+
+    /// The conflict between the draft and an outside edit, hunk by hunk, if there is one.
+    pub fn conflict(&self, id: EssayId) -> Result<Option<Merge>> {
+        let store = self.store();
+        let tx = store.read();
+        let Some(draft) = tx.draft(id)? else { return Ok(None) };
+        let Some(theirs_hash) = &draft.theirs_hash else { return Ok(None) };
+        let theirs = text_of(&tx, theirs_hash)?;
+        let base = match &draft.base_hash {
+            Some(hash) => text_of(&tx, hash)?,
+            None => String::new(),
+        };
+        Ok(Some(merge::merge(&base, &draft.text, &theirs)))
+    }
+
+    /// Resolves a conflict with one choice per conflicting hunk. The result becomes the draft
+    /// (unsaved); both original texts are already revisions.
+    pub fn resolve(&self, id: EssayId, choices: &[Choice]) -> Result<String> {
+        let merge = self.conflict(id)?.ok_or_else(|| Error::Invalid("there is no conflict to resolve".into()))?;
+        let text = merge.resolve(choices).map_err(|e| Error::Invalid(e.to_string()))?;
+        let now = now_ms();
+        let mut store = self.store();
+        store.transaction(|tx| {
+            let draft = tx.draft(id)?.ok_or_else(|| unknown(id))?;
+            let base_hash = draft.theirs_hash.clone();
+            let dirty = base_hash.as_deref() != Some(content_hash(text.as_bytes()).as_str());
+            tx.put_draft(&Draft { essay_id: id, text: text.clone(), base_hash, dirty, theirs_hash: None, updated_at: now })
+        })?;
+        Ok(text)
+    }
+
+    /// Full-text search over this library.
+    pub fn search(&self, query: &str, filter: &SearchFilter, marks: (&str, &str)) -> Result<Vec<SearchHit>> {
+        self.store().read().search(self.inner.library_id, query, filter, marks)
+    }
+
+    /// Starts following the folder: outside edits arrive as [`Change`]s to subscribers until
+    /// the returned watcher is dropped.
+    pub fn watch(&self) -> Result<watch::Watcher> {
+        watch::Watcher::start(self.clone())
+    }
+
+    pub(crate) fn exclude(&self) -> &[PathBuf] {
+        &self.inner.exclude
     }
 }
 
-/// Whether a file name is an essay's.
-pub fn is_essay_name(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("md" | "markdown")
-    )
+fn unknown(id: EssayId) -> Error {
+    Error::Invalid(format!("there is no essay {id}"))
 }
 
-/// Creates a file that must not exist yet and makes its bytes durable before returning, so a new
-/// essay is never a half-written file and never replaces one that appeared meanwhile.
-pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        // The new name is durable only once the folder itself is synced.
-        if let Ok(dir) = std::fs::File::open(dir) {
-            let _ = dir.sync_all();
+fn text_of(tx: &Tx<'_>, hash: &str) -> Result<String> {
+    let bytes = tx.text(hash)?.unwrap_or_default();
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// Metadata and searchable body of a file's bytes. Files that cannot be read as essays are
+/// still indexed (with the problem recorded) so that they can be found and fixed.
+fn describe(key: &str, bytes: &[u8]) -> (EssayMeta, String) {
+    let path = Path::new(key);
+    match Essay::parse(path, bytes.to_vec()) {
+        Ok(essay) => {
+            let words = render_essay(&essay, &RenderOptions::essay(), &KeepUrls).map_or(0, |r| r.words as i64);
+            let meta = EssayMeta {
+                title: essay.title(),
+                slug: essay.slug.clone(),
+                status: essay.front.status.as_str().to_string(),
+                date: essay.front.date.map(|d| d.iso_day()),
+                tags: essay.front.tags.clone(),
+                summary: essay.front.summary.clone(),
+                words,
+                problem: None,
+            };
+            (meta, essay.body().to_string())
+        }
+        Err(e) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let meta = EssayMeta {
+                title: stem.clone(),
+                slug: slugify(&stem),
+                status: "draft".into(),
+                words: text.split_whitespace().count() as i64,
+                problem: Some(e.to_string()),
+                ..EssayMeta::default()
+            };
+            (meta, text)
         }
     }
-    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::fs;
-
-    #[test]
-    fn finds_essays_in_subfolders_but_not_in_theme_or_hidden_folders() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        fs::create_dir_all(root.join("2015/may")).unwrap();
-        fs::create_dir_all(root.join("_theme")).unwrap();
-        fs::create_dir_all(root.join(".git")).unwrap();
-        fs::write(root.join("a.md"), "a").unwrap();
-        fs::write(root.join("2015/may/b.markdown"), "b").unwrap();
-        fs::write(root.join("_theme/c.md"), "c").unwrap();
-        fs::write(root.join(".git/d.md"), "d").unwrap();
-        fs::write(root.join("notes.txt"), "e").unwrap();
-        let (essays, skipped) = Library::open(root).unwrap().essay_files(&[]);
-        assert_eq!(
-            essays,
-            [PathBuf::from("2015/may/b.markdown"), PathBuf::from("a.md")]
-        );
-        assert!(skipped.is_empty());
+/// Words added and removed between the essay's newest revision and `bytes`.
+fn word_change(tx: &Tx<'_>, id: EssayId, bytes: &[u8]) -> Result<(i64, i64)> {
+    let new = String::from_utf8_lossy(bytes);
+    let Some(previous) = tx.latest_revision(id)? else {
+        return Ok((new.split_whitespace().count() as i64, 0));
+    };
+    let old = text_of(tx, &previous.hash)?;
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(200))
+        .diff_words(old.as_str(), new.as_ref());
+    let (mut added, mut removed) = (0i64, 0i64);
+    for change in diff.iter_all_changes() {
+        let words = change.value().split_whitespace().count() as i64;
+        match change.tag() {
+            similar::ChangeTag::Insert => added += words,
+            similar::ChangeTag::Delete => removed += words,
+            similar::ChangeTag::Equal => {}
+        }
     }
+    Ok((added, removed))
+}
 
-    #[cfg(unix)]
-    #[test]
-    fn links_pointing_outside_the_folder_are_skipped_and_reported() {
-        let outside = tempfile::tempdir().unwrap();
-        fs::write(outside.path().join("secret.md"), "s").unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("link.md"))
-            .unwrap();
-        let (essays, skipped) = Library::open(dir.path()).unwrap().essay_files(&[]);
-        assert!(essays.is_empty());
-        assert_eq!(skipped[0].path, PathBuf::from("link.md"));
-        assert!(skipped[0].reason.contains("outside"));
+/// An outside edit arrived for an essay with a draft: clean drafts take it in, dirty ones
+/// merge three ways; a conflict keeps the draft and remembers the outside text. Returns the
+/// change kind when the draft was involved.
+fn take_in(tx: &Tx<'_>, draft: Draft, seen: &Seen, now: i64) -> Result<Option<ChangeKind>> {
+    let Ok(theirs) = std::str::from_utf8(&seen.bytes) else {
+        // Never merge lossy text into the writer's draft.
+        return Ok(Some(ChangeKind::Conflict)).and_then(|k| {
+            tx.put_draft(&Draft { theirs_hash: Some(seen.state.hash.clone()), ..draft })?;
+            Ok(k)
+        });
+    };
+    if draft.text == theirs {
+        tx.put_draft(&Draft { base_hash: Some(seen.state.hash.clone()), dirty: false, theirs_hash: None, updated_at: now, ..draft })?;
+        return Ok(None);
+    }
+    if !draft.dirty {
+        tx.put_draft(&Draft {
+            text: theirs.to_string(),
+            base_hash: Some(seen.state.hash.clone()),
+            dirty: false,
+            theirs_hash: None,
+            updated_at: now,
+            ..draft
+        })?;
+        return Ok(Some(ChangeKind::Modified));
+    }
+    let base = match &draft.base_hash {
+        Some(hash) => text_of(tx, hash)?,
+        None => String::new(),
+    };
+    // Keep the writer's side in history before anything else happens to it.
+    let mine_hash = content_hash(draft.text.as_bytes());
+    tx.put_text(&mine_hash, draft.text.as_bytes())?;
+    tx.add_revision(draft.essay_id, now, Source::Editor, &mine_hash, Some(&seen.path), 0, 0)?;
+    let merged = merge::merge(&base, &draft.text, theirs);
+    match merged.text() {
+        Some(text) => {
+            let dirty = text != theirs;
+            tx.put_draft(&Draft { text, base_hash: Some(seen.state.hash.clone()), dirty, theirs_hash: None, updated_at: now, ..draft })?;
+            Ok(Some(ChangeKind::Merged))
+        }
+        None => {
+            tx.put_draft(&Draft { theirs_hash: Some(seen.state.hash.clone()), updated_at: now, ..draft })?;
+            Ok(Some(ChangeKind::Conflict))
+        }
     }
 }

@@ -1,0 +1,81 @@
+//! Atomic file writes: a kill at any moment leaves either the old file or the new one.
+//!
+//! The new bytes go to a temporary file in the same folder (so the rename cannot cross file
+//! systems), are flushed to disk, and the temporary file is renamed over the target; then the
+//! folder itself is flushed so the rename survives a power cut. Temporary names start with `.`
+//! so scans and the watcher pass over them.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{Error, Result};
+
+/// The prefix of Quire's temporary files.
+pub const TEMP_PREFIX: &str = ".quire-tmp-";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Replaces `path` with `bytes` atomically (temp file, fsync, rename, fsync of the folder).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(
+        "{TEMP_PREFIX}{}-{}-{name}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = write_temp(&temp, bytes).and_then(|()| {
+        fs::rename(&temp, path).map_err(|e| Error::io(path, e))?;
+        sync_dir(dir);
+        Ok(())
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+fn write_temp(temp: &PathBuf, bytes: &[u8]) -> Result<()> {
+    let mut file = OpenOptions::new().write(true).create_new(true).open(temp).map_err(|e| Error::io(temp, e))?;
+    // Keep the essay's permissions as a new file would get them; no partial write is ever visible.
+    file.write_all(bytes).map_err(|e| Error::io(temp, e))?;
+    file.sync_all().map_err(|e| Error::io(temp, e))?;
+    Ok(())
+}
+
+/// Flushes a folder so that a rename or a new name in it is durable.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Whether a file name is one of Quire's temporary files.
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        fs::write(&path, "old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-folder/a.md");
+        assert!(write_atomic(&path, b"new").is_err());
+        assert!(!path.exists());
+    }
+}
