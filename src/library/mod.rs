@@ -33,6 +33,9 @@ pub use atomic::write_atomic;
 pub use folder::{create_new_file, is_essay_name, Folder, Skipped};
 use merge::{Choice, Merge};
 
+/// After this many changes in one batch the search index is merged into one segment.
+const OPTIMIZE_AFTER: usize = 200;
+
 /// A stable essay identity: survives renames on disk and in the app.
 pub type EssayId = i64;
 
@@ -380,6 +383,9 @@ impl Library {
                 let row = tx.essay(id)?;
                 tx.set_file(id, None)?;
                 changes.push(Change { essay: id, path: row.and_then(|r| r.path), kind: ChangeKind::Removed, source: Source::Disk });
+            }
+            if changes.len() >= OPTIMIZE_AFTER {
+                tx.optimize_search()?;
             }
             Ok(changes)
         })?;
