@@ -3,6 +3,7 @@
 mod cli;
 mod commonmark;
 mod hostile;
+mod regression;
 mod render;
 mod site;
 mod support;
