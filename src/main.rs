@@ -146,11 +146,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { folder } => check(&folder.unwrap_or(cli.essays), cli.quiet),
         Command::New { title } => new(&title, &cli.essays),
-        Command::Index { folder } => index(&open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?, cli.quiet),
-        Command::Search { query, status, tag, limit, json } => {
+        Command::Index { folder } => index(
+            &open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?,
+            cli.quiet,
+        ),
+        Command::Search {
+            query,
+            status,
+            tag,
+            limit,
+            json,
+        } => {
             let library = open_library(&cli.essays, cli.db.as_deref())?;
             library.scan()?;
-            let filter = SearchFilter { status, tag, limit: Some(limit) };
+            let filter = SearchFilter {
+                status,
+                tag,
+                limit: Some(limit),
+            };
             search(&library, &query, &filter, json)
         }
         Command::History { file, json } => {
@@ -167,7 +180,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Watch { folder } => watch(&open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?, cli.quiet),
+        Command::Watch { folder } => watch(
+            &open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?,
+            cli.quiet,
+        ),
     }
 }
 
@@ -178,7 +194,11 @@ fn open_library(folder: &Path, db: Option<&Path>) -> anyhow::Result<Library> {
 
 /// The library of the folder a file belongs to, scanned so that its history is current.
 fn library_for(file: &Path, essays: &Path, db: Option<&Path>) -> anyhow::Result<Library> {
-    let folder = if file.exists() { folder_of(file, essays)? } else { essays.to_path_buf() };
+    let folder = if file.exists() {
+        folder_of(file, essays)?
+    } else {
+        essays.to_path_buf()
+    };
     let library = open_library(&folder, db)?;
     library.scan()?;
     Ok(library)
@@ -188,7 +208,11 @@ fn index(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let report = library.scan()?;
     for skipped in &report.unreadable {
-        eprintln!("{}: warning: {}", library.folder().root.join(&skipped.path).display(), skipped.reason);
+        eprintln!(
+            "{}: warning: {}",
+            library.folder().root.join(&skipped.path).display(),
+            skipped.reason
+        );
     }
     if !quiet {
         println!(
@@ -205,9 +229,20 @@ fn index(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn search(library: &Library, query: &str, filter: &SearchFilter, json: bool) -> anyhow::Result<ExitCode> {
+fn search(
+    library: &Library,
+    query: &str,
+    filter: &SearchFilter,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let color = !json && std::io::stdout().is_terminal();
-    let marks = if json { ("[", "]") } else if color { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
+    let marks = if json {
+        ("[", "]")
+    } else if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
     let hits = library.search(query, filter, marks)?;
     let mut stdout = std::io::stdout().lock();
     if json {
@@ -216,7 +251,13 @@ fn search(library: &Library, query: &str, filter: &SearchFilter, json: bool) -> 
     } else {
         for hit in &hits {
             let path = hit.path.as_deref().unwrap_or("(unsaved)");
-            writeln!(stdout, "{}  {}  ({})", library.folder().root.join(path).display(), hit.title, hit.status)?;
+            writeln!(
+                stdout,
+                "{}  {}  ({})",
+                library.folder().root.join(path).display(),
+                hit.title,
+                hit.status
+            )?;
             writeln!(stdout, "    {}", hit.snippet.replace('\n', " "))?;
         }
     }
@@ -234,9 +275,20 @@ fn history(library: &Library, file: &Path, json: bool) -> anyhow::Result<ExitCod
     }
     for rev in revisions {
         let time = chrono::DateTime::from_timestamp_millis(rev.at)
-            .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            })
             .unwrap_or_default();
-        writeln!(stdout, "{:<6} {time}  {:<7} +{} -{}", rev.id, rev.source.as_str(), rev.words_added, rev.words_removed)?;
+        writeln!(
+            stdout,
+            "{:<6} {time}  {:<7} +{} -{}",
+            rev.id,
+            rev.source.as_str(),
+            rev.words_added,
+            rev.words_removed
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -249,7 +301,11 @@ fn watch(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {reason}");
     }
     if !quiet {
-        eprintln!("Watching {} ({} essays). Ctrl-C stops.", library.folder().root.display(), report.files);
+        eprintln!(
+            "Watching {} ({} essays). Ctrl-C stops.",
+            library.folder().root.display(),
+            report.files
+        );
     }
     let (stop_tx, stop) = std::sync::mpsc::channel::<()>();
     ctrlc::set_handler(move || {
@@ -261,12 +317,19 @@ fn watch(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
         }
         match changes.recv_timeout(std::time::Duration::from_millis(100)) {
             Ok(change) => {
-                let kind = serde_json::to_value(&change.kind).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str().map(String::from))).unwrap_or_default();
+                let kind = serde_json::to_value(&change.kind)
+                    .ok()
+                    .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(String::from)))
+                    .unwrap_or_default();
                 let from = match &change.kind {
                     quire::library::ChangeKind::Renamed { from } => format!(" (from {from})"),
                     _ => String::new(),
                 };
-                println!("{} {kind}{from} [{}]", change.path.as_deref().unwrap_or("(unsaved)"), change.source.as_str());
+                println!(
+                    "{} {kind}{from} [{}]",
+                    change.path.as_deref().unwrap_or("(unsaved)"),
+                    change.source.as_str()
+                );
                 let _ = std::io::stdout().flush();
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}

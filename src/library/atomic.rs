@@ -19,30 +19,37 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Replaces `path` with `bytes` atomically (temp file, fsync, rename, fsync of the folder).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = dir.join(format!(
         "{TEMP_PREFIX}{}-{}-{name}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let result = write_temp(&temp, bytes).and_then(|()| {
-        fs::rename(&temp, path).map_err(|e| Error::io(path, e))?;
-        sync_dir(dir);
-        Ok(())
-    });
+    // Errors name the essay, not the temporary file (which is removed again).
+    let result = write_temp(&temp, bytes)
+        .map_err(|e| Error::io(path, e))
+        .and_then(|()| {
+            fs::rename(&temp, path).map_err(|e| Error::io(path, e))?;
+            sync_dir(dir);
+            Ok(())
+        });
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     result
 }
 
-fn write_temp(temp: &PathBuf, bytes: &[u8]) -> Result<()> {
-    let mut file = OpenOptions::new().write(true).create_new(true).open(temp).map_err(|e| Error::io(temp, e))?;
-    // Keep the essay's permissions as a new file would get them; no partial write is ever visible.
-    file.write_all(bytes).map_err(|e| Error::io(temp, e))?;
-    file.sync_all().map_err(|e| Error::io(temp, e))?;
-    Ok(())
+fn write_temp(temp: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = OpenOptions::new().write(true).create_new(true).open(temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// Flushes a folder so that a rename or a new name in it is durable.

@@ -28,7 +28,9 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::essay::{slugify, Essay};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
-use crate::store::{Draft, EssayMeta, EssayRow, FileState, Revision, SearchFilter, SearchHit, Source, Store, Tx};
+use crate::store::{
+    Draft, EssayMeta, EssayRow, FileState, Revision, SearchFilter, SearchHit, Source, Store, Tx,
+};
 pub use atomic::write_atomic;
 pub use folder::{create_new_file, is_essay_name, Folder, Skipped};
 use merge::{Choice, Merge};
@@ -91,7 +93,8 @@ pub struct ScanReport {
     pub removed: usize,
     /// Essays found under another name.
     pub renamed: usize,
-    /// Files that are not readable as essays (skipped, or indexed with a warning).
+    /// Files that could not be read (skipped), and essays indexed with a problem (not valid
+    /// UTF-8, broken front matter), each with the reason.
     pub unreadable: Vec<Skipped>,
     /// The changes, in order.
     pub changes: Vec<Change>,
@@ -159,9 +162,43 @@ impl Library {
         let library_id = store.transaction(|tx| tx.library_id(&key))?;
         // An export folder inside the essays folder is output, not essays.
         let settings = crate::export::Settings::load(&folder.canonical_root).unwrap_or_default();
-        let out = folder.canonical_root.join(settings.out.unwrap_or_else(|| PathBuf::from("public")));
-        let inner = Inner { folder, library_id, store: Mutex::new(store), subscribers: Mutex::new(Vec::new()), exclude: vec![out] };
-        Ok(Library { inner: Arc::new(inner) })
+        let out = folder
+            .canonical_root
+            .join(settings.out.unwrap_or_else(|| PathBuf::from("public")));
+        let db = store.path().to_path_buf();
+        let inner = Inner {
+            folder,
+            library_id,
+            store: Mutex::new(store),
+            subscribers: Mutex::new(Vec::new()),
+            exclude: vec![out],
+        };
+        let library = Library {
+            inner: Arc::new(inner),
+        };
+        library.start_checkpoints(&db);
+        Ok(library)
+    }
+
+    /// Checkpoints the store's WAL every half second from a thread of its own, so autosaves
+    /// never pay for it. The thread ends soon after the last clone of the library is dropped.
+    fn start_checkpoints(&self, db: &Path) {
+        if db == Path::new(":memory:") {
+            return;
+        }
+        let Some(conn) = crate::store::open_checkpointer(db) else {
+            return;
+        };
+        let weak = Arc::downgrade(&self.inner);
+        let _ = std::thread::Builder::new()
+            .name("quire-checkpoint".into())
+            .spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                if weak.upgrade().is_none() {
+                    return;
+                }
+                let _ = crate::store::checkpoint(&conn);
+            });
     }
 
     /// The folder.
@@ -177,7 +214,10 @@ impl Library {
     fn store(&self) -> MutexGuard<'_, Store> {
         // A panic elsewhere while holding the lock leaves the connection usable: SQLite rolled
         // the transaction back.
-        self.inner.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Changes from now on, from every source, until the receiver is dropped.
@@ -188,27 +228,40 @@ impl Library {
     }
 
     fn subscribers(&self) -> MutexGuard<'_, Vec<Sender<Change>>> {
-        self.inner.subscribers.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .subscribers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn publish(&self, changes: &[Change]) {
         if changes.is_empty() {
             return;
         }
-        self.subscribers().retain(|s| changes.iter().all(|c| s.send(c.clone()).is_ok()));
+        self.subscribers()
+            .retain(|s| changes.iter().all(|c| s.send(c.clone()).is_ok()));
     }
 
     /// The path relative to the root with `/` separators, as the store keeps it.
     pub fn key(&self, path: &Path) -> Result<String> {
         let root = &self.inner.folder.canonical_root;
-        let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map_err(|e| Error::io(path, e))?.join(path) };
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|e| Error::io(path, e))?
+                .join(path)
+        };
         // The file may not exist (deleted); resolve its folder instead.
         let parent = absolute.parent().unwrap_or(Path::new("/"));
         let parent = parent.canonicalize().map_err(|e| Error::io(parent, e))?;
         let full = parent.join(absolute.file_name().unwrap_or_default());
         let relative = full.strip_prefix(root).map_err(|_| Error::UnsafePath {
             path: path.to_path_buf(),
-            message: format!("is not inside the essays folder {}", self.inner.folder.root.display()),
+            message: format!(
+                "is not inside the essays folder {}",
+                self.inner.folder.root.display()
+            ),
         })?;
         Ok(relative.to_string_lossy().replace('\\', "/"))
     }
@@ -217,68 +270,141 @@ impl Library {
         self.inner.folder.canonical_root.join(key)
     }
 
+    /// The path to write `key` to, refused unless its folder is inside the essays folder once
+    /// links are resolved and the file itself is not a link: writes never leave the folder.
+    fn writable(&self, key: &str) -> Result<PathBuf> {
+        let path = self.absolute(key);
+        let parent = path.parent().unwrap_or(&self.inner.folder.canonical_root);
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let real_parent = parent.canonicalize().map_err(|e| Error::io(parent, e))?;
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if !real_parent.starts_with(&self.inner.folder.canonical_root) || is_link {
+            return Err(Error::UnsafePath {
+                path,
+                message:
+                    "leads outside the essays folder through a link; Quire will not write there"
+                        .into(),
+            });
+        }
+        Ok(path)
+    }
+
     /// Reads a file's bytes and state, or `None` when it is not there (or not a regular file).
     fn see(&self, key: &str) -> Result<Option<Seen>> {
         let path = self.absolute(key);
-        let meta = match std::fs::symlink_metadata(&path) {
-            Ok(meta) => meta,
+        match std::fs::symlink_metadata(&path) {
+            Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&path, e)),
+        }
+        // Resolving the whole path catches a linked folder anywhere on the way, not only a
+        // linked file: what lies outside the essays folder is never read, indexed or written.
+        let Ok(real) = self.inner.folder.contain(Path::new(key)) else {
+            return Ok(None);
         };
-        let meta = if meta.file_type().is_symlink() {
-            match self.inner.folder.contain(Path::new(key)) {
-                Ok(target) => std::fs::metadata(&target).map_err(|e| Error::io(&path, e))?,
-                Err(_) => return Ok(None),
-            }
-        } else {
-            meta
-        };
+        let meta = std::fs::metadata(&real).map_err(|e| Error::io(&path, e))?;
         if !meta.is_file() {
             return Ok(None);
         }
         if meta.len() > crate::essay::MAX_ESSAY_BYTES as u64 {
-            return Err(Error::Essay { path, line: 1, message: format!("file is {:.1} MB; essays are limited to 16 MB", meta.len() as f64 / 1e6) });
+            return Err(Error::Essay {
+                path,
+                line: 1,
+                message: format!(
+                    "file is {:.1} MB; essays are limited to 16 MB",
+                    meta.len() as f64 / 1e6
+                ),
+            });
         }
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let state = FileState { hash: content_hash(&bytes), size: bytes.len() as i64, mtime_ns: mtime_ns(&meta) };
-        Ok(Some(Seen { path: key.to_string(), bytes, state }))
+        let state = FileState {
+            hash: content_hash(&bytes),
+            size: bytes.len() as i64,
+            mtime_ns: mtime_ns(&meta),
+        };
+        Ok(Some(Seen {
+            path: key.to_string(),
+            bytes,
+            state,
+        }))
     }
 
     /// Brings the store in line with the whole folder. Unchanged files (same size and
     /// modification time as last seen) are not even read.
     pub fn scan(&self) -> Result<ScanReport> {
         let (files, skipped) = self.inner.folder.essay_files(&self.inner.exclude);
-        let keys: Vec<String> = files.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+        let keys: Vec<String> = files
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
         let known: HashMap<String, EssayRow> = {
             let store = self.store();
-            store.read().essays(self.inner.library_id)?.into_iter().filter_map(|r| Some((r.path.clone()?, r))).collect()
+            store
+                .read()
+                .essays(self.inner.library_id)?
+                .into_iter()
+                .filter_map(|r| Some((r.path.clone()?, r)))
+                .collect()
         };
-        let mut report = ScanReport { files: keys.len(), unreadable: skipped, ..ScanReport::default() };
+        let mut report = ScanReport {
+            files: keys.len(),
+            unreadable: skipped,
+            ..ScanReport::default()
+        };
         let seen: Vec<(String, Result<Option<Seen>>)> = keys
             .par_iter()
             .filter(|key| {
                 // The fast path: a file with the size and time we recorded is the file we hashed.
                 let unchanged = known.get(*key).and_then(|row| {
                     let meta = std::fs::metadata(self.absolute(key)).ok()?;
-                    Some(row.hash.is_some() && row.size == meta.len() as i64 && row.mtime_ns == mtime_ns(&meta))
+                    Some(
+                        row.hash.is_some()
+                            && row.size == meta.len() as i64
+                            && row.mtime_ns == mtime_ns(&meta),
+                    )
                 });
                 unchanged != Some(true)
             })
             .map(|key| (key.clone(), self.see(key)))
             .collect();
         let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
-        let gone: Vec<&EssayRow> =
-            known.values().filter(|r| r.hash.is_some() && r.path.as_deref().is_some_and(|p| !present.contains(p))).collect();
+        let gone: Vec<&EssayRow> = known
+            .values()
+            .filter(|r| r.hash.is_some() && r.path.as_deref().is_some_and(|p| !present.contains(p)))
+            .collect();
 
         let mut fresh = Vec::new();
         for (key, result) in seen {
             match result {
                 Ok(Some(seen)) => fresh.push(seen),
                 Ok(None) => {}
-                Err(e) => report.unreadable.push(Skipped { path: PathBuf::from(&key), reason: e.to_string() }),
+                Err(e) => report.unreadable.push(Skipped {
+                    path: PathBuf::from(&key),
+                    reason: e.to_string(),
+                }),
             }
         }
         let changes = self.apply(fresh, gone.iter().map(|r| r.id).collect(), Source::Import)?;
+        {
+            let store = self.store();
+            let tx = store.read();
+            for change in changes
+                .iter()
+                .filter(|c| matches!(c.kind, ChangeKind::Added | ChangeKind::Modified))
+            {
+                if let Some(EssayRow {
+                    problem: Some(problem),
+                    path: Some(path),
+                    ..
+                }) = tx.essay(change.essay)?
+                {
+                    report.unreadable.push(Skipped {
+                        path: PathBuf::from(path),
+                        reason: problem,
+                    });
+                }
+            }
+        }
         for change in &changes {
             match change.kind {
                 ChangeKind::Added => report.new += 1,
@@ -312,7 +438,12 @@ impl Library {
 
     /// Records what was read from disk: new essays, changed essays (merging with drafts),
     /// renames (a gone essay whose text reappears elsewhere) and removals.
-    fn apply(&self, fresh: Vec<Seen>, gone: Vec<EssayId>, new_source: Source) -> Result<Vec<Change>> {
+    fn apply(
+        &self,
+        fresh: Vec<Seen>,
+        gone: Vec<EssayId>,
+        new_source: Source,
+    ) -> Result<Vec<Change>> {
         if fresh.is_empty() && gone.is_empty() {
             return Ok(Vec::new());
         }
@@ -333,7 +464,9 @@ impl Library {
             for (seen, meta, body) in described {
                 // Re-check under the lock: a save may have written this file since it was read.
                 let current = std::fs::metadata(self.absolute(&seen.path)).ok();
-                if current.as_ref().is_some_and(|m| m.len() as i64 != seen.state.size || mtime_ns(m) != seen.state.mtime_ns) {
+                if current.as_ref().is_some_and(|m| {
+                    m.len() as i64 != seen.state.size || mtime_ns(m) != seen.state.mtime_ns
+                }) {
                     continue;
                 }
                 let row = tx.essay_by_path(lib, &seen.path)?;
@@ -351,38 +484,72 @@ impl Library {
                         let renamed = gone
                             .iter()
                             .position(|id| {
-                                tx.latest_revision(*id).ok().flatten().is_some_and(|r| r.hash == seen.state.hash)
+                                tx.latest_revision(*id)
+                                    .ok()
+                                    .flatten()
+                                    .is_some_and(|r| r.hash == seen.state.hash)
                             })
                             .map(|i| gone.remove(i))
-                            .or_else(|| tx.missing_with_hash(lib, &seen.state.hash).ok().and_then(|ids| ids.first().copied()));
+                            .or_else(|| {
+                                tx.missing_with_hash(lib, &seen.state.hash)
+                                    .ok()
+                                    .and_then(|ids| ids.first().copied())
+                            });
                         match renamed {
                             Some(id) => {
                                 let from = tx.essay(id)?.and_then(|r| r.path).unwrap_or_default();
                                 tx.set_path(id, Some(&seen.path))?;
                                 tx.set_file(id, Some(&seen.state))?;
                                 tx.set_meta(id, &meta, &body)?;
-                                changes.push(Change { essay: id, path: Some(seen.path.clone()), kind: ChangeKind::Renamed { from }, source: Source::Disk });
+                                changes.push(Change {
+                                    essay: id,
+                                    path: Some(seen.path.clone()),
+                                    kind: ChangeKind::Renamed { from },
+                                    source: Source::Disk,
+                                });
                                 continue;
                             }
                             None => (tx.insert_essay(lib, Some(&seen.path))?, ChangeKind::Added),
                         }
                     }
                 };
-                let source = if kind == ChangeKind::Added { new_source } else { Source::Disk };
+                let source = if kind == ChangeKind::Added {
+                    new_source
+                } else {
+                    Source::Disk
+                };
                 let (added, removed) = word_change(tx, id, &seen.bytes)?;
-                tx.add_revision(id, now, source, &seen.state.hash, Some(&seen.path), added, removed)?;
+                tx.add_revision(
+                    id,
+                    now,
+                    source,
+                    &seen.state.hash,
+                    Some(&seen.path),
+                    added,
+                    removed,
+                )?;
                 tx.set_file(id, Some(&seen.state))?;
                 tx.set_meta(id, &meta, &body)?;
                 let kind = match tx.draft(id)? {
                     Some(draft) => take_in(tx, draft, &seen, now)?.unwrap_or(kind),
                     None => kind,
                 };
-                changes.push(Change { essay: id, path: Some(seen.path.clone()), kind, source: Source::Disk });
+                changes.push(Change {
+                    essay: id,
+                    path: Some(seen.path.clone()),
+                    kind,
+                    source: Source::Disk,
+                });
             }
             for id in gone {
                 let row = tx.essay(id)?;
                 tx.set_file(id, None)?;
-                changes.push(Change { essay: id, path: row.and_then(|r| r.path), kind: ChangeKind::Removed, source: Source::Disk });
+                changes.push(Change {
+                    essay: id,
+                    path: row.and_then(|r| r.path),
+                    kind: ChangeKind::Removed,
+                    source: Source::Disk,
+                });
             }
             if changes.len() >= OPTIMIZE_AFTER {
                 tx.optimize_search()?;
@@ -409,13 +576,19 @@ impl Library {
         Ok(visible)
     }
 
-    /// The essay at a path (relative to the root, or any path inside the folder).
+    /// The essay at a path (absolute, or relative to the current folder) inside the essays folder.
     pub fn find(&self, path: &Path) -> Result<EssayRow> {
         let key = self.key(path)?;
         let store = self.store();
-        store.read().essay_by_path(self.inner.library_id, &key)?.ok_or_else(|| {
-            Error::Invalid(format!("{} is not an essay Quire knows; run `quire index` first", path.display()))
-        })
+        store
+            .read()
+            .essay_by_path(self.inner.library_id, &key)?
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "{} is not an essay Quire knows; run `quire index` first",
+                    path.display()
+                ))
+            })
     }
 
     /// Opens an essay for editing: its draft if it has one, else its file (seen afresh).
@@ -428,16 +601,33 @@ impl Library {
         let tx = store.read();
         let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
         if let Some(draft) = tx.draft(id)? {
-            return Ok(OpenedEssay { id, path: row.path, text: draft.text, dirty: draft.dirty, conflict: draft.theirs_hash.is_some() });
+            return Ok(OpenedEssay {
+                id,
+                path: row.path,
+                text: draft.text,
+                dirty: draft.dirty,
+                conflict: draft.theirs_hash.is_some(),
+            });
         }
-        let hash = row.hash.clone().ok_or_else(|| Error::Invalid(format!("{} has no file and no draft", row.path.clone().unwrap_or_default())))?;
+        let hash = row.hash.clone().ok_or_else(|| {
+            Error::Invalid(format!(
+                "{} has no file and no draft",
+                row.path.clone().unwrap_or_default()
+            ))
+        })?;
         let bytes = tx.text(&hash)?.unwrap_or_default();
         let text = String::from_utf8(bytes).map_err(|_| Error::Essay {
             path: self.absolute(row.path.as_deref().unwrap_or("")),
             line: 1,
             message: "is not valid UTF-8, so Quire shows it read-only and will never save over it; re-save it as UTF-8 in another editor".into(),
         })?;
-        Ok(OpenedEssay { id, path: row.path, text, dirty: false, conflict: false })
+        Ok(OpenedEssay {
+            id,
+            path: row.path,
+            text,
+            dirty: false,
+            conflict: false,
+        })
     }
 
     fn row(&self, id: EssayId) -> Result<EssayRow> {
@@ -456,6 +646,19 @@ impl Library {
                 Some(d) => d.base_hash.clone(),
                 None => row.hash.clone(),
             };
+            if previous.is_none() {
+                if let Some(hash) = &base_hash {
+                    // A draft of a file that is not UTF-8 could only be a lossy copy; saving it
+                    // would destroy the original bytes.
+                    if tx.text(hash)?.is_some_and(|bytes| std::str::from_utf8(&bytes).is_err()) {
+                        return Err(Error::Essay {
+                            path: self.absolute(row.path.as_deref().unwrap_or("")),
+                            line: 1,
+                            message: "is not valid UTF-8, so Quire keeps it read-only and will never save over it; re-save it as UTF-8 in another editor".into(),
+                        });
+                    }
+                }
+            }
             let dirty = base_hash.as_deref() != Some(content_hash(text.as_bytes()).as_str());
             let theirs_hash = previous.and_then(|d| d.theirs_hash);
             tx.put_draft(&Draft { essay_id: id, text: text.to_string(), base_hash, dirty, theirs_hash, updated_at: now })
@@ -468,14 +671,28 @@ impl Library {
         let now = now_ms();
         let today = chrono::Local::now().format("%Y-%m-%d");
         let quoted = serde_json::to_string(title.trim()).unwrap_or_else(|_| "\"Untitled\"".into());
-        let text = format!("---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n");
+        let text = format!(
+            "---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
+        );
         let lib = self.inner.library_id;
         let mut store = self.store();
         store.transaction(|tx| {
             let id = tx.insert_essay(lib, None)?;
-            let meta = EssayMeta { title: title.trim().to_string(), slug: slugify(title), status: "draft".into(), ..EssayMeta::default() };
+            let meta = EssayMeta {
+                title: title.trim().to_string(),
+                slug: slugify(title),
+                status: "draft".into(),
+                ..EssayMeta::default()
+            };
             tx.set_meta(id, &meta, "")?;
-            tx.put_draft(&Draft { essay_id: id, text: text.clone(), base_hash: None, dirty: true, theirs_hash: None, updated_at: now })?;
+            tx.put_draft(&Draft {
+                essay_id: id,
+                text: text.clone(),
+                base_hash: None,
+                dirty: true,
+                theirs_hash: None,
+                updated_at: now,
+            })?;
             Ok(id)
         })
     }
@@ -489,47 +706,87 @@ impl Library {
             self.reconcile(std::slice::from_ref(path))?;
         }
         let now = now_ms();
-        let lib = self.inner.library_id;
         let mut store = self.store();
         let change = store.transaction(|tx| {
             let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
             let Some(draft) = tx.draft(id)? else {
-                return Ok(Change { essay: id, path: row.path, kind: ChangeKind::Saved, source: Source::Save });
+                // Nothing unsaved: the file already holds the text.
+                return Ok(None);
             };
             if draft.theirs_hash.is_some() {
-                return Err(Error::Invalid("this essay has a conflict with an outside edit; resolve it before saving".into()));
+                return Err(Error::Invalid(
+                    "this essay has a conflict with an outside edit; resolve it before saving"
+                        .into(),
+                ));
             }
             let key = match row.path.clone() {
                 Some(key) => key,
                 None => self.new_file_name(tx, &draft.text)?,
             };
-            let path = self.absolute(&key);
+            let path = self.writable(&key)?;
             let bytes = draft.text.as_bytes();
             write_atomic(&path, bytes)?;
             let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-            let state = FileState { hash: content_hash(bytes), size: bytes.len() as i64, mtime_ns: mtime_ns(&meta) };
+            let state = FileState {
+                hash: content_hash(bytes),
+                size: bytes.len() as i64,
+                mtime_ns: mtime_ns(&meta),
+            };
             tx.set_path(id, Some(&key))?;
             tx.put_text(&state.hash, bytes)?;
             let (added, removed) = word_change(tx, id, bytes)?;
-            tx.add_revision(id, now, Source::Save, &state.hash, Some(&key), added, removed)?;
+            tx.add_revision(
+                id,
+                now,
+                Source::Save,
+                &state.hash,
+                Some(&key),
+                added,
+                removed,
+            )?;
             tx.set_file(id, Some(&state))?;
             let (meta, body) = describe(&key, bytes);
             tx.set_meta(id, &meta, &body)?;
             tx.delete_draft(id)?;
-            let _ = lib;
-            Ok(Change { essay: id, path: Some(key), kind: ChangeKind::Saved, source: Source::Save })
+            Ok(Some(Change {
+                essay: id,
+                path: Some(key),
+                kind: ChangeKind::Saved,
+                source: Source::Save,
+            }))
         })?;
         drop(store);
-        self.publish(std::slice::from_ref(&change));
-        Ok(change)
+        match change {
+            Some(change) => {
+                self.publish(std::slice::from_ref(&change));
+                Ok(change)
+            }
+            None => Ok(Change {
+                essay: id,
+                path: row.path,
+                kind: ChangeKind::Saved,
+                source: Source::Save,
+            }),
+        }
     }
 
     fn new_file_name(&self, tx: &Tx<'_>, text: &str) -> Result<String> {
         let essay = Essay::from_source(Path::new("new.md"), text.to_string()).ok();
-        let base = essay.as_ref().and_then(|e| e.front.title.as_deref()).map(slugify).filter(|s| !s.is_empty()).unwrap_or_else(|| "untitled".into());
+        let base = essay
+            .as_ref()
+            .and_then(|e| e.front.title.as_deref())
+            .map(slugify)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "untitled".into());
         for n in 1.. {
-            let key = if n == 1 { format!("{base}.md") } else { format!("{base}-{n}.md") };
-            if !self.absolute(&key).exists() && tx.essay_by_path(self.inner.library_id, &key)?.is_none() {
+            let key = if n == 1 {
+                format!("{base}.md")
+            } else {
+                format!("{base}-{n}.md")
+            };
+            if !self.absolute(&key).exists()
+                && tx.essay_by_path(self.inner.library_id, &key)?.is_none()
+            {
                 return Ok(key);
             }
         }
@@ -541,24 +798,34 @@ impl Library {
     pub fn rename(&self, id: EssayId, new_name: &str) -> Result<Change> {
         let target = crate::export::resolve_relative(Path::new("x.md"), new_name)
             .filter(|p| is_essay_name(p))
-            .ok_or_else(|| Error::Invalid(format!("`{new_name}` is not a .md name inside the essays folder")))?;
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "`{new_name}` is not a .md name inside the essays folder"
+                ))
+            })?;
         let key = target.to_string_lossy().replace('\\', "/");
         let mut store = self.store();
         let change = store.transaction(|tx| {
             let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
-            if self.absolute(&key).exists() || tx.essay_by_path(self.inner.library_id, &key)?.is_some() {
-                return Err(Error::Invalid(format!("{key} already exists; pick another name")));
+            if self.absolute(&key).exists()
+                || tx.essay_by_path(self.inner.library_id, &key)?.is_some()
+            {
+                return Err(Error::Invalid(format!(
+                    "{key} already exists; pick another name"
+                )));
             }
             let from = row.path.clone().unwrap_or_default();
             if row.hash.is_some() {
-                let to = self.absolute(&key);
-                if let Some(dir) = to.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                }
+                let to = self.writable(&key)?;
                 std::fs::rename(self.absolute(&from), &to).map_err(|e| Error::io(&to, e))?;
             }
             tx.set_path(id, Some(&key))?;
-            Ok(Change { essay: id, path: Some(key.clone()), kind: ChangeKind::Renamed { from }, source: Source::Save })
+            Ok(Change {
+                essay: id,
+                path: Some(key.clone()),
+                kind: ChangeKind::Renamed { from },
+                source: Source::Save,
+            })
         })?;
         drop(store);
         self.publish(std::slice::from_ref(&change));
@@ -587,7 +854,12 @@ impl Library {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
             }
             tx.set_file(id, None)?;
-            Ok(Change { essay: id, path: row.path, kind: ChangeKind::Removed, source: Source::Delete })
+            Ok(Change {
+                essay: id,
+                path: row.path,
+                kind: ChangeKind::Removed,
+                source: Source::Delete,
+            })
         })?;
         drop(store);
         self.publish(std::slice::from_ref(&change));
@@ -603,8 +875,11 @@ impl Library {
     pub fn revision_text(&self, revision: i64) -> Result<Vec<u8>> {
         let store = self.store();
         let tx = store.read();
-        let rev = tx.revision(revision)?.ok_or_else(|| Error::Invalid(format!("there is no revision {revision}")))?;
-        tx.text(&rev.hash)?.ok_or_else(|| Error::Invalid(format!("the text of revision {revision} was pruned")))
+        let rev = tx
+            .revision(revision)?
+            .ok_or_else(|| Error::Invalid(format!("there is no revision {revision}")))?;
+        tx.text(&rev.hash)?
+            .ok_or_else(|| Error::Invalid(format!("the text of revision {revision} was pruned")))
     }
 
     /// Brings a revision back: writes it to the essay's file (atomically) and records that as
@@ -618,10 +893,18 @@ impl Library {
         let mut store = self.store();
         let change = store.transaction(|tx| {
             let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
-            let rev = tx.revision(revision)?.filter(|r| r.essay_id == id).ok_or_else(|| {
-                Error::Invalid(format!("revision {revision} does not belong to {}", row.path.clone().unwrap_or_default()))
+            let rev = tx
+                .revision(revision)?
+                .filter(|r| r.essay_id == id)
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "revision {revision} does not belong to {}",
+                        row.path.clone().unwrap_or_default()
+                    ))
+                })?;
+            let bytes = tx.text(&rev.hash)?.ok_or_else(|| {
+                Error::Invalid(format!("the text of revision {revision} was pruned"))
             })?;
-            let bytes = tx.text(&rev.hash)?.ok_or_else(|| Error::Invalid(format!("the text of revision {revision} was pruned")))?;
             if let Some(draft) = tx.draft(id)? {
                 if draft.dirty {
                     let hash = content_hash(draft.text.as_bytes());
@@ -634,20 +917,34 @@ impl Library {
                 Some(key) => key,
                 None => self.new_file_name(tx, &String::from_utf8_lossy(&bytes))?,
             };
-            let path = self.absolute(&key);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
+            let path = self.writable(&key)?;
             write_atomic(&path, &bytes)?;
             let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-            let state = FileState { hash: rev.hash.clone(), size: bytes.len() as i64, mtime_ns: mtime_ns(&meta) };
+            let state = FileState {
+                hash: rev.hash.clone(),
+                size: bytes.len() as i64,
+                mtime_ns: mtime_ns(&meta),
+            };
             let (added, removed) = word_change(tx, id, &bytes)?;
-            tx.add_revision(id, now, Source::Restore, &rev.hash, Some(&key), added, removed)?;
+            tx.add_revision(
+                id,
+                now,
+                Source::Restore,
+                &rev.hash,
+                Some(&key),
+                added,
+                removed,
+            )?;
             tx.set_path(id, Some(&key))?;
             tx.set_file(id, Some(&state))?;
             let (meta, body) = describe(&key, &bytes);
             tx.set_meta(id, &meta, &body)?;
-            Ok(Change { essay: id, path: Some(key), kind: ChangeKind::Restored, source: Source::Restore })
+            Ok(Change {
+                essay: id,
+                path: Some(key),
+                kind: ChangeKind::Restored,
+                source: Source::Restore,
+            })
         })?;
         drop(store);
         self.publish(std::slice::from_ref(&change));
@@ -658,8 +955,12 @@ impl Library {
     pub fn conflict(&self, id: EssayId) -> Result<Option<Merge>> {
         let store = self.store();
         let tx = store.read();
-        let Some(draft) = tx.draft(id)? else { return Ok(None) };
-        let Some(theirs_hash) = &draft.theirs_hash else { return Ok(None) };
+        let Some(draft) = tx.draft(id)? else {
+            return Ok(None);
+        };
+        let Some(theirs_hash) = &draft.theirs_hash else {
+            return Ok(None);
+        };
         let theirs = text_of(&tx, theirs_hash)?;
         let base = match &draft.base_hash {
             Some(hash) => text_of(&tx, hash)?,
@@ -671,22 +972,40 @@ impl Library {
     /// Resolves a conflict with one choice per conflicting hunk. The result becomes the draft
     /// (unsaved); both original texts are already revisions.
     pub fn resolve(&self, id: EssayId, choices: &[Choice]) -> Result<String> {
-        let merge = self.conflict(id)?.ok_or_else(|| Error::Invalid("there is no conflict to resolve".into()))?;
-        let text = merge.resolve(choices).map_err(|e| Error::Invalid(e.to_string()))?;
+        let merge = self
+            .conflict(id)?
+            .ok_or_else(|| Error::Invalid("there is no conflict to resolve".into()))?;
+        let text = merge
+            .resolve(choices)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
         let now = now_ms();
         let mut store = self.store();
         store.transaction(|tx| {
             let draft = tx.draft(id)?.ok_or_else(|| unknown(id))?;
             let base_hash = draft.theirs_hash.clone();
             let dirty = base_hash.as_deref() != Some(content_hash(text.as_bytes()).as_str());
-            tx.put_draft(&Draft { essay_id: id, text: text.clone(), base_hash, dirty, theirs_hash: None, updated_at: now })
+            tx.put_draft(&Draft {
+                essay_id: id,
+                text: text.clone(),
+                base_hash,
+                dirty,
+                theirs_hash: None,
+                updated_at: now,
+            })
         })?;
         Ok(text)
     }
 
     /// Full-text search over this library.
-    pub fn search(&self, query: &str, filter: &SearchFilter, marks: (&str, &str)) -> Result<Vec<SearchHit>> {
-        self.store().read().search(self.inner.library_id, query, filter, marks)
+    pub fn search(
+        &self,
+        query: &str,
+        filter: &SearchFilter,
+        marks: (&str, &str),
+    ) -> Result<Vec<SearchHit>> {
+        self.store()
+            .read()
+            .search(self.inner.library_id, query, filter, marks)
     }
 
     /// Starts following the folder: outside edits arrive as [`Change`]s to subscribers until
@@ -722,7 +1041,8 @@ fn describe(key: &str, bytes: &[u8]) -> (EssayMeta, String) {
     let path = Path::new(key);
     match Essay::parse(path, bytes.to_vec()) {
         Ok(essay) => {
-            let words = render_essay(&essay, &RenderOptions::essay(), &KeepUrls).map_or(0, |r| r.words as i64);
+            let words = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)
+                .map_or(0, |r| r.words as i64);
             let meta = EssayMeta {
                 title: essay.title(),
                 slug: essay.slug.clone(),
@@ -737,7 +1057,10 @@ fn describe(key: &str, bytes: &[u8]) -> (EssayMeta, String) {
         }
         Err(e) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let meta = EssayMeta {
                 title: stem.clone(),
                 slug: slugify(&stem),
@@ -780,12 +1103,21 @@ fn take_in(tx: &Tx<'_>, draft: Draft, seen: &Seen, now: i64) -> Result<Option<Ch
     let Ok(theirs) = std::str::from_utf8(&seen.bytes) else {
         // Never merge lossy text into the writer's draft.
         return Ok(Some(ChangeKind::Conflict)).and_then(|k| {
-            tx.put_draft(&Draft { theirs_hash: Some(seen.state.hash.clone()), ..draft })?;
+            tx.put_draft(&Draft {
+                theirs_hash: Some(seen.state.hash.clone()),
+                ..draft
+            })?;
             Ok(k)
         });
     };
     if draft.text == theirs {
-        tx.put_draft(&Draft { base_hash: Some(seen.state.hash.clone()), dirty: false, theirs_hash: None, updated_at: now, ..draft })?;
+        tx.put_draft(&Draft {
+            base_hash: Some(seen.state.hash.clone()),
+            dirty: false,
+            theirs_hash: None,
+            updated_at: now,
+            ..draft
+        })?;
         return Ok(None);
     }
     if !draft.dirty {
@@ -806,16 +1138,35 @@ fn take_in(tx: &Tx<'_>, draft: Draft, seen: &Seen, now: i64) -> Result<Option<Ch
     // Keep the writer's side in history before anything else happens to it.
     let mine_hash = content_hash(draft.text.as_bytes());
     tx.put_text(&mine_hash, draft.text.as_bytes())?;
-    tx.add_revision(draft.essay_id, now, Source::Editor, &mine_hash, Some(&seen.path), 0, 0)?;
+    tx.add_revision(
+        draft.essay_id,
+        now,
+        Source::Editor,
+        &mine_hash,
+        Some(&seen.path),
+        0,
+        0,
+    )?;
     let merged = merge::merge(&base, &draft.text, theirs);
     match merged.text() {
         Some(text) => {
             let dirty = text != theirs;
-            tx.put_draft(&Draft { text, base_hash: Some(seen.state.hash.clone()), dirty, theirs_hash: None, updated_at: now, ..draft })?;
+            tx.put_draft(&Draft {
+                text,
+                base_hash: Some(seen.state.hash.clone()),
+                dirty,
+                theirs_hash: None,
+                updated_at: now,
+                ..draft
+            })?;
             Ok(Some(ChangeKind::Merged))
         }
         None => {
-            tx.put_draft(&Draft { theirs_hash: Some(seen.state.hash.clone()), updated_at: now, ..draft })?;
+            tx.put_draft(&Draft {
+                theirs_hash: Some(seen.state.hash.clone()),
+                updated_at: now,
+                ..draft
+            })?;
             Ok(Some(ChangeKind::Conflict))
         }
     }

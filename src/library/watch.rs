@@ -48,13 +48,24 @@ pub enum PathKind {
 
 /// Decides what a changed path means, relative to the (canonical) root.
 pub fn classify(root: &Path, exclude: &[PathBuf], path: &Path) -> PathKind {
-    let Ok(relative) = path.strip_prefix(root) else { return PathKind::Ignore };
+    let Ok(relative) = path.strip_prefix(root) else {
+        return PathKind::Ignore;
+    };
     if exclude.iter().any(|x| path.starts_with(x)) {
         return PathKind::Ignore;
     }
-    let names: Vec<String> = relative.iter().map(|c| c.to_string_lossy().into_owned()).collect();
-    let Some((file, folders)) = names.split_last() else { return PathKind::Rescan };
-    if folders.iter().any(|f| f.starts_with('.') || f.starts_with('_')) || atomic::is_temp_name(file) {
+    let names: Vec<String> = relative
+        .iter()
+        .map(|c| c.to_string_lossy().into_owned())
+        .collect();
+    let Some((file, folders)) = names.split_last() else {
+        return PathKind::Rescan;
+    };
+    if folders
+        .iter()
+        .any(|f| f.starts_with('.') || f.starts_with('_'))
+        || atomic::is_temp_name(file)
+    {
         return PathKind::Ignore;
     }
     if file.starts_with('.') || file.starts_with('_') && path.is_dir() {
@@ -92,7 +103,12 @@ impl Watcher {
             .name("quire-watch".into())
             .spawn(move || follow(&library, &root, &exclude, &events, &stop))
             .map_err(|e| Error::Invalid(format!("could not start the folder watcher: {e}")))?;
-        Ok(Watcher { mode, stop: Some(stop_tx), thread: Some(thread), _source: source })
+        Ok(Watcher {
+            mode,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+            _source: source,
+        })
     }
 
     /// Events or polling, and why.
@@ -110,17 +126,33 @@ impl Drop for Watcher {
     }
 }
 
-fn native(root: &Path, tx: Sender<notify::Result<Event>>) -> std::result::Result<Box<dyn notify::Watcher + Send>, String> {
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = tx.send(event);
-    })
+fn native(
+    root: &Path,
+    tx: Sender<notify::Result<Event>>,
+) -> std::result::Result<Box<dyn notify::Watcher + Send>, String> {
+    // Linked folders are not followed: what they point at is outside the essays folder.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = notify::RecommendedWatcher::new(
+        move |event| {
+            let _ = tx.send(event);
+        },
+        config,
+    )
     .map_err(|e| describe_watch_error(&e))?;
-    watcher.watch(root, RecursiveMode::Recursive).map_err(|e| describe_watch_error(&e))?;
+    watcher
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| describe_watch_error(&e))?;
     Ok(Box::new(watcher))
 }
 
-fn polling(root: &Path, tx: Sender<notify::Result<Event>>) -> Result<Box<dyn notify::Watcher + Send>> {
-    let config = notify::Config::default().with_poll_interval(Duration::from_secs(1)).with_compare_contents(false);
+fn polling(
+    root: &Path,
+    tx: Sender<notify::Result<Event>>,
+) -> Result<Box<dyn notify::Watcher + Send>> {
+    let config = notify::Config::default()
+        .with_poll_interval(Duration::from_secs(1))
+        .with_compare_contents(false)
+        .with_follow_symlinks(false);
     let mut watcher = notify::PollWatcher::new(
         move |event| {
             let _ = tx.send(event);
@@ -128,7 +160,9 @@ fn polling(root: &Path, tx: Sender<notify::Result<Event>>) -> Result<Box<dyn not
         config,
     )
     .map_err(|e| Error::Invalid(format!("could not watch {}: {e}", root.display())))?;
-    watcher.watch(root, RecursiveMode::Recursive).map_err(|e| Error::Invalid(format!("could not watch {}: {e}", root.display())))?;
+    watcher
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| Error::Invalid(format!("could not watch {}: {e}", root.display())))?;
     Ok(Box::new(watcher))
 }
 
@@ -145,7 +179,13 @@ fn describe_watch_error(error: &notify::Error) -> String {
 }
 
 /// The watcher thread: gather a burst, then reconcile it.
-fn follow(library: &Library, root: &Path, exclude: &[PathBuf], events: &Receiver<notify::Result<Event>>, stop: &Receiver<()>) {
+fn follow(
+    library: &Library,
+    root: &Path,
+    exclude: &[PathBuf],
+    events: &Receiver<notify::Result<Event>>,
+    stop: &Receiver<()>,
+) {
     let tick = Duration::from_millis(20);
     loop {
         let mut paths = BTreeSet::new();
@@ -153,7 +193,10 @@ fn follow(library: &Library, root: &Path, exclude: &[PathBuf], events: &Receiver
         let mut first: Option<Instant> = None;
         let mut last = Instant::now();
         loop {
-            if matches!(stop.try_recv(), Err(std::sync::mpsc::TryRecvError::Disconnected) | Ok(())) {
+            if matches!(
+                stop.try_recv(),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) | Ok(())
+            ) {
                 return;
             }
             match events.recv_timeout(tick) {
@@ -190,7 +233,13 @@ fn follow(library: &Library, root: &Path, exclude: &[PathBuf], events: &Receiver
     }
 }
 
-fn note(root: &Path, exclude: &[PathBuf], event: &Event, paths: &mut BTreeSet<String>, rescan: &mut bool) {
+fn note(
+    root: &Path,
+    exclude: &[PathBuf],
+    event: &Event,
+    paths: &mut BTreeSet<String>,
+    rescan: &mut bool,
+) {
     if matches!(event.kind, EventKind::Access(_)) {
         return;
     }
@@ -204,9 +253,16 @@ fn note(root: &Path, exclude: &[PathBuf], event: &Event, paths: &mut BTreeSet<St
         }
     }
     // A folder moved or removed leaves no path to stat: only a scan can tell what went.
-    if matches!(event.kind, EventKind::Remove(notify::event::RemoveKind::Folder))
-        || (matches!(event.kind, EventKind::Modify(notify::event::ModifyKind::Name(_)))
-            && event.paths.iter().any(|p| p.extension().is_none() && !p.exists()))
+    if matches!(
+        event.kind,
+        EventKind::Remove(notify::event::RemoveKind::Folder)
+    ) || (matches!(
+        event.kind,
+        EventKind::Modify(notify::event::ModifyKind::Name(_))
+    ) && event
+        .paths
+        .iter()
+        .any(|p| p.extension().is_none() && !p.exists()))
     {
         *rescan = true;
     }

@@ -2,7 +2,9 @@
 
 mod cli;
 mod commonmark;
+mod durability;
 mod hostile;
+mod library;
 mod regression;
 mod render;
 mod site;

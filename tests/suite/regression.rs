@@ -3,7 +3,9 @@
 use quire::markdown::{render, KeepUrls, RenderOptions};
 
 fn html(md: &str) -> String {
-    render(md, 1, &RenderOptions::essay(), &KeepUrls).expect("renders").html
+    render(md, 1, &RenderOptions::essay(), &KeepUrls)
+        .expect("renders")
+        .html
 }
 
 #[test]
@@ -11,7 +13,10 @@ fn unclosed_inline_tag_ends_with_its_paragraph() {
     // Without this, `<b>` written once made the rest of the essay bold.
     let out = html("Some <b>bold\n\nA later paragraph.\n");
     assert!(out.contains("<b>bold</b></p>"), "{out}");
-    assert!(!out.contains("</b>\n<p>A later") && out.ends_with("<p>A later paragraph.</p>\n"), "{out}");
+    assert!(
+        !out.contains("</b>\n<p>A later") && out.ends_with("<p>A later paragraph.</p>\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -20,7 +25,10 @@ fn a_div_opened_in_one_html_block_can_wrap_markdown_until_its_close() {
     let open = out.find("<div class=\"aside\">").expect("div kept");
     let close = out.find("</div>").expect("closed");
     let wrapped = out.find("Wrapped").expect("text");
-    assert!(open < wrapped && wrapped < close && close < out.find("After").expect("after"), "{out}");
+    assert!(
+        open < wrapped && wrapped < close && close < out.find("After").expect("after"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -43,7 +51,13 @@ fn text_before_a_colon_that_is_not_a_scheme_stays_a_relative_link() {
 
 #[test]
 fn smart_quotes_do_not_split_word_counts() {
-    let r = render("It's the writer's \"own\" words.\n", 1, &RenderOptions::essay(), &KeepUrls).expect("renders");
+    let r = render(
+        "It's the writer's \"own\" words.\n",
+        1,
+        &RenderOptions::essay(),
+        &KeepUrls,
+    )
+    .expect("renders");
     assert_eq!(r.words, 5);
 }
 
