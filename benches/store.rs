@@ -52,8 +52,13 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
-    let count: usize = std::env::var("QUIRE_BENCH_COUNT").ok().and_then(|c| c.parse().ok()).unwrap_or(10_000);
-    let base = std::env::var("QUIRE_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir().join("quire-bench"));
+    let count: usize = std::env::var("QUIRE_BENCH_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(10_000);
+    let base = std::env::var("QUIRE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir().join("quire-bench"));
     std::fs::create_dir_all(&base).expect("bench dir");
     println!("== store and library, {count} essays ==");
     run(&base, count, true);
@@ -68,7 +73,12 @@ fn run(base: &Path, count: usize, everything: bool) {
     // Work on a copy so edits never touch the cached corpus.
     let work = tempfile::tempdir_in(base).expect("temp");
     let essays = work.path().join("essays");
-    let status = Command::new("cp").arg("-r").arg(&source).arg(&essays).status().expect("cp");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&source)
+        .arg(&essays)
+        .status()
+        .expect("cp");
     assert!(status.success());
     let db = work.path().join("quire.db");
 
@@ -76,9 +86,15 @@ fn run(base: &Path, count: usize, everything: bool) {
     let library = Library::open(&essays, &db).expect("open");
     let report = library.scan().expect("scan");
     let index = started.elapsed();
-    println!("index from scratch: {:.2} s ({} essays; budget 5 s)", index.as_secs_f64(), report.new);
+    println!(
+        "index from scratch: {:.2} s ({} essays; budget 5 s)",
+        index.as_secs_f64(),
+        report.new
+    );
     let db_size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
-        + std::fs::metadata(db.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
+        + std::fs::metadata(db.with_extension("db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
     println!("store size: {:.0} MB", db_size as f64 / 1e6);
 
     let mut rescans: Vec<Duration> = (0..5)
@@ -89,7 +105,10 @@ fn run(base: &Path, count: usize, everything: bool) {
             t.elapsed()
         })
         .collect();
-    println!("rescan, nothing changed: median {:.0} ms (budget 300 ms)", ms(percentile(&mut rescans, 0.5)));
+    println!(
+        "rescan, nothing changed: median {:.0} ms (budget 300 ms)",
+        ms(percentile(&mut rescans, 0.5))
+    );
 
     let mut searches = Vec::new();
     let filter = SearchFilter::default();
@@ -110,13 +129,26 @@ fn run(base: &Path, count: usize, everything: bool) {
     );
     if Command::new("rg").arg("--version").output().is_ok() {
         let mut rg = Vec::new();
-        for q in ["training", "professionalism", "security forces", "narcotics smuggling"] {
+        for q in [
+            "training",
+            "professionalism",
+            "security forces",
+            "narcotics smuggling",
+        ] {
             let t = Instant::now();
-            let out = Command::new("rg").args(["-l", "-i", q]).arg(&essays).output().expect("rg");
+            let out = Command::new("rg")
+                .args(["-l", "-i", q])
+                .arg(&essays)
+                .output()
+                .expect("rg");
             rg.push(t.elapsed());
             std::hint::black_box(out);
         }
-        println!("rg -l -i over the same folder (4 queries): p50 {:.0} ms, max {:.0} ms", ms(percentile(&mut rg, 0.5)), ms(percentile(&mut rg, 1.0)));
+        println!(
+            "rg -l -i over the same folder (4 queries): p50 {:.0} ms, max {:.0} ms",
+            ms(percentile(&mut rg, 0.5)),
+            ms(percentile(&mut rg, 1.0))
+        );
     } else {
         println!("rg not installed (apt-get install ripgrep) - no comparison");
     }
@@ -137,7 +169,9 @@ fn run(base: &Path, count: usize, everything: bool) {
         std::fs::write(&path, &text).expect("write");
         let hash = content_hash(text.as_bytes());
         loop {
-            let change = changes.recv_timeout(Duration::from_secs(10)).expect("change event within 10 s");
+            let change = changes
+                .recv_timeout(Duration::from_secs(10))
+                .expect("change event within 10 s");
             let _ = &hash;
             if change.path.as_deref().is_some_and(|p| path.ends_with(p)) {
                 latencies.push(t.elapsed());
@@ -155,7 +189,12 @@ fn run(base: &Path, count: usize, everything: bool) {
     );
 
     // Autosave of a 100 KB draft.
-    let essay = library.essays().expect("essays").into_iter().next().expect("an essay");
+    let essay = library
+        .essays()
+        .expect("essays")
+        .into_iter()
+        .next()
+        .expect("an essay");
     let mut draft = String::with_capacity(110_000);
     while draft.len() < 100_000 {
         draft.push_str("The writer keeps typing, and every pause is an autosave into the store. ");
