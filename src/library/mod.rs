@@ -38,6 +38,9 @@ use merge::{Choice, Merge};
 /// After this many changes in one batch the search index is merged into one segment.
 const OPTIMIZE_AFTER: usize = 200;
 
+/// Every essay keeps at least this many of its newest revisions, however old.
+const KEEP_REVISIONS: usize = 200;
+
 /// A stable essay identity: survives renames on disk and in the app.
 pub type EssayId = i64;
 
@@ -160,6 +163,9 @@ impl Library {
         let folder = Folder::open(root)?;
         let key = folder.canonical_root.to_string_lossy().into_owned();
         let library_id = store.transaction(|tx| tx.library_id(&key))?;
+        // Retention: thin history older than a month beyond each essay's newest revisions.
+        let month_ago = now_ms() - 30 * 24 * 3600 * 1000;
+        store.transaction(|tx| tx.prune(KEEP_REVISIONS, month_ago))?;
         // An export folder inside the essays folder is output, not essays.
         let settings = crate::export::Settings::load(&folder.canonical_root).unwrap_or_default();
         let out = folder

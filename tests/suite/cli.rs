@@ -148,3 +148,202 @@ fn export_without_a_progress_bar_when_piped() {
     );
     assert!(err.contains("Exported 3 essays to out"), "{err}");
 }
+
+/// Runs `quire` in `dir` with its own store, so tests never share history.
+fn run_with_store(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    quire()
+        .current_dir(dir)
+        .env("QUIRE_DB", dir.join("quire.db"))
+        .args(args)
+        .output()
+        .expect("quire runs")
+}
+
+#[test]
+fn index_prints_counts_and_a_second_run_finds_nothing_new() {
+    let (_guard, dir) = copy_fixture("site");
+    let first = run_with_store(&dir, &["index", "."]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = stdout(&first);
+    assert!(
+        out.starts_with("5 essays: 5 new, 0 changed, 0 renamed, 0 removed, 1 unreadable"),
+        "{out}"
+    );
+    assert!(
+        stderr(&first).contains("broken.md: warning:"),
+        "the essay with a problem is named: {}",
+        stderr(&first)
+    );
+    let second = run_with_store(&dir, &["index", "."]);
+    assert!(
+        stdout(&second)
+            .starts_with("5 essays: 0 new, 0 changed, 0 renamed, 0 removed, 0 unreadable"),
+        "{}",
+        stdout(&second)
+    );
+    std::fs::write(
+        dir.join("draft.md"),
+        read(dir.join("draft.md")) + "\nMore.\n",
+    )
+    .expect("edit");
+    std::fs::remove_file(dir.join("notes/nested.md")).expect("rm");
+    let third = run_with_store(&dir, &["index", "."]);
+    assert!(
+        stdout(&third).starts_with("4 essays: 0 new, 1 changed, 0 renamed, 1 removed"),
+        "{}",
+        stdout(&third)
+    );
+}
+
+#[test]
+fn search_ranks_marks_hits_and_filters() {
+    let (_guard, dir) = copy_fixture("site");
+    let output = run_with_store(&dir, &["--essays", ".", "search", "essay"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains("first.md  The First Essay  (published)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[essay]") || out.contains("[Essay]"),
+        "hits are marked: {out}"
+    );
+    let drafts = stdout(&run_with_store(
+        &dir,
+        &["--essays", ".", "search", "unfinished", "--status", "draft"],
+    ));
+    assert!(drafts.contains("draft.md"), "{drafts}");
+    let published = stdout(&run_with_store(
+        &dir,
+        &[
+            "--essays",
+            ".",
+            "search",
+            "unfinished",
+            "--status",
+            "published",
+        ],
+    ));
+    assert!(published.is_empty(), "{published}");
+    let tagged = stdout(&run_with_store(
+        &dir,
+        &[
+            "--essays", ".", "search", "essay", "--tag", "history", "--json",
+        ],
+    ));
+    let hits: serde_json::Value = serde_json::from_str(&tagged).expect("json");
+    let mut paths: Vec<&str> = hits
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|h| h["path"].as_str())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        ["first.md", "notes/nested.md"],
+        "only essays tagged history: {tagged}"
+    );
+    let phrase = stdout(&run_with_store(
+        &dir,
+        &["--essays", ".", "search", "\"TOML front matter\""],
+    ));
+    assert!(phrase.contains("nested.md"), "{phrase}");
+    let prefix = stdout(&run_with_store(
+        &dir,
+        &["--essays", ".", "search", "begin*"],
+    ));
+    assert!(prefix.contains("first.md"), "{prefix}");
+}
+
+#[test]
+fn a_search_query_that_cannot_be_read_gets_a_clear_message() {
+    let (_guard, dir) = copy_fixture("site");
+    let output = run_with_store(&dir, &["--essays", ".", "search", "\"*"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("is not valid"),
+        "{}",
+        stderr(&output)
+    );
+    // Ordinary punctuation is searched for as written instead of failing.
+    let output = run_with_store(&dir, &["--essays", ".", "search", "U.S. don't"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn history_lists_revisions_and_restore_brings_one_back_as_a_new_revision() {
+    let (_guard, dir) = copy_fixture("site");
+    let original = read(dir.join("first.md"));
+    run_with_store(&dir, &["index", "."]);
+    std::fs::write(
+        dir.join("first.md"),
+        original.replace("The note.", "The note, rewritten at length."),
+    )
+    .expect("edit");
+    let history = stdout(&run_with_store(
+        &dir,
+        &["--essays", ".", "history", "first.md"],
+    ));
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(lines.len(), 2, "{history}");
+    assert!(
+        lines[0].contains(" disk ") && lines[0].ends_with("+4 -1"),
+        "{history}"
+    );
+    assert!(lines[1].contains(" import "), "{history}");
+    let first_id = lines[1].split_whitespace().next().expect("id");
+    let restore = run_with_store(&dir, &["--essays", ".", "restore", "first.md", first_id]);
+    assert!(restore.status.success(), "{}", stderr(&restore));
+    assert_eq!(
+        read(dir.join("first.md")),
+        original,
+        "restored byte for byte"
+    );
+    let json = stdout(&run_with_store(
+        &dir,
+        &["--essays", ".", "history", "first.md", "--json"],
+    ));
+    let revisions: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(revisions[0]["source"], "restore", "{json}");
+    assert_eq!(revisions.as_array().expect("array").len(), 3);
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_prints_outside_edits_and_stops_cleanly_on_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    let (_guard, dir) = copy_fixture("site");
+    let mut child = quire()
+        .current_dir(&dir)
+        .env("QUIRE_DB", dir.join("quire.db"))
+        .args(["watch", "."])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("watch starts");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    err.read_line(&mut line).expect("banner");
+    assert!(line.starts_with("Watching"), "{line}");
+    std::fs::write(
+        dir.join("draft.md"),
+        "---\ntitle: Changed outside\n---\nNew text.\n",
+    )
+    .expect("edit");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut seen = String::new();
+    out.read_line(&mut seen).expect("a change line");
+    assert_eq!(seen.trim(), "draft.md modified [disk]");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("exits");
+    assert!(exit.success(), "Ctrl-C is a clean stop: {exit:?}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).expect("stderr");
+    assert!(rest.contains("Stopped watching."), "{rest}");
+}
