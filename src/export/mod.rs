@@ -298,7 +298,8 @@ impl LocalUrl {
     }
 }
 
-pub(crate) fn percent_decode(text: &str) -> Option<String> {
+/// Decodes `%XX` escapes in a URL path; `None` when the result is not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

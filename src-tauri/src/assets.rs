@@ -1,0 +1,123 @@
+//! The `quire-asset` protocol: how the preview shows an essay's local images. It serves image
+//! files only, and only from inside the essays folder once links are resolved, so an essay
+//! cannot use the preview to read any other file on the machine.
+
+use std::path::{Component, Path};
+
+use tauri::http::{header, Request, Response, StatusCode};
+
+/// The URI scheme; the preview's `<base>` points into it.
+pub const SCHEME: &str = "quire-asset";
+
+/// Files larger than this are not served to the preview.
+const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// The base URL under which a folder of the library (relative, `/`-separated) is served.
+pub fn base_url(folder: &str) -> String {
+    let folder = folder.trim_matches('/');
+    let folder = if folder.is_empty() { String::new() } else { format!("{}/", encode(folder)) };
+    if cfg!(windows) {
+        format!("http://{SCHEME}.localhost/{folder}")
+    } else {
+        format!("{SCHEME}://localhost/{folder}")
+    }
+}
+
+fn encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Answers one request against the (canonical) essays folder.
+pub fn respond(root: &Path, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+    match serve(root, request.uri().path()) {
+        Ok((mime, bytes)) => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, mime)
+            .header("X-Content-Type-Options", "nosniff")
+            // An SVG opened on its own must not run script either.
+            .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'")
+            .body(bytes)
+            .unwrap_or_else(|_| refuse(StatusCode::INTERNAL_SERVER_ERROR)),
+        Err(status) => refuse(status),
+    }
+}
+
+fn refuse(status: StatusCode) -> Response<Vec<u8>> {
+    let mut response = Response::new(Vec::new());
+    *response.status_mut() = status;
+    response
+}
+
+/// The image at `url_path` inside `root`, with its MIME type.
+pub fn serve(root: &Path, url_path: &str) -> Result<(&'static str, Vec<u8>), StatusCode> {
+    let decoded = quire::export::percent_decode(url_path).ok_or(StatusCode::BAD_REQUEST)?;
+    let relative = Path::new(decoded.trim_start_matches('/'));
+    if relative.as_os_str().is_empty() || !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(StatusCode::FORBIDDEN);
+    }
+    let mime = image_mime(relative).ok_or(StatusCode::FORBIDDEN)?;
+    let real = root.join(relative).canonicalize().map_err(|_| StatusCode::NOT_FOUND)?;
+    if !real.starts_with(root) {
+        return Err(StatusCode::FORBIDDEN);
+    }
+    let meta = std::fs::metadata(&real).map_err(|_| StatusCode::NOT_FOUND)?;
+    if !meta.is_file() || meta.len() > MAX_IMAGE_BYTES {
+        return Err(StatusCode::NOT_FOUND);
+    }
+    std::fs::read(&real).map(|bytes| (mime, bytes)).map_err(|_| StatusCode::NOT_FOUND)
+}
+
+fn image_mime(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serves_images_inside_the_folder_and_nothing_else() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.png"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("assets")).unwrap();
+        std::fs::write(root.join("assets/a b.png"), "png").unwrap();
+        std::fs::write(root.join("essay.md"), "text").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path().join("secret.png"), root.join("assets/link.png")).unwrap();
+
+        assert_eq!(serve(&root, "/assets/a%20b.png").unwrap(), ("image/png", b"png".to_vec()));
+        assert_eq!(serve(&root, "/essay.md").unwrap_err(), StatusCode::FORBIDDEN, "not an image");
+        assert_eq!(serve(&root, "/../secret.png").unwrap_err(), StatusCode::FORBIDDEN);
+        assert_eq!(serve(&root, "/assets/%2E%2E/%2E%2E/secret.png").unwrap_err(), StatusCode::FORBIDDEN);
+        assert_eq!(serve(&root, "/assets/missing.png").unwrap_err(), StatusCode::NOT_FOUND);
+        #[cfg(unix)]
+        assert_eq!(serve(&root, "/assets/link.png").unwrap_err(), StatusCode::FORBIDDEN, "links out are refused");
+    }
+
+    #[cfg(not(windows))]
+    #[test]
+    fn base_urls_point_into_the_folder_of_the_essay() {
+        assert_eq!(base_url(""), "quire-asset://localhost/");
+        assert_eq!(base_url("2015/may"), "quire-asset://localhost/2015/may/");
+        assert_eq!(base_url("my essays"), "quire-asset://localhost/my%20essays/");
+    }
+}

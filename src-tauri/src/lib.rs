@@ -1,0 +1,138 @@
+//! `quire-desktop`: the Tauri shell. It decides nothing about essays: each command in
+//! [`commands`] parses its arguments, calls one function of the `quire` core on a blocking
+//! thread, and maps the error to [`UiError`] (`{kind, message}`). The library's changes
+//! (outside edits, saves) are forwarded to the window as `library-change` events.
+//!
+//! Security (essays are untrusted): the window may call only the commands granted in
+//! `capabilities/main.json` (declared in `build.rs`'s app manifest); it never navigates away
+//! from the app (links clicked in the preview become an `open-external-request` the UI must
+//! confirm); new windows are refused; preview images come through the `quire-asset` protocol
+//! ([`assets`]), which serves only image files inside the essays folder.
+
+pub mod assets;
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri::webview::{NewWindowResponse, WebviewWindowBuilder};
+use tauri::{App, Emitter, Manager, Runtime, Url, WebviewUrl};
+
+pub use error::UiError;
+pub use state::{AppState, Startup};
+
+/// Starts the app on the folder chosen from the command line, `QUIRE_ESSAYS`, the last folder,
+/// `./essays`, or `~/Essays`.
+pub fn run() {
+    let startup = match Startup::from_env() {
+        Ok(startup) => startup,
+        Err(message) => {
+            eprintln!("quire-desktop: {message}");
+            std::process::exit(2);
+        }
+    };
+    let context = tauri::generate_context!("../tauri.conf.json");
+    let app = build(tauri::Builder::default(), startup)
+        .plugin(tauri_plugin_opener::init())
+        .build(context);
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(error) => {
+            eprintln!("quire-desktop: could not start: {error}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The app minus its context and runtime, so that tests can build it on the mock runtime.
+pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri::Builder<R> {
+    builder
+        .register_asynchronous_uri_scheme_protocol(assets::SCHEME, |ctx, request, responder| {
+            let state = ctx.app_handle().state::<AppState>();
+            let root = state.library.folder().canonical_root.clone();
+            std::thread::spawn(move || responder.respond(assets::respond(&root, &request)));
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::library_info,
+            commands::list_essays,
+            commands::search_essays,
+            commands::open_essay,
+            commands::update_draft,
+            commands::save_essay,
+            commands::create_essay,
+            commands::rename_essay,
+            commands::delete_essay,
+            commands::render_preview,
+            commands::open_external,
+            commands::e2e_canary,
+            commands::e2e_canary_count,
+        ])
+        .setup(move |app| setup(app, startup))
+}
+
+fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn std::error::Error>> {
+    let state = AppState::open(&startup)?;
+    let changes = state.library.subscribe();
+    app.manage(state);
+    let handle = app.handle().clone();
+    std::thread::Builder::new().name("quire-events".into()).spawn(move || {
+        for change in changes {
+            let _ = handle.emit_to("main", "library-change", &change);
+        }
+    })?;
+    let handle = app.handle().clone();
+    WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
+        .title("Quire")
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(720.0, 480.0)
+        .on_navigation(move |url| allow_navigation(&handle, url))
+        .on_new_window(|_url, _features| NewWindowResponse::Deny)
+        .build()?;
+    Ok(())
+}
+
+/// The app's own pages and the preview's srcdoc may load; everything else is refused, and a
+/// web or mail link becomes a request the writer confirms before it opens in their browser.
+fn allow_navigation<R: Runtime>(handle: &tauri::AppHandle<R>, url: &Url) -> bool {
+    if is_app_url(url) {
+        return true;
+    }
+    if matches!(url.scheme(), "http" | "https" | "mailto") {
+        let _ = handle.emit_to("main", "open-external-request", serde_json::json!({ "url": url.as_str() }));
+    }
+    false
+}
+
+/// Where the window's own content comes from: the embedded UI (`tauri://localhost`, or
+/// `http://tauri.localhost` on Windows), the dev server in debug builds, and `about:srcdoc` /
+/// `about:blank` for the preview frames.
+pub fn is_app_url(url: &Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        "about" => matches!(url.path(), "srcdoc" | "blank"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_app_and_preview_documents_may_load_in_the_window() {
+        for ok in ["tauri://localhost/", "tauri://localhost/index.html", "about:srcdoc", "about:srcdoc#intro", "about:blank"] {
+            assert!(is_app_url(&Url::parse(ok).unwrap()), "{ok}");
+        }
+        for refused in [
+            "https://example.org/",
+            "http://localhost:1420/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "quire-asset://localhost/a.png",
+            "tauri://evil.example/",
+            "data:text/html,<script>alert(1)</script>",
+        ] {
+            assert!(!is_app_url(&Url::parse(refused).unwrap()), "{refused}");
+        }
+    }
+}
