@@ -15,7 +15,11 @@ const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 /// The base URL under which a folder of the library (relative, `/`-separated) is served.
 pub fn base_url(folder: &str) -> String {
     let folder = folder.trim_matches('/');
-    let folder = if folder.is_empty() { String::new() } else { format!("{}/", encode(folder)) };
+    let folder = if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", encode(folder))
+    };
     if cfg!(windows) {
         format!("http://{SCHEME}.localhost/{folder}")
     } else {
@@ -43,7 +47,10 @@ pub fn respond(root: &Path, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
             .header(header::CONTENT_TYPE, mime)
             .header("X-Content-Type-Options", "nosniff")
             // An SVG opened on its own must not run script either.
-            .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'")
+            .header(
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            )
             .body(bytes)
             .unwrap_or_else(|_| refuse(StatusCode::INTERNAL_SERVER_ERROR)),
         Err(status) => refuse(status),
@@ -60,11 +67,18 @@ fn refuse(status: StatusCode) -> Response<Vec<u8>> {
 pub fn serve(root: &Path, url_path: &str) -> Result<(&'static str, Vec<u8>), StatusCode> {
     let decoded = quire::export::percent_decode(url_path).ok_or(StatusCode::BAD_REQUEST)?;
     let relative = Path::new(decoded.trim_start_matches('/'));
-    if relative.as_os_str().is_empty() || !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+    if relative.as_os_str().is_empty()
+        || !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+    {
         return Err(StatusCode::FORBIDDEN);
     }
     let mime = image_mime(relative).ok_or(StatusCode::FORBIDDEN)?;
-    let real = root.join(relative).canonicalize().map_err(|_| StatusCode::NOT_FOUND)?;
+    let real = root
+        .join(relative)
+        .canonicalize()
+        .map_err(|_| StatusCode::NOT_FOUND)?;
     if !real.starts_with(root) {
         return Err(StatusCode::FORBIDDEN);
     }
@@ -72,7 +86,9 @@ pub fn serve(root: &Path, url_path: &str) -> Result<(&'static str, Vec<u8>), Sta
     if !meta.is_file() || meta.len() > MAX_IMAGE_BYTES {
         return Err(StatusCode::NOT_FOUND);
     }
-    std::fs::read(&real).map(|bytes| (mime, bytes)).map_err(|_| StatusCode::NOT_FOUND)
+    std::fs::read(&real)
+        .map(|bytes| (mime, bytes))
+        .map_err(|_| StatusCode::NOT_FOUND)
 }
 
 fn image_mime(path: &Path) -> Option<&'static str> {
@@ -102,15 +118,39 @@ mod tests {
         std::fs::write(root.join("assets/a b.png"), "png").unwrap();
         std::fs::write(root.join("essay.md"), "text").unwrap();
         #[cfg(unix)]
-        std::os::unix::fs::symlink(outside.path().join("secret.png"), root.join("assets/link.png")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.png"),
+            root.join("assets/link.png"),
+        )
+        .unwrap();
 
-        assert_eq!(serve(&root, "/assets/a%20b.png").unwrap(), ("image/png", b"png".to_vec()));
-        assert_eq!(serve(&root, "/essay.md").unwrap_err(), StatusCode::FORBIDDEN, "not an image");
-        assert_eq!(serve(&root, "/../secret.png").unwrap_err(), StatusCode::FORBIDDEN);
-        assert_eq!(serve(&root, "/assets/%2E%2E/%2E%2E/secret.png").unwrap_err(), StatusCode::FORBIDDEN);
-        assert_eq!(serve(&root, "/assets/missing.png").unwrap_err(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            serve(&root, "/assets/a%20b.png").unwrap(),
+            ("image/png", b"png".to_vec())
+        );
+        assert_eq!(
+            serve(&root, "/essay.md").unwrap_err(),
+            StatusCode::FORBIDDEN,
+            "not an image"
+        );
+        assert_eq!(
+            serve(&root, "/../secret.png").unwrap_err(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            serve(&root, "/assets/%2E%2E/%2E%2E/secret.png").unwrap_err(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            serve(&root, "/assets/missing.png").unwrap_err(),
+            StatusCode::NOT_FOUND
+        );
         #[cfg(unix)]
-        assert_eq!(serve(&root, "/assets/link.png").unwrap_err(), StatusCode::FORBIDDEN, "links out are refused");
+        assert_eq!(
+            serve(&root, "/assets/link.png").unwrap_err(),
+            StatusCode::FORBIDDEN,
+            "links out are refused"
+        );
     }
 
     #[cfg(not(windows))]
@@ -118,6 +158,9 @@ mod tests {
     fn base_urls_point_into_the_folder_of_the_essay() {
         assert_eq!(base_url(""), "quire-asset://localhost/");
         assert_eq!(base_url("2015/may"), "quire-asset://localhost/2015/may/");
-        assert_eq!(base_url("my essays"), "quire-asset://localhost/my%20essays/");
+        assert_eq!(
+            base_url("my essays"),
+            "quire-asset://localhost/my%20essays/"
+        );
     }
 }

@@ -20,7 +20,9 @@ use crate::state::AppState;
 type Result<T> = std::result::Result<T, UiError>;
 
 /// Runs core work off the async runtime's threads.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|e| UiError::new("internal", format!("the work stopped unexpectedly: {e}")))?
@@ -80,12 +82,17 @@ pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
     };
     blocking(move || {
         let root = library.folder().root.clone();
-        let name = library
-            .folder()
-            .canonical_root
-            .file_name()
-            .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
-        Ok(LibraryInfo { root: root.display().to_string(), name, essays: summaries(&library)?, watching, warning })
+        let name = library.folder().canonical_root.file_name().map_or_else(
+            || root.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok(LibraryInfo {
+            root: root.display().to_string(),
+            name,
+            essays: summaries(&library)?,
+            watching,
+            warning,
+        })
     })
     .await
 }
@@ -116,11 +123,21 @@ pub async fn search_essays(
 ) -> Result<Vec<SearchHit>> {
     let library = state.library.clone();
     blocking(move || {
-        let filter = SearchFilter { status, tag, limit: Some(50) };
+        let filter = SearchFilter {
+            status,
+            tag,
+            limit: Some(50),
+        };
         let hits = library.search(&query, &filter, ("\u{2}", "\u{3}"))?;
         Ok(hits
             .into_iter()
-            .map(|h| SearchHit { essay_id: h.essay_id, path: h.path, title: h.title, status: h.status, snippet: h.snippet })
+            .map(|h| SearchHit {
+                essay_id: h.essay_id,
+                path: h.path,
+                title: h.title,
+                status: h.status,
+                snippet: h.snippet,
+            })
             .collect())
     })
     .await
@@ -161,7 +178,11 @@ pub async fn create_essay(state: State<'_, AppState>, title: String) -> Result<O
 pub async fn rename_essay(state: State<'_, AppState>, id: EssayId, name: String) -> Result<Change> {
     let library = state.library.clone();
     blocking(move || {
-        let name = if quire::library::is_essay_name(Path::new(&name)) { name } else { format!("{name}.md") };
+        let name = if quire::library::is_essay_name(Path::new(&name)) {
+            name
+        } else {
+            format!("{name}.md")
+        };
         Ok(library.rename(id, &name)?)
     })
     .await
@@ -187,19 +208,37 @@ pub struct Preview {
 /// Renders the editor's text with the export's own pipeline, template and CSS. `id` places
 /// the essay in its folder so that relative images resolve.
 #[tauri::command]
-pub async fn render_preview(state: State<'_, AppState>, text: String, id: Option<EssayId>) -> Result<Preview> {
+pub async fn render_preview(
+    state: State<'_, AppState>,
+    text: String,
+    id: Option<EssayId>,
+) -> Result<Preview> {
     let library = state.library.clone();
     let key = match id {
-        Some(id) => blocking({
-            let library = library.clone();
-            move || Ok(library.essays()?.into_iter().find(|r| r.id == id).and_then(|r| r.path))
-        })
-        .await?,
+        Some(id) => {
+            blocking({
+                let library = library.clone();
+                move || {
+                    Ok(library
+                        .essays()?
+                        .into_iter()
+                        .find(|r| r.id == id)
+                        .and_then(|r| r.path))
+                }
+            })
+            .await?
+        }
         None => None,
     };
-    let page_for = |essay: &Essay, rendered: &quire::markdown::Rendered| state.exporter.page_html(essay, rendered, "", true);
+    let page_for = |essay: &Essay, rendered: &quire::markdown::Rendered| {
+        state.exporter.page_html(essay, rendered, "", true)
+    };
     let path = PathBuf::from(key.clone().unwrap_or_else(|| "untitled.md".into()));
-    let folder = key.as_deref().and_then(|k| k.rsplit_once('/')).map_or("", |(dir, _)| dir).to_string();
+    let folder = key
+        .as_deref()
+        .and_then(|k| k.rsplit_once('/'))
+        .map_or("", |(dir, _)| dir)
+        .to_string();
     let rendered = tauri::async_runtime::spawn_blocking(move || {
         let essay = Essay::from_source(&path, text)?;
         let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)?;
@@ -213,9 +252,21 @@ pub async fn render_preview(state: State<'_, AppState>, text: String, id: Option
             // Relative images resolve inside the essays folder, through the quire-asset protocol.
             let base = format!("<head>\n<base href=\"{}\">", assets::base_url(&folder));
             let page = page.replacen("<head>", &base, 1);
-            Ok(Preview { page, outline: rendered.outline, words: rendered.words, reading_minutes: rendered.reading_minutes, error: None })
+            Ok(Preview {
+                page,
+                outline: rendered.outline,
+                words: rendered.words,
+                reading_minutes: rendered.reading_minutes,
+                error: None,
+            })
         }
-        Err(error) => Ok(Preview { page: String::new(), outline: Vec::new(), words: 0, reading_minutes: 0, error: Some(error.to_string()) }),
+        Err(error) => Ok(Preview {
+            page: String::new(),
+            outline: Vec::new(),
+            words: 0,
+            reading_minutes: 0,
+            error: Some(error.to_string()),
+        }),
     }
 }
 
@@ -223,9 +274,16 @@ pub async fn render_preview(state: State<'_, AppState>, text: String, id: Option
 /// confirmed; the scheme is checked again here.
 #[tauri::command]
 pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
-    let parsed = tauri::Url::parse(&url).map_err(|_| UiError::new("invalid", format!("`{url}` is not a link")))?;
+    let parsed = tauri::Url::parse(&url)
+        .map_err(|_| UiError::new("invalid", format!("`{url}` is not a link")))?;
     if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
-        return Err(UiError::new("invalid", format!("Quire opens only web and mail links, not `{}:`", parsed.scheme())));
+        return Err(UiError::new(
+            "invalid",
+            format!(
+                "Quire opens only web and mail links, not `{}:`",
+                parsed.scheme()
+            ),
+        ));
     }
     use tauri_plugin_opener::OpenerExt;
     app.opener()

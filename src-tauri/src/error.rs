@@ -15,13 +15,19 @@ pub struct UiError {
 impl UiError {
     /// An error the shell itself raises.
     pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        UiError { kind: kind.to_string(), message: message.into() }
+        UiError {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
     }
 }
 
 impl From<quire::Error> for UiError {
     fn from(error: quire::Error) -> Self {
-        UiError { kind: error.kind().to_string(), message: error.to_string() }
+        UiError {
+            kind: error.kind().to_string(),
+            message: error.to_string(),
+        }
     }
 }
 

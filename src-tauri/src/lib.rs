@@ -31,9 +31,7 @@ pub fn run() {
         }
     };
     let context = tauri::generate_context!("../tauri.conf.json");
-    let app = build(tauri::Builder::default(), startup)
-        .plugin(tauri_plugin_opener::init())
-        .build(context);
+    let app = build(tauri::Builder::default(), startup).build(context);
     match app {
         Ok(app) => app.run(|_, _| {}),
         Err(error) => {
@@ -46,6 +44,9 @@ pub fn run() {
 /// The app minus its context and runtime, so that tests can build it on the mock runtime.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri::Builder<R> {
     builder
+        // Registered for `open_external`'s Rust side only: no opener permission is granted to
+        // the window, so the UI cannot open anything by itself.
+        .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(assets::SCHEME, |ctx, request, responder| {
             let state = ctx.app_handle().state::<AppState>();
             let root = state.library.folder().canonical_root.clone();
@@ -74,11 +75,13 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
     let changes = state.library.subscribe();
     app.manage(state);
     let handle = app.handle().clone();
-    std::thread::Builder::new().name("quire-events".into()).spawn(move || {
-        for change in changes {
-            let _ = handle.emit_to("main", "library-change", &change);
-        }
-    })?;
+    std::thread::Builder::new()
+        .name("quire-events".into())
+        .spawn(move || {
+            for change in changes {
+                let _ = handle.emit_to("main", "library-change", &change);
+            }
+        })?;
     let handle = app.handle().clone();
     WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
         .title("Quire")
@@ -97,7 +100,11 @@ fn allow_navigation<R: Runtime>(handle: &tauri::AppHandle<R>, url: &Url) -> bool
         return true;
     }
     if matches!(url.scheme(), "http" | "https" | "mailto") {
-        let _ = handle.emit_to("main", "open-external-request", serde_json::json!({ "url": url.as_str() }));
+        let _ = handle.emit_to(
+            "main",
+            "open-external-request",
+            serde_json::json!({ "url": url.as_str() }),
+        );
     }
     false
 }
@@ -120,7 +127,13 @@ mod tests {
 
     #[test]
     fn only_the_app_and_preview_documents_may_load_in_the_window() {
-        for ok in ["tauri://localhost/", "tauri://localhost/index.html", "about:srcdoc", "about:srcdoc#intro", "about:blank"] {
+        for ok in [
+            "tauri://localhost/",
+            "tauri://localhost/index.html",
+            "about:srcdoc",
+            "about:srcdoc#intro",
+            "about:blank",
+        ] {
             assert!(is_app_url(&Url::parse(ok).unwrap()), "{ok}");
         }
         for refused in [

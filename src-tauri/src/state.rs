@@ -22,10 +22,21 @@ impl Startup {
     /// `quire-desktop [ESSAYS]`, else `QUIRE_ESSAYS`, else the last folder, else `./essays` if
     /// it exists, else `~/Essays` (created). `QUIRE_DB` overrides the store as for the CLI.
     pub fn from_env() -> Result<Startup, String> {
-        let arg = std::env::args_os().skip(1).map(PathBuf::from).find(|a| !a.to_string_lossy().starts_with('-'));
+        let arg = std::env::args_os()
+            .skip(1)
+            .map(PathBuf::from)
+            .find(|a| !a.to_string_lossy().starts_with('-'));
         let env = std::env::var_os("QUIRE_ESSAYS").map(PathBuf::from);
-        let db = std::env::var_os("QUIRE_DB").map_or_else(quire::store::default_path, PathBuf::from);
-        Startup::choose(arg, env, last_folder(), &std::env::current_dir().unwrap_or_default(), dirs::home_dir(), db)
+        let db =
+            std::env::var_os("QUIRE_DB").map_or_else(quire::store::default_path, PathBuf::from);
+        Startup::choose(
+            arg,
+            env,
+            last_folder(),
+            &std::env::current_dir().unwrap_or_default(),
+            dirs::home_dir(),
+            db,
+        )
     }
 
     /// The choice itself, with everything it depends on passed in.
@@ -50,7 +61,8 @@ impl Startup {
         if local.is_dir() {
             return Ok(Startup { essays: local, db });
         }
-        let home = home.ok_or("no home folder to keep essays in; pass a folder: quire-desktop ESSAYS")?;
+        let home =
+            home.ok_or("no home folder to keep essays in; pass a folder: quire-desktop ESSAYS")?;
         let essays = home.join("Essays");
         std::fs::create_dir_all(&essays).map_err(|e| format!("{}: {e}", essays.display()))?;
         Ok(Startup { essays, db })
@@ -98,7 +110,13 @@ impl AppState {
         let watch_mode = watcher.mode().clone();
         let exporter = Exporter::open(&startup.essays)?;
         remember_folder(&startup.essays);
-        Ok(AppState { library, watcher: Mutex::new(Some(watcher)), watch_mode, exporter, canary: AtomicUsize::new(0) })
+        Ok(AppState {
+            library,
+            watcher: Mutex::new(Some(watcher)),
+            watch_mode,
+            exporter,
+            canary: AtomicUsize::new(0),
+        })
     }
 }
 
@@ -109,7 +127,11 @@ mod tests {
     #[test]
     fn the_folder_comes_from_the_argument_then_env_then_last_then_local_then_home() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+        let (a, b, c) = (
+            dir.path().join("a"),
+            dir.path().join("b"),
+            dir.path().join("c"),
+        );
         for d in [&a, &b, &c] {
             std::fs::create_dir(d).unwrap();
         }
@@ -118,16 +140,32 @@ mod tests {
         std::fs::create_dir_all(cwd.join("essays")).unwrap();
         let home = Some(dir.path().join("home"));
         let pick = |arg: Option<&PathBuf>, env: Option<&PathBuf>, last: Option<&PathBuf>| {
-            Startup::choose(arg.cloned(), env.cloned(), last.cloned(), &cwd, home.clone(), db.clone()).unwrap().essays
+            Startup::choose(
+                arg.cloned(),
+                env.cloned(),
+                last.cloned(),
+                &cwd,
+                home.clone(),
+                db.clone(),
+            )
+            .unwrap()
+            .essays
         };
         assert_eq!(pick(Some(&a), Some(&b), Some(&c)), a);
         assert_eq!(pick(None, Some(&b), Some(&c)), b);
         assert_eq!(pick(None, None, Some(&c)), c);
-        assert_eq!(pick(None, None, Some(&dir.path().join("gone"))), cwd.join("essays"));
+        assert_eq!(
+            pick(None, None, Some(&dir.path().join("gone"))),
+            cwd.join("essays")
+        );
         std::fs::remove_dir(cwd.join("essays")).unwrap();
         assert_eq!(pick(None, None, None), dir.path().join("home/Essays"));
-        assert!(dir.path().join("home/Essays").is_dir(), "created on first run");
-        let err = Startup::choose(Some(dir.path().join("missing")), None, None, &cwd, None, db).unwrap_err();
+        assert!(
+            dir.path().join("home/Essays").is_dir(),
+            "created on first run"
+        );
+        let err = Startup::choose(Some(dir.path().join("missing")), None, None, &cwd, None, db)
+            .unwrap_err();
         assert!(err.contains("is not a folder"), "{err}");
     }
 }

@@ -1,0 +1,180 @@
+//! Command wiring without a window: the real app (commands, setup, capabilities from the real
+//! `tauri.conf.json`) on Tauri's mock runtime, called through IPC the way the UI calls it.
+
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::Manager;
+
+use quire_desktop::Startup;
+
+fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+fn app(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
+    let essays = dir.join("essays");
+    std::fs::create_dir_all(&essays).expect("essays");
+    std::fs::write(
+        essays.join("first.md"),
+        "---\ntitle: First\ndate: 2020-01-01\nstatus: published\n---\n\n# Hello\n\nSome words here.\n",
+    )
+    .expect("essay");
+    let startup = Startup {
+        essays,
+        db: dir.join("quire.db"),
+    };
+    let mut app = quire_desktop::build(mock_builder(), startup)
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("app builds");
+    // The setup hook (which opens the library and the main window) runs with the first
+    // iteration of the event loop.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    app
+}
+
+#[test]
+fn the_main_window_can_list_open_edit_and_save_essays() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+
+    let info = get_ipc_response(&main, request("library_info", serde_json::json!({})))
+        .expect("library_info");
+    let info: serde_json::Value = info.deserialize().expect("json");
+    assert_eq!(info["essays"][0]["title"], "First", "{info}");
+    let id = info["essays"][0]["id"].as_i64().expect("id");
+
+    let opened: serde_json::Value = get_ipc_response(
+        &main,
+        request("open_essay", serde_json::json!({ "id": id })),
+    )
+    .expect("open_essay")
+    .deserialize()
+    .expect("json");
+    assert!(opened["text"]
+        .as_str()
+        .expect("text")
+        .contains("Some words here."));
+
+    let edited =
+        "---\ntitle: First\ndate: 2020-01-01\nstatus: published\n---\n\n# Hello\n\nNew words.\n";
+    get_ipc_response(
+        &main,
+        request(
+            "update_draft",
+            serde_json::json!({ "id": id, "text": edited }),
+        ),
+    )
+    .expect("autosave");
+    get_ipc_response(
+        &main,
+        request("save_essay", serde_json::json!({ "id": id })),
+    )
+    .expect("save");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("essays/first.md")).expect("file"),
+        edited
+    );
+}
+
+#[test]
+fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let text = "---\ntitle: \"<script>alert(1)</script>\"\n---\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1))\n";
+    let preview: serde_json::Value = get_ipc_response(
+        &main,
+        request("render_preview", serde_json::json!({ "text": text })),
+    )
+    .expect("render_preview")
+    .deserialize()
+    .expect("json");
+    let page = preview["page"].as_str().expect("page");
+    assert!(page.starts_with("<!doctype html>"), "{page}");
+    assert!(
+        page.contains("<base href=\"quire-asset://localhost/\">"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<script>") && !page.contains("onerror") && !page.contains("javascript:"),
+        "{page}"
+    );
+
+    let broken: serde_json::Value = get_ipc_response(
+        &main,
+        request(
+            "render_preview",
+            serde_json::json!({ "text": "---\ndate: nope\n---\n" }),
+        ),
+    )
+    .expect("render_preview")
+    .deserialize()
+    .expect("json");
+    assert!(
+        broken["error"]
+            .as_str()
+            .expect("error")
+            .contains("is not a date"),
+        "{broken}"
+    );
+}
+
+#[test]
+fn errors_cross_as_kind_and_message() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let err = get_ipc_response(
+        &main,
+        request("open_essay", serde_json::json!({ "id": 4242 })),
+    )
+    .expect_err("no such essay");
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert!(
+        err["message"].as_str().expect("message").contains("4242"),
+        "{err}"
+    );
+}
+
+#[test]
+fn nothing_outside_quires_own_commands_is_granted() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    // The opener plugin is loaded (open_external uses it from Rust) but not granted.
+    for cmd in [
+        "plugin:opener|open_url",
+        "plugin:opener|open_path",
+        "plugin:opener|reveal_item_in_dir",
+    ] {
+        let result = get_ipc_response(
+            &main,
+            request(
+                cmd,
+                serde_json::json!({ "url": "https://example.org", "path": "/etc/passwd" }),
+            ),
+        );
+        let err = result.expect_err("refused");
+        assert!(
+            err.to_string().contains("not allowed"),
+            "{cmd} refused by the capability, not by accident: {err}"
+        );
+    }
+    // Another window (say, one an essay managed to open) gets no command at all.
+    let other = tauri::WebviewWindowBuilder::new(&app, "other", Default::default())
+        .build()
+        .expect("window");
+    let result = get_ipc_response(&other, request("library_info", serde_json::json!({})));
+    assert!(result.is_err(), "a window without a capability has no IPC");
+}
