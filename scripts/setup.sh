@@ -35,6 +35,12 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# tauri-driver drives the app in the end-to-end tests (WebKitWebDriver comes from apt).
+if ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-driver" ]]; then
+  say "installing tauri-driver"
+  cargo install tauri-driver --version ^2 --locked -j2
+fi
+
 # npm packages (the CommonMark spec examples for the conformance test, later the UI).
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm packages"

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh), builds Quire and runs it on the bundled essays/ folder.
-# Until the desktop app lands, "running it" means: check the essays, export the site to
-# essays/public, and print where to open it.
+# Sets up (scripts/setup.sh), builds Quire's desktop app and opens it on the bundled essays/
+# folder (or QUIRE_ESSAYS, or the folder given as the first argument).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo build --release -j2 --bin quire
-quire=target/release/quire
-essays="${QUIRE_ESSAYS:-essays}"
-"$quire" check "$essays" || true
-"$quire" export "$essays"
-echo
-echo "Open $(realpath "$essays")/public/index.html in a browser, or serve that folder."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+say "building the UI"
+npm run --silent build:ui
+say "building Quire (release; the first build takes several minutes)"
+cargo build --release -j2 -p quire-desktop --features custom-protocol
+
+essays="${1:-${QUIRE_ESSAYS:-essays}}"
+if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
+  echo "No display found: run this from a desktop session (or try it headless: xvfb-run bash scripts/start.sh)." >&2
+  exit 1
+fi
+say "opening $essays"
+exec target/release/quire-desktop "$essays"

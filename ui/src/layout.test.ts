@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { clampLayout, defaultLayout, DIVIDER, EDITOR_MIN, LIBRARY_MAX, LIBRARY_MIN, PREVIEW_MIN } from "./layout";
+
+describe("layout", () => {
+  it("starts with a 260px library and a preview a bit narrower than the editor", () => {
+    const layout = defaultLayout(1280);
+    expect(layout.libraryWidth).toBe(260);
+    expect(layout.previewWidth).toBeGreaterThanOrEqual(PREVIEW_MIN);
+    expect(1280 - layout.libraryWidth - layout.previewWidth).toBeGreaterThan(layout.previewWidth);
+  });
+
+  it("keeps side panes within bounds", () => {
+    const layout = clampLayout({ libraryWidth: 20, previewWidth: 10, libraryCollapsed: false, previewCollapsed: false }, 1600);
+    expect(layout.libraryWidth).toBe(LIBRARY_MIN);
+    expect(layout.previewWidth).toBe(PREVIEW_MIN);
+    expect(clampLayout({ ...layout, libraryWidth: 2000 }, 4000).libraryWidth).toBe(LIBRARY_MAX);
+  });
+
+  it("leaves the editor room by shrinking the preview first", () => {
+    const layout = clampLayout({ libraryWidth: 300, previewWidth: 900, libraryCollapsed: false, previewCollapsed: false }, 1280);
+    expect(layout.libraryWidth).toBe(300);
+    expect(1280 - layout.libraryWidth - layout.previewWidth - 2 * DIVIDER).toBeGreaterThanOrEqual(EDITOR_MIN);
+  });
+
+  it("ignores collapsed panes when making room", () => {
+    const layout = clampLayout({ libraryWidth: 300, previewWidth: 900, libraryCollapsed: false, previewCollapsed: true }, 1280);
+    expect(layout.previewWidth).toBe(900);
+  });
+});

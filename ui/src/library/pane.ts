@@ -1,0 +1,470 @@
+// The library pane: the folder's name, a search box (search as you type), status and tag
+// filters, a sort order, and the list of essays. Rows open an essay; their "⋯" button or a
+// right-click offers Rename and Delete. The pane only shows and asks: what happens is up to
+// the callbacks, so it holds no IPC of its own.
+
+import type { EssaySummary, SearchHit, SearchQuery } from "../ipc/types";
+import type { QuireError } from "../ipc/error";
+import { toQuireError } from "../ipc/error";
+import { formatWords } from "../editor/stats";
+import { ALL, collectStatuses, collectTags, filterEssays, formatDate, sortEssays, type SortOrder } from "./filter";
+import { markSnippet } from "./snippet";
+
+export interface LibraryCallbacks {
+  open: (id: number) => void;
+  create: () => void;
+  rename: (essay: EssaySummary) => void;
+  remove: (essay: EssaySummary) => void;
+  search: (query: SearchQuery) => Promise<SearchHit[]>;
+  /** Whether the editor knows better than the list that an essay has unsaved changes. */
+  unsaved: (id: number) => boolean | undefined;
+  onError: (message: string) => void;
+}
+
+export const SEARCH_DEBOUNCE = 150;
+
+export interface LibraryElements {
+  root: HTMLElement;
+  name: HTMLElement;
+  search: HTMLInputElement;
+  status: HTMLSelectElement;
+  tag: HTMLSelectElement;
+  sort: HTMLSelectElement;
+  list: HTMLElement;
+  footer: HTMLElement;
+  create: HTMLButtonElement;
+}
+
+export class LibraryPane {
+  private readonly el: LibraryElements;
+  private readonly callbacks: LibraryCallbacks;
+  private essays: EssaySummary[] = [];
+  private activeId: number | null = null;
+  private hits: SearchHit[] | null = null;
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private searchSeq = 0;
+  private menu: HTMLElement | null = null;
+  private menuCleanup: (() => void) | null = null;
+  private footerNote = "";
+  private emptyMessage = "Loading your essays…";
+
+  constructor(elements: LibraryElements, callbacks: LibraryCallbacks) {
+    this.el = elements;
+    this.callbacks = callbacks;
+    elements.search.addEventListener("input", () => this.scheduleSearch());
+    elements.search.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && elements.search.value) {
+        event.preventDefault();
+        elements.search.value = "";
+        this.scheduleSearch(0);
+      } else if (event.key === "ArrowDown") {
+        event.preventDefault();
+        this.focusRow(0);
+      } else if (event.key === "Enter") {
+        const first = this.rowElements()[0];
+        if (first) this.callbacks.open(Number(first.dataset.id));
+      }
+    });
+    elements.status.addEventListener("change", () => this.filtersChanged());
+    elements.tag.addEventListener("change", () => this.filtersChanged());
+    elements.sort.addEventListener("change", () => {
+      try {
+        localStorage.setItem("quire.sort", elements.sort.value);
+      } catch {
+        // Not remembered, then.
+      }
+      this.render();
+    });
+    elements.create.addEventListener("click", () => callbacks.create());
+    elements.list.addEventListener("keydown", (event) => this.listKey(event));
+    try {
+      const sort = localStorage.getItem("quire.sort");
+      if (sort === "date" || sort === "title") elements.sort.value = sort;
+    } catch {
+      // Default order.
+    }
+  }
+
+  setLibrary(name: string, root: string): void {
+    this.el.name.textContent = name;
+    this.el.name.title = root;
+  }
+
+  setFooterNote(note: string): void {
+    this.footerNote = note;
+    this.renderFooter();
+  }
+
+  /** A message for the list when there are no essays to show (e.g. the library failed). */
+  setEmptyMessage(message: string): void {
+    this.emptyMessage = message;
+    this.render();
+  }
+
+  setEssays(essays: EssaySummary[]): void {
+    this.essays = essays;
+    this.emptyMessage = "No essays yet. Start one with New (Ctrl+N).";
+    this.fillFilters();
+    this.render();
+    if (this.query()) this.scheduleSearch(0);
+  }
+
+  get list(): readonly EssaySummary[] {
+    return this.essays;
+  }
+
+  essay(id: number): EssaySummary | undefined {
+    return this.essays.find((e) => e.id === id);
+  }
+
+  /** The essays as the list shows them (filtered and sorted), for picking one to open. */
+  visibleEssays(): EssaySummary[] {
+    return sortEssays(filterEssays(this.essays, this.filter()), this.sortOrder());
+  }
+
+  setActive(id: number | null): void {
+    this.activeId = id;
+    for (const row of this.rowElements()) {
+      const active = Number(row.dataset.id) === id;
+      row.classList.toggle("active", active);
+      row.setAttribute("aria-current", active ? "true" : "false");
+    }
+  }
+
+  /** Redraws unsaved dots (after an autosave or a save). */
+  refreshMarks(): void {
+    for (const row of this.rowElements()) {
+      const essay = this.essay(Number(row.dataset.id));
+      const dot = row.querySelector<HTMLElement>(".unsaved-dot");
+      if (essay && dot) dot.hidden = !this.isUnsaved(essay);
+    }
+  }
+
+  focusSearch(): void {
+    this.el.search.focus();
+    this.el.search.select();
+  }
+
+  private isUnsaved(essay: EssaySummary): boolean {
+    return this.callbacks.unsaved(essay.id) ?? essay.unsaved;
+  }
+
+  private query(): string {
+    return this.el.search.value.trim();
+  }
+
+  private filter() {
+    return { status: this.el.status.value || ALL, tag: this.el.tag.value };
+  }
+
+  private sortOrder(): SortOrder {
+    return this.el.sort.value === "title" ? "title" : "date";
+  }
+
+  private filtersChanged(): void {
+    if (this.query()) this.scheduleSearch(0);
+    else this.render();
+  }
+
+  private fillFilters(): void {
+    fillSelect(this.el.status, [[ALL, "All statuses"], ...collectStatuses(this.essays).map((s): [string, string] => [s, capitalise(s)])]);
+    fillSelect(this.el.tag, [["", "All tags"], ...collectTags(this.essays).map((t): [string, string] => [t, `#${t}`])]);
+  }
+
+  private scheduleSearch(delay = SEARCH_DEBOUNCE): void {
+    if (this.searchTimer !== null) clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => {
+      this.searchTimer = null;
+      void this.runSearch();
+    }, delay);
+  }
+
+  private async runSearch(): Promise<void> {
+    const seq = ++this.searchSeq;
+    const query = this.query();
+    if (!query) {
+      this.hits = null;
+      this.render();
+      return;
+    }
+    const filter = this.filter();
+    try {
+      const hits = await this.callbacks.search({
+        query,
+        status: filter.status === ALL ? null : filter.status,
+        tag: filter.tag || null,
+      });
+      if (seq !== this.searchSeq) return; // a newer search is on its way
+      this.hits = hits;
+    } catch (error) {
+      if (seq !== this.searchSeq) return;
+      const e: QuireError = toQuireError(error);
+      this.hits = [];
+      this.callbacks.onError(`Search failed: ${e.message}`);
+    }
+    this.render();
+  }
+
+  private render(): void {
+    const list = this.el.list;
+    const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.closest<HTMLElement>(".essay-row")?.dataset.id : undefined;
+    // Redrawing must not throw the writer back to the top of a long list.
+    const scrollTop = list.scrollTop;
+    list.replaceChildren();
+    if (this.hits !== null && this.query()) {
+      for (const hit of this.hits) list.append(this.hitRow(hit));
+      if (this.hits.length === 0) list.append(emptyRow(`Nothing matches “${this.query()}”.`));
+    } else {
+      const essays = this.visibleEssays();
+      for (const essay of essays) list.append(this.essayRow(essay));
+      if (essays.length === 0) {
+        list.append(emptyRow(this.essays.length === 0 ? this.emptyMessage : "No essays match these filters."));
+      }
+    }
+    this.setActive(this.activeId);
+    list.scrollTop = scrollTop;
+    if (focusedId) list.querySelector<HTMLElement>(`.essay-row[data-id="${focusedId}"] .essay-open`)?.focus({ preventScroll: true });
+    this.renderFooter();
+  }
+
+  private renderFooter(): void {
+    const count = this.essays.length;
+    const parts = [count === 1 ? "1 essay" : `${count.toLocaleString("en-US")} essays`];
+    if (this.footerNote) parts.push(this.footerNote);
+    this.el.footer.textContent = parts.join(" · ");
+  }
+
+  private essayRow(essay: EssaySummary): HTMLElement {
+    const row = baseRow(essay.id, essay.title);
+    const open = row.querySelector<HTMLElement>(".essay-open")!;
+    const title = open.querySelector<HTMLElement>(".essay-title")!;
+    const dot = document.createElement("span");
+    dot.className = "unsaved-dot";
+    dot.title = "Unsaved changes";
+    dot.hidden = !this.isUnsaved(essay);
+    title.after(dot);
+
+    const meta = document.createElement("span");
+    meta.className = "essay-meta";
+    const date = document.createElement("span");
+    date.className = "essay-date";
+    date.textContent = formatDate(essay.date) || "No date";
+    const badge = statusBadge(essay.status);
+    const words = document.createElement("span");
+    words.className = "essay-words";
+    words.textContent = formatWords(essay.words);
+    meta.append(date, badge, words);
+    open.append(meta);
+
+    if (essay.problem) {
+      row.classList.add("has-problem");
+      const problem = document.createElement("span");
+      problem.className = "essay-problem";
+      problem.textContent = essay.problem;
+      open.append(problem);
+      open.title = essay.problem;
+    } else if (essay.path) {
+      open.title = essay.path;
+    } else {
+      open.title = "Not saved to a file yet";
+    }
+    this.wireRow(row, essay);
+    return row;
+  }
+
+  private hitRow(hit: SearchHit): HTMLElement {
+    const row = baseRow(hit.essayId, hit.title);
+    row.classList.add("search-hit");
+    const open = row.querySelector<HTMLElement>(".essay-open")!;
+    const meta = document.createElement("span");
+    meta.className = "essay-meta";
+    meta.append(statusBadge(hit.status));
+    if (hit.path) {
+      const path = document.createElement("span");
+      path.className = "essay-path";
+      path.textContent = hit.path;
+      meta.append(path);
+    }
+    const snippet = document.createElement("span");
+    snippet.className = "essay-snippet";
+    snippet.append(markSnippet(document, hit.snippet));
+    open.append(meta, snippet);
+    const essay = this.essay(hit.essayId);
+    this.wireRow(row, essay ?? null, hit.essayId);
+    return row;
+  }
+
+  private wireRow(row: HTMLElement, essay: EssaySummary | null, id = essay?.id ?? 0): void {
+    row.addEventListener("click", (event) => {
+      if ((event.target as HTMLElement).closest(".essay-actions")) return;
+      this.callbacks.open(id);
+    });
+    const actions = row.querySelector<HTMLButtonElement>(".essay-actions")!;
+    if (!essay) {
+      actions.remove();
+      return;
+    }
+    actions.addEventListener("click", (event) => {
+      event.stopPropagation();
+      const rect = actions.getBoundingClientRect();
+      this.openMenu(essay, rect.right, rect.bottom + 2, actions);
+    });
+    row.addEventListener("contextmenu", (event) => {
+      event.preventDefault();
+      this.openMenu(essay, event.clientX, event.clientY, actions);
+    });
+  }
+
+  private openMenu(essay: EssaySummary, x: number, y: number, returnFocus: HTMLElement): void {
+    this.closeMenu();
+    const menu = document.createElement("div");
+    menu.className = "menu";
+    menu.setAttribute("role", "menu");
+    const item = (label: string, action: () => void, danger = false) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = danger ? "menu-item danger" : "menu-item";
+      button.setAttribute("role", "menuitem");
+      button.textContent = label;
+      button.addEventListener("click", () => {
+        this.closeMenu();
+        action();
+      });
+      return button;
+    };
+    menu.append(
+      item("Open", () => this.callbacks.open(essay.id)),
+      item("Rename…", () => this.callbacks.rename(essay)),
+      item("Delete…", () => this.callbacks.remove(essay), true),
+    );
+    document.body.append(menu);
+    const width = menu.offsetWidth || 160;
+    const height = menu.offsetHeight || 100;
+    menu.style.left = `${Math.max(4, Math.min(x - width, window.innerWidth - width - 4))}px`;
+    menu.style.top = `${Math.max(4, Math.min(y, window.innerHeight - height - 4))}px`;
+    this.menu = menu;
+    const items = [...menu.querySelectorAll<HTMLButtonElement>(".menu-item")];
+    items[0]?.focus();
+    const close = (event: Event) => {
+      if (event instanceof KeyboardEvent) {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          this.closeMenu();
+          returnFocus.focus();
+        } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          event.preventDefault();
+          const at = items.indexOf(document.activeElement as HTMLButtonElement);
+          const next = (at + (event.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+          items[next]?.focus();
+        }
+        return;
+      }
+      if (!menu.contains(event.target as Node)) this.closeMenu();
+    };
+    const listeners: Array<[string, EventListener]> = [
+      ["mousedown", close],
+      ["keydown", close],
+    ];
+    for (const [type, listener] of listeners) window.addEventListener(type, listener, true);
+    this.menuCleanup = () => {
+      for (const [type, listener] of listeners) window.removeEventListener(type, listener, true);
+    };
+  }
+
+  private closeMenu(): void {
+    this.menuCleanup?.();
+    this.menuCleanup = null;
+    this.menu?.remove();
+    this.menu = null;
+  }
+
+  private rowElements(): HTMLElement[] {
+    return [...this.el.list.querySelectorAll<HTMLElement>(".essay-row")];
+  }
+
+  private focusRow(index: number): void {
+    const rows = this.rowElements();
+    const row = rows[Math.max(0, Math.min(index, rows.length - 1))];
+    row?.querySelector<HTMLElement>(".essay-open")?.focus();
+  }
+
+  private listKey(event: KeyboardEvent): void {
+    const rows = this.rowElements();
+    const current = (event.target as HTMLElement).closest<HTMLElement>(".essay-row");
+    if (!current) return;
+    const index = rows.indexOf(current);
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      this.focusRow(index + 1);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      if (index === 0) this.el.search.focus();
+      else this.focusRow(index - 1);
+    } else if (event.key === "F2") {
+      const essay = this.essay(Number(current.dataset.id));
+      if (essay) {
+        event.preventDefault();
+        this.callbacks.rename(essay);
+      }
+    } else if (event.key === "Delete") {
+      const essay = this.essay(Number(current.dataset.id));
+      if (essay) {
+        event.preventDefault();
+        this.callbacks.remove(essay);
+      }
+    }
+  }
+}
+
+function baseRow(id: number, titleText: string): HTMLElement {
+  const row = document.createElement("li");
+  row.className = "essay-row";
+  row.dataset.id = String(id);
+  const open = document.createElement("button");
+  open.type = "button";
+  open.className = "essay-open";
+  const title = document.createElement("span");
+  title.className = "essay-title";
+  title.textContent = titleText || "Untitled";
+  open.append(title);
+  const actions = document.createElement("button");
+  actions.type = "button";
+  actions.className = "essay-actions";
+  actions.setAttribute("aria-label", `Actions for ${titleText || "Untitled"}`);
+  actions.title = "Rename or delete";
+  actions.textContent = "⋯";
+  row.append(open, actions);
+  return row;
+}
+
+function statusBadge(status: string): HTMLElement {
+  const badge = document.createElement("span");
+  const key = status.toLowerCase().replace(/[^a-z0-9-]/g, "");
+  badge.className = `status-badge status-${key || "unknown"}`;
+  badge.textContent = status || "unknown";
+  return badge;
+}
+
+function emptyRow(message: string): HTMLElement {
+  const row = document.createElement("li");
+  row.className = "essay-empty";
+  row.textContent = message;
+  return row;
+}
+
+function fillSelect(select: HTMLSelectElement, options: Array<[string, string]>): void {
+  const previous = select.value;
+  select.replaceChildren(
+    ...options.map(([value, label]) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      return option;
+    }),
+  );
+  select.value = options.some(([value]) => value === previous) ? previous : (options[0]?.[0] ?? "");
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

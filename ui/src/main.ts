@@ -1,0 +1,419 @@
+// Wires Quire's window: the three panes, the IPC events, the keyboard shortcuts, startup.
+
+import "./styles.css";
+import * as ipc from "./ipc";
+import type { Change, EssaySummary, Preview } from "./ipc";
+import { Workspace } from "./workspace";
+import { LibraryPane } from "./library/pane";
+import { normaliseFileName, startupEssay } from "./library/filter";
+import { PreviewPane } from "./preview/pane";
+import { CoalescingRenderer } from "./preview/renderer";
+import { Notices } from "./notices";
+import { Layout } from "./layout";
+import { askConfirm, askText } from "./dialog";
+import { countWords, formatReadingTime, formatWords, readingMinutes } from "./editor/stats";
+import { firstVisibleLine } from "./editor/setup";
+import type { EditorView } from "@codemirror/view";
+
+declare global {
+  interface Window {
+    __quire?: {
+      view: () => EditorView;
+      openEssayId: () => number | null;
+      saveState: () => string;
+    };
+  }
+}
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`index.html lacks #${id}`);
+  return element as T;
+}
+
+const notices = new Notices(byId("error-banner"));
+
+// Anything that slips through is still shown as a sentence, never as a blank window.
+window.addEventListener("error", (event) => {
+  // Benign and common in webviews; nothing the writer can act on.
+  if (/ResizeObserver loop/.test(String(event.message))) return;
+  notices.error(`Something went wrong: ${ipc.toQuireError(event.error ?? event.message).message}`, "uncaught");
+});
+window.addEventListener("unhandledrejection", (event) => {
+  notices.error(`Something went wrong: ${ipc.toQuireError(event.reason).message}`, "uncaught");
+});
+
+const app = byId("app");
+const editorHost = byId("editor");
+const editorEmpty = byId("editor-empty");
+const essayPath = byId("essay-path");
+const wordCount = byId("word-count");
+const readingTime = byId("reading-time");
+const saveStateEl = byId("save-state");
+
+// --- Preview -------------------------------------------------------------------------------
+
+let workspace: Workspace;
+
+const preview = new PreviewPane(byId("preview"), {
+  anchorLine: () => (workspace && workspace.currentId !== null ? firstVisibleLine(workspace.view) : null),
+});
+
+/** The render pipeline's counts from the last preview of the open essay, for the status bar. */
+let counted: { id: number; words: number; minutes: number } | null = null;
+let currentText = "";
+
+interface RenderInput {
+  id: number;
+  text: string;
+}
+
+const renderer = new CoalescingRenderer<RenderInput, Preview>({
+  render: (input) => ipc.renderPreview(input.text),
+  same: (a, b) => a.id === b.id && a.text === b.text,
+  onResult: (result, input) => {
+    if (input.id !== workspace.currentId) return;
+    preview.show(result);
+    counted = result.error ? null : { id: input.id, words: result.words, minutes: result.readingMinutes };
+    updateCounts();
+  },
+  onError: (error, input) => {
+    if (input.id !== workspace.currentId) return;
+    preview.showFailure(`The preview is unavailable: ${error.message}`);
+    counted = null;
+    updateCounts();
+  },
+});
+
+function updateCounts(): void {
+  const id = workspace?.currentId ?? null;
+  if (id === null) {
+    wordCount.textContent = "";
+    readingTime.textContent = "";
+    return;
+  }
+  // The render pipeline's count when it's for this essay; else our own from the text.
+  let words: number;
+  let minutes: number;
+  if (counted && counted.id === id) {
+    words = counted.words;
+    minutes = counted.minutes;
+  } else {
+    words = countWords(currentText);
+    minutes = readingMinutes(words);
+  }
+  wordCount.textContent = formatWords(words);
+  readingTime.textContent = words > 0 ? formatReadingTime(minutes) : "";
+}
+
+// --- Editor --------------------------------------------------------------------------------
+
+let lastSaveLabel: string | null = null;
+
+function updateSaveState(): void {
+  const state = workspace.saveState();
+  const label = state?.label ?? "";
+  if (label === lastSaveLabel) return; // every keystroke asks; little changes
+  lastSaveLabel = label;
+  saveStateEl.textContent = label;
+  saveStateEl.dataset.tone = state?.tone ?? "none";
+  saveStateEl.title = state?.detail ?? "";
+  library.refreshMarks();
+}
+
+let followTimer: ReturnType<typeof setTimeout> | null = null;
+
+workspace = new Workspace(
+  editorHost,
+  {
+    openEssay: ipc.openEssay,
+    updateDraft: ipc.updateDraft,
+    saveEssay: ipc.saveEssay,
+  },
+  {
+    onText: (id, text) => {
+      currentText = text;
+      // Keep the last count until the new render arrives (no flicker), unless the essay changed.
+      if (counted && counted.id !== id) counted = null;
+      updateCounts();
+      if (id !== null) renderer.request({ id, text });
+    },
+    onSaveState: () => updateSaveState(),
+    onOpened: (id, path) => {
+      library.setActive(id);
+      editorHost.hidden = id === null;
+      editorEmpty.hidden = id !== null;
+      const essay = id === null ? undefined : library.essay(id);
+      essayPath.textContent = id === null ? "" : (path ?? "Not saved to a file yet");
+      essayPath.title = path ?? "";
+      document.title = essay ? `${essay.title} — Quire` : "Quire";
+      if (id === null) preview.clear();
+    },
+    onError: (message, key) => notices.error(message, key),
+    clearError: (key) => notices.dismiss(key),
+    onScroll: () => {
+      if (followTimer !== null) clearTimeout(followTimer);
+      followTimer = setTimeout(() => preview.followEditor(), 120);
+    },
+  },
+);
+
+// --- Library -------------------------------------------------------------------------------
+
+const library = new LibraryPane(
+  {
+    root: byId("library"),
+    name: byId("library-name"),
+    search: byId<HTMLInputElement>("search"),
+    status: byId<HTMLSelectElement>("filter-status"),
+    tag: byId<HTMLSelectElement>("filter-tag"),
+    sort: byId<HTMLSelectElement>("sort"),
+    list: byId("essay-list"),
+    footer: byId("library-footer"),
+    create: byId<HTMLButtonElement>("new-essay"),
+  },
+  {
+    open: (id) => void workspace.open(id),
+    create: () => void newEssay(),
+    rename: (essay) => void renameEssay(essay),
+    remove: (essay) => void deleteEssay(essay),
+    search: (query) => ipc.searchEssays(query),
+    unsaved: (id) => workspace.unsaved(id),
+    onError: (message) => notices.error(message, "search"),
+  },
+);
+
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+let refreshDue = 0;
+
+/** Reloads the list within `delay` ms, coalescing bursts of changes into one call. */
+function refreshList(delay = 100): void {
+  const due = Date.now() + delay;
+  if (refreshTimer !== null) {
+    if (refreshDue <= due) return; // one is coming sooner anyway
+    clearTimeout(refreshTimer);
+  }
+  refreshDue = due;
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = null;
+    try {
+      library.setEssays(await ipc.listEssays());
+      notices.dismiss("list");
+    } catch (error) {
+      notices.error(`Couldn't refresh the list of essays: ${ipc.toQuireError(error).message}`, "list");
+    }
+  }, delay);
+}
+
+async function newEssay(): Promise<void> {
+  const title = await askText({
+    title: "New essay",
+    label: "Title",
+    placeholder: "What is it about?",
+    confirm: "Create",
+  });
+  if (title === null) return;
+  try {
+    const opened = await ipc.createEssay(title);
+    workspace.show(opened, { cursorAtEnd: true });
+    workspace.focus();
+  } catch (error) {
+    notices.error(`Couldn't create the essay: ${ipc.toQuireError(error).message}`);
+  }
+  refreshList(0);
+}
+
+async function renameEssay(essay: EssaySummary): Promise<void> {
+  const current = essay.path?.split("/").pop() ?? "";
+  const name = await askText({
+    title: `Rename “${essay.title}”`,
+    label: "File name",
+    value: current || `${slug(essay.title)}.md`,
+    confirm: "Rename",
+    validate: (value) => (/[/\\]/.test(value) ? "A file name can't contain / or \\." : null),
+  });
+  if (name === null) return;
+  const fileName = normaliseFileName(name);
+  if (fileName === current) return;
+  try {
+    const change = await ipc.renameEssay(essay.id, fileName);
+    workspace.renamed(essay.id, change.path);
+  } catch (error) {
+    notices.error(`Couldn't rename the essay: ${ipc.toQuireError(error).message}`);
+  }
+  refreshList(0);
+}
+
+async function deleteEssay(essay: EssaySummary): Promise<void> {
+  const confirmed = await askConfirm({
+    title: "Delete this essay?",
+    message: `“${essay.title}” will be removed from the library${essay.path ? ` and ${essay.path} deleted` : ""}.`,
+    detail: "Its text stays in Quire's history, so you can restore it later.",
+    confirm: "Delete",
+    danger: true,
+  });
+  if (!confirmed) return;
+  const wasOpen = workspace.currentId === essay.id;
+  try {
+    await ipc.deleteEssay(essay.id);
+  } catch (error) {
+    notices.error(`Couldn't delete the essay: ${ipc.toQuireError(error).message}`);
+    return;
+  }
+  workspace.forget(essay.id);
+  try {
+    const essays = await ipc.listEssays();
+    library.setEssays(essays);
+    if (wasOpen) {
+      const next = library.visibleEssays()[0];
+      if (next) await workspace.open(next.id);
+    }
+  } catch (error) {
+    notices.error(`Couldn't refresh the list of essays: ${ipc.toQuireError(error).message}`, "list");
+  }
+}
+
+function slug(title: string): string {
+  return (
+    title
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "untitled"
+  );
+}
+
+// --- Layout --------------------------------------------------------------------------------
+
+const layout = new Layout(app, (state) => {
+  preview.setVisible(!state.previewCollapsed);
+  byId("toggle-library").setAttribute("aria-pressed", String(!state.libraryCollapsed));
+  byId("toggle-preview").setAttribute("aria-pressed", String(!state.previewCollapsed));
+});
+layout.attachDivider(byId("divider-library"), "library");
+layout.attachDivider(byId("divider-preview"), "preview");
+byId("toggle-library").addEventListener("click", () => layout.toggleLibrary());
+byId("toggle-preview").addEventListener("click", () => layout.togglePreview());
+byId("empty-new-essay").addEventListener("click", () => void newEssay());
+
+// --- Shortcuts -----------------------------------------------------------------------------
+
+window.addEventListener(
+  "keydown",
+  (event) => {
+    const mod = (event.ctrlKey || event.metaKey) && !event.altKey;
+    if (!mod) return;
+    const key = event.key.toLowerCase();
+    if (key === "s") {
+      event.preventDefault();
+      void workspace.save();
+    } else if (key === "n" && !event.shiftKey) {
+      event.preventDefault();
+      if (!document.querySelector(".dialog-backdrop")) void newEssay();
+    } else if (key === "1" || event.code === "Digit1") {
+      event.preventDefault();
+      layout.toggleLibrary();
+      if (!layout.current.libraryCollapsed) library.focusSearch();
+    } else if (key === "2" || event.code === "Digit2") {
+      event.preventDefault();
+      workspace.focus();
+    } else if (key === "3" || event.code === "Digit3") {
+      event.preventDefault();
+      layout.togglePreview();
+    } else if (key === "f" && !event.shiftKey) {
+      // Inside the editor CodeMirror opens its own panel; elsewhere, bring it up.
+      if (!workspace.view.hasFocus) {
+        event.preventDefault();
+        workspace.find();
+      }
+    }
+  },
+  true,
+);
+
+// Autosave at once when the window goes away or out of sight.
+window.addEventListener("beforeunload", () => workspace.flushAll());
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") workspace.flushAll();
+});
+
+// --- Test hooks (end-to-end tests drive the real app through WebDriver) --------------------
+
+window.__quire = {
+  view: () => workspace.view,
+  openEssayId: () => workspace.currentId,
+  saveState: () => workspace.saveState()?.label ?? "",
+};
+
+// --- Startup -------------------------------------------------------------------------------
+
+function onLibraryChange(change: Change): void {
+  workspace.handleChange(change);
+  const open = change.essay === workspace.currentId;
+  if (open && change.kind === "conflict") {
+    notices.show(
+      "The file changed outside Quire while you were writing, and the changes overlap. Your text stays here as a draft; both versions are kept in the essay's history.",
+      { tone: "info", key: `conflict-${change.essay}`, sticky: true },
+    );
+  } else if (open && change.kind === "removed" && change.source === "disk") {
+    notices.show("This essay's file was deleted outside Quire. Your text is kept; press Ctrl+S to write the file again.", {
+      tone: "info",
+      key: `removed-${change.essay}`,
+      sticky: true,
+    });
+  }
+  // Autosaves arrive every few hundred milliseconds while the writer types; the list (word
+  // counts, unsaved dots) needn't follow each one.
+  refreshList(change.source === "editor" ? 1000 : 100);
+}
+
+async function subscribe(): Promise<void> {
+  try {
+    await ipc.onLibraryChange(onLibraryChange);
+    await ipc.onOpenExternalRequest(async ({ url }) => {
+      const open = await askConfirm({
+        title: "Open link?",
+        message: `Open ${url} in your browser?`,
+        confirm: "Open",
+      });
+      if (!open) return;
+      try {
+        await ipc.openExternal(url);
+      } catch (error) {
+        notices.error(`Couldn't open the link: ${ipc.toQuireError(error).message}`);
+      }
+    });
+  } catch (error) {
+    notices.error(`Quire won't notice changes made outside the app: ${ipc.toQuireError(error).message}`, "events");
+  }
+}
+
+async function start(): Promise<void> {
+  updateCounts();
+  updateSaveState();
+  // Nothing in the editor's place until we know what to show there: no "No essay" flash.
+  editorHost.hidden = true;
+  editorEmpty.hidden = true;
+  const subscribed = ipc.hasBackend() ? subscribe() : Promise.resolve();
+  let info: ipc.LibraryInfo;
+  try {
+    info = await ipc.libraryInfo();
+  } catch (error) {
+    const message = ipc.toQuireError(error).message;
+    notices.error(`Couldn't open your essays. ${message}`, "library");
+    library.setEmptyMessage("Your essays couldn't be loaded.");
+    byId("editor-empty-text").textContent = "Your essays couldn't be loaded.";
+    editorEmpty.hidden = false;
+    return;
+  }
+  await subscribed;
+  library.setLibrary(info.name, info.root);
+  library.setEssays(info.essays);
+  if (info.watching === "polling") library.setFooterNote("checking for outside edits every few seconds");
+  if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
+  const first = startupEssay(library.visibleEssays()) ?? startupEssay(info.essays);
+  if (!first || !(await workspace.open(first.id))) editorEmpty.hidden = false;
+}
+
+void start();
