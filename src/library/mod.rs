@@ -584,7 +584,12 @@ impl Library {
 
     /// Essays whose draft has changes not yet saved to their file.
     pub fn unsaved(&self) -> Result<HashSet<EssayId>> {
-        Ok(self.store().read().unsaved(self.inner.library_id)?.into_iter().collect())
+        Ok(self
+            .store()
+            .read()
+            .unsaved(self.inner.library_id)?
+            .into_iter()
+            .collect())
     }
 
     /// The essay at a path (absolute, or relative to the current folder) inside the essays folder.

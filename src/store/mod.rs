@@ -672,8 +672,11 @@ impl Tx<'_> {
             .tx
             .prepare_cached("SELECT d.essay_id FROM drafts d JOIN essays e ON e.id = d.essay_id WHERE e.library_id = ?1 AND d.dirty")
             .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([library], |r| r.get(0)).map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+        let rows = stmt
+            .query_map([library], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
     }
 
     /// Drops a draft.
