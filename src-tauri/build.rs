@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "delete_essay",
     "render_preview",
     "open_external",
+    "close_window",
     "e2e_canary",
     "e2e_canary_count",
 ];

@@ -291,6 +291,14 @@ pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result
         .map_err(|e| UiError::new("io", format!("could not open {url}: {e}")))
 }
 
+/// Closes the window after the UI has autosaved its drafts (see `flush-drafts`).
+#[tauri::command]
+pub fn close_window<R: Runtime>(window: tauri::Window<R>) -> Result<()> {
+    window
+        .destroy()
+        .map_err(|e| UiError::new("internal", format!("could not close the window: {e}")))
+}
+
 /// A canary for end-to-end tests: essay content must never be able to call any command, so
 /// the tests check that this was never called while hostile essays were previewed.
 #[tauri::command]

@@ -64,10 +64,35 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             commands::delete_essay,
             commands::render_preview,
             commands::open_external,
+            commands::close_window,
             commands::e2e_canary,
             commands::e2e_canary_count,
         ])
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                hold_close_for_drafts(window, api);
+            }
+        })
         .setup(move |app| setup(app, startup))
+}
+
+/// Closing the window first asks the UI to autosave every draft; the UI then calls
+/// `close_window`. If it does not answer within two seconds the window closes anyway.
+fn hold_close_for_drafts<R: Runtime>(window: &tauri::Window<R>, api: &tauri::CloseRequestApi) {
+    let state = window.state::<AppState>();
+    if state
+        .closing
+        .swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        return;
+    }
+    api.prevent_close();
+    let _ = window.emit_to("main", "flush-drafts", ());
+    let window = window.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let _ = window.destroy();
+    });
 }
 
 fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn std::error::Error>> {

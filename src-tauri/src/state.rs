@@ -2,7 +2,7 @@
 //! and the theme the preview renders with. [`Startup`] decides which folder that is.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Mutex;
 
 use quire::export::Exporter;
@@ -99,6 +99,8 @@ pub struct AppState {
     pub exporter: Exporter,
     /// Calls of the test-only canary command (see `commands::e2e_canary`).
     pub canary: AtomicUsize,
+    /// The window asked to close and is waiting for its drafts to be autosaved.
+    pub closing: AtomicBool,
 }
 
 impl AppState {
@@ -116,6 +118,7 @@ impl AppState {
             watch_mode,
             exporter,
             canary: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
         })
     }
 }

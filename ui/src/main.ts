@@ -69,7 +69,7 @@ interface RenderInput {
 }
 
 const renderer = new CoalescingRenderer<RenderInput, Preview>({
-  render: (input) => ipc.renderPreview(input.text),
+  render: (input) => ipc.renderPreview(input.text, input.id),
   same: (a, b) => a.id === b.id && a.text === b.text,
   onResult: (result, input) => {
     if (input.id !== workspace.currentId) return;
@@ -332,8 +332,14 @@ window.addEventListener(
   true,
 );
 
-// Autosave at once when the window goes away or out of sight.
+// Autosave at once when the window goes away or out of sight. Closing the window waits for
+// the drafts to be in the store (the shell holds the close until closeWindow, or 2 s).
 window.addEventListener("beforeunload", () => workspace.flushAll());
+if (ipc.hasBackend()) {
+  void ipc.onFlushDrafts(() => {
+    void workspace.flushAllAndWait().finally(() => void ipc.closeWindow().catch(() => undefined));
+  });
+}
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") workspace.flushAll();
 });

@@ -203,6 +203,11 @@ export class Workspace {
     for (const session of this.sessions.values()) void session.autosave.flush();
   }
 
+  /** Like flushAll, resolving once every autosave has landed (or failed). */
+  async flushAllAndWait(): Promise<void> {
+    await Promise.allSettled([...this.sessions.values()].map((session) => session.autosave.flush()));
+  }
+
   /** Ctrl+S: autosave what's in the editor, then write the file. */
   async save(): Promise<void> {
     const session = this.current();

@@ -48,8 +48,12 @@ export const saveEssay = (id: number) => call<Change>("save_essay", { id });
 export const createEssay = (title: string) => call<OpenedEssay>("create_essay", { title });
 export const renameEssay = (id: number, name: string) => call<Change>("rename_essay", { id, name });
 export const deleteEssay = (id: number) => call<Change>("delete_essay", { id });
-export const renderPreview = (text: string) => call<Preview>("render_preview", { text });
+/** `id` places the essay in its folder, so its relative images show in the preview. */
+export const renderPreview = (text: string, id: number | null = null) =>
+  call<Preview>("render_preview", { text, id });
 export const openExternal = (url: string) => call<null>("open_external", { url });
+/** Closes the window once its drafts are autosaved (after "flush-drafts"). */
+export const closeWindow = () => call<null>("close_window");
 
 export type Unlisten = () => void;
 
@@ -68,3 +72,6 @@ export const onLibraryChange = (handler: (change: Change) => void) => on<Change>
 /** A link was clicked in the preview; the UI asks the writer before calling openExternal. */
 export const onOpenExternalRequest = (handler: (request: OpenExternalRequest) => void) =>
   on<OpenExternalRequest>("open-external-request", handler);
+
+/** The window is closing: autosave every draft, then call closeWindow. */
+export const onFlushDrafts = (handler: () => void) => on<null>("flush-drafts", () => handler());
