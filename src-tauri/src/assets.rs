@@ -74,7 +74,7 @@ pub fn serve(root: &Path, url_path: &str) -> Result<(&'static str, Vec<u8>), Sta
     {
         return Err(StatusCode::FORBIDDEN);
     }
-    let mime = image_mime(relative).ok_or(StatusCode::FORBIDDEN)?;
+    let mime = quire::export::image_mime(relative).ok_or(StatusCode::FORBIDDEN)?;
     let real = root
         .join(relative)
         .canonicalize()
@@ -89,19 +89,6 @@ pub fn serve(root: &Path, url_path: &str) -> Result<(&'static str, Vec<u8>), Sta
     std::fs::read(&real)
         .map(|bytes| (mime, bytes))
         .map_err(|_| StatusCode::NOT_FOUND)
-}
-
-fn image_mime(path: &Path) -> Option<&'static str> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

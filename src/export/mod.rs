@@ -373,7 +373,8 @@ fn sanitize_file_name(name: &str) -> String {
     }
 }
 
-fn image_mime(path: &Path) -> Option<&'static str> {
+/// The MIME type of an image file Quire publishes, by extension; `None` for anything else.
+pub fn image_mime(path: &Path) -> Option<&'static str> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     Some(match ext.as_str() {
         "png" => "image/png",

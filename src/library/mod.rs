@@ -609,10 +609,7 @@ impl Library {
 
     /// Opens an essay for editing: its draft if it has one, else its file (seen afresh).
     pub fn open_essay(&self, id: EssayId) -> Result<OpenedEssay> {
-        let row = self.row(id)?;
-        if let Some(path) = &row.path {
-            self.reconcile(std::slice::from_ref(path))?;
-        }
+        self.catch_up(id)?;
         let store = self.store();
         let tx = store.read();
         let row = tx.essay(id)?.ok_or_else(|| unknown(id))?;
@@ -644,6 +641,44 @@ impl Library {
             dirty: false,
             conflict: false,
         })
+    }
+
+    /// Takes in an outside edit of this essay that the watcher has not reported yet, so that
+    /// what happens next (opening, saving, restoring) starts from the file as it is now.
+    fn catch_up(&self, id: EssayId) -> Result<()> {
+        if let Some(path) = self.row(id)?.path {
+            self.reconcile(&[path])?;
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` to the essay's file at `key` (atomically, never through a link out of
+    /// the folder) and records it: the text, a revision from `source`, the file's state and its
+    /// metadata.
+    fn write_and_record(
+        &self,
+        tx: &Tx<'_>,
+        id: EssayId,
+        key: &str,
+        bytes: &[u8],
+        source: Source,
+        now: i64,
+    ) -> Result<()> {
+        let path = self.writable(key)?;
+        write_atomic(&path, bytes)?;
+        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        let state = FileState {
+            hash: content_hash(bytes),
+            size: bytes.len() as i64,
+            mtime_ns: mtime_ns(&meta),
+        };
+        tx.put_text(&state.hash, bytes)?;
+        let (added, removed) = word_change(tx, id, bytes)?;
+        tx.add_revision(id, now, source, &state.hash, Some(key), added, removed)?;
+        tx.set_path(id, Some(key))?;
+        tx.set_file(id, Some(&state))?;
+        let (meta, body) = describe(key, bytes);
+        tx.set_meta(id, &meta, &body)
     }
 
     fn row(&self, id: EssayId) -> Result<EssayRow> {
@@ -717,10 +752,7 @@ impl Library {
     /// `<slug>.md`. Refuses while a conflict is unresolved, and takes in an outside edit the
     /// watcher has not reported yet before writing, so a save never overwrites unseen text.
     pub fn save(&self, id: EssayId) -> Result<Change> {
-        let row = self.row(id)?;
-        if let Some(path) = &row.path {
-            self.reconcile(std::slice::from_ref(path))?;
-        }
+        self.catch_up(id)?;
         let now = now_ms();
         let mut store = self.store();
         let change = store.transaction(|tx| {
@@ -739,30 +771,7 @@ impl Library {
                 Some(key) => key,
                 None => self.new_file_name(tx, &draft.text)?,
             };
-            let path = self.writable(&key)?;
-            let bytes = draft.text.as_bytes();
-            write_atomic(&path, bytes)?;
-            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-            let state = FileState {
-                hash: content_hash(bytes),
-                size: bytes.len() as i64,
-                mtime_ns: mtime_ns(&meta),
-            };
-            tx.set_path(id, Some(&key))?;
-            tx.put_text(&state.hash, bytes)?;
-            let (added, removed) = word_change(tx, id, bytes)?;
-            tx.add_revision(
-                id,
-                now,
-                Source::Save,
-                &state.hash,
-                Some(&key),
-                added,
-                removed,
-            )?;
-            tx.set_file(id, Some(&state))?;
-            let (meta, body) = describe(&key, bytes);
-            tx.set_meta(id, &meta, &body)?;
+            self.write_and_record(tx, id, &key, draft.text.as_bytes(), Source::Save, now)?;
             tx.delete_draft(id)?;
             Ok(Some(Change {
                 essay: id,
@@ -779,7 +788,7 @@ impl Library {
             }
             None => Ok(Change {
                 essay: id,
-                path: row.path,
+                path: self.row(id)?.path,
                 kind: ChangeKind::Saved,
                 source: Source::Save,
             }),
@@ -901,10 +910,7 @@ impl Library {
     /// Brings a revision back: writes it to the essay's file (atomically) and records that as
     /// a new revision. Unsaved changes in a draft are kept as a revision first.
     pub fn restore(&self, id: EssayId, revision: i64) -> Result<Change> {
-        let row = self.row(id)?;
-        if let Some(path) = &row.path {
-            self.reconcile(std::slice::from_ref(path))?;
-        }
+        self.catch_up(id)?;
         let now = now_ms();
         let mut store = self.store();
         let change = store.transaction(|tx| {
@@ -933,28 +939,7 @@ impl Library {
                 Some(key) => key,
                 None => self.new_file_name(tx, &String::from_utf8_lossy(&bytes))?,
             };
-            let path = self.writable(&key)?;
-            write_atomic(&path, &bytes)?;
-            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-            let state = FileState {
-                hash: rev.hash.clone(),
-                size: bytes.len() as i64,
-                mtime_ns: mtime_ns(&meta),
-            };
-            let (added, removed) = word_change(tx, id, &bytes)?;
-            tx.add_revision(
-                id,
-                now,
-                Source::Restore,
-                &rev.hash,
-                Some(&key),
-                added,
-                removed,
-            )?;
-            tx.set_path(id, Some(&key))?;
-            tx.set_file(id, Some(&state))?;
-            let (meta, body) = describe(&key, &bytes);
-            tx.set_meta(id, &meta, &body)?;
+            self.write_and_record(tx, id, &key, &bytes, Source::Restore, now)?;
             Ok(Change {
                 essay: id,
                 path: Some(key),
