@@ -709,6 +709,14 @@ impl Exporter {
             .unwrap_or_default();
         let same_theme = old.fingerprint == self.theme.fingerprint;
 
+        // Only the feed needs rendered bodies after the pages are written: keep just those.
+        let mut by_date: Vec<&Entry> = site.iter().collect();
+        by_date.sort_by(|a, b| newest_first(a, b));
+        let in_feed: std::collections::HashSet<&str> = by_date
+            .iter()
+            .take(self.settings.feed_entries)
+            .map(|e| e.slug.as_str())
+            .collect();
         let total = site.len();
         let done = AtomicUsize::new(0);
         let outcomes: Vec<std::result::Result<PageOutcome, Error>> = site
@@ -727,7 +735,9 @@ impl Exporter {
                         html: None,
                         problems: Vec::new(),
                     }),
-                    None => self.export_page(entry, &slugs, &out),
+                    None => {
+                        self.export_page(entry, &slugs, in_feed.contains(entry.slug.as_str()), &out)
+                    }
                 };
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 outcome
@@ -757,14 +767,7 @@ impl Exporter {
         }
         report.essays = exported.len();
 
-        // Newest first; undated essays last, by title.
-        exported.sort_by(|a, b| {
-            b.essay
-                .front
-                .date
-                .cmp(&a.essay.front.date)
-                .then_with(|| a.essay.title().cmp(&b.essay.title()))
-        });
+        exported.sort_by(|a, b| newest_first(a, b));
         let generated = self.site_files(&exported, &mut feed_html, &slugs)?;
         for (relative, bytes) in &generated {
             if out.write_if_changed(relative, bytes)? {
@@ -833,6 +836,7 @@ impl Exporter {
         &self,
         entry: &Entry,
         slugs: &HashMap<PathBuf, String>,
+        keep_html: bool,
         out: &Out,
     ) -> Result<PageOutcome> {
         let shown = self.library.root.join(&entry.essay.path);
@@ -884,7 +888,7 @@ impl Exporter {
             record,
             written,
             unchanged,
-            html: Some(rendered.html),
+            html: keep_html.then_some(rendered.html),
             problems,
         })
     }
@@ -1071,6 +1075,15 @@ impl Exporter {
         xml.push_str("</urlset>\n");
         xml
     }
+}
+
+/// The order of the index and the feed: newest first; undated essays last, by title.
+fn newest_first(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    b.essay
+        .front
+        .date
+        .cmp(&a.essay.front.date)
+        .then_with(|| a.essay.title().cmp(&b.essay.title()))
 }
 
 fn list_item(entry: &Entry) -> ListItem {

@@ -298,6 +298,9 @@ struct Pipeline<'a, 'f, I> {
     /// Open raw-HTML elements at the start of each enclosing block (see `close_raw_html`).
     raw_html_marks: Vec<usize>,
     heading_ids: HashSet<String>,
+    heading_suffixes: HashMap<String, usize>,
+    /// The next event, when it can go out without passing through `out` (the common case).
+    ready: Option<Event<'a>>,
     footnote_numbers: HashMap<String, (usize, usize)>,
     footnotes: Vec<(String, Vec<Event<'a>>)>,
     finished: bool,
@@ -337,6 +340,8 @@ where
             sanitizer: HtmlSanitizer::new(),
             raw_html_marks: Vec::new(),
             heading_ids: HashSet::new(),
+            heading_suffixes: HashMap::new(),
+            ready: None,
             footnote_numbers: HashMap::new(),
             footnotes: Vec::new(),
             finished: false,
@@ -355,19 +360,24 @@ where
         match self.sinks.last_mut() {
             Some(Sink::Heading(heading)) => heading.events.push(event),
             Some(Sink::Footnote(_, events)) => events.push(event),
+            // Most events go straight out; the queue is only for events that expand to several.
+            None if self.ready.is_none() && self.out.is_empty() => self.ready = Some(event),
             None => self.out.push_back(event),
         }
     }
 
     fn count_words(&mut self, text: &str) {
+        // A word starts at every non-space byte that follows a space (or a block boundary):
+        // counted without branches, in locals, because this runs over every byte of prose.
+        let mut previous_space = !self.in_word;
+        let mut words = 0;
         for b in text.bytes() {
-            if b.is_ascii_whitespace() {
-                self.in_word = false;
-            } else if !self.in_word {
-                self.in_word = true;
-                self.facts.words += 1;
-            }
+            let space = b.is_ascii_whitespace();
+            words += usize::from(previous_space & !space);
+            previous_space = space;
         }
+        self.facts.words += words;
+        self.in_word = !previous_space;
     }
 
     fn handle(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
@@ -617,12 +627,15 @@ where
         } else {
             base
         };
+        // Each base remembers the next suffix to try, so a thousand "Notes" headings cost a
+        // thousand lookups, not half a million.
         let mut id = base.clone();
-        let mut n = 1;
+        let mut n = self.heading_suffixes.get(&base).copied().unwrap_or(1);
         while self.heading_ids.contains(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
+        self.heading_suffixes.insert(base, n);
         self.heading_ids.insert(id.clone());
         let classes = heading
             .classes
@@ -769,6 +782,9 @@ where
         loop {
             if self.facts.error.is_some() {
                 return None;
+            }
+            if let Some(event) = self.ready.take() {
+                return Some(event);
             }
             if let Some(event) = self.out.pop_front() {
                 return Some(event);
