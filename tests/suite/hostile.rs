@@ -155,6 +155,8 @@ fn pathological_nesting_gives_an_error_or_a_render_never_a_hang() {
             (0..20_000).map(|i| format!("x[^{i}] ")).collect::<String>() + "\n\n",
         ),
         ("mixed delimiters", "*_".repeat(100_000)),
+        // Duplicate heading ids were once found by trying -1, -2, … from scratch: quadratic.
+        ("20k identical headings", "## Notes\n\n".repeat(20_000)),
         (
             "table storm",
             format!("|{}\n|{}\n", "a|".repeat(20_000), "-|".repeat(20_000)),
