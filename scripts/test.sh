@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh) and runs every check and test: formatting, lints, unit tests,
-# snapshot tests, CLI tests, the CommonMark conformance test and the hostile-input tests.
+# Sets up (scripts/setup.sh) and runs every check and test: formatting, lints, the UI's unit
+# tests, the core's unit, snapshot, CLI, CommonMark, hostile-input and durability tests, the
+# desktop shell's command wiring, and the end-to-end tests of the real app under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,6 +10,11 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 # Snapshot tests must never write or accept snapshots here: a difference is a failure.
 export INSTA_UPDATE=no CI="${CI:-true}"
+
+say "UI: build and unit tests"
+# The desktop crate embeds ui/dist at compile time, so the UI is built before any cargo step.
+npm run --silent build:ui
+npm run --silent test:ui
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
