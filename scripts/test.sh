@@ -21,4 +21,9 @@ cargo fmt --all -- --check
 say "cargo clippy"
 cargo clippy -j2 --workspace --all-targets -- -D warnings
 say "cargo test"
-cargo test -j2 --workspace
+cargo test -j2 --workspace --exclude quire-e2e
+
+say "end-to-end tests (the real app under Xvfb)"
+# a_link_to_a_heading_scrolls_the_preview pins a known, open bug (a `#` link clicked inside the
+# sandboxed preview does not scroll it); it runs with `bash scripts/e2e.sh heading`.
+bash scripts/e2e.sh --skip a_link_to_a_heading_scrolls_the_preview

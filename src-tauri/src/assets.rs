@@ -4,6 +4,7 @@
 
 use std::path::{Component, Path};
 
+use quire::markdown::Urls;
 use tauri::http::{header, Request, Response, StatusCode};
 
 /// The URI scheme; the preview's `<base>` points into it.
@@ -12,18 +13,34 @@ pub const SCHEME: &str = "quire-asset";
 /// Files larger than this are not served to the preview.
 const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 
-/// The base URL under which a folder of the library (relative, `/`-separated) is served.
-pub fn base_url(folder: &str) -> String {
-    let folder = folder.trim_matches('/');
-    let folder = if folder.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", encode(folder))
-    };
+/// The URL of a file of the library (relative, `/`-separated).
+pub fn url(file: &str) -> String {
+    let file = encode(file.trim_start_matches('/'));
     if cfg!(windows) {
-        format!("http://{SCHEME}.localhost/{folder}")
+        format!("http://{SCHEME}.localhost/{file}")
     } else {
-        format!("{SCHEME}://localhost/{folder}")
+        format!("{SCHEME}://localhost/{file}")
+    }
+}
+
+/// The preview's [`Urls`]: a relative image becomes its absolute `quire-asset` URL (the page
+/// is an `about:srcdoc` document with no base of its own; a `<base>` would also break `#`
+/// links); the protocol then serves it only if it really is inside the folder.
+pub struct PreviewUrls<'a> {
+    /// The essay's path relative to the folder root.
+    pub essay: &'a Path,
+}
+
+impl Urls for PreviewUrls<'_> {
+    fn image(&self, url: &str) -> Option<String> {
+        let end = url.find([':', '/', '?', '#']).unwrap_or(url.len());
+        if url.is_empty() || url.starts_with(['/', '#', '?']) || url[end..].starts_with(':') {
+            return None;
+        }
+        let path = url.split(['?', '#']).next().unwrap_or("");
+        let decoded = quire::export::percent_decode(path)?;
+        let resolved = quire::export::resolve_relative(self.essay, &decoded)?;
+        Some(self::url(&resolved.to_string_lossy().replace('\\', "/")))
     }
 }
 
@@ -142,12 +159,24 @@ mod tests {
 
     #[cfg(not(windows))]
     #[test]
-    fn base_urls_point_into_the_folder_of_the_essay() {
-        assert_eq!(base_url(""), "quire-asset://localhost/");
-        assert_eq!(base_url("2015/may"), "quire-asset://localhost/2015/may/");
+    fn preview_images_become_absolute_urls_in_the_essays_folder() {
+        let urls = PreviewUrls {
+            essay: Path::new("2015/may/essay.md"),
+        };
         assert_eq!(
-            base_url("my essays"),
-            "quire-asset://localhost/my%20essays/"
+            urls.image("fig.png").as_deref(),
+            Some("quire-asset://localhost/2015/may/fig.png")
         );
+        assert_eq!(
+            urls.image("../../assets/a%20b.png").as_deref(),
+            Some("quire-asset://localhost/assets/a%20b.png")
+        );
+        assert_eq!(urls.image("../../../etc/passwd"), None, "cannot climb out");
+        assert_eq!(
+            urls.image("https://example.org/x.png"),
+            None,
+            "left as written"
+        );
+        assert_eq!(urls.image("/abs.png"), None);
     }
 }

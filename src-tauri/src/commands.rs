@@ -10,7 +10,7 @@ use tauri::{AppHandle, Runtime, State};
 use quire::essay::Essay;
 use quire::library::watch::WatchMode;
 use quire::library::{Change, EssayId, Library, OpenedEssay};
-use quire::markdown::{render_essay, Heading, KeepUrls, RenderOptions};
+use quire::markdown::{render_essay, Heading, RenderOptions};
 use quire::store::SearchFilter;
 
 use crate::assets;
@@ -233,15 +233,14 @@ pub async fn render_preview(
     let page_for = |essay: &Essay, rendered: &quire::markdown::Rendered| {
         state.exporter.page_html(essay, rendered, "", true)
     };
-    let path = PathBuf::from(key.clone().unwrap_or_else(|| "untitled.md".into()));
-    let folder = key
-        .as_deref()
-        .and_then(|k| k.rsplit_once('/'))
-        .map_or("", |(dir, _)| dir)
-        .to_string();
+    let path = PathBuf::from(key.unwrap_or_else(|| "untitled.md".into()));
     let rendered = tauri::async_runtime::spawn_blocking(move || {
         let essay = Essay::from_source(&path, text)?;
-        let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)?;
+        let rendered = render_essay(
+            &essay,
+            &RenderOptions::essay(),
+            &assets::PreviewUrls { essay: &path },
+        )?;
         Ok::<_, quire::Error>((essay, rendered))
     })
     .await
@@ -249,9 +248,6 @@ pub async fn render_preview(
     match rendered {
         Ok((essay, rendered)) => {
             let page = page_for(&essay, &rendered)?;
-            // Relative images resolve inside the essays folder, through the quire-asset protocol.
-            let base = format!("<head>\n<base href=\"{}\">", assets::base_url(&folder));
-            let page = page.replacen("<head>", &base, 1);
             Ok(Preview {
                 page,
                 outline: rendered.outline,

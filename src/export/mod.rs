@@ -332,7 +332,9 @@ fn percent_encode_path(path: &str) -> String {
 
 /// Resolves a relative URL path against the essay's file, lexically, within the folder root.
 /// `None` when it climbs above the root.
-pub(crate) fn resolve_relative(essay_path: &Path, url_path: &str) -> Option<PathBuf> {
+/// Resolves a relative URL path against an essay's path, lexically, within the folder root;
+/// `None` when it climbs above the root.
+pub fn resolve_relative(essay_path: &Path, url_path: &str) -> Option<PathBuf> {
     let mut parts: Vec<&std::ffi::OsStr> = essay_path
         .parent()
         .map(|p| p.iter().collect())

@@ -495,12 +495,17 @@ where
                 id,
             } => {
                 let dest_url = self.check_url(dest_url, false, link_type, range.start);
-                self.emit(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                if self.facts.links.last().is_some_and(|l| l.blocked) {
+                    // A refused link keeps its text but is no link at all: nothing to click.
+                    self.emit(Event::InlineHtml("<a class=\"refused-link\">".into()));
+                } else {
+                    self.emit(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
             }
             Tag::Image {
                 link_type,

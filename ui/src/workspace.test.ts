@@ -60,7 +60,7 @@ describe("Workspace", () => {
     expect(events.onText).toHaveBeenLastCalledWith(1, texts[1]);
   });
 
-  it("autosaves typing as a draft and shows Unsaved changes", async () => {
+  it("autosaves typing as a draft: Unsaved changes, then Draft autosaved", async () => {
     const { workspace, backend, type } = setup();
     await workspace.open(1);
     type("More.");
@@ -68,7 +68,7 @@ describe("Workspace", () => {
     vi.advanceTimersByTime(400);
     await flush();
     expect(backend.updateDraft).toHaveBeenCalledWith(1, `${texts[1]}More.`);
-    expect(workspace.saveState()?.label).toBe("Unsaved changes");
+    expect(workspace.saveState()?.label).toBe("Draft autosaved");
     expect(workspace.unsaved(1)).toBe(true);
   });
 

@@ -166,12 +166,12 @@ describe("describeSaveState", () => {
     expect(describeSaveState(base)).toMatchObject({ label: "Saved", tone: "saved" });
   });
 
-  it("says Unsaved changes while edits wait, travel, or sit in the draft", () => {
+  it("says Unsaved changes while edits wait or travel, and Draft autosaved once they landed", () => {
     for (const phase of ["pending", "saving"] as const) {
       expect(describeSaveState({ ...base, autosave: { phase, error: null } }).label).toBe("Unsaved changes");
     }
     const drafted = describeSaveState({ ...base, dirty: true });
-    expect(drafted).toMatchObject({ label: "Unsaved changes", tone: "unsaved" });
+    expect(drafted).toMatchObject({ label: "Draft autosaved", tone: "unsaved" });
     expect(drafted.detail).toMatch(/draft/);
   });
 

@@ -233,11 +233,19 @@ export function describeSaveState(input: SaveStateInput): SaveState {
       detail: "Quire keeps retrying. Don't close the window until this clears.",
     };
   }
-  if (input.dirty || input.autosave.phase !== "idle") {
+  if (input.autosave.phase !== "idle") {
     return {
       label: "Unsaved changes",
       tone: "unsaved",
-      detail: "Autosaved as a draft. Press Ctrl+S to write the file.",
+      detail: "Autosaving as a draft in a moment. Press Ctrl+S to write the file.",
+    };
+  }
+  if (input.dirty) {
+    // The writer can tell when their words are safe: the draft is in the store.
+    return {
+      label: "Draft autosaved",
+      tone: "unsaved",
+      detail: "Your text is safe as a draft; it survives a crash. Press Ctrl+S to write the file.",
     };
   }
   return { label: "Saved", tone: "saved", detail: "The file on disk matches your text." };
