@@ -24,6 +24,4 @@ say "cargo test"
 cargo test -j2 --workspace --exclude quire-e2e
 
 say "end-to-end tests (the real app under Xvfb)"
-# a_link_to_a_heading_scrolls_the_preview pins a known, open bug (a `#` link clicked inside the
-# sandboxed preview does not scroll it); it runs with `bash scripts/e2e.sh heading`.
-bash scripts/e2e.sh --skip a_link_to_a_heading_scrolls_the_preview
+bash scripts/e2e.sh

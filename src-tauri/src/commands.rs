@@ -247,7 +247,13 @@ pub async fn render_preview(
     .map_err(|e| UiError::new("internal", format!("the preview stopped unexpectedly: {e}")))?;
     match rendered {
         Ok((essay, rendered)) => {
-            let page = page_for(&essay, &rendered)?;
+            // A srcdoc document resolves URLs against the app's page, so `#notes` would load the
+            // app into the frame; with this base, `#` links scroll the preview itself.
+            let page = page_for(&essay, &rendered)?.replacen(
+                "<head>",
+                "<head>\n<base href=\"about:srcdoc\">",
+                1,
+            );
             Ok(Preview {
                 page,
                 outline: rendered.outline,
