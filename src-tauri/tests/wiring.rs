@@ -103,8 +103,8 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
     let page = preview["page"].as_str().expect("page");
     assert!(page.starts_with("<!doctype html>"), "{page}");
     assert!(
-        !page.contains("<base"),
-        "no base: it would break # links in the preview"
+        page.contains("<base href=\"about:srcdoc\">"),
+        "# links must stay in the preview: {page}"
     );
     assert!(
         !page.contains("<script>") && !page.contains("onerror") && !page.contains("javascript:"),
