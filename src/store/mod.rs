@@ -50,10 +50,13 @@ pub const MIGRATIONS: &[&str] = &[
         tokenize = 'porter unicode61 remove_diacritics 2'
     );
     INSERT INTO search(search, rank) VALUES ('rank', 'bm25(10.0, 1.0, 5.0, 0.0, 0.0)');
+    -- A rowid table, so new texts append at the end: keyed by their random hashes, a
+    -- WITHOUT ROWID table moved whole essays around on every page split.
     CREATE TABLE texts (
-        hash TEXT PRIMARY KEY,
+        id INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
         text BLOB NOT NULL
-    ) WITHOUT ROWID;
+    );
     CREATE TABLE revisions (
         id INTEGER PRIMARY KEY,
         essay_id INTEGER NOT NULL REFERENCES essays(id),
@@ -325,7 +328,7 @@ impl Store {
         // of autosaves. The library checkpoints from its own thread ([`checkpoint`]); this
         // large threshold is only a backstop for stores used without one.
         self.conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 20000;",
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 20000; PRAGMA cache_size = -65536;",
         )?;
         self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
