@@ -175,9 +175,21 @@ EOF
   <body>
     <div id="preview"></div>
     <script>
+      // The page loads too fast for WebDriver to be watching it, so it notes for the benchmark
+      // when the heading was put in and when the frame showing it was painted (a task posted
+      // from the next animation frame runs after that frame's rendering update).
+      const wall = () => performance.timeOrigin + performance.now();
       window.__TAURI__.core
         .invoke("render", { markdown: "# A Misplaced Focus\n\nA bare Tauri window's preview." })
-        .then((html) => { document.getElementById("preview").innerHTML = html; });
+        .then((html) => {
+          document.getElementById("preview").innerHTML = html;
+          const seen = wall();
+          requestAnimationFrame(() => {
+            const ch = new MessageChannel();
+            ch.port1.onmessage = () => { window.__benchReady = { seen, painted: wall() }; };
+            ch.port2.postMessage(0);
+          });
+        });
     </script>
   </body>
 </html>
