@@ -6,8 +6,8 @@
 #   3. the same for a bare Tauri 2 window (generated and built here), and Quire / bare ratios.
 # Figures are printed, never asserted.
 #
-#   scripts/bench-window.sh              # everything (~3 minutes once built)
-#   scripts/bench-window.sh --quick      # fewer samples and runs (~1.5 minutes)
+#   scripts/bench-window.sh              # everything (~5 minutes once built)
+#   scripts/bench-window.sh --quick      # fewer samples and runs (~2-3 minutes)
 #   scripts/bench-window.sh --no-build   # use the binaries already built
 #   scripts/bench-window.sh --only typing|start
 #

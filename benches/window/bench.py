@@ -277,11 +277,16 @@ class TauriDriver:
 READY_JS = r"""
 const [kind, title, done] = arguments;
 const wall = () => performance.timeOrigin + performance.now();
+// Where the page's own loading ended (ms after timeOrigin; 0 = not yet).
+const nav = () => {
+  const n = performance.getEntriesByType("navigation")[0];
+  return { origin: performance.timeOrigin, dcl: n ? n.domContentLoadedEventEnd : 0, load: n ? n.loadEventEnd : 0 };
+};
 // pageLoadStrategy "none": this may run in the webview's initial about:blank; ask again.
 if (!/^(tauri|https?):/.test(location.href)) { done({ retry: location.href }); return; }
 if (kind === "bare") {
   // The bare page notes its own paint time (it loads before WebDriver can watch it).
-  const poll = () => { if (window.__benchReady) done({ ...window.__benchReady, late: false }); else setTimeout(poll, 2); };
+  const poll = () => { if (window.__benchReady) done({ ...window.__benchReady, late: false, nav: nav() }); else setTimeout(poll, 2); };
   poll();
   return;
 }
@@ -304,7 +309,7 @@ function finish(late) {
   const seen = wall();
   const painted = () => {
     const ch = new MessageChannel();
-    ch.port1.onmessage = () => done({ seen, painted: wall(), late });
+    ch.port1.onmessage = () => done({ seen, painted: wall(), late, nav: nav() });
     ch.port2.postMessage(0);
   };
   // Quire shows its preview inside a requestAnimationFrame callback (the frame swap), so the
@@ -785,7 +790,11 @@ def bench_start(name, app, args, kind, title, work, runs, wrapper):
                 wake = launch.t_spawn + t_ready + 5
                 time.sleep(max(0, wake - time.time()))
                 total, parts = tree_pss(launch.pid)
+                nav = r.get("nav") or {}
+                origin = nav.get("origin", 0) / 1000
+                at = lambda ms: (origin + ms / 1000 - launch.t_spawn) if origin and ms else None
                 row = {"mapped": mapped, "ready": t_ready, "seen": t_seen, "late": r["late"],
+                       "page": (origin - launch.t_spawn) if origin else None, "dcl": at(nav.get("dcl")), "load": at(nav.get("load")),
                        "pss": total, "parts": parts, "spawn_delay": launch.spawn_delay}
                 if i > 0:
                     rows.append(row)
@@ -1044,6 +1053,8 @@ def main():
             say(f"  {label:6} {median([r['mapped'] for r in rows]):8.3f} {median(ready):8.3f} {min(ready):7.3f}..{max(ready):.3f}"
                 f" {median([r['pss'] for r in rows]) / 1024:8.0f} {median([r['mapped'] for r in direct]):8.3f}"
                 f" {median([r['pss'] for r in direct]) / 1024:9.0f}")
+            say(f"         page navigation started {median([r['page'] for r in rows]):.3f} s, DOMContentLoaded"
+                f" {median([r['dcl'] for r in rows]):.3f} s, load event {median([r['load'] for r in rows]):.3f} s (medians)")
             comms = sorted({c for r in rows for c in r["parts"]})
             say("         PSS by process (MiB, median): " + ", ".join(
                 f"{c} {median([r['parts'].get(c, 0) for r in rows]) / 1024:.0f}" for c in comms))
