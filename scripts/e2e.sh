@@ -65,7 +65,7 @@ trap 'exit 130' INT TERM
 say "end-to-end tests (Xvfb 1280x800)"
 mkdir -p "$QUIRE_SCREENSHOTS"
 setsid xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test -j2 -p quire-e2e --test app -- --ignored --test-threads=1 --nocapture "$@" &
+  cargo test -j2 -p quire-e2e --tests -- --ignored --test-threads=1 --nocapture "$@" &
 sid=$!
 status=0
 wait "$sid" || status=$?

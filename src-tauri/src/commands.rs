@@ -200,6 +200,9 @@ pub async fn delete_essay(state: State<'_, AppState>, id: EssayId) -> Result<Cha
 pub struct Preview {
     page: String,
     outline: Vec<Heading>,
+    /// The 1-based source line of each top-level block of the body, in order: the preview maps
+    /// its blocks to editor lines by position, so the page stays byte for byte the export's.
+    source_map: Vec<usize>,
     words: usize,
     reading_minutes: usize,
     error: Option<String>,
@@ -257,6 +260,7 @@ pub async fn render_preview(
             Ok(Preview {
                 page,
                 outline: rendered.outline,
+                source_map: rendered.source_map,
                 words: rendered.words,
                 reading_minutes: rendered.reading_minutes,
                 error: None,
@@ -265,6 +269,7 @@ pub async fn render_preview(
         Err(error) => Ok(Preview {
             page: String::new(),
             outline: Vec::new(),
+            source_map: Vec::new(),
             words: 0,
             reading_minutes: 0,
             error: Some(error.to_string()),

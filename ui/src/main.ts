@@ -14,6 +14,8 @@ import { askConfirm, askText } from "./dialog";
 import { countWords, formatReadingTime, formatWords, readingMinutes } from "./editor/stats";
 import { firstVisibleLine } from "./editor/setup";
 import type { EditorView } from "@codemirror/view";
+import { actions } from "./actions";
+import { Drawer } from "./panels/drawer";
 
 declare global {
   interface Window {
@@ -297,11 +299,18 @@ byId("toggle-library").addEventListener("click", () => layout.toggleLibrary());
 byId("toggle-preview").addEventListener("click", () => layout.togglePreview());
 byId("empty-new-essay").addEventListener("click", () => void newEssay());
 
+// --- Drawer (history, checks, outline …: one panel at a time at the right edge) ------------
+
+const drawer = new Drawer(byId("drawer"), () => workspace.focus());
+void drawer;
+
 // --- Shortcuts -----------------------------------------------------------------------------
 
 window.addEventListener(
   "keydown",
   (event) => {
+    // Registered actions first (panels add theirs to `actions`), then the window's own keys.
+    if (!document.querySelector(".dialog-backdrop") && actions.handleKey(event)) return;
     const mod = (event.ctrlKey || event.metaKey) && !event.altKey;
     if (!mod) return;
     const key = event.key.toLowerCase();

@@ -81,6 +81,8 @@ export interface Preview {
   /** A whole HTML document, for an iframe's srcdoc. */
   page: string;
   outline: OutlineEntry[];
+  /** The 1-based source line of each top-level block of the page's body, in order. */
+  sourceMap: number[];
   words: number;
   readingMinutes: number;
   /** A render error (with its line) to show instead of a blank pane. */
