@@ -18,6 +18,20 @@ const COMMANDS: &[&str] = &[
     "close_window",
     "e2e_canary",
     "e2e_canary_count",
+    "essay_history",
+    "revision_diff",
+    "restore_revision",
+    "essay_conflict",
+    "resolve_conflict",
+    "check_essays",
+    "export_essays",
+    "export_folder",
+    "choose_folder",
+    "show_folder",
+    "add_image",
+    "open_library",
+    "load_ui_state",
+    "save_ui_state",
 ];
 
 fn main() {

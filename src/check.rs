@@ -123,6 +123,13 @@ struct Checked {
 
 /// Checks every essay in a folder, and the folder's settings and theme.
 pub fn check_folder(essays: &Path) -> Result<CheckReport> {
+    check_folder_with(essays, &HashMap::new())
+}
+
+/// [`check_folder`], with the text of some essays (keyed by their path relative to the
+/// folder) taken from `drafts` instead of their files: the app checks what the writer sees in
+/// the editor, unsaved changes included.
+pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Result<CheckReport> {
     let library = Folder::open(essays)?;
     let mut problems = Vec::new();
     let settings = match Settings::load(&library.canonical_root) {
@@ -159,8 +166,12 @@ pub fn check_folder(essays: &Path) -> Result<CheckReport> {
         .par_iter()
         .map(|relative| {
             let shown = essays.join(relative);
-            let mut essay = Essay::read(&library.canonical_root.join(relative))
-                .map_err(|e| with_shown(&e, &shown))?;
+            let absolute = library.canonical_root.join(relative);
+            let mut essay = match drafts.get(relative) {
+                Some(text) => Essay::from_source(&absolute, text.clone()),
+                None => Essay::read(&absolute),
+            }
+            .map_err(|e| with_shown(&e, &shown))?;
             essay.path = relative.clone();
             let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)
                 .map_err(|e| with_shown(&e, &shown))?;

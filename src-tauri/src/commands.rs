@@ -15,12 +15,12 @@ use quire::store::SearchFilter;
 
 use crate::assets;
 use crate::error::UiError;
-use crate::state::AppState;
+use crate::state::{AppState, Opened};
 
-type Result<T> = std::result::Result<T, UiError>;
+pub(crate) type Result<T> = std::result::Result<T, UiError>;
 
 /// Runs core work off the async runtime's threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
     tauri::async_runtime::spawn_blocking(work)
@@ -43,7 +43,7 @@ pub struct EssaySummary {
     unsaved: bool,
 }
 
-fn summaries(library: &Library) -> Result<Vec<EssaySummary>> {
+pub(crate) fn summaries(library: &Library) -> Result<Vec<EssaySummary>> {
     let unsaved = library.unsaved()?;
     Ok(library
         .essays()?
@@ -75,31 +75,34 @@ pub struct LibraryInfo {
 
 #[tauri::command]
 pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
-    let library = state.library.clone();
-    let (watching, warning) = match &state.watch_mode {
+    let opened = state.current();
+    blocking(move || info(&opened)).await
+}
+
+/// What the window shows of an open folder.
+pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
+    let library = &opened.library;
+    let (watching, warning) = match &opened.watch_mode {
         WatchMode::Events => ("events".to_string(), None),
         WatchMode::Polling(reason) => ("polling".to_string(), Some(reason.clone())),
     };
-    blocking(move || {
-        let root = library.folder().root.clone();
-        let name = library.folder().canonical_root.file_name().map_or_else(
-            || root.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        Ok(LibraryInfo {
-            root: root.display().to_string(),
-            name,
-            essays: summaries(&library)?,
-            watching,
-            warning,
-        })
+    let root = library.folder().root.clone();
+    let name = library.folder().canonical_root.file_name().map_or_else(
+        || root.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(LibraryInfo {
+        root: root.display().to_string(),
+        name,
+        essays: summaries(library)?,
+        watching,
+        warning,
     })
-    .await
 }
 
 #[tauri::command]
 pub async fn list_essays(state: State<'_, AppState>) -> Result<Vec<EssaySummary>> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || summaries(&library)).await
 }
 
@@ -121,7 +124,7 @@ pub async fn search_essays(
     status: Option<String>,
     tag: Option<String>,
 ) -> Result<Vec<SearchHit>> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || {
         let filter = SearchFilter {
             status,
@@ -145,25 +148,25 @@ pub async fn search_essays(
 
 #[tauri::command]
 pub async fn open_essay(state: State<'_, AppState>, id: EssayId) -> Result<OpenedEssay> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || Ok(library.open_essay(id)?)).await
 }
 
 #[tauri::command]
 pub async fn update_draft(state: State<'_, AppState>, id: EssayId, text: String) -> Result<()> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || Ok(library.update_draft(id, &text)?)).await
 }
 
 #[tauri::command]
 pub async fn save_essay(state: State<'_, AppState>, id: EssayId) -> Result<Change> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || Ok(library.save(id)?)).await
 }
 
 #[tauri::command]
 pub async fn create_essay(state: State<'_, AppState>, title: String) -> Result<OpenedEssay> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || {
         if title.trim().is_empty() {
             return Err(UiError::new("invalid", "give the essay a title"));
@@ -176,7 +179,7 @@ pub async fn create_essay(state: State<'_, AppState>, title: String) -> Result<O
 
 #[tauri::command]
 pub async fn rename_essay(state: State<'_, AppState>, id: EssayId, name: String) -> Result<Change> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || {
         let name = if quire::library::is_essay_name(Path::new(&name)) {
             name
@@ -190,7 +193,7 @@ pub async fn rename_essay(state: State<'_, AppState>, id: EssayId, name: String)
 
 #[tauri::command]
 pub async fn delete_essay(state: State<'_, AppState>, id: EssayId) -> Result<Change> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     blocking(move || Ok(library.delete(id)?)).await
 }
 
@@ -216,7 +219,7 @@ pub async fn render_preview(
     text: String,
     id: Option<EssayId>,
 ) -> Result<Preview> {
-    let library = state.library.clone();
+    let library = state.current().library.clone();
     let key = match id {
         Some(id) => {
             blocking({
@@ -233,8 +236,9 @@ pub async fn render_preview(
         }
         None => None,
     };
+    let opened = state.current();
     let page_for = |essay: &Essay, rendered: &quire::markdown::Rendered| {
-        state.exporter.page_html(essay, rendered, "", true)
+        opened.exporter.page_html(essay, rendered, "", true)
     };
     let path = PathBuf::from(key.unwrap_or_else(|| "untitled.md".into()));
     let rendered = tauri::async_runtime::spawn_blocking(move || {

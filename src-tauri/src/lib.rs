@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod commands;
 pub mod error;
+pub mod panels;
 pub mod state;
 
 use tauri::webview::{NewWindowResponse, WebviewWindowBuilder};
@@ -47,9 +48,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
         // Registered for `open_external`'s Rust side only: no opener permission is granted to
         // the window, so the UI cannot open anything by itself.
         .plugin(tauri_plugin_opener::init())
+        // The folder picker is called from Rust (`choose_folder`); the window is granted no
+        // dialog permission of its own.
+        .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol(assets::SCHEME, |ctx, request, responder| {
             let state = ctx.app_handle().state::<AppState>();
-            let root = state.library.folder().canonical_root.clone();
+            let root = state.current().library.folder().canonical_root.clone();
             std::thread::spawn(move || responder.respond(assets::respond(&root, &request)));
         })
         .invoke_handler(tauri::generate_handler![
@@ -67,6 +71,20 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             commands::close_window,
             commands::e2e_canary,
             commands::e2e_canary_count,
+            panels::essay_history,
+            panels::revision_diff,
+            panels::restore_revision,
+            panels::essay_conflict,
+            panels::resolve_conflict,
+            panels::check_essays,
+            panels::export_essays,
+            panels::export_folder,
+            panels::choose_folder,
+            panels::show_folder,
+            panels::add_image,
+            panels::open_library,
+            panels::load_ui_state,
+            panels::save_ui_state,
         ])
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
@@ -97,25 +115,51 @@ fn hold_close_for_drafts<R: Runtime>(window: &tauri::Window<R>, api: &tauri::Clo
 
 fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState::open(&startup)?;
-    let changes = state.library.subscribe();
+    let opened = state.current();
     app.manage(state);
+    forward_changes(app.handle(), &opened)?;
     let handle = app.handle().clone();
-    std::thread::Builder::new()
-        .name("quire-events".into())
-        .spawn(move || {
-            for change in changes {
-                let _ = handle.emit_to("main", "library-change", &change);
-            }
-        })?;
-    let handle = app.handle().clone();
+    let (width, height) = saved_window_size().unwrap_or((1280.0, 800.0));
     WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
         .title("Quire")
-        .inner_size(1280.0, 800.0)
+        .inner_size(width, height)
         .min_inner_size(720.0, 480.0)
         .on_navigation(move |url| allow_navigation(&handle, url))
         .on_new_window(|_url, _features| NewWindowResponse::Deny)
         .build()?;
     Ok(())
+}
+
+/// Sends the library's changes (outside edits, saves) to the window as `library-change`
+/// events, for as long as this folder is the open one.
+pub(crate) fn forward_changes<R: Runtime>(
+    handle: &tauri::AppHandle<R>,
+    opened: &state::Opened,
+) -> std::io::Result<()> {
+    let changes = opened.library.subscribe();
+    let generation = opened.generation;
+    let handle = handle.clone();
+    std::thread::Builder::new()
+        .name("quire-events".into())
+        .spawn(move || {
+            for change in changes {
+                if handle.state::<AppState>().current().generation != generation {
+                    break;
+                }
+                let _ = handle.emit_to("main", "library-change", &change);
+            }
+        })?;
+    Ok(())
+}
+
+/// The window size saved by the UI at its last close, if it is a sane one.
+fn saved_window_size() -> Option<(f64, f64)> {
+    let saved = state::load_ui_state();
+    let window = saved.get("window")?;
+    let width = window.get("width")?.as_f64()?;
+    let height = window.get("height")?.as_f64()?;
+    let sane = |v: f64, min: f64| v.is_finite() && (min..=10_000.0).contains(&v);
+    (sane(width, 720.0) && sane(height, 480.0)).then_some((width, height))
 }
 
 /// The app's own pages and the preview's srcdoc may load; everything else is refused, and a

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 use quire::export::Exporter;
 use quire::library::watch::{WatchMode, Watcher};
@@ -87,40 +87,112 @@ fn remember_folder(folder: &Path) {
     }
 }
 
-/// The running app's state.
-pub struct AppState {
+/// One open essays folder: its library, watcher and the theme the preview renders with.
+pub struct Opened {
     /// The open essays folder and its store.
     pub library: Library,
-    /// Follows the folder for outside edits while the app runs.
+    /// Follows the folder for outside edits while it is open; stops on drop.
     pub watcher: Mutex<Option<Watcher>>,
     /// How the folder is followed, for the UI.
     pub watch_mode: WatchMode,
     /// The theme and settings the preview renders with (the export's own).
     pub exporter: Exporter,
-    /// Calls of the test-only canary command (see `commands::e2e_canary`).
-    pub canary: AtomicUsize,
-    /// The window asked to close and is waiting for its drafts to be autosaved.
-    pub closing: AtomicBool,
+    /// Counts the folders opened in this run, so that a folder's late events are not taken
+    /// for the next one's.
+    pub generation: u64,
 }
 
-impl AppState {
+impl Opened {
     /// Opens the library, brings it up to date with the folder and starts watching it.
-    pub fn open(startup: &Startup) -> quire::Result<AppState> {
-        let library = Library::open(&startup.essays, &startup.db)?;
+    pub fn open(essays: &Path, db: &Path, generation: u64) -> quire::Result<Opened> {
+        let library = Library::open(essays, db)?;
         library.scan()?;
         let watcher = library.watch()?;
         let watch_mode = watcher.mode().clone();
-        let exporter = Exporter::open(&startup.essays)?;
-        remember_folder(&startup.essays);
-        Ok(AppState {
+        let exporter = Exporter::open(essays)?;
+        remember_folder(essays);
+        Ok(Opened {
             library,
             watcher: Mutex::new(Some(watcher)),
             watch_mode,
             exporter,
-            canary: AtomicUsize::new(0),
-            closing: AtomicBool::new(false),
+            generation,
         })
     }
+}
+
+/// The running app's state.
+pub struct AppState {
+    /// The folder open now; another can be opened while the app runs.
+    current: RwLock<Arc<Opened>>,
+    /// The store file (one for every folder).
+    pub db: PathBuf,
+    /// Calls of the test-only canary command (see `commands::e2e_canary`).
+    pub canary: AtomicUsize,
+    /// The window asked to close and is waiting for its drafts to be autosaved.
+    pub closing: AtomicBool,
+    /// The last folder an export wrote to: the only folder the UI may ask to show.
+    pub last_export: Mutex<Option<PathBuf>>,
+}
+
+impl AppState {
+    /// Opens the startup folder.
+    pub fn open(startup: &Startup) -> quire::Result<AppState> {
+        let opened = Opened::open(&startup.essays, &startup.db, 1)?;
+        Ok(AppState {
+            current: RwLock::new(Arc::new(opened)),
+            db: startup.db.clone(),
+            canary: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
+            last_export: Mutex::new(None),
+        })
+    }
+
+    /// The folder open now.
+    pub fn current(&self) -> Arc<Opened> {
+        match self.current.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Opens another essays folder in place of the current one (whose watcher then stops).
+    pub fn switch(&self, essays: &Path) -> quire::Result<Arc<Opened>> {
+        let generation = self.current().generation + 1;
+        let opened = Arc::new(Opened::open(essays, &self.db, generation)?);
+        let mut current = match self.current.write() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *current = opened.clone();
+        Ok(opened)
+    }
+}
+
+/// Where the window's own settings (window size, panes, last essay per folder) are kept.
+pub fn ui_state_file() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("quire").join("ui-state.json"))
+}
+
+/// The window's saved settings, or null when there are none (or they can't be read).
+pub fn load_ui_state() -> serde_json::Value {
+    ui_state_file()
+        .and_then(|file| std::fs::read(file).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Saves the window's settings atomically.
+pub fn save_ui_state(state: &serde_json::Value) -> quire::Result<()> {
+    let Some(file) = ui_state_file() else {
+        return Ok(());
+    };
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| quire::Error::io(dir, e))?;
+    }
+    let bytes = serde_json::to_vec_pretty(state)
+        .map_err(|e| quire::Error::Invalid(format!("the window settings are not valid: {e}")))?;
+    quire::library::write_atomic(&file, &bytes)
 }
 
 #[cfg(test)]

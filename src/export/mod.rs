@@ -330,8 +330,6 @@ fn percent_encode_path(path: &str) -> String {
     out
 }
 
-/// Resolves a relative URL path against the essay's file, lexically, within the folder root.
-/// `None` when it climbs above the root.
 /// Resolves a relative URL path against an essay's path, lexically, within the folder root;
 /// `None` when it climbs above the root.
 pub fn resolve_relative(essay_path: &Path, url_path: &str) -> Option<PathBuf> {

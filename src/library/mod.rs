@@ -14,7 +14,9 @@
 //! follows the folder, [`merge`] merges.
 
 pub mod atomic;
+pub mod diff;
 pub mod folder;
+pub mod images;
 pub mod merge;
 pub mod watch;
 
@@ -818,10 +820,18 @@ impl Library {
         unreachable!("some numbered name is free")
     }
 
-    /// Renames an essay's file within the folder (`new_name` relative to the root). History
-    /// follows it.
+    /// Renames an essay's file: a bare `new_name` keeps it in its folder, one with a `/` is
+    /// relative to the essays folder. History follows it.
     pub fn rename(&self, id: EssayId, new_name: &str) -> Result<Change> {
-        let target = crate::export::resolve_relative(Path::new("x.md"), new_name)
+        // A bare file name stays in the essay's folder (its images, in `assets/` beside it,
+        // keep working); a name with a `/` is a path from the essays folder.
+        let current = self.row(id)?.path.unwrap_or_default();
+        let within = if new_name.contains('/') {
+            Path::new("x.md")
+        } else {
+            Path::new(&current)
+        };
+        let target = crate::export::resolve_relative(within, new_name)
             .filter(|p| is_essay_name(p))
             .ok_or_else(|| {
                 Error::Invalid(format!(
