@@ -2,16 +2,25 @@
 // events. Every rejection becomes a QuireError (see ./error.ts), so callers branch on `kind`
 // and show `message`, never raw JSON.
 
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { toQuireError, type QuireError } from "./error";
 import type {
+  AddedImage,
   Change,
+  CheckResult,
+  ConflictChoice,
+  ConflictHunk,
+  DiffSpan,
   EssaySummary,
+  ExportOutcome,
+  ExportProgress,
+  ExportRequest,
   LibraryInfo,
   OpenedEssay,
   OpenExternalRequest,
   Preview,
+  RevisionInfo,
   SearchHit,
   SearchQuery,
 } from "./types";
@@ -55,6 +64,53 @@ export const openExternal = (url: string) => call<null>("open_external", { url }
 /** Closes the window once its drafts are autosaved (after "flush-drafts"). */
 export const closeWindow = () => call<null>("close_window");
 
+// --- The panels ------------------------------------------------------------------------------
+
+/** The essay's revisions, newest first. */
+export const essayHistory = (id: number) => call<RevisionInfo[]>("essay_history", { id });
+/** Word diff from a revision (old) to `text` (the editor's text now). */
+export const revisionDiff = (revision: number, text: string) => call<DiffSpan[]>("revision_diff", { revision, text });
+/** Brings a revision back (file written, recorded as a revision); returns the essay as it is now. */
+export const restoreRevision = (id: number, revision: number) =>
+  call<OpenedEssay>("restore_revision", { id, revision });
+/** The conflict between the draft and the file changed outside Quire, or null. */
+export const essayConflict = (id: number) => call<ConflictHunk[] | null>("essay_conflict", { id });
+/** One choice per conflicting hunk, in order; the result is written to the file. */
+export const resolveConflict = (id: number, choices: ConflictChoice[]) =>
+  call<OpenedEssay>("resolve_conflict", { id, choices });
+/** Pre-publish checks of the folder; the open essay's text comes from the editor when given. */
+export const checkEssays = (id: number | null, text: string | null) => call<CheckResult>("check_essays", { id, text });
+/** The folder exports go to unless another is picked. */
+export const exportFolder = () => call<string>("export_folder");
+/** Exports a post, a standalone file or the site, reporting progress as it goes. */
+export async function exportEssays(request: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportOutcome> {
+  if (!hasBackend()) throw NO_BACKEND;
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return call<ExportOutcome>("export_essays", { request, onProgress: channel });
+}
+/** The system's folder picker; null when the writer cancels. */
+export const chooseFolder = (title: string, start: string | null = null) =>
+  call<string | null>("choose_folder", { title, start });
+/** Shows the folder the last export wrote to in the file manager (only that folder). */
+export const showFolder = (path: string) => call<null>("show_folder", { path });
+/** Copies an image into assets/ beside the essay; returns the relative link to insert. */
+export async function addImage(id: number, name: string, bytes: Uint8Array): Promise<AddedImage> {
+  if (!hasBackend()) throw NO_BACKEND;
+  try {
+    return await invoke<AddedImage>("add_image", bytes, {
+      headers: { "x-essay-id": String(id), "x-file-name": encodeURIComponent(name) },
+    });
+  } catch (error) {
+    throw toQuireError(error);
+  }
+}
+/** Opens another essays folder in this window. */
+export const openLibrary = (path: string) => call<LibraryInfo>("open_library", { path });
+/** The window's saved settings (null on a first run). */
+export const loadUiState = () => call<unknown>("load_ui_state");
+export const saveUiState = (value: unknown) => call<null>("save_ui_state", { value });
+
 export type Unlisten = () => void;
 
 async function on<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
@@ -75,3 +131,17 @@ export const onOpenExternalRequest = (handler: (request: OpenExternalRequest) =>
 
 /** The window is closing: autosave every draft, then call closeWindow. */
 export const onFlushDrafts = (handler: () => void) => on<null>("flush-drafts", () => handler());
+
+/**
+ * Puts the window in (or out of) real full screen. Rejects (as a QuireError) outside the app
+ * or when the window system refuses; the in-page distraction-free mode works without it.
+ */
+export async function setFullscreen(on: boolean): Promise<void> {
+  if (!hasBackend()) throw NO_BACKEND;
+  try {
+    const { getCurrentWindow } = await import("@tauri-apps/api/window");
+    await getCurrentWindow().setFullscreen(on);
+  } catch (error) {
+    throw toQuireError(error);
+  }
+}

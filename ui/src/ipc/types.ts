@@ -92,3 +92,78 @@ export interface Preview {
 export interface OpenExternalRequest {
   url: string;
 }
+
+// --- The panels: history, conflicts, checks, export, images, folders ----------------------
+
+export interface RevisionInfo {
+  id: number;
+  /** Unix milliseconds. */
+  at: number;
+  /** "editor" | "save" | "disk" | "restore" | "import" | "delete". */
+  source: string;
+  path: string | null;
+  wordsAdded: number;
+  wordsRemoved: number;
+}
+
+/** A run of a word diff: joining same + removed gives the old text, same + added the new. */
+export interface DiffSpan {
+  kind: "same" | "added" | "removed";
+  text: string;
+}
+
+export type ConflictHunk =
+  | { kind: "clean"; text: string }
+  | { kind: "conflict"; base: string; mine: string; theirs: string };
+
+export type ConflictChoice =
+  | { kind: "mine" }
+  | { kind: "theirs" }
+  | { kind: "both" }
+  | { kind: "edited"; text: string };
+
+export interface ProblemInfo {
+  /** Relative to the essays folder when inside it. */
+  path: string;
+  essayId: number | null;
+  /** 1-based. */
+  line: number;
+  level: "error" | "warning" | string;
+  message: string;
+}
+
+export interface CheckResult {
+  essays: number;
+  problems: ProblemInfo[];
+}
+
+export type ExportKind = "post" | "standalone" | "site";
+
+export interface ExportRequest {
+  kind: ExportKind;
+  id: number | null;
+  /** Absolute output folder; null for the folder's default. */
+  out: string | null;
+  drafts: boolean;
+}
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+}
+
+export interface ExportOutcome {
+  out: string;
+  /** Absolute paths written. */
+  written: string[];
+  unchanged: number;
+  failed: ProblemInfo[];
+  warnings: ProblemInfo[];
+}
+
+export interface AddedImage {
+  /** Relative to the essay: "assets/name.png". */
+  link: string;
+  /** Relative to the essays folder. */
+  path: string;
+}
