@@ -340,6 +340,12 @@ impl Library {
     /// Brings the store in line with the whole folder. Unchanged files (same size and
     /// modification time as last seen) are not even read.
     pub fn scan(&self) -> Result<ScanReport> {
+        self.sweep(Source::Import)
+    }
+
+    /// [`Library::scan`], recording essays it finds for the first time as from `new_source`:
+    /// `Import` for an explicit scan, `Disk` when the watcher rescans a folder it is following.
+    pub(crate) fn sweep(&self, new_source: Source) -> Result<ScanReport> {
         let (files, skipped) = self.inner.folder.essay_files(&self.inner.exclude);
         let keys: Vec<String> = files
             .iter()
@@ -392,7 +398,7 @@ impl Library {
                 }),
             }
         }
-        let changes = self.apply(fresh, gone.iter().map(|r| r.id).collect(), Source::Import)?;
+        let changes = self.apply(fresh, gone.iter().map(|r| r.id).collect(), new_source)?;
         {
             let store = self.store();
             let tx = store.read();
@@ -1020,9 +1026,15 @@ impl Library {
     }
 
     /// Starts following the folder: outside edits arrive as [`Change`]s to subscribers until
-    /// the returned watcher is dropped.
+    /// the returned watcher is dropped. Follows as the environment asks
+    /// ([`watch::Follow::from_env`]: `QUIRE_WATCH=poll` forces polling).
     pub fn watch(&self) -> Result<watch::Watcher> {
-        watch::Watcher::start(self.clone())
+        self.watch_with(watch::Follow::from_env())
+    }
+
+    /// Starts following the folder the way `follow` says, whatever the environment asks.
+    pub fn watch_with(&self, follow: watch::Follow) -> Result<watch::Watcher> {
+        watch::Watcher::start(self.clone(), follow)
     }
 
     pub(crate) fn exclude(&self) -> &[PathBuf] {
@@ -1113,25 +1125,16 @@ fn word_change(tx: &Tx<'_>, id: EssayId, bytes: &[u8]) -> Result<(i64, i64)> {
 fn take_in(tx: &Tx<'_>, draft: Draft, seen: &Seen, now: i64) -> Result<Option<ChangeKind>> {
     let Ok(theirs) = std::str::from_utf8(&seen.bytes) else {
         // Never merge lossy text into the writer's draft.
-        return Ok(Some(ChangeKind::Conflict)).and_then(|k| {
-            tx.put_draft(&Draft {
-                theirs_hash: Some(seen.state.hash.clone()),
-                ..draft
-            })?;
-            Ok(k)
-        });
-    };
-    if draft.text == theirs {
         tx.put_draft(&Draft {
-            base_hash: Some(seen.state.hash.clone()),
-            dirty: false,
-            theirs_hash: None,
-            updated_at: now,
+            theirs_hash: Some(seen.state.hash.clone()),
             ..draft
         })?;
-        return Ok(None);
-    }
-    if !draft.dirty {
+        return Ok(Some(ChangeKind::Conflict));
+    };
+    if draft.text == theirs || !draft.dirty {
+        // Nothing of the writer's to keep: the draft becomes the file's text, and only a
+        // different text is worth reporting as a change to the draft.
+        let kind = (draft.text != theirs).then_some(ChangeKind::Modified);
         tx.put_draft(&Draft {
             text: theirs.to_string(),
             base_hash: Some(seen.state.hash.clone()),
@@ -1140,7 +1143,7 @@ fn take_in(tx: &Tx<'_>, draft: Draft, seen: &Seen, now: i64) -> Result<Option<Ch
             updated_at: now,
             ..draft
         })?;
-        return Ok(Some(ChangeKind::Modified));
+        return Ok(kind);
     }
     let base = match &draft.base_hash {
         Some(hash) => text_of(tx, hash)?,

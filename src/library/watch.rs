@@ -5,13 +5,16 @@
 //! until the folder has been quiet for [`QUIET`] (at most [`MAX_WAIT`]), classifies each path
 //! ([`classify`]) and hands the essay paths to [`Library::reconcile`], which decides by content
 //! hash what really changed. Whatever it cannot follow event by event (a queue overflow, a
-//! folder created or moved, a watch error) triggers a full [`Library::scan`]. When inotify
-//! watches run out it falls back to polling and says so in [`Watcher::mode`]. Dropping the
-//! watcher stops it.
+//! folder created or moved, a watch error) triggers a full rescan. When file-system events
+//! are not to be had (inotify watches run out, at the start or later) it polls instead: a
+//! rescan every [`POLL_EVERY`], which the size-and-time shortcut keeps cheap. [`Follow`] says
+//! which the caller wants (`QUIRE_WATCH=poll` forces polling, see [`Follow::from_env`]);
+//! [`Watcher::mode`] says which it got and why. Dropping the watcher stops it.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -19,6 +22,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 
 use super::{atomic, is_essay_name, Library};
 use crate::error::{Error, Result};
+use crate::store::Source;
 
 /// How long the folder must be quiet before a burst of events is handled.
 pub const QUIET: Duration = Duration::from_millis(40);
@@ -26,13 +30,46 @@ pub const QUIET: Duration = Duration::from_millis(40);
 /// The longest a burst is held back, so a folder that never goes quiet still gets handled.
 pub const MAX_WAIT: Duration = Duration::from_millis(250);
 
+/// How often a polling watcher looks at the folder. A rescan with nothing changed costs
+/// about 45 ms for 10,000 essays, so this keeps polling near 2% of one core.
+pub const POLL_EVERY: Duration = Duration::from_secs(2);
+
 /// How the folder is being followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WatchMode {
     /// File-system events (inotify on Linux).
     Events,
-    /// Polling, because events are not available; the reason says why.
+    /// Polling, because events are not available or polling was asked for; the reason says
+    /// why, in a sentence for the writer.
     Polling(String),
+}
+
+/// How the caller wants the folder followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    /// File-system events, falling back to polling when they are not available.
+    Automatic,
+    /// Polling only: a rescan every `every`. For folders whose events cannot be trusted
+    /// (some network and virtual file systems), and to exercise the fallback in tests.
+    Polling { every: Duration },
+}
+
+impl Follow {
+    /// What the environment asks for: `QUIRE_WATCH=poll` forces polling every
+    /// [`POLL_EVERY`]; anything else (or nothing) is [`Follow::Automatic`]. Read by
+    /// [`Library::watch`], so the CLI and the desktop app both honour it.
+    pub fn from_env() -> Follow {
+        Follow::from_setting(std::env::var("QUIRE_WATCH").ok().as_deref())
+    }
+
+    fn from_setting(setting: Option<&str>) -> Follow {
+        match setting.map(str::trim) {
+            Some(s) if s.eq_ignore_ascii_case("poll") || s.eq_ignore_ascii_case("polling") => {
+                Follow::Polling { every: POLL_EVERY }
+            }
+            _ => Follow::Automatic,
+        }
+    }
 }
 
 /// What a path in an event means to the library.
@@ -82,26 +119,46 @@ pub fn classify(root: &Path, exclude: &[PathBuf], path: &Path) -> PathKind {
 
 /// Follows a library's folder until dropped.
 pub struct Watcher {
-    mode: WatchMode,
+    mode: Arc<Mutex<WatchMode>>,
     stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
     // Kept alive for as long as the watcher runs; dropping it stops the events.
-    _source: Box<dyn notify::Watcher + Send>,
+    _source: Option<Box<dyn notify::Watcher + Send>>,
 }
 
 impl Watcher {
-    pub(crate) fn start(library: Library) -> Result<Watcher> {
+    pub(crate) fn start(library: Library, follow: Follow) -> Result<Watcher> {
         let root = library.folder().canonical_root.clone();
         let (events_tx, events) = channel::<notify::Result<Event>>();
-        let (source, mode) = match native(&root, events_tx.clone()) {
-            Ok(source) => (source, WatchMode::Events),
-            Err(reason) => (polling(&root, events_tx)?, WatchMode::Polling(reason)),
+        let (source, mode) = match follow {
+            Follow::Polling { every } => (
+                None,
+                WatchMode::Polling(format!(
+                    "polling was asked for (QUIRE_WATCH=poll); checking for outside edits {}",
+                    every_phrase(every)
+                )),
+            ),
+            Follow::Automatic => match native(&root, events_tx) {
+                Ok(source) => (Some(source), WatchMode::Events),
+                Err(error) => (None, fall_back(&error)),
+            },
         };
+        let every = match follow {
+            Follow::Polling { every } => every,
+            Follow::Automatic => POLL_EVERY,
+        };
+        let mode = Arc::new(Mutex::new(mode));
         let (stop_tx, stop) = channel::<()>();
         let exclude = library.exclude().to_vec();
+        let polling = source.is_none();
+        let shared = Arc::clone(&mode);
         let thread = std::thread::Builder::new()
             .name("quire-watch".into())
-            .spawn(move || follow(&library, &root, &exclude, &events, &stop))
+            .spawn(move || {
+                if polling || follow_events(&library, &root, &exclude, &events, &stop, &shared) {
+                    poll(&library, every, &events, &stop);
+                }
+            })
             .map_err(|e| Error::Invalid(format!("could not start the folder watcher: {e}")))?;
         Ok(Watcher {
             mode,
@@ -111,9 +168,13 @@ impl Watcher {
         })
     }
 
-    /// Events or polling, and why.
-    pub fn mode(&self) -> &WatchMode {
-        &self.mode
+    /// Events or polling, and why. Can change from events to polling while the watcher
+    /// runs, when inotify watches run out for a folder created later.
+    pub fn mode(&self) -> WatchMode {
+        self.mode
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 }
 
@@ -129,7 +190,7 @@ impl Drop for Watcher {
 fn native(
     root: &Path,
     tx: Sender<notify::Result<Event>>,
-) -> std::result::Result<Box<dyn notify::Watcher + Send>, String> {
+) -> std::result::Result<Box<dyn notify::Watcher + Send>, notify::Error> {
     // Linked folders are not followed: what they point at is outside the essays folder.
     let config = notify::Config::default().with_follow_symlinks(false);
     let mut watcher = notify::RecommendedWatcher::new(
@@ -137,55 +198,73 @@ fn native(
             let _ = tx.send(event);
         },
         config,
-    )
-    .map_err(|e| describe_watch_error(&e))?;
-    watcher
-        .watch(root, RecursiveMode::Recursive)
-        .map_err(|e| describe_watch_error(&e))?;
+    )?;
+    watcher.watch(root, RecursiveMode::Recursive)?;
     Ok(Box::new(watcher))
 }
 
-fn polling(
-    root: &Path,
-    tx: Sender<notify::Result<Event>>,
-) -> Result<Box<dyn notify::Watcher + Send>> {
-    let config = notify::Config::default()
-        .with_poll_interval(Duration::from_secs(1))
-        .with_compare_contents(false)
-        .with_follow_symlinks(false);
-    let mut watcher = notify::PollWatcher::new(
-        move |event| {
-            let _ = tx.send(event);
-        },
-        config,
-    )
-    .map_err(|e| Error::Invalid(format!("could not watch {}: {e}", root.display())))?;
-    watcher
-        .watch(root, RecursiveMode::Recursive)
-        .map_err(|e| Error::Invalid(format!("could not watch {}: {e}", root.display())))?;
-    Ok(Box::new(watcher))
+/// File-system events could not be had: poll instead, and say why in the writer's terms.
+fn fall_back(error: &notify::Error) -> WatchMode {
+    let every = every_phrase(POLL_EVERY);
+    WatchMode::Polling(if limit_reached(error) {
+        format!(
+            "the system's limit of inotify watches is reached (raise fs.inotify.max_user_watches); checking for outside edits {every} instead"
+        )
+    } else {
+        format!("file-system events are not available ({error}); checking for outside edits {every} instead")
+    })
 }
 
-fn describe_watch_error(error: &notify::Error) -> String {
+/// Whether an error means the system ran out of inotify watches. notify reports it as
+/// `MaxFilesWatch`; the raw ENOSPC (28) is what inotify_add_watch itself returns.
+fn limit_reached(error: &notify::Error) -> bool {
     match &error.kind {
-        notify::ErrorKind::MaxFilesWatch => {
-            "the system's limit of inotify watches is reached (raise fs.inotify.max_user_watches); polling every second instead".into()
-        }
-        notify::ErrorKind::Io(e) if e.raw_os_error() == Some(28) => {
-            "the system's limit of inotify watches is reached (raise fs.inotify.max_user_watches); polling every second instead".into()
-        }
-        _ => format!("file-system events are not available ({error}); polling every second instead"),
+        notify::ErrorKind::MaxFilesWatch => true,
+        notify::ErrorKind::Io(e) => e.raw_os_error() == Some(28),
+        _ => false,
     }
 }
 
-/// The watcher thread: gather a burst, then reconcile it.
-fn follow(
+fn every_phrase(every: Duration) -> String {
+    if every == Duration::from_secs(1) {
+        "every second".into()
+    } else if every.subsec_millis() == 0 {
+        format!("every {} seconds", every.as_secs())
+    } else {
+        format!("every {} ms", every.as_millis())
+    }
+}
+
+/// The polling watcher thread: a rescan every `every`, until stopped. Events that a native
+/// watcher still delivers (for the folders it did get) are dropped: the rescan sees it all.
+fn poll(
+    library: &Library,
+    every: Duration,
+    events: &Receiver<notify::Result<Event>>,
+    stop: &Receiver<()>,
+) {
+    loop {
+        match stop.recv_timeout(every) {
+            Err(RecvTimeoutError::Timeout) => {
+                while events.try_recv().is_ok() {}
+                // A failure (a locked store, a full disk) is retried on the next round.
+                let _ = library.sweep(Source::Disk);
+            }
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// The event watcher thread: gather a burst, then reconcile it. Returns `true` when it has
+/// to give way to polling (inotify watches ran out), `false` when stopped.
+fn follow_events(
     library: &Library,
     root: &Path,
     exclude: &[PathBuf],
     events: &Receiver<notify::Result<Event>>,
     stop: &Receiver<()>,
-) {
+    mode: &Mutex<WatchMode>,
+) -> bool {
     let tick = Duration::from_millis(20);
     loop {
         let mut paths = BTreeSet::new();
@@ -197,7 +276,7 @@ fn follow(
                 stop.try_recv(),
                 Err(std::sync::mpsc::TryRecvError::Disconnected) | Ok(())
             ) {
-                return;
+                return false;
             }
             match events.recv_timeout(tick) {
                 Ok(Ok(event)) => {
@@ -208,13 +287,20 @@ fn follow(
                     }
                     note(root, exclude, &event, &mut paths, &mut rescan);
                 }
+                Ok(Err(error)) if limit_reached(&error) => {
+                    // A folder created later could not be watched: events would miss it
+                    // for good, so look at everything now and poll from here on.
+                    *mode.lock().unwrap_or_else(|p| p.into_inner()) = fall_back(&error);
+                    let _ = library.sweep(Source::Disk);
+                    return true;
+                }
                 Ok(Err(_)) => {
                     // A failed or missing watch: only a full look can be trusted now.
                     first.get_or_insert_with(Instant::now);
                     rescan = true;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Disconnected) => return false,
             }
             if let Some(started) = first {
                 if last.elapsed() >= QUIET || started.elapsed() >= MAX_WAIT {
@@ -225,7 +311,7 @@ fn follow(
         // A failure here (a locked store, a full disk) is retried by the next burst or scan;
         // the folder itself is never touched by the watcher.
         if rescan {
-            let _ = library.scan();
+            let _ = library.sweep(Source::Disk);
         } else if !paths.is_empty() {
             let keys: Vec<String> = paths.into_iter().collect();
             let _ = library.reconcile(&keys);
@@ -287,5 +373,75 @@ mod tests {
         assert_eq!(c("public/a/index.md"), PathKind::Ignore);
         assert_eq!(c("notes.txt"), PathKind::Ignore);
         assert_eq!(c("sub"), PathKind::Rescan);
+    }
+
+    fn polling_reason(mode: WatchMode) -> String {
+        match mode {
+            WatchMode::Polling(reason) => reason,
+            WatchMode::Events => panic!("expected polling, got events"),
+        }
+    }
+
+    #[test]
+    fn running_out_of_inotify_watches_falls_back_to_polling_and_says_how_to_fix_it() {
+        let enospc = notify::Error::io(std::io::Error::from_raw_os_error(28));
+        for error in [notify::Error::new(notify::ErrorKind::MaxFilesWatch), enospc] {
+            let reason = polling_reason(fall_back(&error));
+            assert!(reason.contains("limit of inotify watches"), "{reason}");
+            assert!(reason.contains("fs.inotify.max_user_watches"), "{reason}");
+            assert!(
+                reason.contains("checking for outside edits every 2 seconds"),
+                "{reason}"
+            );
+        }
+        let other = notify::Error::generic("no inotify here");
+        let reason = polling_reason(fall_back(&other));
+        assert!(
+            reason.contains("not available (no inotify here)"),
+            "{reason}"
+        );
+        assert!(!limit_reached(&notify::Error::path_not_found()));
+    }
+
+    #[test]
+    fn the_watch_limit_reached_while_following_switches_to_polling() {
+        // notify reports the limit on its event channel when a folder created later cannot
+        // be watched; from then on events would miss that folder for good.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("essays");
+        std::fs::create_dir(&root).unwrap();
+        let library = Library::open(&root, &dir.path().join("quire.db")).unwrap();
+        library.scan().unwrap();
+        // The essay the lost watch would have missed.
+        std::fs::create_dir(root.join("later")).unwrap();
+        std::fs::write(root.join("later/new.md"), "# New\n").unwrap();
+        let changes = library.subscribe();
+        let (events_tx, events) = channel();
+        let (_stop_tx, stop) = channel();
+        let mode = Mutex::new(WatchMode::Events);
+        events_tx
+            .send(Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch)))
+            .unwrap();
+        let canonical = library.folder().canonical_root.clone();
+        let give_way = follow_events(&library, &canonical, &[], &events, &stop, &mode);
+        assert!(give_way, "the event loop hands over to polling");
+        let reason = polling_reason(mode.into_inner().unwrap());
+        assert!(reason.contains("fs.inotify.max_user_watches"), "{reason}");
+        let change = changes
+            .try_recv()
+            .expect("a rescan found the new essay at once");
+        assert_eq!(change.path.as_deref(), Some("later/new.md"));
+        assert_eq!(change.source, Source::Disk);
+    }
+
+    #[test]
+    fn quire_watch_poll_forces_polling_and_anything_else_is_automatic() {
+        let polling = Follow::Polling { every: POLL_EVERY };
+        assert_eq!(Follow::from_setting(Some("poll")), polling);
+        assert_eq!(Follow::from_setting(Some(" POLL ")), polling);
+        assert_eq!(Follow::from_setting(Some("polling")), polling);
+        assert_eq!(Follow::from_setting(None), Follow::Automatic);
+        assert_eq!(Follow::from_setting(Some("")), Follow::Automatic);
+        assert_eq!(Follow::from_setting(Some("events")), Follow::Automatic);
     }
 }

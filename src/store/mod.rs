@@ -441,6 +441,9 @@ fn essay_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EssayRow> {
 const ESSAY_COLUMNS: &str =
     "id, path, hash, size, mtime_ns, title, slug, status, date, tags, summary, words, problem";
 
+/// The columns [`revision_from_row`] reads, in its order.
+const REVISION_COLUMNS: &str = "id, essay_id, at, source, hash, path, words_added, words_removed";
+
 fn revision_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Revision> {
     let source: String = row.get(3)?;
     Ok(Revision {
@@ -603,12 +606,10 @@ impl Tx<'_> {
 
     /// An essay's revisions, newest first.
     pub fn revisions(&self, essay: i64) -> Result<Vec<Revision>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, essay_id, at, source, hash, path, words_added, words_removed FROM revisions WHERE essay_id = ?1 ORDER BY id DESC",
-            )
-            .map_err(|e| self.err(e))?;
+        let sql = format!(
+            "SELECT {REVISION_COLUMNS} FROM revisions WHERE essay_id = ?1 ORDER BY id DESC"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([essay], revision_from_row)
             .map_err(|e| self.err(e))?;
@@ -618,18 +619,20 @@ impl Tx<'_> {
 
     /// One revision.
     pub fn revision(&self, id: i64) -> Result<Option<Revision>> {
+        let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions WHERE id = ?1");
         self.tx
-            .prepare_cached("SELECT id, essay_id, at, source, hash, path, words_added, words_removed FROM revisions WHERE id = ?1")
+            .prepare_cached(&sql)
             .and_then(|mut s| s.query_row([id], revision_from_row).optional())
             .map_err(|e| self.err(e))
     }
 
     /// The newest revision of an essay.
     pub fn latest_revision(&self, essay: i64) -> Result<Option<Revision>> {
+        let sql = format!(
+            "SELECT {REVISION_COLUMNS} FROM revisions WHERE essay_id = ?1 ORDER BY id DESC LIMIT 1"
+        );
         self.tx
-            .prepare_cached(
-                "SELECT id, essay_id, at, source, hash, path, words_added, words_removed FROM revisions WHERE essay_id = ?1 ORDER BY id DESC LIMIT 1",
-            )
+            .prepare_cached(&sql)
             .and_then(|mut s| s.query_row([essay], revision_from_row).optional())
             .map_err(|e| self.err(e))
     }

@@ -14,7 +14,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use quire::library::merge::{Choice, Hunk};
-use quire::library::watch::{WatchMode, Watcher, MAX_WAIT};
+use quire::library::watch::{Follow, WatchMode, Watcher, MAX_WAIT};
 use quire::library::{content_hash, Change, ChangeKind, EssayId, Library};
 use quire::store::{SearchFilter, Source};
 
@@ -71,15 +71,32 @@ impl Fixture {
         String::from_utf8(self.bytes(key)).expect("UTF-8")
     }
 
-    /// Subscribes, then starts the watcher. Keep the watcher alive for the whole test.
+    /// Subscribes, then starts the watcher on file-system events (whatever `QUIRE_WATCH`
+    /// says). Keep the watcher alive for the whole test.
     fn watch(&self) -> (Watcher, Events) {
+        self.watch_with(Follow::Automatic)
+    }
+
+    /// Like [`Fixture::watch`], following the folder as `follow` says.
+    fn watch_with(&self, follow: Follow) -> (Watcher, Events) {
         let events = Events {
             rx: self.library.subscribe(),
             log: Vec::new(),
         };
-        let watcher = self.library.watch().expect("watcher starts");
-        if let WatchMode::Polling(reason) = watcher.mode() {
-            eprintln!("note: the watcher is polling, not on events: {reason}");
+        let watcher = self.library.watch_with(follow).expect("watcher starts");
+        match (follow, watcher.mode()) {
+            (Follow::Automatic, WatchMode::Polling(reason)) => {
+                eprintln!("note: the watcher is polling, not on events: {reason}");
+            }
+            (Follow::Polling { .. }, mode) => assert_eq!(
+                mode,
+                WatchMode::Polling(
+                    "polling was asked for (QUIRE_WATCH=poll); checking for outside edits every 200 ms"
+                        .into()
+                ),
+                "a polling watcher says so, as the automatic fallback does"
+            ),
+            _ => {}
         }
         (watcher, events)
     }
@@ -343,15 +360,26 @@ fn a_few_essays() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+const OWLS: &str = "---\ntitle: Owls\n---\n\nOwls hunt at night.\n";
+
 const NEW_CATS: &str =
     "---\ntitle: Cats\n---\n\nCats sleep most of the night.\n\nThey hunt at dawn.\n";
+
+/// A watcher that polls (without file-system events), quickly, to test the fallback's path.
+const POLLING: Follow = Follow::Polling {
+    every: Duration::from_millis(200),
+};
 
 /// One outside edit of `cats.md` in a watched folder: the watcher reports it as a `Modified`
 /// from disk, the store and the folder agree, and the essay opens with `expected`.
 fn outside_edit_is_taken_in(expected: &str, edit: impl FnOnce(&Path)) {
+    outside_edit_is_taken_in_by(Follow::Automatic, expected, edit);
+}
+
+fn outside_edit_is_taken_in_by(follow: Follow, expected: &str, edit: impl FnOnce(&Path)) {
     let fx = Fixture::scanned(&a_few_essays());
     let id = fx.id("cats.md");
-    let (_watcher, mut events) = fx.watch();
+    let (_watcher, mut events) = fx.watch_with(follow);
     edit(&fx.path("cats.md"));
     assert_eq!(
         fx.text("cats.md"),
@@ -455,9 +483,13 @@ fn a_file_deleted_and_created_again_at_once_keeps_one_essay_with_both_texts() {
 
 #[test]
 fn a_file_deleted_then_created_again_later_is_removed_then_back_with_both_texts() {
+    deleted_then_created_again_later(Follow::Automatic);
+}
+
+fn deleted_then_created_again_later(follow: Follow) {
     let fx = Fixture::scanned(&a_few_essays());
     let id = fx.id("cats.md");
-    let (_watcher, mut events) = fx.watch();
+    let (_watcher, mut events) = fx.watch_with(follow);
     fs::remove_file(fx.path("cats.md")).expect("delete");
     events.wait_for("cats.md removed", |c| {
         is_change(c, "cats.md", &ChangeKind::Removed, Source::Disk)
@@ -488,6 +520,10 @@ fn a_file_deleted_then_created_again_later_is_removed_then_back_with_both_texts(
 
 #[test]
 fn a_file_renamed_on_disk_is_the_same_essay_with_its_history() {
+    renamed_on_disk(Follow::Automatic);
+}
+
+fn renamed_on_disk(follow: Follow) {
     let fx = Fixture::scanned(&a_few_essays());
     let id = fx.id("cats.md");
     // A second revision, saved from the app, before the renames.
@@ -496,7 +532,7 @@ fn a_file_renamed_on_disk_is_the_same_essay_with_its_history() {
     fx.library.save(id).expect("save");
     let revisions = fx.library.history(id).expect("history");
     assert_eq!(revisions.len(), 2, "{revisions:#?}");
-    let (_watcher, mut events) = fx.watch();
+    let (_watcher, mut events) = fx.watch_with(follow);
 
     fs::rename(fx.path("cats.md"), fx.path("felines.md")).expect("rename");
     let renamed = ChangeKind::Renamed {
@@ -537,6 +573,61 @@ fn a_file_renamed_on_disk_is_the_same_essay_with_its_history() {
         .filter(|c| !matches!(c.kind, ChangeKind::Renamed { .. }))
         .collect();
     assert!(unexpected.is_empty(), "only renames: {unexpected:#?}");
+}
+
+// The same outside edits through a watcher that polls: what the writer gets when inotify
+// watches run out (or with QUIRE_WATCH=poll).
+
+#[test]
+fn polling_takes_in_a_file_written_in_place() {
+    outside_edit_is_taken_in_by(POLLING, NEW_CATS, |path| {
+        fs::write(path, NEW_CATS).expect("write in place");
+    });
+}
+
+#[test]
+fn polling_takes_in_a_temporary_file_renamed_over_the_essay() {
+    outside_edit_is_taken_in_by(POLLING, NEW_CATS, |path| {
+        let temp = path.with_file_name(".cats.md.new");
+        fs::write(&temp, NEW_CATS).expect("write temporary");
+        fs::rename(&temp, path).expect("rename over");
+    });
+}
+
+#[test]
+fn polling_sees_a_file_deleted_then_created_again_with_both_texts() {
+    deleted_then_created_again_later(POLLING);
+}
+
+#[test]
+fn polling_sees_a_rename_on_disk_as_the_same_essay_with_its_history() {
+    renamed_on_disk(POLLING);
+}
+
+#[test]
+fn polling_adds_a_new_file_as_an_essay_from_disk() {
+    let fx = Fixture::scanned(&a_few_essays());
+    let (_watcher, mut events) = fx.watch_with(POLLING);
+    write_new(&fx.path("notes/owls.md"), OWLS.as_bytes());
+    let change = events.wait_for("notes/owls.md added", |c| {
+        is_change(c, "notes/owls.md", &ChangeKind::Added, Source::Disk)
+    });
+    assert_eq!(fx.id("notes/owls.md"), change.essay);
+    assert_folder_and_store_agree(&fx.library);
+    let history = fx.library.history(change.essay).expect("history");
+    let sources: Vec<Source> = history.iter().map(|r| r.source).collect();
+    assert_eq!(sources, [Source::Disk], "found while watching: from disk");
+    assert_eq!(
+        search_paths(&fx.library, "owls"),
+        ["notes/owls.md"],
+        "searchable without a manual scan"
+    );
+    let others: Vec<&Change> = events
+        .log
+        .iter()
+        .filter(|c| c.essay != change.essay)
+        .collect();
+    assert!(others.is_empty(), "nothing else changed: {others:#?}");
 }
 
 #[test]
