@@ -16,6 +16,10 @@ import { firstVisibleLine } from "./editor/setup";
 import type { EditorView } from "@codemirror/view";
 import { actions } from "./actions";
 import { Drawer } from "./panels/drawer";
+import { ModeSwitch } from "./editor/modes";
+import { OutlinePanel, moveToLine, writerLine } from "./panels/outline";
+import { Picker } from "./palette/picker";
+import { commandPalette, quickOpen } from "./palette/pickers";
 
 declare global {
   interface Window {
@@ -76,6 +80,7 @@ const renderer = new CoalescingRenderer<RenderInput, Preview>({
   onResult: (result, input) => {
     if (input.id !== workspace.currentId) return;
     preview.show(result);
+    previewRendered(result);
     counted = result.error ? null : { id: input.id, words: result.words, minutes: result.readingMinutes };
     updateCounts();
   },
@@ -303,6 +308,104 @@ byId("empty-new-essay").addEventListener("click", () => void newEssay());
 
 const drawer = new Drawer(byId("drawer"), () => workspace.focus());
 void drawer;
+
+// --- Writing modes, outline, quick open, command palette ------------------------------------
+// The window's own keys are actions too, so the palette lists them (the keydown handler below
+// still handles them while a dialog is open).
+
+actions.add({ id: "essay.new", title: "New essay", shortcut: "Ctrl+N", group: "Essay", run: () => newEssay() });
+actions.add({
+  id: "essay.save",
+  title: "Save",
+  shortcut: "Ctrl+S",
+  group: "Essay",
+  enabled: () => workspace.currentId !== null,
+  run: () => workspace.save(),
+});
+actions.add({
+  id: "essay.find",
+  title: "Find in essay",
+  shortcut: "Ctrl+F",
+  group: "Essay",
+  enabled: () => workspace.currentId !== null,
+  run: () => workspace.find(),
+});
+actions.add({
+  id: "view.library",
+  title: "Show or hide the library",
+  shortcut: "Ctrl+1",
+  group: "View",
+  run: () => {
+    layout.toggleLibrary();
+    if (!layout.current.libraryCollapsed) library.focusSearch();
+  },
+});
+actions.add({ id: "view.editor", title: "Go to the editor", shortcut: "Ctrl+2", group: "View", run: () => workspace.focus() });
+actions.add({ id: "view.preview", title: "Show or hide the preview", shortcut: "Ctrl+3", group: "View", run: () => layout.togglePreview() });
+
+const modes = new ModeSwitch({
+  view: workspace.view,
+  indicator: byId("writing-modes"),
+  app,
+  setWindowFullscreen: (on) => (ipc.hasBackend() ? ipc.setFullscreen(on) : Promise.resolve()),
+});
+actions.add({ id: "mode.focus", title: "Focus mode", shortcut: "Ctrl+Shift+D", group: "Writing", run: () => modes.toggleFocus() });
+actions.add({
+  id: "mode.focus-unit",
+  title: "Focus mode: paragraph or sentence",
+  group: "Writing",
+  run: () => modes.toggleFocusUnit(),
+});
+actions.add({ id: "mode.typewriter", title: "Typewriter scrolling", shortcut: "Ctrl+Shift+T", group: "Writing", run: () => modes.toggleTypewriter() });
+actions.add({ id: "mode.fullscreen", title: "Full screen", shortcut: "F11", group: "View", run: () => modes.toggleFullScreen() });
+window.addEventListener("keydown", (event) => {
+  // Escape leaves full screen unless something nearer used it (a dialog, the search panel).
+  if (event.key === "Escape" && modes.isFullScreen && !event.defaultPrevented && !document.querySelector(".dialog-backdrop")) {
+    modes.setFullScreen(false);
+  }
+});
+
+const outline = new OutlinePanel({
+  jump: (line) => moveToLine(workspace.view, line),
+  currentLine: () => (workspace.currentId === null ? null : writerLine(workspace.view)),
+});
+/** Called with every preview render of the open essay (see the renderer's onResult). */
+function previewRendered(result: Preview): void {
+  outline.setOutline(result.outline);
+}
+const followOutline = () => outline.follow();
+workspace.view.scrollDOM.addEventListener("scroll", followOutline, { passive: true });
+document.addEventListener("selectionchange", followOutline);
+workspace.view.dom.addEventListener("keyup", followOutline);
+actions.add({
+  id: "outline.open",
+  title: "Show outline",
+  shortcut: "Ctrl+Shift+O",
+  group: "Essay",
+  run: () => {
+    if (drawer.openId === "outline") return drawer.close();
+    outline.opened();
+    drawer.open(outline.panel);
+  },
+});
+
+const picker = new Picker();
+const openFromPicker = (id: number) => void workspace.open(id).then((opened) => opened && workspace.focus());
+actions.add({
+  id: "palette.quick-open",
+  title: "Open an essay…",
+  shortcut: "Ctrl+P",
+  group: "Essay",
+  run: () => picker.toggle(quickOpen({ essays: () => library.list, openId: () => workspace.currentId, open: openFromPicker })),
+});
+actions.add({
+  id: "palette.commands",
+  title: "Command palette",
+  shortcut: "Ctrl+Shift+P",
+  group: "View",
+  run: () => picker.toggle(commandPalette({ actions: () => actions.all(), hidden: ["palette.commands"] })),
+});
+// --- end of writing modes, outline, quick open, command palette ----------------------------
 
 // --- Shortcuts -----------------------------------------------------------------------------
 
