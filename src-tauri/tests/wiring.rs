@@ -153,10 +153,13 @@ fn nothing_outside_quires_own_commands_is_granted() {
     let app = app(dir.path());
     let main = app.get_webview_window("main").expect("main window");
     // The opener plugin is loaded (open_external uses it from Rust) but not granted.
+    // Nor is the dialog plugin: the folder picker is shown from Rust (`choose_folder`).
     for cmd in [
         "plugin:opener|open_url",
         "plugin:opener|open_path",
         "plugin:opener|reveal_item_in_dir",
+        "plugin:dialog|open",
+        "plugin:dialog|save",
     ] {
         let result = get_ipc_response(
             &main,
@@ -177,4 +180,186 @@ fn nothing_outside_quires_own_commands_is_granted() {
         .expect("window");
     let result = get_ipc_response(&other, request("library_info", serde_json::json!({})));
     assert!(result.is_err(), "a window without a capability has no IPC");
+}
+
+fn call(
+    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    get_ipc_response(window, request(cmd, body))
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+        .deserialize()
+        .expect("json")
+}
+
+#[test]
+fn history_lists_revisions_diffs_them_and_restores_one() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let id = call(&main, "library_info", serde_json::json!({}))["essays"][0]["id"]
+        .as_i64()
+        .expect("id");
+    let original = std::fs::read_to_string(dir.path().join("essays/first.md")).expect("file");
+    let edited = original.replace("Some words here.", "Other words entirely.");
+    call(
+        &main,
+        "update_draft",
+        serde_json::json!({ "id": id, "text": edited }),
+    );
+    call(&main, "save_essay", serde_json::json!({ "id": id }));
+
+    let history = call(&main, "essay_history", serde_json::json!({ "id": id }));
+    let history = history.as_array().expect("list");
+    assert_eq!(history[0]["source"], "save", "newest first: {history:?}");
+    let first = history.last().expect("the imported text");
+    assert_eq!(first["source"], "import", "{history:?}");
+
+    let diff = call(
+        &main,
+        "revision_diff",
+        serde_json::json!({ "revision": first["id"], "text": edited }),
+    );
+    let spans = diff.as_array().expect("spans");
+    let with = |kind: &str| -> String {
+        spans
+            .iter()
+            .filter(|s| s["kind"] == kind)
+            .filter_map(|s| s["text"].as_str())
+            .collect()
+    };
+    assert!(with("removed").contains("Some"), "{diff}");
+    assert!(with("added").contains("Other"), "{diff}");
+
+    let restored = call(
+        &main,
+        "restore_revision",
+        serde_json::json!({ "id": id, "revision": first["id"] }),
+    );
+    assert_eq!(restored["text"], original.as_str());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("essays/first.md")).expect("file"),
+        original
+    );
+    let history = call(&main, "essay_history", serde_json::json!({ "id": id }));
+    assert_eq!(history[0]["source"], "restore", "{history}");
+}
+
+#[test]
+fn checks_read_the_editors_text_for_the_open_essay() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let id = call(&main, "library_info", serde_json::json!({}))["essays"][0]["id"]
+        .as_i64()
+        .expect("id");
+    let untitled = "---\ndate: 2020-01-01\nstatus: published\n---\n\nWords.\n";
+    let report = call(
+        &main,
+        "check_essays",
+        serde_json::json!({ "id": id, "text": untitled }),
+    );
+    let problem = report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .find(|p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("missing title"))
+        })
+        .unwrap_or_else(|| panic!("the unsaved text's missing title is found: {report}"));
+    assert_eq!(problem["path"], "first.md");
+    assert_eq!(problem["essayId"], id);
+    assert_eq!(problem["level"], "error");
+
+    let report = call(&main, "check_essays", serde_json::json!({}));
+    assert!(
+        !report.to_string().contains("missing title"),
+        "the file itself has a title: {report}"
+    );
+}
+
+#[test]
+fn an_image_arrives_as_raw_bytes_and_lands_beside_the_essay() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let id = call(&main, "library_info", serde_json::json!({}))["essays"][0]["id"]
+        .as_i64()
+        .expect("id");
+    let png = b"\x89PNG\r\n\x1a\nnot really a picture".to_vec();
+    let mut headers = tauri::http::HeaderMap::new();
+    headers.insert("x-essay-id", id.to_string().parse().expect("header"));
+    headers.insert("x-file-name", "Sea%20view.PNG".parse().expect("header"));
+    let mut req = request("add_image", serde_json::json!({}));
+    req.body = InvokeBody::Raw(png.clone());
+    req.headers = headers;
+    let added: serde_json::Value = get_ipc_response(&main, req)
+        .expect("add_image")
+        .deserialize()
+        .expect("json");
+    assert_eq!(added["link"], "assets/sea-view.png", "{added}");
+    assert_eq!(
+        std::fs::read(dir.path().join("essays/assets/sea-view.png")).expect("image"),
+        png
+    );
+}
+
+#[test]
+fn only_the_last_export_folder_may_be_shown() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let err = get_ipc_response(
+        &main,
+        request("show_folder", serde_json::json!({ "path": "/etc" })),
+    )
+    .expect_err("refused");
+    assert_eq!(err["kind"], "invalid", "{err}");
+}
+
+#[test]
+fn another_folder_can_be_opened_in_the_window() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).expect("folder");
+    std::fs::write(other.join("second.md"), "---\ntitle: Second\n---\nHi.\n").expect("essay");
+    let info = call(
+        &main,
+        "open_library",
+        serde_json::json!({ "path": other.display().to_string() }),
+    );
+    assert_eq!(info["name"], "other");
+    let titles: Vec<_> = info["essays"]
+        .as_array()
+        .expect("essays")
+        .iter()
+        .map(|e| e["title"].clone())
+        .collect();
+    assert_eq!(titles, vec![serde_json::json!("Second")]);
+    let listed = call(&main, "list_essays", serde_json::json!({}));
+    assert_eq!(
+        listed[0]["title"], "Second",
+        "later calls see the new folder"
+    );
+
+    let err = get_ipc_response(
+        &main,
+        request(
+            "open_library",
+            serde_json::json!({ "path": "/no/such/folder" }),
+        ),
+    )
+    .expect_err("refused");
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("message")
+            .contains("not a folder"),
+        "{err}"
+    );
 }
