@@ -245,7 +245,8 @@ pub struct SearchHit {
     pub status: String,
     /// Text around the hits, with the hits between the caller's markers.
     pub snippet: String,
-    /// BM25 score (lower is better).
+    /// BM25 score (lower is better); 0 for every hit of a query too broad to rank
+    /// (more than [`RANKED_AT_MOST`] matches), whose hits come newest first.
     pub score: f64,
 }
 
@@ -747,16 +748,30 @@ impl Tx<'_> {
             Some(tag) => format!("({query}) AND tags : \"{}\"", tag.replace('"', "\"\"")),
             None => query.to_string(),
         };
-        let mut stmt = self
+        // Walking the matches newest first costs little per match; bm25 costs about 1 µs per
+        // match, and a phrase's weight takes a pass over all its matches. So a broad query
+        // (in any library of the store) is listed newest first, and a selective one by bm25.
+        let broad = self
             .tx
             .prepare_cached(
-                "SELECT e.id, e.path, e.title, e.status, s.snip, s.rank FROM (
-                     SELECT rowid, snippet(search, 1, ?3, ?4, '…', 12) AS snip, rank FROM search
-                     WHERE search MATCH ?2 AND library = ?1 AND (?5 IS NULL OR status = ?5)
-                     ORDER BY rank LIMIT ?6
-                 ) s JOIN essays e ON e.id = s.rowid ORDER BY s.rank",
+                "SELECT 1 FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
             )
-            .map_err(|e| self.err(e))?;
+            .and_then(|mut s| s.exists(params![expression, RANKED_AT_MOST]))
+            .map_err(|e| self.match_error(query, e))?;
+        let sql = if broad {
+            "SELECT e.id, e.path, e.title, e.status, s.snip, 0.0 FROM (
+                 SELECT rowid, snippet(search, 1, ?3, ?4, '…', 12) AS snip FROM search
+                 WHERE search MATCH ?2 AND library = ?1 AND (?5 IS NULL OR status = ?5)
+                 ORDER BY rowid DESC LIMIT ?6
+             ) s JOIN essays e ON e.id = s.rowid ORDER BY s.rowid DESC"
+        } else {
+            "SELECT e.id, e.path, e.title, e.status, s.snip, s.rank FROM (
+                 SELECT rowid, snippet(search, 1, ?3, ?4, '…', 12) AS snip, rank FROM search
+                 WHERE search MATCH ?2 AND library = ?1 AND (?5 IS NULL OR status = ?5)
+                 ORDER BY rank LIMIT ?6
+             ) s JOIN essays e ON e.id = s.rowid ORDER BY s.rank"
+        };
+        let mut stmt = self.tx.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(
                 params![library, expression, marks.0, marks.1, filter.status, limit],
@@ -772,13 +787,18 @@ impl Tx<'_> {
                 },
             )
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| match &e {
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.match_error(query, e))
+    }
+
+    fn match_error(&self, query: &str, e: rusqlite::Error) -> Error {
+        match &e {
             // A plain SQL error while matching is the query's fault (FTS5 syntax), not the store's.
             rusqlite::Error::SqliteFailure(f, Some(message)) if f.code == ErrorCode::Unknown => Error::Invalid(format!(
                 "search query `{query}` is not valid ({message}); put \"double quotes\" around text to search for it as written"
             )),
             _ => self.err(e),
-        })
+        }
     }
 
     /// Records an export.
@@ -832,6 +852,11 @@ impl Tx<'_> {
         Ok(removed)
     }
 }
+
+/// A query matching more essays than this lists its hits newest first instead of by bm25,
+/// which would cost about 1 ms per thousand matches. A writer's search that matches over a
+/// thousand essays names words that nearly every essay uses; ranking them says little.
+pub const RANKED_AT_MOST: i64 = 1000;
 
 /// Each word of a query as a literal FTS5 string, keeping a trailing `*` as a prefix search.
 fn literal_query(query: &str) -> String {
@@ -989,6 +1014,62 @@ mod tests {
             .search(lib, "\"*", &SearchFilter::default(), ("[", "]"))
             .unwrap_err();
         assert_eq!(err.kind(), "invalid", "{err}");
+        assert!(err.to_string().contains("double quotes"), "{err}");
+    }
+
+    #[test]
+    fn selective_queries_rank_by_bm25_and_broad_ones_list_the_newest_first() {
+        let mut store = Store::in_memory().unwrap();
+        let broad = RANKED_AT_MOST as usize + 5;
+        store
+            .transaction(|tx| {
+                let lib = tx.library_id("/e")?;
+                for i in 0..broad {
+                    // "otter" once in essay 3, three times in essay 7: 7 ranks first.
+                    let body = match i {
+                        3 => "Common words and an otter among the reeds of the river bank.",
+                        7 => "Common words: otter, otter, otter.",
+                        _ => "Common words about nothing in particular at all today.",
+                    };
+                    let id = tx.insert_essay(lib, Some(&format!("e{i}.md")))?;
+                    let meta = EssayMeta {
+                        title: format!("Essay {i}"),
+                        status: "draft".into(),
+                        ..EssayMeta::default()
+                    };
+                    tx.set_meta(id, &meta, body)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let tx = store.read();
+        let lib = tx.library_id("/e").unwrap();
+        let filter = SearchFilter::default();
+        let otters = tx.search(lib, "otter", &filter, ("[", "]")).unwrap();
+        let paths: Vec<_> = otters.iter().map(|h| h.path.as_deref().unwrap()).collect();
+        assert_eq!(paths, ["e7.md", "e3.md"], "bm25 order: most otters first");
+        assert!(otters[0].score < otters[1].score, "{otters:?}");
+        assert!(otters[0].snippet.contains("[otter]"), "{:?}", otters[0]);
+
+        let common = tx.search(lib, "common", &filter, ("[", "]")).unwrap();
+        assert_eq!(common.len(), 20, "a page of hits, not all of them");
+        let ids: Vec<i64> = common.iter().map(|h| h.essay_id).collect();
+        let mut newest_first = ids.clone();
+        newest_first.sort_by(|a, b| b.cmp(a));
+        assert_eq!(ids, newest_first, "newest first");
+        assert_eq!(
+            common[0].path.as_deref(),
+            Some(format!("e{}.md", broad - 1).as_str())
+        );
+        assert!(common[0].snippet.contains("[Common]"), "{:?}", common[0]);
+        // A phrase that is broad goes the same way; an invalid query still says so.
+        assert_eq!(
+            tx.search(lib, "\"common words\"", &filter, ("[", "]"))
+                .unwrap()
+                .len(),
+            20
+        );
+        let err = tx.search(lib, "\"*", &filter, ("[", "]")).unwrap_err();
         assert!(err.to_string().contains("double quotes"), "{err}");
     }
 
