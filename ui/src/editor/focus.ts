@@ -105,9 +105,6 @@ export function focusMode(options: { unit?: FocusUnit } = {}): Extension {
   return [
     plugin,
     EditorView.editorAttributes.of({ class: FOCUS_CLASS }),
-    EditorView.theme({
-      [`.${DIM_CLASS}`]: { opacity: "0.3", transition: "opacity 180ms ease" },
-      ".cm-line": { transition: "opacity 180ms ease" },
-    }),
+    EditorView.theme({ [`.${DIM_CLASS}`]: { opacity: "0.3" } }),
   ];
 }
