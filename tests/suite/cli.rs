@@ -313,9 +313,24 @@ fn history_lists_revisions_and_restore_brings_one_back_as_a_new_revision() {
 #[cfg(unix)]
 #[test]
 fn watch_prints_outside_edits_and_stops_cleanly_on_ctrl_c() {
+    watch_prints_an_outside_edit(None);
+}
+
+#[test]
+fn watch_with_quire_watch_poll_says_it_polls_and_still_sees_outside_edits() {
+    watch_prints_an_outside_edit(Some("poll"));
+}
+
+fn watch_prints_an_outside_edit(mode: Option<&str>) {
     use std::io::{BufRead, BufReader};
     let (_guard, dir) = copy_fixture("site");
-    let mut child = quire()
+    let mut command = quire();
+    if let Some(mode) = mode {
+        command.env("QUIRE_WATCH", mode);
+    } else {
+        command.env_remove("QUIRE_WATCH");
+    }
+    let mut child = command
         .current_dir(&dir)
         .env("QUIRE_DB", dir.join("quire.db"))
         .args(["watch", "."])
@@ -326,6 +341,14 @@ fn watch_prints_outside_edits_and_stops_cleanly_on_ctrl_c() {
     let mut err = BufReader::new(child.stderr.take().expect("stderr"));
     let mut line = String::new();
     err.read_line(&mut line).expect("banner");
+    if mode == Some("poll") {
+        assert!(
+            line.starts_with("warning:") && line.contains("every 2 seconds"),
+            "{line}"
+        );
+        line.clear();
+        err.read_line(&mut line).expect("banner");
+    }
     assert!(line.starts_with("Watching"), "{line}");
     std::fs::write(
         dir.join("draft.md"),
