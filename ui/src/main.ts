@@ -8,11 +8,12 @@ import { LibraryPane } from "./library/pane";
 import { normaliseFileName, startupEssay } from "./library/filter";
 import { PreviewPane } from "./preview/pane";
 import { CoalescingRenderer } from "./preview/renderer";
+import { editorTopLine, scrollEditorToLine } from "./preview/editor";
+import { unwrapHref } from "./preview/links";
 import { Notices } from "./notices";
 import { Layout } from "./layout";
 import { askConfirm, askText } from "./dialog";
 import { countWords, formatReadingTime, formatWords, readingMinutes } from "./editor/stats";
-import { firstVisibleLine } from "./editor/setup";
 import type { EditorView } from "@codemirror/view";
 import { actions } from "./actions";
 import { Drawer } from "./panels/drawer";
@@ -62,8 +63,45 @@ const saveStateEl = byId("save-state");
 let workspace: Workspace;
 
 const preview = new PreviewPane(byId("preview"), {
-  anchorLine: () => (workspace && workspace.currentId !== null ? firstVisibleLine(workspace.view) : null),
+  editor: () =>
+    workspace && workspace.currentId !== null
+      ? {
+          line: editorTopLine(workspace.view),
+          scrollTop: workspace.view.scrollDOM.scrollTop,
+          lines: workspace.view.state.doc.lines,
+        }
+      : null,
+  scrollEditor: (line) => scrollEditorToLine(workspace.view, line),
+  essayPath: () => (workspace.currentId === null ? null : (library.essay(workspace.currentId)?.path ?? null)),
+  openLink: (link) => {
+    if (link.kind === "external") {
+      void confirmExternal(link.url);
+      return;
+    }
+    const essay = library.list.find((e) => e.path === link.path);
+    if (!essay) {
+      notices.show(`There is no essay at ${link.path} in this library.`, { tone: "info", key: "preview-link" });
+      return;
+    }
+    if (link.fragment) preview.showFragmentNext(link.fragment);
+    void workspace.open(essay.id);
+  },
 });
+
+/** Asks the writer before a web or mail link opens in their browser. */
+async function confirmExternal(url: string): Promise<void> {
+  const open = await askConfirm({
+    title: "Open link?",
+    message: `Open ${url} in your browser?`,
+    confirm: "Open",
+  });
+  if (!open) return;
+  try {
+    await ipc.openExternal(url);
+  } catch (error) {
+    notices.error(`Couldn't open the link: ${ipc.toQuireError(error).message}`);
+  }
+}
 
 /** The render pipeline's counts from the last preview of the open essay, for the status bar. */
 let counted: { id: number; words: number; minutes: number } | null = null;
@@ -128,8 +166,6 @@ function updateSaveState(): void {
   library.refreshMarks();
 }
 
-let followTimer: ReturnType<typeof setTimeout> | null = null;
-
 workspace = new Workspace(
   editorHost,
   {
@@ -158,10 +194,7 @@ workspace = new Workspace(
     },
     onError: (message, key) => notices.error(message, key),
     clearError: (key) => notices.dismiss(key),
-    onScroll: () => {
-      if (followTimer !== null) clearTimeout(followTimer);
-      followTimer = setTimeout(() => preview.followEditor(), 120);
-    },
+    onScroll: () => preview.followEditor(),
   },
 );
 
@@ -489,18 +522,12 @@ function onLibraryChange(change: Change): void {
 async function subscribe(): Promise<void> {
   try {
     await ipc.onLibraryChange(onLibraryChange);
-    await ipc.onOpenExternalRequest(async ({ url }) => {
-      const open = await askConfirm({
-        title: "Open link?",
-        message: `Open ${url} in your browser?`,
-        confirm: "Open",
-      });
-      if (!open) return;
-      try {
-        await ipc.openExternal(url);
-      } catch (error) {
-        notices.error(`Couldn't open the link: ${ipc.toQuireError(error).message}`);
-      }
+    // A link clicked in the preview: its own (rewritten) links go to the preview, which
+    // opens essays and scrolls to fragments; web and mail links are confirmed first.
+    await ipc.onOpenExternalRequest(({ url }) => {
+      const href = unwrapHref(url);
+      if (href !== null) preview.followLink(href);
+      else void confirmExternal(url);
     });
   } catch (error) {
     notices.error(`Quire won't notice changes made outside the app: ${ipc.toQuireError(error).message}`, "events");

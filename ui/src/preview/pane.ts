@@ -1,18 +1,78 @@
 // The preview pane: the rendered page, exactly as it will be published, in a sandboxed iframe.
 //
-// Two iframes, double-buffered: a new page loads into the hidden one and the two swap on its
-// `load` event, so typing never flashes a blank page. The iframes have `sandbox=""` (no scripts,
-// an opaque origin) so the parent cannot read their scroll position; instead, before the swap,
-// the incoming frame is navigated to the heading nearest above the editor's first visible line
-// (`location.replace("about:srcdoc#id")` is one of the few things allowed across origins).
+// Sandbox: `allow-same-origin` and nothing else. Without `allow-scripts` nothing in an essay can
+// ever run; the dangerous combination is allow-scripts + allow-same-origin (a script could then
+// remove its own sandbox), and scripts stay disabled. Same origin lets the app read the frame's
+// DOM and scroll position, which two-way scroll sync by source position, in-place updates and
+// essay links need; an opaque frame allows none of them. The app only reads geometry and
+// attributes from the frame and puts nodes into it (parsed inertly, imported with
+// `importNode`); it never copies nodes or HTML from the frame into its own document.
+//
+// A frame without scripts runs no event listener either, not even the app's, so:
+// - the preview's scroll is noticed by an IntersectionObserver (it belongs to the app) on the
+//   page's blocks, which starts a per-frame follow loop until the scrolling stops;
+// - links are rewritten to `https://quire-link.invalid/…` URLs (./links.ts); the shell's
+//   navigation guard refuses them and hands them back, so the frame never navigates.
+//
+// Updates: when the new page has the same head and frame as the shown one, only the top-level
+// blocks of the essay body that changed are replaced (./blocks.ts), in place. Otherwise (first
+// load, a new title, CSS or theme) the page loads into the hidden second frame and the two swap
+// once it has loaded and been scrolled to the editor's place, so typing never flashes a blank
+// page. A collapsed pane loads nothing until it is shown again.
+//
+// Scroll sync (./sync.ts): the editor's top line and the preview's scroll position follow each
+// other through the render's source map. A scroll made by the sync itself is not synced back:
+// the preview's position is read back at once and remembered, and while the preview leads, the
+// editor's scroll events are not followed.
 
-import type { OutlineEntry, Preview } from "../ipc/types";
-import { headingAbove } from "./outline";
+import type { Preview } from "../ipc/types";
+import { diffBlocks, pageHead } from "./blocks";
+import { classifyLink, wrapHref, type PreviewLink } from "./links";
+import { lineToOffset, offsetToLine, scrollMap, type ScrollMap } from "./sync";
+
+/** Where the editor is, for the preview to follow. */
+export interface EditorPlace {
+  /** The fractional 1-based line at its top edge. */
+  line: number;
+  /** Its scroll offset: 0 means the very top of the essay. */
+  scrollTop: number;
+  /** How many lines the essay has. */
+  lines: number;
+}
 
 export interface PreviewPaneOptions {
-  /** The 1-based source line at the top of the editor right now. */
-  anchorLine: () => number | null;
+  /** The editor's place right now, or null when no essay is open. */
+  editor: () => EditorPlace | null;
+  /** Scrolls the editor so that fractional `line` is at its top. */
+  scrollEditor: (line: number) => void;
+  /** The open essay's path in the library, for resolving its relative links. */
+  essayPath: () => string | null;
+  /** A link to another essay or to the web was clicked in the preview. */
+  openLink: (link: Extract<PreviewLink, { kind: "essay" | "external" }>) => void;
 }
+
+/** A page as compared with the next: head, the frame around the essay body, and its blocks. */
+interface PageParts {
+  page: string;
+  head: string;
+  /** The page's body with the essay body emptied: everything that isn't a block. */
+  shell: string;
+  /** Each top-level block of the essay body, serialised. */
+  blocks: string[];
+  sourceMap: number[];
+  /** False for a theme without an essay body: such a page always loads anew. */
+  patchable: boolean;
+}
+
+/** A page just parsed (inertly), with the essay body whose blocks may be imported. */
+interface Parsed extends PageParts {
+  body: Element | null;
+}
+
+/** How long after the writer scrolls the preview the editor's own scroll events are ignored. */
+const LEAD_MS = 250;
+/** Frames without movement after which the follow loop stops. */
+const FOLLOW_IDLE_FRAMES = 20;
 
 export class PreviewPane {
   readonly element: HTMLElement;
@@ -21,15 +81,25 @@ export class PreviewPane {
   private readonly banner: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly options: PreviewPaneOptions;
-  private outline: OutlineEntry[] = [];
   /** The page the front frame shows, and one waiting for the back frame to finish loading. */
-  private shownPage: string | null = null;
-  private loadingPage: string | null = null;
-  private queuedPage: { page: string; outline: OutlineEntry[] } | null = null;
+  private shown: PageParts | null = null;
+  private loading: PageParts | null = null;
+  private queued: Preview | null = null;
   private visible = true;
   private readonly expectLoad = [false, false];
-  /** The heading the front frame was last sent to (null: the top; undefined: unknown). */
-  private anchorId: string | null | undefined = null;
+  /** The front frame's scroll offset as last set or seen: anything else is the writer's. */
+  private previewKnown = 0;
+  /** Until then, the editor's scroll events come from the sync and are not followed. */
+  private previewLeadsUntil = 0;
+  /** Until then, the preview moving by itself (after an update) is not synced to the editor. */
+  private holdUntil = 0;
+  private following = false;
+  private followIdle = 0;
+  private editorFrame = 0;
+  private observer: IntersectionObserver | null = null;
+  private cached: { key: string; map: ScrollMap } | null = null;
+  /** A #fragment to show once the next page is in (a link to another essay's heading). */
+  private pendingFragment: string | null = null;
 
   constructor(element: HTMLElement, options: PreviewPaneOptions) {
     this.element = element;
@@ -50,8 +120,9 @@ export class PreviewPane {
 
   private createFrame(index: number): HTMLIFrameElement {
     const frame = document.createElement("iframe");
-    // Present with no tokens: no scripts, no same origin, no forms, no popups, no top navigation.
-    frame.setAttribute("sandbox", "");
+    // Same origin (so the app can read geometry), and nothing else: no scripts, no forms, no
+    // popups, no top navigation. See the header comment.
+    frame.setAttribute("sandbox", "allow-same-origin");
     frame.setAttribute("referrerpolicy", "no-referrer");
     frame.setAttribute("title", "Preview of the essay as published");
     frame.className = "preview-frame";
@@ -64,10 +135,13 @@ export class PreviewPane {
   show(preview: Preview): void {
     this.setBanner(preview.error ? `This essay can't be rendered: ${preview.error}` : null, "render");
     if (!preview.page) return;
-    this.outline = preview.outline;
     // The same page again (an edit that changed nothing visible): leave the scroll alone.
-    if (preview.page === this.shownPage && this.loadingPage === null) return;
-    this.load(preview.page, preview.outline);
+    if (preview.page === this.shown?.page && this.loading === null && this.queued === null) return;
+    if (!this.visible || this.loading !== null) {
+      this.queued = preview;
+      return;
+    }
+    this.update(preview);
   }
 
   /** Shows why there is no preview (e.g. the core could not be reached). */
@@ -77,10 +151,13 @@ export class PreviewPane {
 
   /** Clears the pane (no essay open). */
   clear(): void {
-    this.shownPage = null;
-    this.queuedPage = null;
-    this.loadingPage = null;
-    this.outline = [];
+    this.shown = null;
+    this.queued = null;
+    this.loading = null;
+    this.cached = null;
+    this.pendingFragment = null;
+    this.observer?.disconnect();
+    this.observer = null;
     this.expectLoad.fill(false);
     for (const frame of this.frames) {
       frame.removeAttribute("srcdoc");
@@ -95,73 +172,229 @@ export class PreviewPane {
     if (visible === this.visible) return;
     this.visible = visible;
     if (!visible) return;
-    if (this.queuedPage) {
-      const { page, outline } = this.queuedPage;
-      this.queuedPage = null;
-      this.load(page, outline);
-    } else {
-      // A hidden frame loses its place; find the writer's section again.
-      this.anchorId = undefined;
-      requestAnimationFrame(() => this.scrollToAnchor());
-    }
+    const queued = this.queued;
+    this.queued = null;
+    if (queued) this.update(queued);
+    // A hidden frame loses its place; find the editor's again.
+    else requestAnimationFrame(() => this.syncFromEditor());
   }
 
-  /** Follows the editor: shows the section the writer is looking at. */
+  /** The editor scrolled: the preview follows (once a frame), unless the preview leads. */
   followEditor(): void {
-    this.scrollToAnchor();
-  }
-
-  private load(page: string, outline: OutlineEntry[]): void {
-    if (!this.visible || this.loadingPage !== null) {
-      this.queuedPage = { page, outline };
-      return;
-    }
-    const index = 1 - this.front;
-    this.loadingPage = page;
-    this.expectLoad[index] = true;
-    this.frames[index]!.srcdoc = page;
-  }
-
-  private loaded(index: number): void {
-    // Only the load of a page we just gave the back frame counts: WebKitGTK also fires `load`
-    // (synchronously, inside location.replace) for the fragment navigation below.
-    if (!this.expectLoad[index] || index === this.front || this.loadingPage === null) return;
-    this.expectLoad[index] = false;
-    const back = this.frames[index]!;
-    const front = this.frames[this.front]!;
-    const id = this.currentAnchor();
-    if (id) navigate(back, id);
-    this.anchorId = id;
-    // Let the fragment scroll happen before the frame is shown.
-    requestAnimationFrame(() => {
-      back.classList.add("shown");
-      back.tabIndex = 0;
-      front.classList.remove("shown");
-      front.tabIndex = -1;
-      this.front = index;
-      this.shownPage = this.loadingPage;
-      this.loadingPage = null;
-      this.empty.hidden = true;
-      const queued = this.queuedPage;
-      this.queuedPage = null;
-      if (queued) this.load(queued.page, queued.outline);
+    if (this.editorFrame) return;
+    this.editorFrame = requestAnimationFrame(() => {
+      this.editorFrame = 0;
+      if (performance.now() < this.previewLeadsUntil) return;
+      this.syncFromEditor();
     });
   }
 
-  private currentAnchor(): string | null {
-    const line = this.options.anchorLine();
-    if (line === null) return null;
-    return headingAbove(this.outline, line)?.id ?? null;
+  /** Shows `#id` of the next page to arrive (after opening another essay from a link). */
+  showFragmentNext(id: string): void {
+    this.pendingFragment = id;
   }
 
-  private scrollToAnchor(): void {
-    if (this.shownPage === null || this.loadingPage !== null) return;
-    const id = this.currentAnchor();
-    if (id === this.anchorId) return;
-    this.anchorId = id;
-    // An empty fragment means "the top of the document".
-    navigate(this.frames[this.front]!, id ?? "");
+  /** Acts on a link clicked in the preview (the href as the essay wrote it). */
+  followLink(href: string): void {
+    const link = classifyLink(href, this.options.essayPath());
+    if (link.kind === "fragment") this.scrollToFragment(link.id);
+    else if (link.kind === "essay" || link.kind === "external") this.options.openLink(link);
   }
+
+  // --- Updates ---
+
+  private update(preview: Preview): void {
+    const next = parse(preview);
+    if (!this.patch(next)) this.load(next);
+  }
+
+  /** Replaces the changed blocks of the shown page in place; false if it must load anew. */
+  private patch(next: Parsed): boolean {
+    const shown = this.shown;
+    if (!shown || !shown.patchable || !next.body || shown.head !== next.head || shown.shell !== next.shell) return false;
+    const frameDoc = this.frames[this.front]!.contentDocument;
+    const target = frameDoc ? findEssayBody(frameDoc) : null;
+    if (!frameDoc || !target || target.children.length !== shown.blocks.length) return false;
+    const change = diffBlocks(shown.blocks, next.blocks);
+    if (change) {
+      const old = Array.from(target.children).slice(change.start, change.oldEnd);
+      const before = target.children[change.oldEnd] ?? null;
+      for (const node of old) {
+        this.observer?.unobserve(node);
+        node.remove();
+      }
+      const incoming = Array.from(next.body.children).slice(change.start, change.newEnd);
+      const fragment = frameDoc.createDocumentFragment();
+      const added: Element[] = [];
+      for (const node of incoming) {
+        const copy = frameDoc.importNode(node, true);
+        rewriteLinks(copy);
+        added.push(copy);
+        fragment.append(copy, "\n");
+      }
+      target.insertBefore(fragment, before);
+      for (const node of added) this.observer?.observe(node);
+    }
+    this.shown = parts(next);
+    this.cached = null;
+    this.afterUpdate(this.front);
+    return true;
+  }
+
+  private load(next: Parsed): void {
+    const index = 1 - this.front;
+    this.loading = parts(next);
+    this.expectLoad[index] = true;
+    this.frames[index]!.srcdoc = next.page;
+  }
+
+  private loaded(index: number): void {
+    // Only the load of a page we just gave the back frame counts.
+    if (!this.expectLoad[index] || index === this.front || this.loading === null) return;
+    this.expectLoad[index] = false;
+    const back = this.frames[index]!;
+    const front = this.frames[this.front]!;
+    const doc = back.contentDocument;
+    if (doc?.body) rewriteLinks(doc.body);
+    back.classList.add("shown");
+    back.tabIndex = 0;
+    front.classList.remove("shown");
+    front.tabIndex = -1;
+    this.front = index;
+    this.shown = this.loading;
+    this.loading = null;
+    this.empty.hidden = true;
+    this.cached = null;
+    this.watch(doc);
+    this.afterUpdate(index);
+    const queued = this.queued;
+    this.queued = null;
+    if (queued) this.update(queued);
+  }
+
+  /** After new content: the preview shows the editor's place (or the awaited fragment). */
+  private afterUpdate(index: number): void {
+    this.holdUntil = performance.now() + LEAD_MS;
+    const fragment = this.pendingFragment;
+    this.pendingFragment = null;
+    if (fragment !== null && this.scrollToFragment(fragment)) return;
+    this.syncFromEditor(index);
+  }
+
+  // --- Scroll sync ---
+
+  /** Scrolls the preview so that the editor's top line is at its top. */
+  private syncFromEditor(index = this.front): void {
+    if (!this.visible || this.shown === null) return;
+    const place = this.options.editor();
+    const win = this.frames[index]!.contentWindow;
+    if (!place || !win) return;
+    let top = 0;
+    if (place.scrollTop > 0) {
+      const map = this.scrollMap(index, place.lines);
+      if (!map) return;
+      top = lineToOffset(map, place.line);
+    }
+    win.scrollTo({ top, behavior: "instant" });
+    if (index === this.front) this.previewKnown = win.scrollY;
+  }
+
+  /** The writer scrolled the preview: the editor follows. */
+  private syncToEditor(): void {
+    const place = this.options.editor();
+    const win = this.frames[this.front]!.contentWindow;
+    if (!place || !win) return;
+    const y = win.scrollY;
+    let line = 1;
+    if (y > 0) {
+      const map = this.scrollMap(this.front, place.lines);
+      if (!map) return;
+      line = offsetToLine(map, y);
+    }
+    this.previewLeadsUntil = performance.now() + LEAD_MS;
+    this.options.scrollEditor(line);
+  }
+
+  /** The front (or loading) frame's map from source lines to page offsets, measured lazily. */
+  private scrollMap(index: number, lines: number): ScrollMap | null {
+    const frame = this.frames[index]!;
+    const doc = frame.contentDocument;
+    const win = frame.contentWindow;
+    const sourceMap = index === this.front ? this.shown?.sourceMap : this.loading?.sourceMap;
+    if (!doc || !win || !sourceMap) return null;
+    const body = findEssayBody(doc);
+    if (!body) return null;
+    // Layout changes (typing, images arriving, a resized pane) change the page's height or width.
+    const key = `${index} ${lines} ${doc.documentElement.scrollHeight} ${frame.clientWidth}`;
+    if (index === this.front && this.cached?.key === key) return this.cached.map;
+    const scrollY = win.scrollY;
+    const blocks = body.children;
+    const count = Math.min(blocks.length, sourceMap.length);
+    const tops: number[] = new Array(count);
+    let end = 0;
+    for (let i = 0; i < count; i++) {
+      const rect = blocks[i]!.getBoundingClientRect();
+      tops[i] = rect.top + scrollY;
+      end = rect.bottom + scrollY;
+    }
+    const map = scrollMap(sourceMap, tops, lines + 1, end);
+    if (index === this.front) this.cached = { key, map };
+    return map;
+  }
+
+  /** Watches the front page's blocks: any of them moving in the frame means it scrolled. */
+  private watch(doc: Document | null): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    if (!doc) return;
+    this.observer = new IntersectionObserver(() => this.startFollowing(), {
+      root: doc,
+      threshold: [0, 0.25, 0.5, 0.75, 1],
+    });
+    const body = findEssayBody(doc);
+    const header = doc.querySelector(".essay-header");
+    if (header) this.observer.observe(header);
+    for (const block of Array.from(body?.children ?? [])) this.observer.observe(block);
+  }
+
+  private startFollowing(): void {
+    this.followIdle = 0;
+    if (this.following) return;
+    this.following = true;
+    requestAnimationFrame(this.followStep);
+  }
+
+  private readonly followStep = (): void => {
+    const win = this.frames[this.front]!.contentWindow;
+    if (!win || !this.visible || this.shown === null) {
+      this.following = false;
+      return;
+    }
+    const y = win.scrollY;
+    if (y !== this.previewKnown) {
+      this.previewKnown = y;
+      this.followIdle = 0;
+      if (performance.now() >= this.holdUntil) this.syncToEditor();
+    } else if (++this.followIdle > FOLLOW_IDLE_FRAMES) {
+      this.following = false;
+      return;
+    }
+    requestAnimationFrame(this.followStep);
+  };
+
+  /** Scrolls the preview to the element with id `id`, and the editor with it. */
+  private scrollToFragment(id: string): boolean {
+    const frame = this.frames[this.front]!;
+    const target = frame.contentDocument?.getElementById(id);
+    const win = frame.contentWindow;
+    if (!target || !win) return false;
+    target.scrollIntoView({ block: "start", behavior: "instant" });
+    this.previewKnown = win.scrollY;
+    this.syncToEditor();
+    return true;
+  }
+
+  // --- Banner ---
 
   private bannerSource: "render" | "failure" | null = null;
 
@@ -181,21 +414,52 @@ export class PreviewPane {
   }
 }
 
-/** A fragment no heading has (heading ids are [a-z0-9-]): navigating there moves nothing. */
-const NO_TARGET = "__quire";
+/** The parts worth keeping: the parsed document goes once its nodes are imported. */
+function parts(parsed: Parsed): PageParts {
+  const { body: _body, ...kept } = parsed;
+  return kept;
+}
+
+/** Parses a page inertly (no scripts, no loads) and splits it for comparison. */
+function parse(preview: Preview): Parsed {
+  const doc = new DOMParser().parseFromString(preview.page, "text/html");
+  const body = findEssayBody(doc);
+  let shell = "";
+  let blocks: string[] = [];
+  if (body) {
+    blocks = Array.from(body.children, (block) => block.outerHTML);
+    const placeholder = doc.createElement(body.tagName);
+    body.replaceWith(placeholder);
+    shell = doc.body.outerHTML;
+    placeholder.replaceWith(body);
+  }
+  return {
+    page: preview.page,
+    head: pageHead(preview.page),
+    body,
+    shell,
+    blocks,
+    sourceMap: preview.sourceMap ?? [],
+    patchable: body !== null,
+  };
+}
+
+/** The element holding the essay's blocks: the post template's `.essay-body`. */
+function findEssayBody(doc: Document): Element | null {
+  return doc.querySelector("article.essay > .essay-body") ?? doc.querySelector(".essay-body");
+}
 
 /**
- * Scrolls a sandboxed frame to heading `id` (or to the top for ""), by fragment navigation.
- * A second navigation to a fragment that matches nothing keeps the scroll position but clears
- * `:target`, so the published page's target highlight doesn't tint the heading.
+ * Points each link of `root` at its `quire-link.invalid` URL (see ./links.ts), so a click
+ * reaches the app through the shell's navigation guard and the frame itself never navigates. Links that ask
+ * for another window are left alone: the shell refuses new windows.
  */
-function navigate(frame: HTMLIFrameElement, id: string): void {
-  try {
-    const location = frame.contentWindow?.location;
-    if (!location) return;
-    location.replace(`about:srcdoc#${encodeURIComponent(id)}`);
-    if (id) location.replace(`about:srcdoc#${NO_TARGET}`);
-  } catch {
-    // The webview refused; the page simply stays where it is.
+function rewriteLinks(root: Element): void {
+  const links = root.matches("a[href]") ? [root] : [];
+  links.push(...Array.from(root.querySelectorAll("a[href]")));
+  for (const link of links) {
+    const target = link.getAttribute("target");
+    if (target !== null && target.toLowerCase() !== "_self") continue;
+    link.setAttribute("href", wrapHref(link.getAttribute("href") ?? ""));
   }
 }
