@@ -17,6 +17,12 @@ import { countWords, formatReadingTime, formatWords, readingMinutes } from "./ed
 import type { EditorView } from "@codemirror/view";
 import { actions } from "./actions";
 import { Drawer } from "./panels/drawer";
+// --- export dialog and check panel (imports) ---
+import { ExportDialog } from "./panels/export";
+import { CheckPanel, badgeText } from "./panels/checks";
+import type { ProblemInfo } from "./ipc";
+import { EditorView as CodeMirrorView } from "@codemirror/view";
+// --- end export dialog and check panel (imports) ---
 import { ModeSwitch } from "./editor/modes";
 import { OutlinePanel, moveToLine, writerLine } from "./panels/outline";
 import { Picker } from "./palette/picker";
@@ -180,6 +186,7 @@ workspace = new Workspace(
       if (counted && counted.id !== id) counted = null;
       updateCounts();
       if (id !== null) renderer.request({ id, text });
+      essayTextChanged(id); // export dialog and check panel
     },
     onSaveState: () => updateSaveState(),
     onOpened: (id, path) => {
@@ -341,6 +348,76 @@ byId("empty-new-essay").addEventListener("click", () => void newEssay());
 
 const drawer = new Drawer(byId("drawer"), () => workspace.focus());
 void drawer;
+
+// --- Export dialog and check panel ---------------------------------------------------------
+
+/** Opens the problem's essay (if another is open) at its line, and puts the cursor there. */
+async function jumpToProblem(problem: ProblemInfo): Promise<void> {
+  if (problem.essayId === null) return;
+  if (workspace.currentId !== problem.essayId && !(await workspace.open(problem.essayId))) return;
+  const view = workspace.view;
+  const line = view.state.doc.line(Math.min(Math.max(1, problem.line), view.state.doc.lines));
+  view.dispatch({
+    selection: { anchor: line.from },
+    effects: CodeMirrorView.scrollIntoView(line.from, { y: "center" }),
+    userEvent: "select",
+  });
+  view.focus();
+}
+
+const exportDialog = new ExportDialog({
+  libraryRoot: async () => (await ipc.libraryInfo()).root,
+  openEssay: () => {
+    const id = workspace.currentId;
+    if (id === null) return null;
+    return {
+      id,
+      title: library.essay(id)?.title ?? "this essay",
+      path: workspace.currentPath(),
+      unsaved: workspace.unsaved(id) === true,
+    };
+  },
+  save: () => workspace.save(),
+  stillUnsaved: () => workspace.currentId !== null && workspace.unsaved(workspace.currentId) === true,
+  defaultFolder: ipc.exportFolder,
+  chooseFolder: ipc.chooseFolder,
+  exportEssays: ipc.exportEssays,
+  showFolder: ipc.showFolder,
+  jump: (problem) => void jumpToProblem(problem),
+  storage: window.localStorage,
+});
+
+const checkBadge = byId<HTMLButtonElement>("check-badge");
+const checks = new CheckPanel({
+  current: () => (workspace.currentId === null ? null : { id: workspace.currentId, text: workspace.view.state.doc.toString() }),
+  check: ipc.checkEssays,
+  jump: (problem) => void jumpToProblem(problem),
+  onCounts: (counts) => {
+    const text = counts ? badgeText(counts) : "";
+    checkBadge.textContent = text;
+    checkBadge.hidden = text === "";
+    checkBadge.dataset.tone = counts && counts.errors > 0 ? "error" : "warning";
+  },
+});
+/** Called from the editor's onText: the check panel follows the writer's edits. */
+function essayTextChanged(id: number | null): void {
+  checks.textChanged(id);
+}
+function toggleChecks(): void {
+  if (drawer.openId === "checks") return drawer.close();
+  drawer.open(checks.panel);
+  checks.opened();
+}
+
+actions.add({ id: "export.open", title: "Export…", shortcut: "Ctrl+E", group: "Export", run: () => exportDialog.open() });
+// Not Ctrl+Shift+K: that is CodeMirror's "delete line". F7 is the writer's "check my text" key.
+actions.add({ id: "checks.open", title: "Check essays", shortcut: "F7", group: "Export", run: () => toggleChecks() });
+byId("open-export").addEventListener("click", () => void exportDialog.open());
+byId("open-checks").addEventListener("click", () => toggleChecks());
+checkBadge.addEventListener("click", () => {
+  if (drawer.openId !== "checks") toggleChecks();
+});
+// --- end of export dialog and check panel --------------------------------------------------
 
 // --- Writing modes, outline, quick open, command palette ------------------------------------
 // The window's own keys are actions too, so the palette lists them (the keydown handler below

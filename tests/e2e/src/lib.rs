@@ -854,3 +854,26 @@ where
         tokio::time::sleep(POLL).await;
     }
 }
+
+// --- Export dialog and check panel helpers --------------------------------------------------
+
+impl App {
+    /// The 1-based line of the editor's cursor.
+    pub async fn cursor_line(&self) -> i64 {
+        self.js(
+            "const v = window.__quire.view(); return v.state.doc.lineAt(v.state.selection.main.head).number;",
+            &[],
+        )
+        .await
+        .as_i64()
+        .expect("a line number")
+    }
+
+    /// Whether keyboard focus is in the editor.
+    pub async fn editor_has_focus(&self) -> bool {
+        self.js("return window.__quire.view().hasFocus", &[])
+            .await
+            .as_bool()
+            .unwrap_or(false)
+    }
+}
