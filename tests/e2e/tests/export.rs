@@ -17,7 +17,9 @@ const NO_ALT: &str = "---\ntitle: A Picture Without Words\ndate: 2024-02-01\nsta
 fn with_many_essays(fixture: Fixture, count: usize) -> Fixture {
     let folder = fixture.essays.join("notes");
     std::fs::create_dir_all(&folder).expect("a subfolder for the notes");
-    let paragraph = "A sentence to give the page some weight, repeated so that rendering it takes a moment. ".repeat(30);
+    let paragraph =
+        "A sentence to give the page some weight, repeated so that rendering it takes a moment. "
+            .repeat(30);
     for i in 0..count {
         let text = format!(
             "---\ntitle: Note {i:03}\ndate: 2023-03-{:02}\nstatus: published\ntags: [notes]\n---\n\n## Part one\n\n{paragraph}\n\n## Part two\n\n{paragraph}\n",
@@ -70,6 +72,32 @@ async fn export_dialog_exports_the_site_and_lists_the_broken_essay() {
         .find(By::Id("export-folder"))
         .await
         .expect("the folder field");
+
+    // A folder the core refuses: the dialog says why in a sentence, and stays open.
+    field.clear().await.expect("clear the field");
+    field.send_keys("my site").await.expect("type a bare name");
+    driver
+        .find(By::Id("export-run"))
+        .await
+        .expect("the Export button")
+        .click()
+        .await
+        .expect("click Export");
+    let refused = app
+        .wait_js(
+            "the refusal is shown",
+            "const p = document.querySelector('.export-error'); return p && !p.hidden && p.textContent",
+            &[],
+        )
+        .await;
+    let refused = refused.as_str().expect("the refusal").to_string();
+    assert!(
+        refused.starts_with("Couldn't export: ") && refused.contains("whole folder path"),
+        "{refused}"
+    );
+    assert!(!refused.contains('{'), "no raw JSON: {refused}");
+    app.screenshot("refused").await;
+
     field.clear().await.expect("clear the field");
     field
         .send_keys(out.display().to_string())
@@ -83,14 +111,17 @@ async fn export_dialog_exports_the_site_and_lists_the_broken_essay() {
         .await
         .expect("click Export");
 
-    // While it runs: the bar moves, the button waits.
+    // While it runs: the bar moves, the button waits (best effort: it may finish first).
     let running = app
-        .js(
-            "return document.getElementById('export-run').disabled && !document.querySelector('.export-progress').hidden",
+        .wait_js(
+            "the export runs or has finished",
+            "if (document.querySelector('.export-summary')) return 'finished';
+             const label = document.querySelector('.export-progress-label')?.textContent ?? '';
+             return document.getElementById('export-run').disabled && / of \\d+ essays/.test(label) ? 'running' : null;",
             &[],
         )
         .await;
-    if running.as_bool() == Some(true) {
+    if running == json!("running") {
         app.screenshot("during").await;
     } else {
         println!("the export finished before a screenshot of it running could be taken");
@@ -242,6 +273,7 @@ async fn check_panel_finds_a_problem_jumps_to_it_and_clears_when_fixed() {
         &[],
     )
     .await;
+    app.screenshot("jumped").await;
 
     // The writer describes the image (typing, unsaved); the panel checks again and the
     // problem goes.
@@ -267,10 +299,7 @@ async fn check_panel_finds_a_problem_jumps_to_it_and_clears_when_fixed() {
     )
     .await;
     assert!(
-        fixture
-            .read("no-alt.md")
-            .windows(3)
-            .any(|w| w == b"![]"),
+        fixture.read("no-alt.md").windows(3).any(|w| w == b"![]"),
         "the fix was checked from the editor's text, before any save"
     );
     app.screenshot("fixed").await;
