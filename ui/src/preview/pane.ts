@@ -22,8 +22,8 @@
 //
 // Scroll sync (./sync.ts): the editor's top line and the preview's scroll position follow each
 // other through the render's source map. A scroll made by the sync itself is not synced back:
-// the preview's position is read back at once and remembered, and while the preview leads, the
-// editor's scroll events are not followed.
+// the preview's position is read back at once and remembered, and while the preview leads (the
+// writer scrolled it last), the editor's scroll events are not followed.
 
 import type { Preview } from "../ipc/types";
 import { diffBlocks, pageHead } from "./blocks";
@@ -69,8 +69,8 @@ interface Parsed extends PageParts {
   body: Element | null;
 }
 
-/** How long after the writer scrolls the preview the editor's own scroll events are ignored. */
-const LEAD_MS = 250;
+/** How long after an update the preview moving by itself is not synced to the editor. */
+const SETTLE_MS = 250;
 /** Frames without movement after which the follow loop stops. */
 const FOLLOW_IDLE_FRAMES = 20;
 
@@ -89,8 +89,12 @@ export class PreviewPane {
   private readonly expectLoad = [false, false];
   /** The front frame's scroll offset as last set or seen: anything else is the writer's. */
   private previewKnown = 0;
-  /** Until then, the editor's scroll events come from the sync and are not followed. */
-  private previewLeadsUntil = 0;
+  /**
+   * The writer last scrolled the preview (or followed a link in it): the editor's scroll events
+   * are then the sync's own (or the editor settling) and are not followed, until the writer
+   * touches the app outside the frame again (events inside the frame never reach the app).
+   */
+  private previewLeads = false;
   /** Until then, the preview moving by itself (after an update) is not synced to the editor. */
   private holdUntil = 0;
   private following = false;
@@ -116,6 +120,12 @@ export class PreviewPane {
     this.frames = [this.createFrame(0), this.createFrame(1)];
     stage.append(this.frames[0], this.frames[1], this.empty);
     element.append(this.banner, stage);
+    const release = () => {
+      this.previewLeads = false;
+    };
+    for (const type of ["pointerdown", "keydown", "wheel", "touchstart"]) {
+      window.addEventListener(type, release, { capture: true, passive: true });
+    }
   }
 
   private createFrame(index: number): HTMLIFrameElement {
@@ -184,7 +194,7 @@ export class PreviewPane {
     if (this.editorFrame) return;
     this.editorFrame = requestAnimationFrame(() => {
       this.editorFrame = 0;
-      if (performance.now() < this.previewLeadsUntil) return;
+      if (this.previewLeads) return;
       this.syncFromEditor();
     });
   }
@@ -256,6 +266,8 @@ export class PreviewPane {
     const front = this.frames[this.front]!;
     const doc = back.contentDocument;
     if (doc?.body) rewriteLinks(doc.body);
+    // Where the shown page is, by source line, for when the preview leads.
+    const place = this.previewLeads ? this.previewLine() : null;
     back.classList.add("shown");
     back.tabIndex = 0;
     front.classList.remove("shown");
@@ -266,19 +278,41 @@ export class PreviewPane {
     this.empty.hidden = true;
     this.cached = null;
     this.watch(doc);
-    this.afterUpdate(index);
+    this.afterUpdate(index, place);
     const queued = this.queued;
     this.queued = null;
     if (queued) this.update(queued);
   }
 
-  /** After new content: the preview shows the editor's place (or the awaited fragment). */
-  private afterUpdate(index: number): void {
-    this.holdUntil = performance.now() + LEAD_MS;
+  /**
+   * After new content: the preview shows the awaited fragment, or the editor's place; or, when
+   * the writer scrolled the preview last, stays at its own place (`line`, for a page loaded anew;
+   * a page patched in place has not moved).
+   */
+  private afterUpdate(index: number, line: number | null = null): void {
+    this.holdUntil = performance.now() + SETTLE_MS;
     const fragment = this.pendingFragment;
     this.pendingFragment = null;
     if (fragment !== null && this.scrollToFragment(fragment)) return;
-    this.syncFromEditor(index);
+    if (!this.previewLeads) this.syncFromEditor(index);
+    else if (line !== null) this.scrollPreviewToLine(index, line);
+  }
+
+  /** The fractional source line at the top of the front frame, or null if unknown. */
+  private previewLine(): number | null {
+    const place = this.options.editor();
+    const win = this.frames[this.front]!.contentWindow;
+    const map = place && win ? this.scrollMap(this.front, place.lines) : null;
+    return map && win ? offsetToLine(map, win.scrollY) : null;
+  }
+
+  private scrollPreviewToLine(index: number, line: number): void {
+    const place = this.options.editor();
+    const win = this.frames[index]!.contentWindow;
+    const map = place && win ? this.scrollMap(index, place.lines) : null;
+    if (!map || !win) return;
+    win.scrollTo({ top: line <= 1 ? 0 : lineToOffset(map, line), behavior: "instant" });
+    if (index === this.front) this.previewKnown = win.scrollY;
   }
 
   // --- Scroll sync ---
@@ -311,7 +345,7 @@ export class PreviewPane {
       if (!map) return;
       line = offsetToLine(map, y);
     }
-    this.previewLeadsUntil = performance.now() + LEAD_MS;
+    this.previewLeads = true;
     this.options.scrollEditor(line);
   }
 
