@@ -17,6 +17,10 @@ import { countWords, formatReadingTime, formatWords, readingMinutes } from "./ed
 import type { EditorView } from "@codemirror/view";
 import { actions } from "./actions";
 import { Drawer } from "./panels/drawer";
+// --- history and conflicts (imports) ---
+import { HistoryPanel, sourceLabel } from "./panels/history";
+import { openConflictView } from "./panels/conflict";
+// --- end history and conflicts (imports) ---
 // --- export dialog and check panel (imports) ---
 import { ExportDialog } from "./panels/export";
 import { CheckPanel, badgeText } from "./panels/checks";
@@ -186,6 +190,7 @@ workspace = new Workspace(
       if (counted && counted.id !== id) counted = null;
       updateCounts();
       if (id !== null) renderer.request({ id, text });
+      historyPanel.textChanged(); // history and conflicts
       essayTextChanged(id); // export dialog and check panel
     },
     onSaveState: () => updateSaveState(),
@@ -198,6 +203,7 @@ workspace = new Workspace(
       essayPath.title = path ?? "";
       document.title = essay ? `${essay.title} — Quire` : "Quire";
       if (id === null) preview.clear();
+      essayShown(id); // history and conflicts
     },
     onError: (message, key) => notices.error(message, key),
     clearError: (key) => notices.dismiss(key),
@@ -517,6 +523,132 @@ actions.add({
 });
 // --- end of writing modes, outline, quick open, command palette ----------------------------
 
+// --- History and conflicts -----------------------------------------------------------------
+
+const historyPanel = new HistoryPanel({
+  essayId: () => workspace.currentId,
+  currentText: () => workspace.view.state.doc.toString(),
+  history: ipc.essayHistory,
+  diff: ipc.revisionDiff,
+  confirm: (revision, when) =>
+    askConfirm({
+      title: "Restore this version?",
+      message: `The editor and the file will go back to the text as it was ${when} (${sourceLabel(revision.source).toLowerCase()}).`,
+      detail: "Your current text stays in the history, so you can come back to it.",
+      confirm: "Restore",
+    }),
+  restore: async (id, revision) => {
+    // The store must hold the writer's latest text: restoring keeps it as a revision.
+    await workspace.flushAllAndWait();
+    const opened = await ipc.restoreRevision(id, revision.id);
+    workspace.show(opened);
+    refreshList(0);
+  },
+  onError: (message) => notices.error(message, "history"),
+});
+
+function toggleHistory(): void {
+  if (drawer.openId === "history") return drawer.close();
+  drawer.open(historyPanel.panel);
+  historyPanel.opened();
+}
+
+let conflictNoticeFor: number | null = null;
+let conflictViewOpen = false;
+
+/** The sticky notice for a conflict in the open essay, with a button that resolves it. */
+function showConflictNotice(id: number): void {
+  if (conflictNoticeFor !== null && conflictNoticeFor !== id) notices.dismiss(`conflict-${conflictNoticeFor}`);
+  conflictNoticeFor = id;
+  notices.show(
+    "The file changed outside Quire while you were writing, and the changes overlap. Your text stays here as a draft; both versions are kept in the essay's history.",
+    { tone: "info", key: `conflict-${id}`, sticky: true, action: { label: "Resolve…", run: () => void resolveConflict() } },
+  );
+}
+
+function inConflict(): boolean {
+  return workspace.currentId !== null && workspace.saveState()?.tone === "conflict";
+}
+
+/** Called from the workspace's onOpened: the history follows the open essay; a conflict says so. */
+function essayShown(id: number | null): void {
+  historyPanel.essayOpened();
+  if (id !== null && inConflict()) showConflictNotice(id);
+  else if (conflictNoticeFor !== null && conflictNoticeFor !== id) {
+    notices.dismiss(`conflict-${conflictNoticeFor}`);
+    conflictNoticeFor = null;
+  }
+}
+
+/** Opens the conflict view for the open essay. */
+async function resolveConflict(): Promise<void> {
+  const id = workspace.currentId;
+  if (id === null || conflictViewOpen) return;
+  // "Your text" is the draft in the store: make sure it has the last keystrokes.
+  await workspace.flushAllAndWait();
+  let hunks: ipc.ConflictHunk[] | null;
+  try {
+    hunks = await ipc.essayConflict(id);
+  } catch (error) {
+    notices.error(`Couldn't load the conflict: ${ipc.toQuireError(error).message}`, "conflict");
+    return;
+  }
+  if (id !== workspace.currentId) return;
+  if (!hunks) {
+    notices.dismiss(`conflict-${id}`);
+    notices.info("There is no conflict left to resolve in this essay.", "conflict");
+    try {
+      workspace.show(await ipc.openEssay(id));
+    } catch {
+      // The editor keeps what it shows; the notice above said what matters.
+    }
+    return;
+  }
+  conflictViewOpen = true;
+  openConflictView(workspace.currentPath(), hunks, {
+    resolve: async (choices) => {
+      const opened = await ipc.resolveConflict(id, choices);
+      workspace.show(opened);
+      notices.dismiss(`conflict-${id}`);
+      if (conflictNoticeFor === id) conflictNoticeFor = null;
+      notices.show("Conflict resolved; both versions are in the history.", { tone: "info", key: "conflict" });
+      refreshList(0);
+      historyPanel.essayChanged(id);
+    },
+    onClose: () => {
+      conflictViewOpen = false;
+      workspace.focus();
+    },
+  });
+}
+
+/** Called from onLibraryChange for every change. */
+function historyAndConflictsChanged(change: Change): void {
+  if (change.source !== "editor") historyPanel.essayChanged(change.essay);
+  if (change.essay !== workspace.currentId) return;
+  if (change.kind === "conflict") showConflictNotice(change.essay);
+  else if (change.kind === "merged") {
+    notices.show("Changes made outside Quire were merged with yours.", { tone: "info", key: `merged-${change.essay}` });
+  }
+}
+
+actions.add({
+  id: "history.open",
+  title: "Show history",
+  shortcut: "Ctrl+Shift+H",
+  group: "Essay",
+  enabled: () => workspace.currentId !== null,
+  run: () => toggleHistory(),
+});
+actions.add({
+  id: "conflict.resolve",
+  title: "Resolve conflict",
+  group: "Essay",
+  enabled: () => inConflict(),
+  run: () => resolveConflict(),
+});
+byId("show-history").addEventListener("click", () => toggleHistory());
+// --- end of history and conflicts ---
 // --- Shortcuts -----------------------------------------------------------------------------
 
 window.addEventListener(
@@ -579,12 +711,8 @@ window.__quire = {
 function onLibraryChange(change: Change): void {
   workspace.handleChange(change);
   const open = change.essay === workspace.currentId;
-  if (open && change.kind === "conflict") {
-    notices.show(
-      "The file changed outside Quire while you were writing, and the changes overlap. Your text stays here as a draft; both versions are kept in the essay's history.",
-      { tone: "info", key: `conflict-${change.essay}`, sticky: true },
-    );
-  } else if (open && change.kind === "removed" && change.source === "disk") {
+  historyAndConflictsChanged(change); // history and conflicts: notices for conflicts and merges
+  if (open && change.kind === "removed" && change.source === "disk") {
     notices.show("This essay's file was deleted outside Quire. Your text is kept; press Ctrl+S to write the file again.", {
       tone: "info",
       key: `removed-${change.essay}`,

@@ -9,6 +9,8 @@ export interface NoticeOptions {
   key?: string;
   /** Stay until dismissed. Default: errors stay, information fades. */
   sticky?: boolean;
+  /** A button in the notice (e.g. "Resolve…"); the notice stays until dismissed. */
+  action?: { label: string; run: () => void };
 }
 
 const FADE_MS = 6000;
@@ -38,7 +40,17 @@ export class Notices {
     close.setAttribute("aria-label", "Dismiss");
     close.textContent = "×";
     close.addEventListener("click", () => this.remove(notice, options.key));
-    notice.append(text, close);
+    notice.append(text);
+    if (options.action) {
+      const { label, run } = options.action;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button small notice-action";
+      button.textContent = label;
+      button.addEventListener("click", () => run());
+      notice.append(button);
+    }
+    notice.append(close);
     this.element.append(notice);
     if (options.key) this.byKey.set(options.key, notice);
     if (!sticky) setTimeout(() => this.remove(notice, options.key), FADE_MS);

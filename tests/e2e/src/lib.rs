@@ -877,3 +877,69 @@ impl App {
             .unwrap_or(false)
     }
 }
+
+// --- History and conflicts ---------------------------------------------------------------------
+
+impl Fixture {
+    /// Rewrites an essay file the way another editor does: a temporary file renamed over it.
+    pub fn write_outside(&self, file: &str, text: &str) {
+        let temp = self.essays.join(format!(".{file}.e2e-tmp"));
+        std::fs::write(&temp, text).expect("write the temporary file");
+        std::fs::rename(&temp, self.essay(file)).expect("rename it over the essay");
+    }
+}
+
+impl App {
+    /// The essay's revisions, newest first, as `(source, text)`, read through the app's own
+    /// commands (`essay_history`, then `revision_diff` against "" whose removed runs are the
+    /// revision's whole text).
+    pub async fn revision_texts(&self, id: i64) -> Vec<(String, String)> {
+        let revisions = self.invoke("essay_history", json!({ "id": id })).await;
+        let mut out = Vec::new();
+        for revision in revisions.as_array().expect("a list of revisions") {
+            let spans = self
+                .invoke(
+                    "revision_diff",
+                    json!({ "revision": revision["id"], "text": "" }),
+                )
+                .await;
+            let text: String = spans
+                .as_array()
+                .expect("a list of spans")
+                .iter()
+                .filter(|s| s["kind"] != "added")
+                .map(|s| s["text"].as_str().unwrap_or_default())
+                .collect();
+            let source = revision["source"].as_str().unwrap_or_default().to_string();
+            out.push((source, text));
+        }
+        out
+    }
+
+    /// Clicks the element `css` (waiting until it is shown).
+    pub async fn click(&self, css: &str) {
+        let element = self
+            .driver()
+            .query(By::Css(css))
+            .and_displayed()
+            .wait(timeout(), POLL)
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("no {css} to click: {e}"));
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// The text of the element `css`, or None when there is none.
+    pub async fn text_of(&self, css: &str) -> Option<String> {
+        self.js(
+            "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
+            &[json!(css)],
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    }
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConflictHunk } from "../ipc/types";
-import { buildChoices, foldClean, openConflictView, progressLabel, resultPieces, resultText } from "./conflict";
+import { buildChoices, foldClean, openConflictView, progressLabel, resultPieces, resultText, sideRuns } from "./conflict";
 
 // The same two conflicts as the core's merge tests: "a b c d e" where both sides changed b and d.
 const hunks: ConflictHunk[] = [
@@ -118,5 +118,22 @@ describe("the conflict view", () => {
     openConflictView("x.md", hostile, { resolve: async () => undefined, onClose: () => undefined });
     expect(document.querySelector(".conflict-view img, .conflict-view b")).toBeNull();
     expect(document.querySelector(".conflict-mine")?.textContent).toContain("<img src=x onerror=alert(1)>");
+  });
+});
+
+describe("what differs between the two sides", () => {
+  it("marks only the words each side has on its own", () => {
+    const runs = sideRuns("There is a growing fog out there.\n", "There is a growing muddle out there.\n");
+    expect(runs.mine).toEqual([
+      { text: "There is a growing ", own: false },
+      { text: "fog", own: true },
+      { text: " out there.\n", own: false },
+    ]);
+    expect(runs.theirs.filter((r) => r.own).map((r) => r.text)).toEqual(["muddle"]);
+    expect(runs.theirs.map((r) => r.text).join("")).toBe("There is a growing muddle out there.\n");
+  });
+
+  it("leaves hunks too large to compare quickly unmarked", () => {
+    expect(sideRuns("a b c", "a x c", 4).mine).toEqual([{ text: "a b c", own: false }]);
   });
 });

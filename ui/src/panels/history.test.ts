@@ -62,6 +62,14 @@ describe("the diff", () => {
     expect(shown[0]).toEqual({ kind: "gap", lines: 8 });
   });
 
+  it("never cuts a word in two when a paragraph is longer than the context", () => {
+    const paragraph = "word ".repeat(200);
+    const shown = condenseDiff([{ kind: "same", text: paragraph }, { kind: "added", text: "new" }]);
+    const tail = shown[1]!;
+    expect(tail.kind).toBe("same");
+    expect(tail.kind === "same" && tail.text.startsWith("word ")).toBe(true);
+  });
+
   it("keeps short unchanged text whole", () => {
     const spans: DiffSpan[] = [
       { kind: "same", text: "The " },
@@ -103,12 +111,13 @@ describe("HistoryPanel", () => {
       { kind: "added", text: "now" },
     ] as DiffSpan[]);
     let list = revisions;
+    const confirm = vi.fn(async (_revision: RevisionInfo, _when: string) => true);
     const hooks = {
       essayId: () => 7,
       currentText: () => "now",
       history: vi.fn(async () => list),
       diff,
-      confirm: vi.fn(async () => true),
+      confirm,
       restore: vi.fn(async () => {
         list = [{ id: 4, at: NOW, source: "restore", path: "a.md", wordsAdded: 1, wordsRemoved: 4 }, ...revisions];
       }),
@@ -118,7 +127,7 @@ describe("HistoryPanel", () => {
     };
     const panel = new HistoryPanel(hooks);
     document.body.append(panel.panel.body);
-    return { panel, hooks, body: panel.panel.body };
+    return { panel, hooks, confirm, body: panel.panel.body };
   }
 
   const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -155,12 +164,12 @@ describe("HistoryPanel", () => {
   });
 
   it("restores only after the writer confirms, then shows the new revision on top", async () => {
-    const { panel, hooks, body } = setup();
+    const { panel, hooks, confirm, body } = setup();
     panel.opened();
     await settle();
     (body.querySelectorAll(".history-item")[1] as HTMLElement).click();
     await settle();
-    hooks.confirm.mockResolvedValueOnce(false);
+    confirm.mockResolvedValueOnce(false);
     body.querySelector<HTMLButtonElement>(".history-restore")!.click();
     await settle();
     expect(hooks.restore).not.toHaveBeenCalled();

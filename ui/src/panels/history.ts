@@ -106,10 +106,13 @@ export function condenseDiff(spans: readonly DiffSpan[], context = 160): ShownSp
     let head = first ? "" : span.text.slice(0, context);
     let tail = last ? "" : span.text.slice(-context);
     // End the head at a line break and start the tail after one, when there is one nearby.
+    // Else at a space, so no word is cut in two.
     const headBreak = head.lastIndexOf("\n");
     if (headBreak > context / 3) head = head.slice(0, headBreak + 1);
+    else if (head.lastIndexOf(" ") > 0) head = head.slice(0, head.lastIndexOf(" ") + 1);
     const tailBreak = tail.indexOf("\n");
     if (tailBreak >= 0 && tailBreak < (context * 2) / 3) tail = tail.slice(tailBreak + 1);
+    else if (tail.indexOf(" ") >= 0) tail = tail.slice(tail.indexOf(" ") + 1);
     const middle = span.text.slice(head.length, span.text.length - tail.length);
     if (head) out.push({ kind: "same", text: head });
     out.push({ kind: "gap", lines: middle.split("\n").length - 1 });
