@@ -648,7 +648,8 @@ actions.add({
   run: () => resolveConflict(),
 });
 byId("show-history").addEventListener("click", () => toggleHistory());
-// --- end of history and conflicts ---
+// --- end of history and conflicts ----------------------------------------------------------
+
 // --- Shortcuts -----------------------------------------------------------------------------
 
 window.addEventListener(
