@@ -47,7 +47,8 @@ async fn history_restores_an_older_save() {
     let (app, id) = open_sample(&fixture).await;
 
     // Two saves, each adding a line.
-    app.type_at_end(Key::Enter + "The first saved addition.").await;
+    app.type_at_end(Key::Enter + "The first saved addition.")
+        .await;
     app.wait_save_state("Draft autosaved").await;
     app.press(Key::Control + "s" + Key::Null).await;
     app.wait_save_state("Saved").await;
@@ -55,7 +56,8 @@ async fn history_restores_an_older_save() {
     assert!(older.ends_with("\nThe first saved addition."));
     assert_eq!(utf8(fixture.read(SAMPLE)), older);
 
-    app.type_at_end(Key::Enter + "The second saved addition.").await;
+    app.type_at_end(Key::Enter + "The second saved addition.")
+        .await;
     app.wait_save_state("Draft autosaved").await;
     app.press(Key::Control + "s" + Key::Null).await;
     app.wait_save_state("Saved").await;
@@ -91,7 +93,10 @@ async fn history_restores_an_older_save() {
         .active_element()
         .await
         .expect("an active element");
-    active.send_keys(Key::Down + Key::Null).await.expect("ArrowDown");
+    active
+        .send_keys(Key::Down + Key::Null)
+        .await
+        .expect("ArrowDown");
     app.wait_js(
         "the older save is selected and its diff shows",
         r#"const sel = document.querySelector('#drawer .history-item[aria-selected="true"]');
@@ -135,7 +140,11 @@ async fn history_restores_an_older_save() {
     )
     .await;
     app.wait_save_state("Saved").await;
-    assert_eq!(utf8(fixture.read(SAMPLE)), older, "the file holds the restored text");
+    assert_eq!(
+        utf8(fixture.read(SAMPLE)),
+        older,
+        "the file holds the restored text"
+    );
     app.wait_js(
         "the history shows the restore on top, selected",
         r#"const top = document.querySelector('#drawer .history-item');
@@ -147,7 +156,9 @@ async fn history_restores_an_older_save() {
     let revisions = app.revision_texts(id).await;
     assert_eq!(revisions[0], ("restore".to_string(), older.clone()));
     assert!(
-        revisions.iter().any(|(source, text)| source == "save" && *text == newer),
+        revisions
+            .iter()
+            .any(|(source, text)| source == "save" && *text == newer),
         "the text before the restore is still in the history"
     );
     app.wait_preview_contains("The first saved addition.").await;
@@ -184,12 +195,27 @@ async fn conflicting_edit(fixture: &Fixture) -> (App, i64, String, String) {
         &[],
     )
     .await;
-    let mine_side = app.text_of(".conflict-hunk .conflict-mine").await.unwrap_or_default();
-    let theirs_side = app.text_of(".conflict-hunk .conflict-theirs").await.unwrap_or_default();
-    assert!(mine_side.starts_with("Your text") && mine_side.contains("growing fog"), "{mine_side}");
-    assert!(theirs_side.starts_with("On disk") && theirs_side.contains("growing muddle"), "{theirs_side}");
+    let mine_side = app
+        .text_of(".conflict-hunk .conflict-mine")
+        .await
+        .unwrap_or_default();
+    let theirs_side = app
+        .text_of(".conflict-hunk .conflict-theirs")
+        .await
+        .unwrap_or_default();
+    assert!(
+        mine_side.starts_with("Your text") && mine_side.contains("growing fog"),
+        "{mine_side}"
+    );
+    assert!(
+        theirs_side.starts_with("On disk") && theirs_side.contains("growing muddle"),
+        "{theirs_side}"
+    );
     let apply_disabled = app
-        .js("return document.querySelector('.conflict-apply').disabled", &[])
+        .js(
+            "return document.querySelector('.conflict-apply').disabled",
+            &[],
+        )
         .await;
     assert_eq!(apply_disabled, json!(true), "nothing decided yet");
     (app, id, mine, theirs)
@@ -197,7 +223,14 @@ async fn conflicting_edit(fixture: &Fixture) -> (App, i64, String, String) {
 
 /// Applies the conflict view and checks what every resolution must leave behind: the file and
 /// the editor hold `expected`, the notice says it is resolved, and both originals are revisions.
-async fn apply_and_check(app: &App, fixture: &Fixture, id: i64, mine: &str, theirs: &str, expected: &str) {
+async fn apply_and_check(
+    app: &App,
+    fixture: &Fixture,
+    id: i64,
+    mine: &str,
+    theirs: &str,
+    expected: &str,
+) {
     app.click(".conflict-apply").await;
     app.wait_js(
         "the conflict view closed",
@@ -206,7 +239,11 @@ async fn apply_and_check(app: &App, fixture: &Fixture, id: i64, mine: &str, thei
     )
     .await;
     app.wait_save_state("Saved").await;
-    assert_eq!(utf8(fixture.read(SAMPLE)), expected, "the file holds the writer's choice");
+    assert_eq!(
+        utf8(fixture.read(SAMPLE)),
+        expected,
+        "the file holds the writer's choice"
+    );
     assert_eq!(app.editor_text().await, expected);
     app.wait_js(
         "the notice says the conflict is resolved",
@@ -222,8 +259,14 @@ async fn apply_and_check(app: &App, fixture: &Fixture, id: i64, mine: &str, thei
         .into_iter()
         .map(|(_, text)| text)
         .collect();
-    assert!(texts.iter().any(|t| t == mine), "the writer's text is a revision");
-    assert!(texts.iter().any(|t| t == theirs), "the text from disk is a revision");
+    assert!(
+        texts.iter().any(|t| t == mine),
+        "the writer's text is a revision"
+    );
+    assert!(
+        texts.iter().any(|t| t == theirs),
+        "the text from disk is a revision"
+    );
 }
 
 #[tokio::test]
@@ -233,7 +276,10 @@ async fn conflict_resolved_by_taking_theirs() {
     let (app, id, mine, theirs) = conflicting_edit(&fixture).await;
 
     app.click(".conflict-hunk [data-choice='theirs']").await;
-    let result = app.text_of(".conflict-result-text").await.unwrap_or_default();
+    let result = app
+        .text_of(".conflict-result-text")
+        .await
+        .unwrap_or_default();
     assert_eq!(result, theirs, "the result preview is what will be written");
     app.screenshot("view").await;
 
