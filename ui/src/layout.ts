@@ -86,6 +86,15 @@ export class Layout {
     return this.state;
   }
 
+  /** Takes a remembered layout (the settings file's, which wins over this webview's storage). */
+  restore(saved: LayoutState): void {
+    const next = clampLayout(saved, window.innerWidth);
+    const same = (Object.keys(next) as (keyof LayoutState)[]).every((key) => next[key] === this.state[key]);
+    if (same) return;
+    this.state = next;
+    this.apply(true);
+  }
+
   toggleLibrary(): void {
     this.update({ libraryCollapsed: !this.state.libraryCollapsed });
   }

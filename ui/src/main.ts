@@ -31,6 +31,11 @@ import { ModeSwitch } from "./editor/modes";
 import { OutlinePanel, moveToLine, writerLine } from "./panels/outline";
 import { Picker } from "./palette/picker";
 import { commandPalette, quickOpen } from "./palette/pickers";
+// --- images, another folder, remembering (imports) ---
+import { imageDrops } from "./editor/images";
+import { Session, essayToReopen, placeCursor, type Snapshot } from "./session";
+import { firstVisibleLine as topLineOf } from "./editor/setup";
+// --- end images, another folder, remembering (imports) ---
 
 declare global {
   interface Window {
@@ -38,6 +43,10 @@ declare global {
       view: () => EditorView;
       openEssayId: () => number | null;
       saveState: () => string;
+      /** Opens another essays folder as the "Open folder…" action does after the picker. */
+      openFolder?: (path: string) => Promise<boolean>;
+      /** Closes the window the way its close button does (drafts and settings saved first). */
+      closeWindow?: () => void;
     };
   }
 }
@@ -49,6 +58,15 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 const notices = new Notices(byId("error-banner"));
+
+// --- Remembering (window size, panes, last essay and cursor per folder) --------------------
+// Created first: the panes and the editor report their changes to it as they are built.
+const session = new Session({
+  load: ipc.loadUiState,
+  save: ipc.saveUiState,
+  snapshot: () => snapshotNow(),
+});
+// --- end remembering ------------------------------------------------------------------------
 
 // Anything that slips through is still shown as a sentence, never as a blank window.
 window.addEventListener("error", (event) => {
@@ -204,11 +222,18 @@ workspace = new Workspace(
       document.title = essay ? `${essay.title} — Quire` : "Quire";
       if (id === null) preview.clear();
       essayShown(id); // history and conflicts
+      session.changed(); // remembering: the last essay
     },
     onError: (message, key) => notices.error(message, key),
     clearError: (key) => notices.dismiss(key),
     onScroll: () => preview.followEditor(),
   },
+  // Images pasted or dropped into the editor land in assets/ beside the essay.
+  imageDrops({
+    essayId: () => workspace.currentId,
+    addImage: ipc.addImage,
+    notify: (message, tone) => (tone === "error" ? notices.error(message, "images") : notices.info(message, "images")),
+  }),
 );
 
 // --- Library -------------------------------------------------------------------------------
@@ -340,6 +365,7 @@ function slug(title: string): string {
 // --- Layout --------------------------------------------------------------------------------
 
 const layout = new Layout(app, (state) => {
+  session.changed(); // remembering: the panes
   preview.setVisible(!state.previewCollapsed);
   byId("toggle-library").setAttribute("aria-pressed", String(!state.libraryCollapsed));
   byId("toggle-preview").setAttribute("aria-pressed", String(!state.previewCollapsed));
@@ -692,7 +718,7 @@ window.addEventListener(
 window.addEventListener("beforeunload", () => workspace.flushAll());
 if (ipc.hasBackend()) {
   void ipc.onFlushDrafts(() => {
-    void workspace.flushAllAndWait().finally(() => void ipc.closeWindow().catch(() => undefined));
+    void windowClosing().finally(() => void ipc.closeWindow().catch(() => undefined));
   });
 }
 document.addEventListener("visibilitychange", () => {
@@ -705,7 +731,98 @@ window.__quire = {
   view: () => workspace.view,
   openEssayId: () => workspace.currentId,
   saveState: () => workspace.saveState()?.label ?? "",
+  openFolder: (path) => openFolder(path),
+  closeWindow: () => void windowClosing().finally(() => void ipc.closeWindow().catch(() => undefined)),
 };
+
+// --- Another essays folder, and remembering where the writer was ---------------------------
+
+/** The essays folder the window shows (its root path), once known. */
+let libraryRoot: string | null = null;
+
+/** What is worth remembering right now (see ./session.ts); read when a save is due. */
+function snapshotNow(): Snapshot {
+  const id = workspace.currentId;
+  const view = workspace.view;
+  const fullScreen = modes.isFullScreen || document.fullscreenElement !== null;
+  return {
+    root: libraryRoot,
+    essay: id === null ? null : { id, cursor: view.state.selection.main.head, top: topLineOf(view) },
+    window: fullScreen ? null : { width: window.innerWidth, height: window.innerHeight },
+    layout: layout.current,
+  };
+}
+
+const rememberSoon = () => session.changed();
+window.addEventListener("resize", rememberSoon);
+workspace.view.scrollDOM.addEventListener("scroll", rememberSoon, { passive: true });
+document.addEventListener("selectionchange", () => {
+  if (workspace.view.hasFocus) rememberSoon();
+});
+
+/** The window is closing: every draft into the store, and where the writer was into the settings. */
+async function windowClosing(): Promise<void> {
+  await Promise.allSettled([workspace.flushAllAndWait(), session.flush(true)]);
+}
+
+/** Shows an essays folder: its list, and the essay last open there (else the newest). */
+async function showLibrary(info: ipc.LibraryInfo): Promise<void> {
+  libraryRoot = info.root;
+  library.setLibrary(info.name, info.root);
+  byId("library-name").title = `${info.root}\nOpen another folder… (Ctrl+O)`;
+  library.setEssays(info.essays);
+  library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
+  notices.dismiss("library-warning");
+  if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
+  const again = essayToReopen(session.current, info.root, info.essays.map((essay) => essay.id));
+  if (again && (await workspace.open(again.id))) {
+    placeCursor(workspace.view, again);
+    return;
+  }
+  const first = startupEssay(library.visibleEssays()) ?? startupEssay(info.essays);
+  if (!first || !(await workspace.open(first.id))) editorEmpty.hidden = false;
+}
+
+/**
+ * Opens another essays folder: `path`, else one the writer picks. The drafts of this one are
+ * stored first; if the folder can't be opened, this one stays open.
+ */
+async function openFolder(path: string | null = null): Promise<boolean> {
+  let folder = path;
+  if (folder === null) {
+    try {
+      folder = await ipc.chooseFolder("Open an essays folder", libraryRoot);
+    } catch (error) {
+      notices.error(`Couldn't show the folder picker: ${ipc.toQuireError(error).message}`, "open-folder");
+      return false;
+    }
+  }
+  if (!folder) return false;
+  await windowClosing();
+  let info: ipc.LibraryInfo;
+  try {
+    info = await ipc.openLibrary(folder);
+  } catch (error) {
+    notices.error(`Couldn't open ${folder}: ${ipc.asSentence(ipc.toQuireError(error).message)} Your essays in ${libraryRoot ?? "this folder"} stay open.`, "open-folder");
+    return false;
+  }
+  notices.dismiss("open-folder");
+  if (drawer.openId !== null) drawer.close();
+  workspace.forgetAll();
+  counted = null;
+  await showLibrary(info);
+  return true;
+}
+
+actions.add({ id: "library.open-folder", title: "Open folder…", shortcut: "Ctrl+O", group: "Library", run: () => void openFolder() });
+byId("library-name").addEventListener("click", () => void openFolder());
+
+/** Reads the remembered settings; the panes take theirs at once. */
+async function loadRemembered(): Promise<void> {
+  const remembered = await session.load();
+  if (remembered.layout) layout.restore(remembered.layout);
+}
+// --- end another essays folder, and remembering ---------------------------------------------
 
 // --- Startup -------------------------------------------------------------------------------
 
@@ -747,6 +864,7 @@ async function start(): Promise<void> {
   editorHost.hidden = true;
   editorEmpty.hidden = true;
   const subscribed = ipc.hasBackend() ? subscribe() : Promise.resolve();
+  const remembered = loadRemembered();
   let info: ipc.LibraryInfo;
   try {
     info = await ipc.libraryInfo();
@@ -759,12 +877,8 @@ async function start(): Promise<void> {
     return;
   }
   await subscribed;
-  library.setLibrary(info.name, info.root);
-  library.setEssays(info.essays);
-  if (info.watching === "polling") library.setFooterNote("checking for outside edits every few seconds");
-  if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
-  const first = startupEssay(library.visibleEssays()) ?? startupEssay(info.essays);
-  if (!first || !(await workspace.open(first.id))) editorEmpty.hidden = false;
+  await remembered;
+  await showLibrary(info);
 }
 
 void start();

@@ -6,7 +6,7 @@
 // another program, a merge) comes in as an ordinary change, never a new state, so undo and the
 // cursor survive it.
 
-import { EditorState } from "@codemirror/state";
+import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { openSearchPanel } from "@codemirror/search";
 import { AutosaveScheduler, describeSaveState, type SaveState } from "./editor/autosave";
@@ -60,10 +60,13 @@ export class Workspace {
   private readonly sessions = new Map<number, Session>();
   private openId: number | null = null;
   private openToken = 0;
+  /** Extensions every essay's state gets besides the editor's own (image paste and drop). */
+  private readonly extra: Extension;
 
-  constructor(parent: HTMLElement, backend: WorkspaceBackend, events: WorkspaceEvents) {
+  constructor(parent: HTMLElement, backend: WorkspaceBackend, events: WorkspaceEvents, extra: Extension = []) {
     this.backend = backend;
     this.events = events;
+    this.extra = extra;
     this.view = new EditorView({ parent, state: this.newState("") });
     followSystemTheme(this.view);
     this.view.scrollDOM.addEventListener("scroll", () => events.onScroll(), { passive: true });
@@ -178,6 +181,12 @@ export class Workspace {
     const session = this.sessions.get(id);
     session?.autosave.dispose();
     this.sessions.delete(id);
+  }
+
+  /** Drops every essay this window holds (another essays folder is opening). */
+  forgetAll(): void {
+    this.close();
+    for (const id of [...this.sessions.keys()]) this.forget(id);
   }
 
   /** The essay's file was renamed. */
@@ -343,19 +352,22 @@ export class Workspace {
     return EditorState.create({
       doc: text,
       selection: { anchor: cursor },
-      extensions: markdownEditor({
-        onEdit: (text) => {
-          const session = this.current();
-          if (!session) return;
-          session.version += 1;
-          session.dirty = true;
-          session.writeError = null;
-          session.autosave.edited(text);
-          this.events.onSaveState();
-        },
-        onDocChange: (text) => this.events.onText(this.openId, text),
-        onBlur: () => void this.current()?.autosave.flush(),
-      }),
+      extensions: [
+        this.extra,
+        markdownEditor({
+          onEdit: (text) => {
+            const session = this.current();
+            if (!session) return;
+            session.version += 1;
+            session.dirty = true;
+            session.writeError = null;
+            session.autosave.edited(text);
+            this.events.onSaveState();
+          },
+          onDocChange: (text) => this.events.onText(this.openId, text),
+          onBlur: () => void this.current()?.autosave.flush(),
+        }),
+      ],
     });
   }
 }
