@@ -943,3 +943,73 @@ impl App {
         .map(str::to_string)
     }
 }
+
+// --- Restarts, settings and the CLI (images and remembering tests) --------------------------
+
+impl Fixture {
+    /// The app's settings file for this fixture (`$XDG_CONFIG_HOME/quire/ui-state.json`): the
+    /// window size, panes and last essay per folder. It survives a restart of the app.
+    pub fn ui_state_file(&self) -> PathBuf {
+        self.dir.path().join("config/quire/ui-state.json")
+    }
+
+    /// The settings file, parsed (null if there is none yet).
+    pub fn ui_state(&self) -> Value {
+        std::fs::read(self.ui_state_file())
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    /// A folder inside the fixture's temporary folder (created), for exports or a second library.
+    pub fn folder(&self, name: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::create_dir_all(&path).expect("create a folder");
+        path
+    }
+
+    /// Runs the `quire` CLI (built if missing) with the fixture's store; panics on failure.
+    pub fn quire_cli(&self, args: &[&std::ffi::OsStr]) -> String {
+        let bin = workspace_root().join("target/debug/quire");
+        if !bin.is_file() {
+            let status = Command::new("cargo")
+                .args(["build", "-j2", "-p", "quire", "--bin", "quire"])
+                .current_dir(workspace_root())
+                .status()
+                .expect("run cargo");
+            assert!(status.success(), "cargo build -p quire failed");
+        }
+        let out = Command::new(&bin)
+            .args(args)
+            .env("QUIRE_DB", self.dir.path().join("cli.db"))
+            .output()
+            .expect("run quire");
+        assert!(
+            out.status.success(),
+            "quire {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl App {
+    /// Waits until the app has quit by itself (its window was closed from the UI), then lets go
+    /// of the session, which ended with it, and stops tauri-driver.
+    pub async fn wait_closed(mut self) {
+        let pids = self.pids();
+        if !wait_gone(&pids, timeout()) {
+            self.fail("the app did not quit after its window was closed")
+                .await;
+        }
+        if let Some(driver) = self.driver.take() {
+            let _ = driver.leak();
+        }
+        self.server.take();
+        println!(
+            "{}: the app ran {:.1} s",
+            self.name,
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+}
