@@ -111,15 +111,24 @@ fn run(base: &Path, count: usize, everything: bool) {
     );
 
     let mut searches = Vec::new();
+    let mut by_query: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
     let filter = SearchFilter::default();
     for _ in 0..20 {
-        for q in QUERIES {
+        for (i, q) in QUERIES.iter().enumerate() {
             let t = Instant::now();
             let hits = library.search(q, &filter, ("[", "]")).expect("search");
             searches.push(t.elapsed());
+            by_query[i].push(t.elapsed());
             std::hint::black_box(hits);
         }
     }
+    // Which queries make the tail: one slow query is 1/12 of the samples, enough to set p95.
+    let medians: Vec<String> = QUERIES
+        .iter()
+        .zip(&mut by_query)
+        .map(|(q, samples)| format!("{q} {:.2}", ms(percentile(samples, 0.5))))
+        .collect();
+    println!("search median per query (ms): {}", medians.join(", "));
     println!(
         "search ({} queries x 20): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (budget p95 2 ms)",
         QUERIES.len(),
