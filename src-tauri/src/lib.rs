@@ -126,6 +126,9 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
         .min_inner_size(720.0, 480.0)
         .on_navigation(move |url| allow_navigation(&handle, url))
         .on_new_window(|_url, _features| NewWindowResponse::Deny)
+        // Files dropped on the window reach the page as ordinary drop events, so an image
+        // dropped on the editor is added to the essay (Tauri's own handler would swallow it).
+        .disable_drag_drop_handler()
         .build()?;
     Ok(())
 }
