@@ -798,7 +798,12 @@ async function openFolder(path: string | null = null): Promise<boolean> {
     }
   }
   if (!folder) return false;
-  await windowClosing();
+  // Switching forgets the open essays' editors: only once every draft is in the store.
+  const [stored] = await Promise.all([workspace.flushAllStored(), session.flush(true).catch(() => undefined)]);
+  if (!stored) {
+    notices.error("Your latest changes couldn't be stored yet, so this folder stays open. Try again in a moment.", "open-folder");
+    return false;
+  }
   let info: ipc.LibraryInfo;
   try {
     info = await ipc.openLibrary(folder);

@@ -214,7 +214,13 @@ export class Workspace {
 
   /** Like flushAll, resolving once every autosave has landed (or failed). */
   async flushAllAndWait(): Promise<void> {
-    await Promise.allSettled([...this.sessions.values()].map((session) => session.autosave.flush()));
+    await this.flushAllStored();
+  }
+
+  /** Autosaves every open essay now; true only when every draft is safely in the store. */
+  async flushAllStored(): Promise<boolean> {
+    const results = await Promise.allSettled([...this.sessions.values()].map((session) => session.autosave.flush()));
+    return results.every((result) => result.status === "fulfilled" && result.value);
   }
 
   /** Ctrl+S: autosave what's in the editor, then write the file. */
