@@ -939,7 +939,7 @@ mod snippet {
     /// Words in a snippet, as FTS5's `snippet(…, 12)` gave.
     pub const WORDS: usize = 12;
     /// How far past the first match the scan looks for a window holding more of the terms.
-    const LOOK_PAST: usize = 300;
+    const LOOK_PAST: usize = 120;
 
     /// One word of a query: its stem, and whether it is a prefix (`polic*`).
     #[derive(Debug, Clone, PartialEq)]
