@@ -938,7 +938,8 @@ fn store_error(path: &Path, error: &rusqlite::Error) -> Error {
 mod snippet {
     /// Words in a snippet, as FTS5's `snippet(…, 12)` gave.
     pub const WORDS: usize = 12;
-    /// How far past the first match the scan looks for a window holding more of the terms.
+    /// How far past the first match the scan looks for a window holding more of the terms
+    /// (a query with a phrase looks on until it finds the phrase).
     const LOOK_PAST: usize = 120;
 
     /// One word of a query: its stem, and whether it is a prefix (`polic*`).
@@ -956,6 +957,9 @@ mod snippet {
         /// First bytes of the terms' stems: a word whose folded first byte is not among
         /// them cannot match, so most words are never stemmed.
         firsts: Vec<u8>,
+        /// The query has a phrase: its words stand together somewhere, and the snippet
+        /// should show that place rather than a lone first word.
+        phrase: bool,
     }
 
     impl Terms {
@@ -983,6 +987,7 @@ mod snippet {
                     }
                     let after = body.get(end + 1..).unwrap_or("");
                     let prefix = after.starts_with('*');
+                    terms.phrase |= Words::new(&body[..end]).nth(1).is_some();
                     terms.add_words(&body[..end], prefix);
                     rest = after;
                 } else if c == '{' {
@@ -1060,7 +1065,7 @@ mod snippet {
                 continue;
             };
             let last = scan.seen.len() - 1;
-            if last >= first + LOOK_PAST {
+            if last >= first + LOOK_PAST && !terms.phrase {
                 break;
             }
             let just_matched = scan.hits.last().is_some_and(|&(p, _)| p == last);
@@ -1497,6 +1502,14 @@ mod snippet {
             let text = format!("An otter alone. {filler} Then an otter by the river bank.");
             let out = snip(&text, "otter river");
             assert!(out.contains("[otter] by the [river]"), "{out}");
+        }
+
+        #[test]
+        fn a_phrase_is_shown_where_its_words_stand_together() {
+            let filler = "and so on ".repeat(100);
+            let text = format!("Security first. {filler} Then the security forces came.");
+            let out = snip(&text, "\"security forces\"");
+            assert!(out.contains("[security] [forces] came."), "{out}");
         }
 
         #[test]
