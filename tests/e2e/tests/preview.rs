@@ -8,7 +8,8 @@ use serde_json::json;
 
 /// A long essay with headings: eight sections of three long one-line paragraphs each.
 fn sectioned_essay() -> String {
-    let mut text = String::from("---\ntitle: Long Sections\ndate: 2024-05-01\n---\n\nAn opening paragraph.\n");
+    let mut text =
+        String::from("---\ntitle: Long Sections\ndate: 2024-05-01\n---\n\nAn opening paragraph.\n");
     for section in 1..=8 {
         text.push_str(&format!("\n## Section {section}\n"));
         for paragraph in 1..=3 {
@@ -158,11 +159,14 @@ async fn typing_keeps_the_preview_in_place_without_headings() {
     scroll_editor_to(&app, line).await;
     let paragraph = ".essay-body > p:nth-of-type(30)";
     let before = app
-        .wait_for("the preview shows paragraph 30 at its top", |app| async move {
-            preview_top_of(app, paragraph)
-                .await
-                .filter(|top| top.abs() <= 60.0)
-        })
+        .wait_for(
+            "the preview shows paragraph 30 at its top",
+            |app| async move {
+                preview_top_of(app, paragraph)
+                    .await
+                    .filter(|top| top.abs() <= 60.0)
+            },
+        )
         .await;
     // Marks the shown page, to tell an in-place update from a reload.
     app.js(
@@ -192,10 +196,7 @@ async fn typing_keeps_the_preview_in_place_without_headings() {
         "paragraph 30 moved from {before:.0} px to {after:.0} px in the preview"
     );
     let scrolled = app
-        .js(
-            &format!("{FRAME_DOC} return doc.defaultView.scrollY;"),
-            &[],
-        )
+        .js(&format!("{FRAME_DOC} return doc.defaultView.scrollY;"), &[])
         .await;
     assert!(
         scrolled.as_f64().is_some_and(|y| y > 1000.0),
@@ -225,7 +226,9 @@ async fn preview_link_to_another_essay_opens_it() {
     std::fs::create_dir_all(fixture.essay("notes")).expect("a subfolder");
     let mut other = String::from("---\ntitle: The Other Essay\n---\n\n## First part\n");
     for n in 0..30 {
-        other.push_str(&format!("\nFiller paragraph {n} pushes the second part down the page.\n"));
+        other.push_str(&format!(
+            "\nFiller paragraph {n} pushes the second part down the page.\n"
+        ));
     }
     other.push_str("\n## Second part\n\nThe second part, linked from the other essay.\n\n[Back](../linking.md)\n");
     // Enough below the heading for the preview to bring it to its top.
@@ -267,6 +270,14 @@ async fn preview_link_to_another_essay_opens_it() {
         app.js("return document.title", &[]).await,
         json!("The Other Essay — Quire")
     );
+    // The editor follows the preview to the heading's line (give or take a line).
+    let heading = line_of(&other, "## Second part");
+    app.wait_js(
+        "the editor shows the linked heading at its top",
+        &format!("{EDITOR_TOP_LINE} return Math.abs(top - arguments[0]) <= 2 ? top : null;"),
+        &[json!(heading)],
+    )
+    .await;
     app.screenshot("").await;
 
     // And back, by a ../ link.

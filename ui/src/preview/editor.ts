@@ -14,8 +14,35 @@ export function editorTopLine(view: EditorView): number {
   return line + Math.min(1, Math.max(0, into));
 }
 
-/** Scrolls the editor so that fractional `line` is at its top edge. */
+/**
+ * Scrolls the editor so that fractional `line` is at its top edge. Far from what the editor
+ * has drawn, line heights are estimates until it measures them, so the place is checked again
+ * over the next frames and corrected once the real heights are known.
+ */
 export function scrollEditorToLine(view: EditorView, line: number): void {
+  setScroll(view, line);
+  target = { view, line, frames: 3 };
+  if (!checking) {
+    checking = true;
+    requestAnimationFrame(check);
+  }
+}
+
+let target: { view: EditorView; line: number; frames: number } | null = null;
+let checking = false;
+
+function check(): void {
+  const wanted = target;
+  if (!wanted || wanted.frames-- <= 0) {
+    checking = false;
+    target = null;
+    return;
+  }
+  if (Math.abs(editorTopLine(wanted.view) - wanted.line) > 0.25) setScroll(wanted.view, wanted.line);
+  requestAnimationFrame(check);
+}
+
+function setScroll(view: EditorView, line: number): void {
   const doc = view.state.doc;
   const number = Math.min(doc.lines, Math.max(1, Math.floor(line)));
   const fraction = Math.min(1, Math.max(0, line - number));

@@ -166,6 +166,7 @@ export class PreviewPane {
     this.loading = null;
     this.cached = null;
     this.pendingFragment = null;
+    this.previewLeads = false;
     this.observer?.disconnect();
     this.observer = null;
     this.expectLoad.fill(false);
