@@ -9,13 +9,19 @@ Figures are printed, never asserted. What is measured, and how:
 
 * typing: in the app's page, through the test hook `window.__quire.view()`:
   - keystroke -> preview painted: one character inserted with `view.dispatch` (t0 = just before
-    it); the preview pane double-buffers two sandboxed iframes and, on the back frame's `load`,
-    swaps them inside a requestAnimationFrame callback (ui/src/preview/pane.ts). A
-    MutationObserver on both iframes sees the new page's `srcdoc` being set and the `shown`
-    class moving to the frame whose srcdoc holds the new text (the swap); a task posted from
-    there (MessageChannel) runs after that frame's rendering update, i.e. after the swapped-in
-    page was laid out and painted: "painted". The next requestAnimationFrame after the swap is
-    printed too ("+1 frame", the next vsync, an upper bound).
+    it). The preview pane (ui/src/preview/pane.ts) shows the page in a sandboxed, same-origin
+    iframe without scripts, so this page can read the shown frame's document. On most keystrokes
+    the pane patches the changed top-level blocks of the shown frame's body in place; when the
+    page's head or frame changed it loads the page into the hidden second frame (`srcdoc`) and
+    moves the `shown` class to it in that frame's `load` handler. "patched": when the shown
+    frame's DOM first holds the new text, seen by a MutationObserver created here on the shown
+    frame's document (subtree, childList, characterData: the added blocks' text is checked, not
+    the whole body), re-attached whenever a frame loads or the `shown` class moves; for a
+    keystroke whose page was reloaded instead, it is the `shown` class moving to the frame whose
+    body holds the new text (the reload's `->srcdoc` / `->load` are printed separately).
+    "painted": a task posted (MessageChannel) from the next requestAnimationFrame callback after
+    that, so it runs after the rendering update that lays out and paints the new text. "+1 frame":
+    the requestAnimationFrame after that one (the next vsync, an upper bound).
   - typing latency: keystrokes dispatched every INTERVAL ms; per keystroke, dispatch -> the next
     animation frame callback ("frame"), and -> a task posted from it ("painted", after that
     frame's rendering update). Run with the preview shown and collapsed (Ctrl+3, real key
@@ -28,8 +34,9 @@ Figures are printed, never asserted. What is measured, and how:
   mapped at the MapNotify event the X server sends for a top-level window whose _NET_WM_PID is
   the app's (one X11 connection of our own, see X11; xdotool polling every POLL_MS only when the
   display is not local). Ready (Quire): in the page, a MutationObserver waits until the editor
-  is editable with the essay in it and the preview's shown frame holds the title; the task
-  posted from there runs after the rendering update that painted it. WebDriver's session is
+  is editable with the essay in it and the preview's shown frame's body (read through
+  `contentDocument`) holds the title; a task posted from the next requestAnimationFrame callback
+  runs after the rendering update that painted it. WebDriver's session is
   created with pageLoadStrategy "none", so the observer is in place before the essay arrives;
   when it is not (the condition held at the first look) the run says so. Ready (bare app): its
   page loads before WebDriver could watch it, so the page itself notes the same two times
@@ -290,6 +297,10 @@ if (kind === "bare") {
   poll();
   return;
 }
+// The body text of a preview frame; "" while it has no document (or it is being replaced).
+const frameText = (f) => {
+  try { return f.contentDocument?.body?.textContent ?? ""; } catch (e) { return ""; }
+};
 function ready() {
   const q = window.__quire;
   if (!q || q.openEssayId() === null) return false;
@@ -298,7 +309,7 @@ function ready() {
   if (!host || host.hidden || view.state.doc.length === 0) return false;
   if (view.contentDOM.getAttribute("contenteditable") !== "true") return false;
   return [...document.querySelectorAll("#preview iframe.preview-frame.shown")]
-    .some((f) => (f.getAttribute("srcdoc") || "").includes(title));
+    .some((f) => frameText(f).includes(title));
 }
 let finished = false;
 let observer = null;
@@ -307,15 +318,13 @@ function finish(late) {
   finished = true;
   if (observer) observer.disconnect();
   const seen = wall();
-  const painted = () => {
+  // Quire swaps its preview frames in the frame's load handler: the rendering update that
+  // paints the page comes after the next requestAnimationFrame callback.
+  requestAnimationFrame(() => {
     const ch = new MessageChannel();
     ch.port1.onmessage = () => done({ seen, painted: wall(), late, nav: nav() });
     ch.port2.postMessage(0);
-  };
-  // Quire shows its preview inside a requestAnimationFrame callback (the frame swap), so the
-  // paint follows in this same rendering update.
-  if (!late) painted();
-  else requestAnimationFrame(painted);
+  });
 }
 function start() {
   if (!document.documentElement) { setTimeout(start, 2); return; }
@@ -344,12 +353,15 @@ window.__bench = { marker, at: pos + marker.length, typed: "" };
 return pos;
 """
 
-# True once the preview's shown frame holds the marker and nothing is loading.
+# True once the preview's shown frame holds the marker as typed so far.
 SETTLED_JS = r"""
 const B = window.__bench;
 const needle = B.marker + B.typed;
 const shown = [...document.querySelectorAll("#preview iframe.preview-frame.shown")];
-return shown.length === 1 && (shown[0].getAttribute("srcdoc") || "").includes(needle);
+if (shown.length !== 1) return false;
+let text = "";
+try { text = shown[0].contentDocument?.body?.textContent ?? ""; } catch (e) { /* being replaced */ }
+return text.includes(needle);
 """
 
 # Typing at the marker.
@@ -370,38 +382,92 @@ function typeOne(words) {
 }
 """
 
-# n keystrokes, one at a time: each waits for its page to be painted in the preview.
+# n keystrokes, one at a time: each waits for its new text to be painted in the preview.
 PREVIEW_JS = COMMON_JS + r"""
 const [n, gapMs, timeoutMs, done] = arguments;
 const frames = [...document.querySelectorAll("#preview iframe.preview-frame")];
 const srcdoc = (f) => f.getAttribute("srcdoc") || "";
+const shownFrame = () => frames.find((f) => f.classList.contains("shown")) || null;
+// A frame's body text; "" while it has no document or it is being replaced.
+const frameText = (f) => {
+  try { return f?.contentDocument?.body?.textContent ?? ""; } catch (e) { return ""; }
+};
 const results = [];
 let cur = null;
-const observer = new MutationObserver((records) => {
+
+// The new text is in the shown frame (how: "patched" in place, or "reloaded" and swapped in):
+// the next animation frame's rendering update paints it; a task posted from that callback runs
+// after it.
+function updated(c, how) {
+  if (c.updated !== undefined) return;
+  c.updated = now() - c.t0;
+  c.how = how;
+  requestAnimationFrame(() => {
+    c.frame = now() - c.t0;
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { c.painted = now() - c.t0; maybeFinish(c); };
+    ch.port2.postMessage(0);
+    requestAnimationFrame(() => { c.nextFrame = now() - c.t0; maybeFinish(c); });
+  });
+}
+
+// In-place patches: the shown frame's document, watched from here (the frame runs no scripts).
+// Only the added or changed nodes' text is searched, so the check costs little on a 1 MB page.
+const docObserver = new MutationObserver((records) => patchedIn(records));
+let watched = null;
+function patchedIn(records) {
   const c = cur;
-  if (!c) return;
+  if (!c || c.updated !== undefined) return;
   for (const r of records) {
-    const f = r.target;
-    if (r.attributeName === "srcdoc" && c.srcdoc === undefined && srcdoc(f).includes(c.needle)) c.srcdoc = now() - c.t0;
-    if (r.attributeName === "class" && c.swap === undefined && f.classList.contains("shown") && srcdoc(f).includes(c.needle)) {
-      c.swap = now() - c.t0;
-      // Inside the pane's requestAnimationFrame callback: a posted task runs after this
-      // frame's rendering update (layout + paint of the swapped-in frame).
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => { c.painted = now() - c.t0; maybeFinish(c); };
-      ch.port2.postMessage(0);
-      requestAnimationFrame(() => { c.nextFrame = now() - c.t0; maybeFinish(c); });
+    if (r.type === "characterData") {
+      if ((r.target.data || "").includes(c.needle)) { updated(c, "patched"); return; }
+    } else {
+      for (const node of r.addedNodes) {
+        if ((node.textContent || "").includes(c.needle)) { updated(c, "patched"); return; }
+      }
     }
   }
+}
+function reattach() {
+  const doc = shownFrame()?.contentDocument ?? null;
+  if (doc === watched) return;
+  patchedIn(docObserver.takeRecords());
+  docObserver.disconnect();
+  watched = doc;
+  if (doc) docObserver.observe(doc, { subtree: true, childList: true, characterData: true });
+}
+
+// Reloads: the new page set as the hidden frame's srcdoc, its load, the `shown` class moving.
+function swapped() {
+  reattach();
+  const c = cur;
+  const f = shownFrame();
+  if (c && c.swap === undefined && f && frameText(f).includes(c.needle)) {
+    c.swap = now() - c.t0;
+    updated(c, "reloaded");
+  }
+}
+const frameObserver = new MutationObserver((records) => {
+  const c = cur;
+  let moved = false;
+  for (const r of records) {
+    if (r.attributeName === "srcdoc" && c && c.srcdoc === undefined && srcdoc(r.target).includes(c.needle)) c.srcdoc = now() - c.t0;
+    if (r.attributeName === "class") moved = true;
+  }
+  if (moved) swapped();
 });
 const onLoad = (event) => {
   const c = cur;
   if (c && c.load === undefined && srcdoc(event.target).includes(c.needle)) c.load = now() - c.t0;
+  // The pane's own load listener (added first) has swapped the frames by now.
+  swapped();
 };
 for (const f of frames) {
-  observer.observe(f, { attributes: true, attributeFilter: ["class", "srcdoc"] });
+  frameObserver.observe(f, { attributes: true, attributeFilter: ["class", "srcdoc"] });
   f.addEventListener("load", onLoad);
 }
+reattach();
+
 function maybeFinish(c) {
   if (c !== cur || (!c.timedOut && (c.painted === undefined || c.nextFrame === undefined))) return;
   clearTimeout(c.timer);
@@ -411,12 +477,14 @@ function maybeFinish(c) {
   cur = null;
   if (results.length < n) setTimeout(one, gapMs);
   else {
-    observer.disconnect();
+    frameObserver.disconnect();
+    docObserver.disconnect();
     for (const f of frames) f.removeEventListener("load", onLoad);
     done(results);
   }
 }
 function one() {
+  reattach();
   const c = { t0: now() };
   cur = c;
   c.needle = typeOne(false);
@@ -991,19 +1059,31 @@ def main():
             say(f"  {label}: {folder} (load {loadavg()})")
             typing[label] = bench_typing(label.replace(" ", ""), a.quire, folder, t, a.work, a.wrapper, n, a.typing, a.interval)
         say("")
-        say("Keystroke -> preview painted (one keystroke at a time; each waits for its page)")
+        say("Keystroke -> preview painted (one keystroke at a time; each waits for its new text in the preview)")
         say(f"  {'essay':8} {'bytes':>9} {'n':>4} {'p50':>6} {'p95':>6} {'max':>6} | {'+1 frame p50':>12} {'p95':>6} |"
-            f" medians: {'dispatch':>8} {'->srcdoc':>8} {'->load':>7} {'->swap':>7}")
+            f" medians: {'dispatch':>8} {'->patched':>9} {'->rAF':>6} {'->painted':>9} | {'reloaded':>8}")
+        reload_lines = []
         for label, r in typing.items():
             rows = [x for x in r["preview"] if not x.get("timedOut")]
             lost = len(r["preview"]) - len(rows)
             p = [x["painted"] for x in rows]
             f = [x["nextFrame"] for x in rows]
+            reloads = [x for x in rows if x.get("how") == "reloaded"]
             say(f"  {label:8} {r['bytes']:9d} {len(rows):4d} {fmt(pct(p, 50))} {fmt(pct(p, 95))} {fmt(max(p) if p else float('nan'))} |"
                 f" {fmt(pct(f, 50)):>12} {fmt(pct(f, 95))} |"
-                f"           {fmt(median([x['dispatch'] for x in rows])):>8} {fmt(median([x.get('srcdoc') for x in rows])):>8}"
-                f" {fmt(median([x.get('load') for x in rows])):>7} {fmt(median([x.get('swap') for x in rows])):>7}"
+                f"           {fmt(median([x['dispatch'] for x in rows])):>8} {fmt(median([x.get('updated') for x in rows])):>9}"
+                f" {fmt(median([x.get('frame') for x in rows])):>6} {fmt(median(p)):>9} | {len(reloads):8d}"
                 f"{f'  ({lost} timed out)' if lost else ''}")
+            if reloads:
+                reload_lines.append(
+                    f"  {label:8} {len(reloads)} reloaded: painted p50 {fmt(pct([x['painted'] for x in reloads], 50))}"
+                    f" p95 {fmt(pct([x['painted'] for x in reloads], 95))}; medians ->srcdoc"
+                    f" {fmt(median([x.get('srcdoc') for x in reloads]))} ->load {fmt(median([x.get('load') for x in reloads]))}"
+                    f" ->swap {fmt(median([x.get('swap') for x in reloads]))}")
+        say("  (->patched: the new text in the shown frame's DOM, patched in place or, for a reloaded page, the frames"
+            " swapped; ->rAF: the next animation frame; ->painted: a task posted from it, after its rendering update)")
+        for line in reload_lines:
+            say(line)
         say("")
         say(f"Typing latency (a keystroke every {a.interval:g} ms; dispatch -> next animation frame, and -> painted)")
         say(f"  {'essay':8} {'preview':8} {'n':>4} {'frame p50':>9} {'p95':>6} | {'painted p50':>11} {'p95':>6} |"
