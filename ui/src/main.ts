@@ -17,25 +17,19 @@ import { countWords, formatReadingTime, formatWords, readingMinutes } from "./ed
 import type { EditorView } from "@codemirror/view";
 import { actions } from "./actions";
 import { Drawer } from "./panels/drawer";
-// --- history and conflicts (imports) ---
 import { HistoryPanel, sourceLabel } from "./panels/history";
 import { openConflictView } from "./panels/conflict";
-// --- end history and conflicts (imports) ---
-// --- export dialog and check panel (imports) ---
 import { ExportDialog } from "./panels/export";
 import { CheckPanel, badgeText } from "./panels/checks";
 import type { ProblemInfo } from "./ipc";
 import { EditorView as CodeMirrorView } from "@codemirror/view";
-// --- end export dialog and check panel (imports) ---
 import { ModeSwitch } from "./editor/modes";
 import { OutlinePanel, moveToLine, writerLine } from "./panels/outline";
 import { Picker } from "./palette/picker";
 import { commandPalette, quickOpen } from "./palette/pickers";
-// --- images, another folder, remembering (imports) ---
 import { imageDrops } from "./editor/images";
 import { Session, essayToReopen, placeCursor, type Snapshot } from "./session";
 import { firstVisibleLine as topLineOf } from "./editor/setup";
-// --- end images, another folder, remembering (imports) ---
 
 declare global {
   interface Window {
@@ -66,7 +60,6 @@ const session = new Session({
   save: ipc.saveUiState,
   snapshot: () => snapshotNow(),
 });
-// --- end remembering ------------------------------------------------------------------------
 
 // Anything that slips through is still shown as a sentence, never as a blank window.
 window.addEventListener("error", (event) => {
@@ -449,7 +442,6 @@ byId("open-checks").addEventListener("click", () => toggleChecks());
 checkBadge.addEventListener("click", () => {
   if (drawer.openId !== "checks") toggleChecks();
 });
-// --- end of export dialog and check panel --------------------------------------------------
 
 // --- Writing modes, outline, quick open, command palette ------------------------------------
 // The window's own keys are actions too, so the palette lists them (the keydown handler below
@@ -547,7 +539,6 @@ actions.add({
   group: "View",
   run: () => picker.toggle(commandPalette({ actions: () => actions.all(), hidden: ["palette.commands"] })),
 });
-// --- end of writing modes, outline, quick open, command palette ----------------------------
 
 // --- History and conflicts -----------------------------------------------------------------
 
@@ -674,7 +665,6 @@ actions.add({
   run: () => resolveConflict(),
 });
 byId("show-history").addEventListener("click", () => toggleHistory());
-// --- end of history and conflicts ----------------------------------------------------------
 
 // --- Shortcuts -----------------------------------------------------------------------------
 
@@ -827,7 +817,6 @@ async function loadRemembered(): Promise<void> {
   const remembered = await session.load();
   if (remembered.layout) layout.restore(remembered.layout);
 }
-// --- end another essays folder, and remembering ---------------------------------------------
 
 // --- Startup -------------------------------------------------------------------------------
 
