@@ -197,11 +197,20 @@ pub async fn delete_essay(state: State<'_, AppState>, id: EssayId) -> Result<Cha
     blocking(move || Ok(library.delete(id)?)).await
 }
 
-/// What the preview shows: a whole page for the sandboxed frame, and facts for the status bar.
+/// What the preview shows: the page as the export writes it, in parts the UI can update in
+/// place, and facts for the status bar. The page is `shell.before`, then `blocks` joined, then
+/// `shell.after`, byte for byte the published page (with a `<base>` for the frame).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
-    page: String,
+    /// The page around the essay body; `None` when it is the one the UI already has (the
+    /// request's `shell` key), which is nearly every keystroke.
+    shell: Option<PageShell>,
+    /// Names this page's shell: the UI sends it back with its next request.
+    shell_key: String,
+    /// The essay body's top-level blocks as HTML (see `quire::markdown::blocks`): the UI
+    /// compares them with the shown ones and rebuilds only those that differ.
+    blocks: Vec<String>,
     outline: Vec<Heading>,
     /// The 1-based source line of each top-level block of the body, in order: the preview maps
     /// its blocks to editor lines by position, so the page stays byte for byte the export's.
@@ -211,13 +220,82 @@ pub struct Preview {
     error: Option<String>,
 }
 
+/// Everything of the page around the essay body: the head with the CSS, the title header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageShell {
+    before: String,
+    after: String,
+    /// False when the theme doesn't write the essay body exactly once as is: `before` is then
+    /// the whole page, `blocks` is empty, and the page can only be loaded anew.
+    patchable: bool,
+}
+
+/// Stands in for the essay body while the template renders, so the page splits around it.
+/// Escaped text can't contain it: it starts with `<`.
+const BODY_MARKER: &str = "<!--quire:essay-body:7f3a9c-->";
+
+/// Splits a rendered essay's page into its shell and body blocks, rendering the template once
+/// with [`BODY_MARKER`] as the body (so a 1 MB body is never copied through the template).
+/// `page_for` renders the page of a `Rendered`.
+fn preview_parts(
+    rendered: &mut quire::markdown::Rendered,
+    page_for: impl Fn(&quire::markdown::Rendered) -> quire::Result<String>,
+) -> quire::Result<(PageShell, Vec<String>)> {
+    // A srcdoc document resolves URLs against the app's page, so `#notes` would load the app
+    // into the frame; with this base, `#` links scroll the preview itself.
+    let with_base =
+        |page: String| page.replacen("<head>", "<head>\n<base href=\"about:srcdoc\">", 1);
+    let html = std::mem::replace(&mut rendered.html, BODY_MARKER.to_string());
+    let shell = page_for(rendered);
+    rendered.html = html;
+    let shell = with_base(shell?);
+    match (shell.find(BODY_MARKER), shell.rfind(BODY_MARKER)) {
+        (Some(at), Some(last)) if at == last => {
+            let blocks = quire::markdown::blocks::split_blocks(&rendered.html)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            let shell = PageShell {
+                before: shell[..at].to_string(),
+                after: shell[at + BODY_MARKER.len()..].to_string(),
+                patchable: true,
+            };
+            Ok((shell, blocks))
+        }
+        _ => {
+            let shell = PageShell {
+                before: with_base(page_for(rendered)?),
+                after: String::new(),
+                patchable: false,
+            };
+            Ok((shell, Vec::new()))
+        }
+    }
+}
+
+/// The key of a shell: equal keys, equal shells (a 64-bit hash and the lengths).
+fn shell_key(shell: &PageShell) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (&shell.before, &shell.after, shell.patchable).hash(&mut hasher);
+    format!(
+        "{:016x}-{}-{}",
+        hasher.finish(),
+        shell.before.len(),
+        shell.after.len()
+    )
+}
+
 /// Renders the editor's text with the export's own pipeline, template and CSS. `id` places
-/// the essay in its folder so that relative images resolve.
+/// the essay in its folder so that relative images resolve; `shell` is the key of the page
+/// shell the UI already has, which is then not sent again.
 #[tauri::command]
 pub async fn render_preview(
     state: State<'_, AppState>,
     text: String,
     id: Option<EssayId>,
+    shell: Option<String>,
 ) -> Result<Preview> {
     let library = state.current().library.clone();
     let key = match id {
@@ -237,32 +315,28 @@ pub async fn render_preview(
         None => None,
     };
     let opened = state.current();
-    let page_for = |essay: &Essay, rendered: &quire::markdown::Rendered| {
-        opened.exporter.page_html(essay, rendered, "", true)
-    };
     let path = PathBuf::from(key.unwrap_or_else(|| "untitled.md".into()));
     let rendered = tauri::async_runtime::spawn_blocking(move || {
         let essay = Essay::from_source(&path, text)?;
-        let rendered = render_essay(
+        let mut rendered = render_essay(
             &essay,
             &RenderOptions::essay(),
             &assets::PreviewUrls { essay: &path },
         )?;
-        Ok::<_, quire::Error>((essay, rendered))
+        let (page_shell, blocks) = preview_parts(&mut rendered, |rendered| {
+            opened.exporter.page_html(&essay, rendered, "", true)
+        })?;
+        Ok::<_, quire::Error>((rendered, page_shell, blocks))
     })
     .await
     .map_err(|e| UiError::new("internal", format!("the preview stopped unexpectedly: {e}")))?;
     match rendered {
-        Ok((essay, rendered)) => {
-            // A srcdoc document resolves URLs against the app's page, so `#notes` would load the
-            // app into the frame; with this base, `#` links scroll the preview itself.
-            let page = page_for(&essay, &rendered)?.replacen(
-                "<head>",
-                "<head>\n<base href=\"about:srcdoc\">",
-                1,
-            );
+        Ok((rendered, page_shell, blocks)) => {
+            let key = shell_key(&page_shell);
             Ok(Preview {
-                page,
+                shell: (shell.as_deref() != Some(key.as_str())).then_some(page_shell),
+                shell_key: key,
+                blocks,
                 outline: rendered.outline,
                 source_map: rendered.source_map,
                 words: rendered.words,
@@ -271,7 +345,9 @@ pub async fn render_preview(
             })
         }
         Err(error) => Ok(Preview {
-            page: String::new(),
+            shell: None,
+            shell_key: String::new(),
+            blocks: Vec::new(),
             outline: Vec::new(),
             source_map: Vec::new(),
             words: 0,
@@ -321,4 +397,59 @@ pub fn e2e_canary(state: State<'_, AppState>) {
 #[tauri::command]
 pub fn e2e_canary_count(state: State<'_, AppState>) -> usize {
     state.canary.load(Ordering::SeqCst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quire::export::Exporter;
+    use quire::markdown::render_essay;
+
+    /// The preview's page, put back together, against the page the standalone export writes.
+    fn assert_preview_is_the_export(exporter: &Exporter, name: &str, text: &str) {
+        let essay = Essay::from_source(Path::new(name), text.to_string()).unwrap();
+        let urls = quire::markdown::KeepUrls;
+        let mut rendered = render_essay(&essay, &RenderOptions::essay(), &urls).unwrap();
+        let exported = exporter.page_html(&essay, &rendered, "", true).unwrap();
+        let (shell, blocks) =
+            preview_parts(&mut rendered, |r| exporter.page_html(&essay, r, "", true)).unwrap();
+        assert!(shell.patchable, "{name}");
+        assert_eq!(blocks.concat(), rendered.html, "{name}");
+        let page = format!("{}{}{}", shell.before, blocks.concat(), shell.after);
+        let expected = exported.replacen("<head>", "<head>\n<base href=\"about:srcdoc\">", 1);
+        assert_eq!(page, expected, "{name}");
+    }
+
+    #[test]
+    fn the_preview_page_in_parts_is_byte_for_byte_the_exported_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let exporter = Exporter::open(dir.path()).unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/render");
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert_preview_is_the_export(&exporter, &path.to_string_lossy(), &text);
+            }
+        }
+        let hostile = "---\ntitle: \"<!--quire:essay-body:7f3a9c--> </title><script>\"\ntags: [\"<b>\"]\n---\n<div>\n\n# In a div\n\n<p>x</div> y</p>\n";
+        assert_preview_is_the_export(&exporter, "hostile.md", hostile);
+    }
+
+    #[test]
+    fn a_new_title_changes_the_shell_key_and_a_new_word_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let exporter = Exporter::open(dir.path()).unwrap();
+        let key = |text: &str| {
+            let essay = Essay::from_source(Path::new("a.md"), text.to_string()).unwrap();
+            let urls = quire::markdown::KeepUrls;
+            let mut rendered = render_essay(&essay, &RenderOptions::essay(), &urls).unwrap();
+            let (shell, _) =
+                preview_parts(&mut rendered, |r| exporter.page_html(&essay, r, "", true)).unwrap();
+            shell_key(&shell)
+        };
+        let first = key("---\ntitle: One\n---\nSome words.\n");
+        assert_eq!(first, key("---\ntitle: One\n---\nSome more words.\n"));
+        assert_ne!(first, key("---\ntitle: Two\n---\nSome words.\n"));
+    }
 }

@@ -18,6 +18,7 @@
 //! gets published. A panic inside rendering is caught and becomes a [`RenderError`] for that one
 //! essay.
 
+pub mod blocks;
 pub mod highlight;
 pub mod sanitize;
 
