@@ -134,7 +134,7 @@ interface RenderInput {
 }
 
 const renderer = new CoalescingRenderer<RenderInput, Preview>({
-  render: (input) => ipc.renderPreview(input.text, input.id),
+  render: (input) => ipc.renderPreview(input.text, input.id, preview.shellKey),
   same: (a, b) => a.id === b.id && a.text === b.text,
   onResult: (result, input) => {
     if (input.id !== workspace.currentId) return;

@@ -58,8 +58,9 @@ export const createEssay = (title: string) => call<OpenedEssay>("create_essay", 
 export const renameEssay = (id: number, name: string) => call<Change>("rename_essay", { id, name });
 export const deleteEssay = (id: number) => call<Change>("delete_essay", { id });
 /** `id` places the essay in its folder, so its relative images show in the preview. */
-export const renderPreview = (text: string, id: number | null = null) =>
-  call<Preview>("render_preview", { text, id });
+/** `shell`: the key of the page shell the preview has, which is then not sent again. */
+export const renderPreview = (text: string, id: number | null = null, shell: string | null = null) =>
+  call<Preview>("render_preview", { text, id, shell });
 export const openExternal = (url: string) => call<null>("open_external", { url });
 /** Closes the window once its drafts are autosaved (after "flush-drafts"). */
 export const closeWindow = () => call<null>("close_window");

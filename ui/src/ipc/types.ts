@@ -77,9 +77,25 @@ export interface OutlineEntry {
   line: number;
 }
 
+/** The page around an essay body: `before`, the blocks joined, then `after` is the whole page. */
+export interface PageShell {
+  before: string;
+  after: string;
+  /**
+   * False for a theme that doesn't write the essay body as is: `before` is then the whole page
+   * and there are no blocks, so every change loads the page anew.
+   */
+  patchable: boolean;
+}
+
+/** A render for the preview: the page exactly as exported, in parts it can update in place. */
 export interface Preview {
-  /** A whole HTML document, for an iframe's srcdoc. */
-  page: string;
+  /** The page's shell; null when it is the one whose key the request passed (unchanged). */
+  shell: PageShell | null;
+  /** Names the page's shell; pass it with the next request. */
+  shellKey: string;
+  /** The essay body's top-level blocks as HTML; joined, the body the export writes. */
+  blocks: string[];
   outline: OutlineEntry[];
   /** The 1-based source line of each top-level block of the page's body, in order. */
   sourceMap: number[];

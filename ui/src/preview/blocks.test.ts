@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffBlocks, pageHead } from "./blocks";
+import { blockTag, diffBlocks, mapBlocks, patchBlocks, rebuildBlocks } from "./blocks";
 
 describe("diffBlocks", () => {
   it("finds nothing to do for the same blocks", () => {
@@ -37,13 +37,70 @@ describe("diffBlocks", () => {
   });
 });
 
-describe("pageHead", () => {
-  it("is everything before the body, so a new title or stylesheet reloads the page", () => {
-    const page = "<!doctype html><html><head><title>A</title></head>\n<body class=\"essay-page\"><p>x</p></body></html>";
-    expect(pageHead(page)).toBe("<!doctype html><html><head><title>A</title></head>\n");
-    expect(pageHead(page.replace("<p>x</p>", "<p>y</p>"))).toBe(pageHead(page));
+/** An essay body as the page's own parse makes it: the template's whitespace around the blocks. */
+function loadedBody(blocks: string[]): HTMLElement {
+  const doc = document.implementation.createHTMLDocument("page");
+  doc.body.innerHTML = `<div class="essay-body">\n${blocks.join("")}\n  </div>`;
+  return doc.querySelector(".essay-body")!;
+}
+
+describe("blocks in the shown frame", () => {
+  const blocks = ["<h1 id=\"t\">T</h1>\n", "<p>one <a href=\"#t\">up</a></p>\n", "<ul>\n<li>x</li>\n</ul>\n", "<p>three</p>\n"];
+
+  it("names the element a block starts with", () => {
+    expect(blocks.map(blockTag)).toEqual(["h1", "p", "ul", "p"]);
+    expect(blockTag("text before <p>")).toBeNull();
   });
-  it("does not mistake <bodyguard> for the body", () => {
-    expect(pageHead("<head></head><bodyguard></bodyguard><body>")).toBe("<head></head><bodyguard></bodyguard>");
+
+  it("finds each block's nodes in a page loaded whole", () => {
+    const body = loadedBody(blocks);
+    const nodes = mapBlocks(body, blocks)!;
+    expect(nodes.map((n) => (n[0] as Element).localName)).toEqual(["h1", "p", "ul", "p"]);
+    expect(nodes.every((n) => n.slice(1).every((t) => t.nodeType === 3))).toBe(true);
+  });
+
+  it("gives up on a page the browser nested differently than the blocks say", () => {
+    // A browser closes the <p> before a <div>: one block, three elements.
+    const odd = ["<p><div>x</div></p>\n", "<p>y</p>\n"];
+    expect(mapBlocks(loadedBody(odd), odd)).toBeNull();
+    const body = loadedBody(odd);
+    const nodes = rebuildBlocks(body, odd);
+    expect(nodes).toHaveLength(2);
+    expect(nodes[1]!.map((n) => n.textContent).join("")).toBe("y\n");
+    expect(body.textContent).toBe("x\ny\n");
+  });
+
+  it("replaces only the block being typed in, keeping its neighbours' nodes", () => {
+    const body = loadedBody(blocks);
+    const nodes = mapBlocks(body, blocks)!;
+    const heading = nodes[0]![0];
+    const list = nodes[2]![0];
+    const next = [...blocks];
+    next[1] = "<p>ones <em>now</em></p>\n";
+    const result = patchBlocks(body, nodes, next, diffBlocks(blocks, next)!);
+    expect(body.querySelector("em")?.textContent).toBe("now");
+    expect(body.children[0]).toBe(heading);
+    expect(body.children[2]).toBe(list);
+    expect(result.removed.map((n) => n.textContent).join("")).toBe("one up\n");
+    expect(mapBlocks(body, next)!.map((n) => n[0])).toEqual(result.nodes.map((n) => n[0]));
+  });
+
+  it("inserts, removes and appends blocks in their places", () => {
+    const body = loadedBody(blocks);
+    let nodes = mapBlocks(body, blocks)!;
+    let shown = blocks;
+    for (const next of [
+      [blocks[0]!, "<p>new</p>\n", ...blocks.slice(1)],
+      [blocks[0]!, ...blocks.slice(2)],
+      [...blocks, "<hr>\n", "<p>end</p>\n"],
+      ["<p>only</p>\n"],
+      [],
+      blocks,
+    ]) {
+      nodes = patchBlocks(body, nodes, next, diffBlocks(shown, next) ?? { start: 0, oldEnd: 0, newEnd: 0 }).nodes;
+      shown = next;
+      expect(Array.from(body.children, (e) => e.outerHTML + "\n").join("")).toBe(next.join(""));
+      expect(nodes).toHaveLength(next.length);
+    }
   });
 });

@@ -27,7 +27,7 @@ describe("PreviewPane", () => {
   it("shows a render error as readable text instead of a blank pane", () => {
     const host = document.createElement("section");
     const pane = new PreviewPane(host, options());
-    pane.show({ page: "", outline: [], sourceMap: [], words: 0, readingMinutes: 0, error: "line 3: nesting <too> deep" });
+    pane.show({ shell: null, shellKey: "", blocks: [], outline: [], sourceMap: [], words: 0, readingMinutes: 0, error: "line 3: nesting <too> deep" });
     const banner = host.querySelector<HTMLElement>(".preview-banner")!;
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toContain("line 3: nesting <too> deep");

@@ -14,19 +14,21 @@
 // - links are rewritten to `https://quire-link.invalid/…` URLs (./links.ts); the shell's
 //   navigation guard refuses them and hands them back, so the frame never navigates.
 //
-// Updates: when the new page has the same head and frame as the shown one, only the top-level
-// blocks of the essay body that changed are replaced (./blocks.ts), in place. Otherwise (first
-// load, a new title, CSS or theme) the page loads into the hidden second frame and the two swap
-// once it has loaded and been scrolled to the editor's place, so typing never flashes a blank
-// page. A collapsed pane loads nothing until it is shown again.
+// Updates: a render sends the essay body as its top-level blocks, and the page around them (the
+// shell: head, CSS, title header) only when it changed. With the same shell as the shown page,
+// only the blocks that changed are rebuilt, in place (./blocks.ts): string comparisons and a
+// parse of the new blocks alone, however long the essay. Otherwise (first load, a new title,
+// CSS or theme) the page loads into the hidden second frame and the two swap once it has
+// loaded and been scrolled to the editor's place, so typing never flashes a blank page. A
+// collapsed pane loads nothing until it is shown again.
 //
 // Scroll sync (./sync.ts): the editor's top line and the preview's scroll position follow each
 // other through the render's source map. A scroll made by the sync itself is not synced back:
 // the preview's position is read back at once and remembered, and while the preview leads (the
 // writer scrolled it last), the editor's scroll events are not followed.
 
-import type { Preview } from "../ipc/types";
-import { diffBlocks, pageHead } from "./blocks";
+import type { PageShell, Preview } from "../ipc/types";
+import { diffBlocks, mapBlocks, patchBlocks, rebuildBlocks } from "./blocks";
 import { classifyLink, wrapHref, type PreviewLink } from "./links";
 import { lineToOffset, offsetToLine, scrollMap, type ScrollMap } from "./sync";
 
@@ -51,22 +53,16 @@ export interface PreviewPaneOptions {
   openLink: (link: Extract<PreviewLink, { kind: "essay" | "external" }>) => void;
 }
 
-/** A page as compared with the next: head, the frame around the essay body, and its blocks. */
-interface PageParts {
-  page: string;
-  head: string;
-  /** The page's body with the essay body emptied: everything that isn't a block. */
-  shell: string;
-  /** Each top-level block of the essay body, serialised. */
-  blocks: string[];
+/** A page as the render sent it: its shell (by key) and the blocks of its essay body. */
+interface Page {
+  key: string;
+  shell: PageShell;
+  blocks: readonly string[];
   sourceMap: number[];
-  /** False for a theme without an essay body: such a page always loads anew. */
-  patchable: boolean;
 }
 
-/** A page just parsed (inertly), with the essay body whose blocks may be imported. */
-interface Parsed extends PageParts {
-  body: Element | null;
+function samePage(a: Page | null, b: Page): boolean {
+  return a !== null && a.key === b.key && diffBlocks(a.blocks, b.blocks) === null;
 }
 
 /** How long after an update the preview moving by itself is not synced to the editor. */
@@ -82,9 +78,13 @@ export class PreviewPane {
   private readonly empty: HTMLElement;
   private readonly options: PreviewPaneOptions;
   /** The page the front frame shows, and one waiting for the back frame to finish loading. */
-  private shown: PageParts | null = null;
-  private loading: PageParts | null = null;
-  private queued: Preview | null = null;
+  private shown: Page | null = null;
+  private loading: Page | null = null;
+  private queued: Page | null = null;
+  /** The nodes each block of the shown page became, or null when it can't be patched. */
+  private nodes: Node[][] | null = null;
+  /** The newest shell received: a render sends none when it is this one. */
+  private shell: { key: string; shell: PageShell } | null = null;
   private visible = true;
   private readonly expectLoad = [false, false];
   /** The front frame's scroll offset as last set or seen: anything else is the writer's. */
@@ -141,17 +141,26 @@ export class PreviewPane {
     return frame;
   }
 
+  /** The key of the newest page shell received, for the next render request. */
+  get shellKey(): string | null {
+    return this.shell?.key ?? null;
+  }
+
   /** Shows a render result: its page (if any) and its error (if any). */
   show(preview: Preview): void {
     this.setBanner(preview.error ? `This essay can't be rendered: ${preview.error}` : null, "render");
-    if (!preview.page) return;
+    if (preview.error !== null) return;
+    if (preview.shell) this.shell = { key: preview.shellKey, shell: preview.shell };
+    // A render leaves the shell out only when it is the one asked with (see shellKey).
+    if (this.shell?.key !== preview.shellKey) return;
+    const next: Page = { key: preview.shellKey, shell: this.shell.shell, blocks: preview.blocks, sourceMap: preview.sourceMap };
     // The same page again (an edit that changed nothing visible): leave the scroll alone.
-    if (preview.page === this.shown?.page && this.loading === null && this.queued === null) return;
+    if (this.loading === null && this.queued === null && samePage(this.shown, next)) return;
     if (!this.visible || this.loading !== null) {
-      this.queued = preview;
+      this.queued = next;
       return;
     }
-    this.update(preview);
+    this.update(next);
   }
 
   /** Shows why there is no preview (e.g. the core could not be reached). */
@@ -164,6 +173,7 @@ export class PreviewPane {
     this.shown = null;
     this.queued = null;
     this.loading = null;
+    this.nodes = null;
     this.cached = null;
     this.pendingFragment = null;
     this.previewLeads = false;
@@ -214,49 +224,39 @@ export class PreviewPane {
 
   // --- Updates ---
 
-  private update(preview: Preview): void {
-    const next = parse(preview);
+  private update(next: Page): void {
     if (!this.patch(next)) this.load(next);
   }
 
-  /** Replaces the changed blocks of the shown page in place; false if it must load anew. */
-  private patch(next: Parsed): boolean {
+  /** Rebuilds the changed blocks of the shown page in place; false if it must load anew. */
+  private patch(next: Page): boolean {
     const shown = this.shown;
-    if (!shown || !shown.patchable || !next.body || shown.head !== next.head || shown.shell !== next.shell) return false;
+    if (!shown || !this.nodes || shown.key !== next.key || !next.shell.patchable) return false;
     const frameDoc = this.frames[this.front]!.contentDocument;
     const target = frameDoc ? findEssayBody(frameDoc) : null;
-    if (!frameDoc || !target || target.children.length !== shown.blocks.length) return false;
+    if (!target) return false;
     const change = diffBlocks(shown.blocks, next.blocks);
     if (change) {
-      const old = Array.from(target.children).slice(change.start, change.oldEnd);
-      const before = target.children[change.oldEnd] ?? null;
-      for (const node of old) {
-        this.observer?.unobserve(node);
-        node.remove();
+      const { nodes, removed, added } = patchBlocks(target, this.nodes, next.blocks, change);
+      this.nodes = nodes;
+      for (const node of removed) if (node.nodeType === 1) this.observer?.unobserve(node as Element);
+      for (const node of added) {
+        if (node.nodeType !== 1) continue;
+        rewriteLinks(node as Element);
+        this.observer?.observe(node as Element);
       }
-      const incoming = Array.from(next.body.children).slice(change.start, change.newEnd);
-      const fragment = frameDoc.createDocumentFragment();
-      const added: Element[] = [];
-      for (const node of incoming) {
-        const copy = frameDoc.importNode(node, true);
-        rewriteLinks(copy);
-        added.push(copy);
-        fragment.append(copy, "\n");
-      }
-      target.insertBefore(fragment, before);
-      for (const node of added) this.observer?.observe(node);
     }
-    this.shown = parts(next);
+    this.shown = next;
     this.cached = null;
     this.afterUpdate(this.front);
     return true;
   }
 
-  private load(next: Parsed): void {
+  private load(next: Page): void {
     const index = 1 - this.front;
-    this.loading = parts(next);
+    this.loading = next;
     this.expectLoad[index] = true;
-    this.frames[index]!.srcdoc = next.page;
+    this.frames[index]!.srcdoc = next.shell.before + next.blocks.join("") + next.shell.after;
   }
 
   private loaded(index: number): void {
@@ -266,6 +266,9 @@ export class PreviewPane {
     const back = this.frames[index]!;
     const front = this.frames[this.front]!;
     const doc = back.contentDocument;
+    const page = this.loading;
+    const body = doc && page.shell.patchable ? findEssayBody(doc) : null;
+    this.nodes = body ? (mapBlocks(body, page.blocks) ?? rebuildBlocks(body, page.blocks)) : null;
     if (doc?.body) rewriteLinks(doc.body);
     // Where the shown page is, by source line, for when the preview leads.
     const place = this.previewLeads ? this.previewLine() : null;
@@ -274,7 +277,7 @@ export class PreviewPane {
     front.classList.remove("shown");
     front.tabIndex = -1;
     this.front = index;
-    this.shown = this.loading;
+    this.shown = page;
     this.loading = null;
     this.empty.hidden = true;
     this.cached = null;
@@ -447,36 +450,6 @@ export class PreviewPane {
     this.banner.hidden = false;
     this.bannerSource = source;
   }
-}
-
-/** The parts worth keeping: the parsed document goes once its nodes are imported. */
-function parts(parsed: Parsed): PageParts {
-  const { body: _body, ...kept } = parsed;
-  return kept;
-}
-
-/** Parses a page inertly (no scripts, no loads) and splits it for comparison. */
-function parse(preview: Preview): Parsed {
-  const doc = new DOMParser().parseFromString(preview.page, "text/html");
-  const body = findEssayBody(doc);
-  let shell = "";
-  let blocks: string[] = [];
-  if (body) {
-    blocks = Array.from(body.children, (block) => block.outerHTML);
-    const placeholder = doc.createElement(body.tagName);
-    body.replaceWith(placeholder);
-    shell = doc.body.outerHTML;
-    placeholder.replaceWith(body);
-  }
-  return {
-    page: preview.page,
-    head: pageHead(preview.page),
-    body,
-    shell,
-    blocks,
-    sourceMap: preview.sourceMap ?? [],
-    patchable: body !== null,
-  };
 }
 
 /** The element holding the essay's blocks: the post template's `.essay-body`. */
