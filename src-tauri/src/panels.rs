@@ -103,6 +103,8 @@ pub enum HunkView {
         base: String,
         mine: String,
         theirs: String,
+        /// What "keep both" writes here (the core's rule), so the view shows the true result.
+        both: String,
     },
 }
 
@@ -115,14 +117,18 @@ pub async fn essay_conflict(
     let library = state.current().library.clone();
     blocking(move || {
         Ok(library.conflict(id)?.map(|merge| {
+            let mut both = merge.both_texts().into_iter();
             merge
                 .hunks
                 .into_iter()
                 .map(|hunk| match hunk {
                     Hunk::Clean(text) => HunkView::Clean { text },
-                    Hunk::Conflict { base, mine, theirs } => {
-                        HunkView::Conflict { base, mine, theirs }
-                    }
+                    Hunk::Conflict { base, mine, theirs } => HunkView::Conflict {
+                        base,
+                        mine,
+                        theirs,
+                        both: both.next().unwrap_or_default(),
+                    },
                 })
                 .collect()
         }))

@@ -108,14 +108,13 @@ impl Merge {
         }
         let mut out = String::new();
         let mut choices = choices.iter();
-        let eol = self.line_ending();
-        for hunk in &self.hunks {
+        for (at, hunk) in self.hunks.iter().enumerate() {
             match hunk {
                 Hunk::Clean(text) => out.push_str(text),
                 Hunk::Conflict { mine, theirs, .. } => match choices.next() {
                     Some(Choice::Mine) => out.push_str(mine),
                     Some(Choice::Theirs) => out.push_str(theirs),
-                    Some(Choice::Both) => push_both(&mut out, mine, theirs, eol),
+                    Some(Choice::Both) => out.push_str(&self.both_at(at)),
                     Some(Choice::Edited(text)) => out.push_str(text),
                     None => {
                         return Err(MergeError("ran out of choices".to_owned()));
@@ -124,6 +123,56 @@ impl Merge {
             }
         }
         Ok(out)
+    }
+
+    /// What [`Choice::Both`] puts in place of each conflict, in order, so that a view of the
+    /// result shows exactly what resolving will write.
+    pub fn both_texts(&self) -> Vec<String> {
+        (0..self.hunks.len())
+            .filter(|&at| matches!(self.hunks[at], Hunk::Conflict { .. }))
+            .map(|at| self.both_at(at))
+            .collect()
+    }
+
+    /// Mine then theirs for the conflict at `self.hunks[at]`. A conflict at the end of a file
+    /// may lack its final line break, so one is put between them rather than gluing two lines
+    /// together; and when the conflict is a paragraph of its own (blank lines around it), a
+    /// blank line keeps the two versions two paragraphs, which Markdown would otherwise join.
+    /// List items, table rows and the like stay adjacent.
+    fn both_at(&self, at: usize) -> String {
+        let Some(Hunk::Conflict { mine, theirs, .. }) = self.hunks.get(at) else {
+            return String::new();
+        };
+        let eol = self.line_ending();
+        let blank_before = match at.checked_sub(1).map(|i| &self.hunks[i]) {
+            None => true,
+            Some(Hunk::Clean(text)) => text.ends_with("\n\n") || text.ends_with("\n\r\n"),
+            Some(Hunk::Conflict { .. }) => false,
+        };
+        let blank_after = match self.hunks.get(at + 1) {
+            None => true,
+            Some(Hunk::Clean(text)) => text.starts_with('\n') || text.starts_with("\r\n"),
+            Some(Hunk::Conflict { .. }) => false,
+        };
+        let mut out = mine.clone();
+        if mine.is_empty() || theirs.is_empty() {
+            out.push_str(theirs);
+            return out;
+        }
+        if !mine.ends_with('\n') {
+            out.push_str(eol);
+        }
+        let last = mine
+            .trim_end_matches(['\r', '\n'])
+            .rsplit('\n')
+            .next()
+            .unwrap_or("");
+        let first = theirs.split('\n').next().unwrap_or("");
+        if blank_before && blank_after && is_prose_line(last) && is_prose_line(first) {
+            out.push_str(eol);
+        }
+        out.push_str(theirs);
+        out
     }
 
     /// `"\r\n"` if the texts use CRLF line endings, else `"\n"`.
@@ -254,14 +303,22 @@ fn push_clean(hunks: &mut Vec<Hunk>, text: &str) {
     }
 }
 
-/// Mine then theirs; a conflict at the end of a file may lack its final line break, so one is
-/// put between them rather than gluing the last line of mine to the first line of theirs.
-fn push_both(out: &mut String, mine: &str, theirs: &str, eol: &str) {
-    out.push_str(mine);
-    if !mine.is_empty() && !theirs.is_empty() && !mine.ends_with('\n') {
-        out.push_str(eol);
+/// A non-blank line that is not a list item, table row, quote, heading or fence: one that
+/// would run on into the next line's paragraph.
+fn is_prose_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.is_empty() {
+        return false;
     }
-    out.push_str(theirs);
+    let ordered = line.split_once(['.', ')']).is_some_and(|(n, rest)| {
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && (rest.is_empty() || rest.starts_with(' '))
+    });
+    let marker = ["- ", "* ", "+ ", "|", ">", "#", "```", "~~~"]
+        .iter()
+        .any(|m| line.starts_with(m));
+    !(ordered || marker || line == "-" || line == "*" || line == "+")
 }
 
 /// A text cut into tokens that join back into it exactly.
@@ -831,6 +888,42 @@ mod tests {
         assert_eq!(
             merged.resolve(&[Choice::Both]).unwrap(),
             "a\r\nmine\r\ntheirs"
+        );
+    }
+
+    #[test]
+    fn both_keeps_two_versions_of_a_paragraph_two_paragraphs_but_list_items_together() {
+        // A line inside a paragraph stays a line: the paragraph is not split.
+        assert_eq!(
+            two_conflicts()
+                .resolve(&[Choice::Both, Choice::Both])
+                .unwrap(),
+            "a\nB1\nB2\nc\nD1\nD2\ne\n"
+        );
+        let merged = merge(
+            "x\n\nOld words.\n",
+            "x\n\nMy words.\n",
+            "x\n\nTheir words.\n",
+        );
+        assert_eq!(
+            merged.resolve(&[Choice::Both]).unwrap(),
+            "x\n\nMy words.\n\nTheir words.\n"
+        );
+        let merged = merge("x\n- old\n", "x\n- mine\n", "x\n- theirs\n");
+        assert_eq!(
+            merged.resolve(&[Choice::Both]).unwrap(),
+            "x\n- mine\n- theirs\n"
+        );
+        let merged = merge("x\n\n- old\n", "x\n\n- mine\n", "x\n\n- theirs\n");
+        assert_eq!(
+            merged.resolve(&[Choice::Both]).unwrap(),
+            "x\n\n- mine\n- theirs\n"
+        );
+        assert_eq!(merged.both_texts(), vec!["- mine\n- theirs\n".to_string()]);
+        let merged = merge("x\n1. old\n", "x\n1. mine\n", "x\n2. theirs\n");
+        assert_eq!(
+            merged.resolve(&[Choice::Both]).unwrap(),
+            "x\n1. mine\n2. theirs\n"
         );
     }
 

@@ -969,7 +969,7 @@ fn a_conflict_resolved_with_theirs_keeps_the_outside_edit_and_both_originals_in_
 fn a_conflict_resolved_with_both_keeps_both_sentences_and_both_originals_in_history() {
     let both = BASE.replace(
         "Summer is short and bright.\n",
-        "Summer is long and lazy.\nSummer is hot and dry.\n",
+        "Summer is long and lazy.\n\nSummer is hot and dry.\n",
     );
     a_conflict_resolved_with(Choice::Both, &both);
 }

@@ -295,7 +295,7 @@ async fn conflict_resolved_by_keeping_both_then_mine() {
     let fixture = Fixture::new("conflict_resolved_by_keeping_both_then_mine");
     let (app, id, mine, theirs) = conflicting_edit(&fixture).await;
 
-    // Keep both: the writer's paragraph, then the one from disk.
+    // Keep both: the writer's paragraph, then the one from disk, as two paragraphs.
     let original = utf8(fixture.original(SAMPLE));
     let line = original
         .lines()
@@ -304,7 +304,7 @@ async fn conflict_resolved_by_keeping_both_then_mine() {
     let both = original.replacen(
         line,
         &format!(
-            "{}\n{}",
+            "{}\n\n{}",
             line.replacen("derp", "fog", 1),
             line.replacen("derp", "muddle", 1)
         ),

@@ -130,7 +130,14 @@ export interface DiffSpan {
 
 export type ConflictHunk =
   | { kind: "clean"; text: string }
-  | { kind: "conflict"; base: string; mine: string; theirs: string };
+  | {
+      kind: "conflict";
+      base: string;
+      mine: string;
+      theirs: string;
+      /** What "keep both" puts here, as the core will write it. */
+      both: string;
+    };
 
 export type ConflictChoice =
   | { kind: "mine" }

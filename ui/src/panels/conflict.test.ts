@@ -5,9 +5,9 @@ import { buildChoices, foldClean, openConflictView, progressLabel, resultPieces,
 // The same two conflicts as the core's merge tests: "a b c d e" where both sides changed b and d.
 const hunks: ConflictHunk[] = [
   { kind: "clean", text: "a\n" },
-  { kind: "conflict", base: "b\n", mine: "B1\n", theirs: "B2\n" },
+  { kind: "conflict", base: "b\n", mine: "B1\n", theirs: "B2\n", both: "B1\nB2\n" },
   { kind: "clean", text: "c\n" },
-  { kind: "conflict", base: "d\n", mine: "D1\n", theirs: "D2\n" },
+  { kind: "conflict", base: "d\n", mine: "D1\n", theirs: "D2\n", both: "D1\nD2\n" },
   { kind: "clean", text: "e\n" },
 ];
 
@@ -36,11 +36,12 @@ describe("the result", () => {
     expect(resultText(hunks, [null, { kind: "mine" }])).toBeNull();
   });
 
-  it("keeps both with a line break between when mine lacks one, in the text's own line endings", () => {
-    const lf: ConflictHunk[] = [{ kind: "clean", text: "a\n" }, { kind: "conflict", base: "b", mine: "mine", theirs: "theirs" }];
-    expect(resultText(lf, [{ kind: "both" }])).toBe("a\nmine\ntheirs");
-    const crlf: ConflictHunk[] = [{ kind: "clean", text: "a\r\n" }, { kind: "conflict", base: "b", mine: "mine", theirs: "theirs" }];
-    expect(resultText(crlf, [{ kind: "both" }])).toBe("a\r\nmine\r\ntheirs");
+  it("keeps both as the core says to, e.g. two paragraphs when a whole paragraph conflicts", () => {
+    const paragraphs: ConflictHunk[] = [
+      { kind: "clean", text: "x\n\n" },
+      { kind: "conflict", base: "Old.\n", mine: "Mine.\n", theirs: "Theirs.\n", both: "Mine.\n\nTheirs.\n" },
+    ];
+    expect(resultText(paragraphs, [{ kind: "both" }])).toBe("x\n\nMine.\n\nTheirs.\n");
   });
 
   it("previews undecided hunks as open places in the text", () => {
@@ -114,7 +115,7 @@ describe("the conflict view", () => {
   });
 
   it("shows essay text as text", () => {
-    const hostile: ConflictHunk[] = [{ kind: "conflict", base: "", mine: "<img src=x onerror=alert(1)>", theirs: "<b>t</b>" }];
+    const hostile: ConflictHunk[] = [{ kind: "conflict", base: "", mine: "<img src=x onerror=alert(1)>", theirs: "<b>t</b>", both: "<img src=x onerror=alert(1)><b>t</b>" }];
     openConflictView("x.md", hostile, { resolve: async () => undefined, onClose: () => undefined });
     expect(document.querySelector(".conflict-view img, .conflict-view b")).toBeNull();
     expect(document.querySelector(".conflict-mine")?.textContent).toContain("<img src=x onerror=alert(1)>");

@@ -33,27 +33,16 @@ export function buildChoices(hunks: readonly ConflictHunk[], decisions: readonly
   return out;
 }
 
-/** "\r\n" when the texts use CRLF line endings, else "\n" (as the core decides). */
-export function lineEnding(hunks: readonly ConflictHunk[]): string {
-  const crlf = hunks.some((h) => (h.kind === "clean" ? h.text.includes("\r\n") : [h.base, h.mine, h.theirs].some((t) => t.includes("\r\n"))));
-  return crlf ? "\r\n" : "\n";
-}
-
-/** Keep both: mine, then theirs, with a line break between when mine lacks one. */
-export function bothText(mine: string, theirs: string, eol: string): string {
-  const gap = mine !== "" && theirs !== "" && !mine.endsWith("\n") ? eol : "";
-  return mine + gap + theirs;
-}
-
 /** The text a decision puts in place of a conflicting hunk. */
-export function chosenText(hunk: Conflict, decision: ConflictChoice, eol: string): string {
+export function chosenText(hunk: Conflict, decision: ConflictChoice): string {
   switch (decision.kind) {
     case "mine":
       return hunk.mine;
     case "theirs":
       return hunk.theirs;
     case "both":
-      return bothText(hunk.mine, hunk.theirs, eol);
+      // The core's own "keep both" text: a paragraph kept twice stays two paragraphs.
+      return hunk.both;
     case "edited":
       return decision.text;
   }
@@ -69,13 +58,12 @@ export interface ResultPiece {
 
 /** The result as it stands: clean text, each decided hunk's text, and the undecided ones marked. */
 export function resultPieces(hunks: readonly ConflictHunk[], decisions: readonly Decision[]): ResultPiece[] {
-  const eol = lineEnding(hunks);
   let index = 0;
   return hunks.map((hunk) => {
     if (hunk.kind === "clean") return { kind: "clean", text: hunk.text };
     const i = index++;
     const decision = decisions[i] ?? null;
-    return decision ? { kind: "chosen", text: chosenText(hunk, decision, eol), index: i } : { kind: "undecided", text: "", index: i };
+    return decision ? { kind: "chosen", text: chosenText(hunk, decision), index: i } : { kind: "undecided", text: "", index: i };
   });
 }
 
