@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockTag, diffBlocks, mapBlocks, patchBlocks, rebuildBlocks } from "./blocks";
+import { blockTag, diffBlocks, mapBlocks, patchBlocks, rebuildBlocks, replaceShell, shellHead } from "./blocks";
 
 describe("diffBlocks", () => {
   it("finds nothing to do for the same blocks", () => {
@@ -102,5 +102,37 @@ describe("blocks in the shown frame", () => {
       expect(Array.from(body.children, (e) => e.outerHTML + "\n").join("")).toBe(next.join(""));
       expect(nodes).toHaveLength(next.length);
     }
+  });
+});
+
+describe("a new title header", () => {
+  const page = (minutes: number, body: string) =>
+    `<!doctype html><html><head><title>A</title></head>\n<body class="essay-page"><header><a href="#top">A</a> <span>${minutes} min read</span></header><div class="essay-body">${body}</div></body></html>`;
+  const parse = (html: string) => new DOMParser().parseFromString(html, "text/html");
+  const find = (root: ParentNode) => root.querySelector(".essay-body");
+
+  it("is the same head for a new reading time, and another for a new title", () => {
+    expect(shellHead(page(5, ""))).toBe(shellHead(page(6, "")));
+    expect(shellHead(page(5, "").replace("<title>A", "<title>B"))).not.toBe(shellHead(page(5, "")));
+    expect(shellHead("<head></head><bodyguard>")).toBeNull();
+  });
+
+  it("replaces the header around the essay body, whose blocks stay the same nodes", () => {
+    const doc = parse(page(5, "<p>one</p><p>two</p>"));
+    const blocks = Array.from(find(doc)!.children);
+    const prepared: string[] = [];
+    const done = replaceShell(doc, parse(page(6, "")), find, (root) => prepared.push(root.querySelector("span")!.textContent!));
+    expect(done).toBe(true);
+    expect(doc.querySelector("header span")?.textContent).toBe("6 min read");
+    expect(Array.from(find(doc)!.children)).toEqual(blocks);
+    expect(doc.body.className).toBe("essay-page");
+    expect(prepared).toEqual(["6 min read"]);
+  });
+
+  it("leaves the page alone when the new shell has no essay body", () => {
+    const doc = parse(page(5, "<p>one</p>"));
+    const before = doc.documentElement.outerHTML;
+    expect(replaceShell(doc, parse("<body><p>no essay</p></body>"), find, () => {})).toBe(false);
+    expect(doc.documentElement.outerHTML).toBe(before);
   });
 });

@@ -115,3 +115,35 @@ export function patchBlocks(
     added: parsed.nodes.flat(),
   };
 }
+
+/** Everything before `<body`: the page's head, title and CSS. */
+export function shellHead(before: string): string | null {
+  const at = before.search(/<body[\s>]/i);
+  return at < 0 ? null : before.slice(0, at);
+}
+
+/**
+ * Puts the body of `shell` (a page parsed from a new shell with an empty essay body) in place
+ * of `doc`'s body, moving `doc`'s essay body with all its blocks into it: a new reading time,
+ * tag or date in the title header costs a small parse, not a reload of the whole essay. Links
+ * of the new shell pass through `prepare` before they reach `doc`. False, with `doc` untouched,
+ * when either page has no essay body.
+ */
+export function replaceShell(
+  doc: Document,
+  shell: Document,
+  findBody: (root: ParentNode) => Element | null,
+  prepare: (root: Element) => void,
+): boolean {
+  const essayBody = findBody(doc);
+  if (!essayBody || !doc.body || !shell.body || !findBody(shell)) return false;
+  const body = doc.importNode(shell.body, true);
+  prepare(body);
+  const slot = findBody(body);
+  if (!slot) return false;
+  for (const name of essayBody.getAttributeNames()) essayBody.removeAttribute(name);
+  for (const name of slot.getAttributeNames()) essayBody.setAttribute(name, slot.getAttribute(name)!);
+  slot.replaceWith(essayBody);
+  doc.documentElement.replaceChild(body, doc.body);
+  return true;
+}

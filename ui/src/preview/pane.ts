@@ -28,7 +28,7 @@
 // writer scrolled it last), the editor's scroll events are not followed.
 
 import type { PageShell, Preview } from "../ipc/types";
-import { diffBlocks, mapBlocks, patchBlocks, rebuildBlocks } from "./blocks";
+import { diffBlocks, mapBlocks, patchBlocks, rebuildBlocks, replaceShell, shellHead } from "./blocks";
 import { classifyLink, wrapHref, type PreviewLink } from "./links";
 import { lineToOffset, offsetToLine, scrollMap, type ScrollMap } from "./sync";
 
@@ -228,13 +228,24 @@ export class PreviewPane {
     if (!this.patch(next)) this.load(next);
   }
 
-  /** Rebuilds the changed blocks of the shown page in place; false if it must load anew. */
+  /**
+   * Rebuilds the changed blocks of the shown page in place, and its title header if that
+   * changed; false if it must load anew (a new head: title, CSS, theme).
+   */
   private patch(next: Page): boolean {
     const shown = this.shown;
-    if (!shown || !this.nodes || shown.key !== next.key || !next.shell.patchable) return false;
+    if (!shown || !this.nodes || !next.shell.patchable) return false;
     const frameDoc = this.frames[this.front]!.contentDocument;
-    const target = frameDoc ? findEssayBody(frameDoc) : null;
-    if (!target) return false;
+    if (!frameDoc || !findEssayBody(frameDoc)) return false;
+    if (shown.key !== next.key) {
+      const head = shellHead(next.shell.before);
+      if (head === null || head !== shellHead(shown.shell.before)) return false;
+      // The shell alone is small: the essay's blocks are not in it.
+      const shell = new DOMParser().parseFromString(next.shell.before + next.shell.after, "text/html");
+      if (!replaceShell(frameDoc, shell, findEssayBody, rewriteLinks)) return false;
+      this.watch(frameDoc);
+    }
+    const target = findEssayBody(frameDoc)!;
     const change = diffBlocks(shown.blocks, next.blocks);
     if (change) {
       const { nodes, removed, added } = patchBlocks(target, this.nodes, next.blocks, change);
@@ -453,7 +464,7 @@ export class PreviewPane {
 }
 
 /** The element holding the essay's blocks: the post template's `.essay-body`. */
-function findEssayBody(doc: Document): Element | null {
+function findEssayBody(doc: ParentNode): Element | null {
   return doc.querySelector("article.essay > .essay-body") ?? doc.querySelector(".essay-body");
 }
 
