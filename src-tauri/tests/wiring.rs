@@ -100,7 +100,20 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
     .expect("render_preview")
     .deserialize()
     .expect("json");
-    let page = preview["page"].as_str().expect("page");
+    // The page is the shell around the body's blocks (sent whole: no shell key was passed).
+    let shell = &preview["shell"];
+    let blocks: Vec<&str> = preview["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .map(|b| b.as_str().expect("block"))
+        .collect();
+    let page = &format!(
+        "{}{}{}",
+        shell["before"].as_str().expect("shell"),
+        blocks.concat(),
+        shell["after"].as_str().expect("shell")
+    );
     assert!(page.starts_with("<!doctype html>"), "{page}");
     assert!(
         page.contains("<base href=\"about:srcdoc\">"),
@@ -110,6 +123,20 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
         !page.contains("<script>") && !page.contains("onerror") && !page.contains("javascript:"),
         "{page}"
     );
+
+    // Asked again with that shell's key, only the blocks come back.
+    let again: serde_json::Value = get_ipc_response(
+        &main,
+        request(
+            "render_preview",
+            serde_json::json!({ "text": text, "shell": preview["shellKey"] }),
+        ),
+    )
+    .expect("render_preview")
+    .deserialize()
+    .expect("json");
+    assert!(again["shell"].is_null(), "{again}");
+    assert_eq!(again["blocks"], preview["blocks"]);
 
     let broken: serde_json::Value = get_ipc_response(
         &main,
