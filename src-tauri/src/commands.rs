@@ -302,13 +302,8 @@ pub async fn render_preview(
         Some(id) => {
             blocking({
                 let library = library.clone();
-                move || {
-                    Ok(library
-                        .essays()?
-                        .into_iter()
-                        .find(|r| r.id == id)
-                        .and_then(|r| r.path))
-                }
+                // One row, not the whole list: this runs on every keystroke.
+                move || Ok(library.essay(id).ok().and_then(|r| r.path))
             })
             .await?
         }

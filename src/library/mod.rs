@@ -693,6 +693,11 @@ impl Library {
         self.store().read().essay(id)?.ok_or_else(|| unknown(id))
     }
 
+    /// One essay's row (path, title, status …), or an error naming the unknown id.
+    pub fn essay(&self, id: EssayId) -> Result<EssayRow> {
+        self.row(id)
+    }
+
     /// Autosave: keeps the editor's text as the essay's draft. Cheap enough to call on every
     /// pause in typing.
     pub fn update_draft(&self, id: EssayId, text: &str) -> Result<()> {
