@@ -576,6 +576,16 @@ impl App {
         v.as_i64().expect("a numeric id")
     }
 
+    /// Waits until essay `id` is the one open in the editor.
+    pub async fn wait_open(&self, id: i64) {
+        self.wait_js(
+            &format!("essay {id} is open in the editor"),
+            "return window.__quire.openEssayId() === arguments[0]",
+            &[json!(id)],
+        )
+        .await;
+    }
+
     /// Opens the essay titled `title` by clicking its row, and waits until the editor shows it.
     pub async fn open_by_title(&self, title: &str) -> i64 {
         let id = self.essay_id(title).await;

@@ -43,12 +43,7 @@ async fn opens_the_sample_essay_with_its_preview() {
     app.essay_id(TOUR_TITLE).await;
 
     // The sample essay opens by itself, its text in the editor.
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
     assert_eq!(app.editor_text().await, utf8(fixture.original(SAMPLE)));
     let shown = app
         .editor()
@@ -159,12 +154,7 @@ async fn autosave_survives_a_kill() {
     let fixture = Fixture::new("autosave_survives_a_kill");
     let app = fixture.launch().await;
     let id = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(id)],
-    )
-    .await;
+    app.wait_open(id).await;
     app.wait_save_state("Saved").await;
 
     app.type_at_end(Key::Enter + "A line that must survive a crash.")
@@ -191,12 +181,7 @@ async fn autosave_survives_a_kill() {
 
     // Start again on the same folder and store: the draft comes back.
     let app = fixture.launch().await;
-    app.wait_js(
-        "the sample essay is open again",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(id)],
-    )
-    .await;
+    app.wait_open(id).await;
     assert_eq!(app.editor_text().await, typed, "the draft is restored");
     app.wait_save_state("Draft autosaved").await;
     app.wait_preview_contains("A line that must survive a crash.")
@@ -251,12 +236,7 @@ async fn an_outside_edit_appears() {
     let fixture = Fixture::new("an_outside_edit_appears");
     let app = fixture.launch().await;
     let id = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(id)],
-    )
-    .await;
+    app.wait_open(id).await;
     app.wait_save_state("Saved").await;
     app.wait_preview_contains("There is a growing derp out there")
         .await;
@@ -305,12 +285,7 @@ async fn search_finds_an_essay() {
     let app = fixture.launch().await;
     let tour = app.essay_id(TOUR_TITLE).await;
     let sample = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
 
     // "ellipsis" appears only in the feature tour.
     let search = app
@@ -361,12 +336,7 @@ async fn search_finds_an_essay() {
         .click()
         .await
         .expect("click the hit");
-    app.wait_js(
-        "the tour is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(tour)],
-    )
-    .await;
+    app.wait_open(tour).await;
     assert_eq!(
         app.editor_text().await,
         utf8(fixture.original("feature-tour.md"))
@@ -440,12 +410,7 @@ async fn hostile_essay_runs_nothing() {
     let app = fixture.launch().await;
     let title = format!("Hostile <img src=x onerror=\"{CANARY}\"> essay");
     let sample = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
 
     // Its title, with markup in it, is listed as text.
     app.open_by_title(&title).await;

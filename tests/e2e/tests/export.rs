@@ -45,12 +45,7 @@ async fn export_dialog_exports_the_site_and_lists_the_broken_essay() {
     let out = out_dir.path().join("my site");
     let app = fixture.launch().await;
     let sample = app.essay_id("A Misplaced Focus").await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
 
     // Ctrl+E opens the dialog with a folder already filled in (the library's default).
     app.press(Key::Control + "e" + Key::Null).await;
@@ -223,12 +218,7 @@ async fn check_panel_finds_a_problem_jumps_to_it_and_clears_when_fixed() {
     let app = fixture.launch().await;
     let sample = app.essay_id("A Misplaced Focus").await;
     let picture = app.essay_id("A Picture Without Words").await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
 
     // F7 opens the panel; the missing alt text is listed under its file.
     app.press(Key::F7).await;
@@ -253,12 +243,7 @@ async fn check_panel_finds_a_problem_jumps_to_it_and_clears_when_fixed() {
 
     // Clicking it opens that essay with the cursor on the image's line.
     row.click().await.expect("click the problem");
-    app.wait_js(
-        "the essay with the problem is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(picture)],
-    )
-    .await;
+    app.wait_open(picture).await;
     app.wait_js(
         "the cursor is on line 9",
         "const v = window.__quire.view(); return v.state.doc.lineAt(v.state.selection.main.head).number === 9",

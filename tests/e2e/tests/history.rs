@@ -19,12 +19,7 @@ fn utf8(bytes: Vec<u8>) -> String {
 async fn open_sample(fixture: &Fixture) -> (App, i64) {
     let app = fixture.launch().await;
     let id = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(id)],
-    )
-    .await;
+    app.wait_open(id).await;
     app.wait_save_state("Saved").await;
     (app, id)
 }

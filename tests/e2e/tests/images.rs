@@ -146,12 +146,7 @@ async fn a_pasted_or_dropped_image_lands_beside_the_essay_and_is_published() {
     let fixture = Fixture::new("a_pasted_or_dropped_image_lands_beside_the_essay");
     let app = fixture.launch().await;
     let sample = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
     app.wait_preview_contains("There is a growing derp out there")
         .await;
     let before = app.editor_text().await;
@@ -354,12 +349,7 @@ async fn a_restart_reopens_the_last_essay_where_the_cursor_was() {
     .expect("write the settings");
 
     let app = fixture.launch().await;
-    app.wait_js(
-        "the tour essay is open again",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(tour)],
-    )
-    .await;
+    app.wait_open(tour).await;
     app.wait_js(
         "the cursor is on line 5 again",
         &format!("{line} === 5"),
@@ -406,12 +396,7 @@ async fn another_folder_opens_and_the_first_comes_back_where_it_was() {
     .expect("write an essay");
     let app = fixture.launch().await;
     let sample = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
     // An unsaved edit and a cursor in the first folder.
     app.type_at_end(Key::Enter + "Left behind for a moment.")
         .await;
@@ -474,12 +459,7 @@ async fn another_folder_opens_and_the_first_comes_back_where_it_was() {
 
     // Back to the first folder: the sample essay, its unsaved edit and its cursor.
     assert_eq!(open_folder(&app, &fixture.essays).await, json!(true));
-    app.wait_js(
-        "the sample essay is open again",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
     assert!(app
         .editor_text()
         .await

@@ -13,12 +13,7 @@ const TOUR_TITLE: &str = "A Tour of What Quire Renders";
 /// Waits until the sample essay (opened at start) is in the editor.
 async fn started(app: &App) {
     let sample = app.essay_id(SAMPLE_TITLE).await;
-    app.wait_js(
-        "the sample essay is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(sample)],
-    )
-    .await;
+    app.wait_open(sample).await;
 }
 
 /// Presses keys in the editor, focused first: WebDriver puts the caret at the end of the
@@ -134,12 +129,7 @@ async fn quick_open_finds_an_essay_by_part_of_its_title() {
     app.screenshot("quick-open").await;
 
     picker_enter(&app).await;
-    app.wait_js(
-        "the tour is open",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(tour)],
-    )
-    .await;
+    app.wait_open(tour).await;
     app.wait_js(
         "the editor has the focus again",
         "return window.__quire.view().hasFocus",

@@ -251,12 +251,7 @@ async fn preview_link_to_another_essay_opens_it() {
             .expect("click the link");
     })
     .await;
-    app.wait_js(
-        "the linked essay opens in the editor",
-        "return window.__quire.openEssayId() === arguments[0]",
-        &[json!(other_id)],
-    )
-    .await;
+    app.wait_open(other_id).await;
     app.wait_preview_contains("The second part, linked from the other essay.")
         .await;
     // The link's #second-part is what the preview shows.
