@@ -64,7 +64,10 @@ trap 'exit 130' INT TERM
 
 say "end-to-end tests (Xvfb 1280x800)"
 mkdir -p "$QUIRE_SCREENSHOTS"
-setsid xvfb-run -a -s "-screen 0 1280x800x24" \
+# -noreset: Xvfb otherwise resets when its last client disconnects, and an app restarted by a
+# test (kill and relaunch) that connects during the reset dies with "Failed to initialize GTK".
+# -n: start the search for a free display away from :99, where concurrent xvfb-runs race.
+setsid xvfb-run -a -n $((100 + RANDOM % 100)) -s "-screen 0 1280x800x24 -noreset" \
   cargo test -j2 -p quire-e2e --tests -- --ignored --test-threads=1 --nocapture "$@" &
 sid=$!
 status=0
