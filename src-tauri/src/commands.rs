@@ -208,9 +208,9 @@ pub struct Preview {
     shell: Option<PageShell>,
     /// Names this page's shell: the UI sends it back with its next request.
     shell_key: String,
-    /// The essay body's top-level blocks as HTML (see `quire::markdown::blocks`): the UI
-    /// compares them with the shown ones and rebuilds only those that differ.
-    blocks: Vec<String>,
+    /// The essay body's top-level blocks as HTML (see `quire::markdown::blocks`), as the change
+    /// from the list the UI already has: a keystroke sends one block, not the whole essay.
+    blocks: BlockChange,
     outline: Vec<Heading>,
     /// The 1-based source line of each top-level block of the body, in order: the preview maps
     /// its blocks to editor lines by position, so the page stays byte for byte the export's.
@@ -218,6 +218,80 @@ pub struct Preview {
     words: usize,
     reading_minutes: usize,
     error: Option<String>,
+}
+
+/// The body's blocks as a change of the list the UI holds: the list of generation `base` with
+/// `delete_count` blocks from `start` replaced by `insert` is the list of `generation`. `base`
+/// is `None` when `insert` is the whole list (first render, another essay or folder, or the UI
+/// holds a list this side no longer has: a restart, a dropped response).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockChange {
+    base: Option<u64>,
+    generation: u64,
+    start: usize,
+    delete_count: usize,
+    insert: Vec<String>,
+}
+
+/// The blocks last sent to the UI, so that the next render sends only what changed. One entry:
+/// the UI previews one essay at a time.
+#[derive(Debug, Default)]
+pub struct SentBlocks {
+    /// The folder's generation and the essay: ids of another folder are other essays.
+    essay: Option<(u64, Option<EssayId>)>,
+    generation: u64,
+    blocks: Vec<String>,
+}
+
+impl SentBlocks {
+    /// Records `blocks` as sent for `essay` and returns them as a change of generation `base`
+    /// (the one the UI holds), or whole when that is not the list recorded here.
+    pub fn send(
+        &mut self,
+        essay: (u64, Option<EssayId>),
+        base: Option<u64>,
+        blocks: Vec<String>,
+    ) -> BlockChange {
+        let known = base == Some(self.generation) && self.essay == Some(essay);
+        self.generation += 1;
+        let change = if known {
+            let (start, delete_count, end) = changed_range(&self.blocks, &blocks);
+            BlockChange {
+                base,
+                generation: self.generation,
+                start,
+                delete_count,
+                insert: blocks[start..end].to_vec(),
+            }
+        } else {
+            BlockChange {
+                base: None,
+                generation: self.generation,
+                start: 0,
+                delete_count: 0,
+                insert: blocks.clone(),
+            }
+        };
+        self.essay = Some(essay);
+        self.blocks = blocks;
+        change
+    }
+}
+
+/// The one range that differs between `old` and `new`, by their common prefix and suffix:
+/// `(start, old blocks replaced, end of the new blocks)`.
+fn changed_range(old: &[String], new: &[String]) -> (usize, usize, usize) {
+    let shorter = old.len().min(new.len());
+    let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let tail = old[start..]
+        .iter()
+        .rev()
+        .zip(new[start..].iter().rev())
+        .take(shorter - start)
+        .take_while(|(a, b)| a == b)
+        .count();
+    (start, old.len() - tail - start, new.len() - tail)
 }
 
 /// Everything of the page around the essay body: the head with the CSS, the title header.
@@ -296,6 +370,7 @@ pub async fn render_preview(
     text: String,
     id: Option<EssayId>,
     shell: Option<String>,
+    base: Option<u64>,
 ) -> Result<Preview> {
     let library = state.current().library.clone();
     let key = match id {
@@ -310,6 +385,7 @@ pub async fn render_preview(
         None => None,
     };
     let opened = state.current();
+    let essay_key = (opened.generation, id);
     let path = PathBuf::from(key.unwrap_or_else(|| "untitled.md".into()));
     let rendered = tauri::async_runtime::spawn_blocking(move || {
         let essay = Essay::from_source(&path, text)?;
@@ -328,6 +404,10 @@ pub async fn render_preview(
     match rendered {
         Ok((rendered, page_shell, blocks)) => {
             let key = shell_key(&page_shell);
+            let blocks = match state.preview_blocks.lock() {
+                Ok(mut sent) => sent.send(essay_key, base, blocks),
+                Err(poisoned) => poisoned.into_inner().send(essay_key, base, blocks),
+            };
             Ok(Preview {
                 shell: (shell.as_deref() != Some(key.as_str())).then_some(page_shell),
                 shell_key: key,
@@ -342,7 +422,14 @@ pub async fn render_preview(
         Err(error) => Ok(Preview {
             shell: None,
             shell_key: String::new(),
-            blocks: Vec::new(),
+            // Nothing to apply: the UI keeps its list, and this side its record of it.
+            blocks: BlockChange {
+                base,
+                generation: base.unwrap_or(0),
+                start: 0,
+                delete_count: 0,
+                insert: Vec::new(),
+            },
             outline: Vec::new(),
             source_map: Vec::new(),
             words: 0,
@@ -446,5 +533,75 @@ mod tests {
         let first = key("---\ntitle: One\n---\nSome words.\n");
         assert_eq!(first, key("---\ntitle: One\n---\nSome more words.\n"));
         assert_ne!(first, key("---\ntitle: Two\n---\nSome words.\n"));
+    }
+
+    /// The UI's side of a change (ui/src/preview/blocks.ts `applyChange`).
+    fn apply(held: &[String], change: &BlockChange) -> Vec<String> {
+        let mut list = if change.base.is_some() {
+            held.to_vec()
+        } else {
+            Vec::new()
+        };
+        list.splice(
+            change.start..change.start + change.delete_count,
+            change.insert.iter().cloned(),
+        );
+        list
+    }
+
+    fn list(blocks: &[&str]) -> Vec<String> {
+        blocks.iter().map(|b| b.to_string()).collect()
+    }
+
+    #[test]
+    fn a_keystroke_sends_only_the_changed_blocks_and_they_rebuild_the_whole_list() {
+        let mut sent = SentBlocks::default();
+        let essay = (1, Some(7));
+        let first = sent.send(essay, None, list(&["<h1>A</h1>", "<p>b</p>", "<p>c</p>"]));
+        assert_eq!(first.base, None);
+        assert_eq!(first.insert.len(), 3);
+        let mut held = apply(&[], &first);
+        let cases: [&[&str]; 6] = [
+            &["<h1>A</h1>", "<p>bx</p>", "<p>c</p>"],
+            &["<h1>A</h1>", "<p>bx</p>", "<p>new</p>", "<p>c</p>"],
+            &["<h1>A</h1>", "<p>c</p>"],
+            &["<p>c</p>"],
+            &["<p>c</p>", "<p>c</p>", "<p>c</p>"],
+            &[],
+        ];
+        let mut generation = first.generation;
+        for case in cases {
+            let change = sent.send(essay, Some(generation), list(case));
+            assert_eq!(change.base, Some(generation), "{case:?}");
+            assert!(change.insert.len() <= 2, "{case:?}: {change:?}");
+            held = apply(&held, &change);
+            assert_eq!(held, list(case));
+            generation = change.generation;
+        }
+        // Unchanged: nothing to send.
+        let same = sent.send(essay, Some(generation), Vec::new());
+        assert_eq!((same.delete_count, same.insert.len()), (0, 0));
+    }
+
+    #[test]
+    fn a_list_this_side_does_not_have_is_answered_with_the_whole_list() {
+        let mut sent = SentBlocks::default();
+        let blocks = list(&["<p>a</p>", "<p>b</p>"]);
+        let first = sent.send((1, Some(1)), None, blocks.clone());
+        // A dropped response: the UI still holds an older generation.
+        let second = sent.send((1, Some(1)), Some(first.generation), blocks.clone());
+        let stale = sent.send((1, Some(1)), Some(first.generation), blocks.clone());
+        assert_eq!(second.base, Some(first.generation));
+        assert_eq!((stale.base, stale.insert.clone()), (None, blocks.clone()));
+        // Another essay, another folder (each with the generation last sent), a restart.
+        for (essay, base) in [
+            ((1, Some(2)), Some(stale.generation)),
+            ((2, Some(2)), Some(stale.generation + 1)),
+            ((2, Some(2)), Some(99)),
+        ] {
+            let change = sent.send(essay, base, blocks.clone());
+            assert_eq!(change.base, None, "{essay:?}");
+            assert_eq!(apply(&list(&["<p>old</p>"]), &change), blocks);
+        }
     }
 }

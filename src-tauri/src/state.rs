@@ -133,6 +133,8 @@ pub struct AppState {
     pub closing: AtomicBool,
     /// The last folder an export wrote to: the only folder the UI may ask to show.
     pub last_export: Mutex<Option<PathBuf>>,
+    /// The preview's blocks as last sent, so that a keystroke sends only the changed ones.
+    pub preview_blocks: Mutex<crate::commands::SentBlocks>,
 }
 
 impl AppState {
@@ -145,6 +147,7 @@ impl AppState {
             canary: AtomicUsize::new(0),
             closing: AtomicBool::new(false),
             last_export: Mutex::new(None),
+            preview_blocks: Mutex::default(),
         })
     }
 

@@ -102,7 +102,9 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
     .expect("json");
     // The page is the shell around the body's blocks (sent whole: no shell key was passed).
     let shell = &preview["shell"];
-    let blocks: Vec<&str> = preview["blocks"]
+    // Sent whole too: no block generation was passed.
+    assert!(preview["blocks"]["base"].is_null(), "{preview}");
+    let blocks: Vec<&str> = preview["blocks"]["insert"]
         .as_array()
         .expect("blocks")
         .iter()
@@ -124,19 +126,49 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
         "{page}"
     );
 
-    // Asked again with that shell's key, only the blocks come back.
+    // Asked again with that shell's key and block generation, with one paragraph more, only
+    // that paragraph comes back; put in place, the page is the export's again.
+    let more = format!("{text}\nA new paragraph.\n");
     let again: serde_json::Value = get_ipc_response(
         &main,
         request(
             "render_preview",
-            serde_json::json!({ "text": text, "shell": preview["shellKey"] }),
+            serde_json::json!({
+                "text": more,
+                "shell": preview["shellKey"],
+                "base": preview["blocks"]["generation"],
+            }),
         ),
     )
     .expect("render_preview")
     .deserialize()
     .expect("json");
     assert!(again["shell"].is_null(), "{again}");
-    assert_eq!(again["blocks"], preview["blocks"]);
+    let change = &again["blocks"];
+    assert_eq!(change["base"], preview["blocks"]["generation"], "{again}");
+    assert_eq!(change["start"], blocks.len(), "{again}");
+    assert_eq!(change["deleteCount"], 0, "{again}");
+    let added: Vec<&str> = change["insert"]
+        .as_array()
+        .expect("insert")
+        .iter()
+        .map(|b| b.as_str().expect("block"))
+        .collect();
+    assert_eq!(added.concat(), "<p>A new paragraph.</p>\n", "{again}");
+
+    // A generation this side doesn't know (say, from before a restart): the whole list again.
+    let stale: serde_json::Value = get_ipc_response(
+        &main,
+        request(
+            "render_preview",
+            serde_json::json!({ "text": text, "shell": preview["shellKey"], "base": 9999 }),
+        ),
+    )
+    .expect("render_preview")
+    .deserialize()
+    .expect("json");
+    assert!(stale["blocks"]["base"].is_null(), "{stale}");
+    assert_eq!(stale["blocks"]["insert"], preview["blocks"]["insert"]);
 
     let broken: serde_json::Value = get_ipc_response(
         &main,

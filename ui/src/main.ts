@@ -131,14 +131,20 @@ let currentText = "";
 interface RenderInput {
   id: number;
   text: string;
+  /** Asked again for the whole block list, after a change the pane couldn't apply. */
+  whole?: true;
 }
 
 const renderer = new CoalescingRenderer<RenderInput, Preview>({
-  render: (input) => ipc.renderPreview(input.text, input.id, preview.shellKey),
-  same: (a, b) => a.id === b.id && a.text === b.text,
+  render: (input) => ipc.renderPreview(input.text, input.id, preview.shellKey, preview.blocksBase),
+  same: (a, b) => a.id === b.id && a.text === b.text && a.whole === b.whole,
   onResult: (result, input) => {
     if (input.id !== workspace.currentId) return;
-    preview.show(result);
+    if (!preview.show(result)) {
+      // Replaces any request waiting, which is for this same newest text.
+      renderer.request({ id: input.id, text: currentText, whole: true });
+      return;
+    }
     previewRendered(result);
     counted = result.error ? null : { id: input.id, words: result.words, minutes: result.readingMinutes };
     updateCounts();

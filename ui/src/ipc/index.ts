@@ -59,8 +59,13 @@ export const renameEssay = (id: number, name: string) => call<Change>("rename_es
 export const deleteEssay = (id: number) => call<Change>("delete_essay", { id });
 /** `id` places the essay in its folder, so its relative images show in the preview. */
 /** `shell`: the key of the page shell the preview has, which is then not sent again. */
-export const renderPreview = (text: string, id: number | null = null, shell: string | null = null) =>
-  call<Preview>("render_preview", { text, id, shell });
+/** `shell` and `base`: the shell key and blocks generation the pane holds (sent no more). */
+export const renderPreview = (
+  text: string,
+  id: number | null = null,
+  shell: string | null = null,
+  base: number | null = null,
+) => call<Preview>("render_preview", { text, id, shell, base });
 export const openExternal = (url: string) => call<null>("open_external", { url });
 /** Closes the window once its drafts are autosaved (after "flush-drafts"). */
 export const closeWindow = () => call<null>("close_window");

@@ -88,14 +88,29 @@ export interface PageShell {
   patchable: boolean;
 }
 
+/**
+ * Blocks of generation `base` with `deleteCount` from `start` replaced by `insert` are the blocks
+ * of `generation`; `base` null: `insert` is the whole list.
+ */
+export interface BlockChange {
+  base: number | null;
+  generation: number;
+  start: number;
+  deleteCount: number;
+  insert: string[];
+}
+
 /** A render for the preview: the page exactly as exported, in parts it can update in place. */
 export interface Preview {
   /** The page's shell; null when it is the one whose key the request passed (unchanged). */
   shell: PageShell | null;
   /** Names the page's shell; pass it with the next request. */
   shellKey: string;
-  /** The essay body's top-level blocks as HTML; joined, the body the export writes. */
-  blocks: string[];
+  /**
+   * The essay body's top-level blocks as HTML (joined, the body the export writes), as a change
+   * of the list the request named by its `base` generation (see ui/src/preview/blocks.ts).
+   */
+  blocks: BlockChange;
   outline: OutlineEntry[];
   /** The 1-based source line of each top-level block of the page's body, in order. */
   sourceMap: number[];

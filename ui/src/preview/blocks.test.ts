@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockTag, diffBlocks, mapBlocks, patchBlocks, rebuildBlocks, replaceShell, shellHead } from "./blocks";
+import { applyChange, blockTag, diffBlocks, mapBlocks, patchBlocks, rebuildBlocks, replaceShell, shellHead } from "./blocks";
 
 describe("diffBlocks", () => {
   it("finds nothing to do for the same blocks", () => {
@@ -34,6 +34,32 @@ describe("diffBlocks", () => {
 
   it("replaces everything from a change at the top to one at the bottom", () => {
     expect(diffBlocks(["a", "b", "c"], ["A", "b", "C"])).toEqual({ start: 0, oldEnd: 3, newEnd: 3 });
+  });
+});
+
+describe("applyChange", () => {
+  const whole = (generation: number, insert: string[]) => ({ base: null, generation, start: 0, deleteCount: 0, insert });
+
+  it("rebuilds the whole list from successive changes, as the render had it", () => {
+    let held = applyChange(null, whole(1, ["<h1>T</h1>", "<p>a</p>", "<p>c</p>"]));
+    held = applyChange(held, { base: 1, generation: 2, start: 1, deleteCount: 1, insert: ["<p>ab</p>"] });
+    expect(held).toEqual({ generation: 2, blocks: ["<h1>T</h1>", "<p>ab</p>", "<p>c</p>"] });
+    held = applyChange(held, { base: 2, generation: 3, start: 2, deleteCount: 0, insert: ["<p>b2</p>"] });
+    held = applyChange(held, { base: 3, generation: 4, start: 0, deleteCount: 1, insert: [] });
+    expect(held).toEqual({ generation: 4, blocks: ["<p>ab</p>", "<p>b2</p>", "<p>c</p>"] });
+  });
+
+  it("takes a whole list over whatever it held (another essay, a restart)", () => {
+    const held = { generation: 9, blocks: ["<p>old</p>"] };
+    expect(applyChange(held, whole(3, ["<p>new</p>"]))).toEqual({ generation: 3, blocks: ["<p>new</p>"] });
+  });
+
+  it("refuses a change of a list it doesn't hold, so that the whole list is asked for", () => {
+    const held = { generation: 5, blocks: ["<p>a</p>"] };
+    // Out of order: a change of generation 4 arriving after generation 5.
+    expect(applyChange(held, { base: 4, generation: 5, start: 0, deleteCount: 1, insert: ["<p>x</p>"] })).toBeNull();
+    expect(applyChange(null, { base: 1, generation: 2, start: 0, deleteCount: 0, insert: [] })).toBeNull();
+    expect(applyChange(held, { base: 5, generation: 6, start: 0, deleteCount: 2, insert: [] })).toBeNull();
   });
 });
 

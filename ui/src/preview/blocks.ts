@@ -4,6 +4,8 @@
 // those are rebuilt in the shown frame, which keeps its scroll position, images and the layout
 // of the rest. The shown frame's body is tracked as the DOM nodes each block became.
 
+import type { BlockChange } from "../ipc/types";
+
 /** The blocks to replace: old blocks [start, oldEnd) become new blocks [start, newEnd). */
 export interface BlockPatch {
   start: number;
@@ -29,6 +31,25 @@ export function diffBlocks(old: readonly string[], next: readonly string[]): Blo
     tail++;
   }
   return { start, oldEnd: old.length - tail, newEnd: next.length - tail };
+}
+
+/** The block list a render was a change of, by generation (see BlockChange). */
+export interface HeldBlocks {
+  generation: number;
+  blocks: readonly string[];
+}
+
+/**
+ * The blocks `change` describes, applied to `held`; null when it is a change of a list other than
+ * `held` (a response out of order, or one dropped in between): ask for the whole list again.
+ */
+export function applyChange(held: HeldBlocks | null, change: BlockChange): HeldBlocks | null {
+  if (change.base === null) return { generation: change.generation, blocks: change.insert };
+  if (held === null || held.generation !== change.base) return null;
+  const end = change.start + change.deleteCount;
+  if (end > held.blocks.length) return null;
+  const blocks = held.blocks.slice(0, change.start).concat(change.insert, held.blocks.slice(end));
+  return { generation: change.generation, blocks };
 }
 
 /** The element name a block starts with, or null for a block of text before the first one. */

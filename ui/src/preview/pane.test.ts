@@ -27,7 +27,8 @@ describe("PreviewPane", () => {
   it("shows a render error as readable text instead of a blank pane", () => {
     const host = document.createElement("section");
     const pane = new PreviewPane(host, options());
-    pane.show({ shell: null, shellKey: "", blocks: [], outline: [], sourceMap: [], words: 0, readingMinutes: 0, error: "line 3: nesting <too> deep" });
+    const blocks = { base: null, generation: 0, start: 0, deleteCount: 0, insert: [] };
+    pane.show({ shell: null, shellKey: "", blocks, outline: [], sourceMap: [], words: 0, readingMinutes: 0, error: "line 3: nesting <too> deep" });
     const banner = host.querySelector<HTMLElement>(".preview-banner")!;
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toContain("line 3: nesting <too> deep");
@@ -44,5 +45,22 @@ describe("PreviewPane", () => {
       [{ kind: "essay", path: "drafts/next.md", fragment: "part-two" }],
       [{ kind: "external", url: "https://example.org/" }],
     ]);
+  });
+
+  it("asks for the whole block list again when a render is a change of a list it doesn't hold", () => {
+    const host = document.createElement("section");
+    const pane = new PreviewPane(host, options());
+    const shell = { before: "<html><body><main class=\"essay-body\">", after: "</main></body></html>", patchable: true };
+    const render = (blocks: { base: number | null; generation: number; start: number; deleteCount: number; insert: string[] }) => ({
+      shell, shellKey: "k", blocks, outline: [], sourceMap: [], words: 1, readingMinutes: 1, error: null,
+    });
+    expect(pane.blocksBase).toBeNull();
+    expect(pane.show(render({ base: null, generation: 1, start: 0, deleteCount: 0, insert: ["<p>a</p>"] }))).toBe(true);
+    expect(pane.blocksBase).toBe(1);
+    expect(pane.show(render({ base: 1, generation: 2, start: 0, deleteCount: 1, insert: ["<p>ab</p>"] }))).toBe(true);
+    expect(pane.blocksBase).toBe(2);
+    // A response to a request made with generation 1, arriving late.
+    expect(pane.show(render({ base: 1, generation: 3, start: 0, deleteCount: 1, insert: ["<p>x</p>"] }))).toBe(false);
+    expect(pane.blocksBase).toBeNull();
   });
 });

@@ -28,7 +28,7 @@
 // writer scrolled it last), the editor's scroll events are not followed.
 
 import type { PageShell, Preview } from "../ipc/types";
-import { diffBlocks, mapBlocks, patchBlocks, rebuildBlocks, replaceShell, shellHead } from "./blocks";
+import { applyChange, diffBlocks, type HeldBlocks, mapBlocks, patchBlocks, rebuildBlocks, replaceShell, shellHead } from "./blocks";
 import { classifyLink, wrapHref, type PreviewLink } from "./links";
 import { lineToOffset, offsetToLine, scrollMap, type ScrollMap } from "./sync";
 
@@ -85,6 +85,8 @@ export class PreviewPane {
   private nodes: Node[][] | null = null;
   /** The newest shell received: a render sends none when it is this one. */
   private shell: { key: string; shell: PageShell } | null = null;
+  /** The newest block list received: a render sends only its change from this one. */
+  private held: HeldBlocks | null = null;
   private visible = true;
   private readonly expectLoad = [false, false];
   /** The front frame's scroll offset as last set or seen: anything else is the writer's. */
@@ -146,21 +148,34 @@ export class PreviewPane {
     return this.shell?.key ?? null;
   }
 
-  /** Shows a render result: its page (if any) and its error (if any). */
-  show(preview: Preview): void {
+  /** The generation of the newest block list received, for the next render request. */
+  get blocksBase(): number | null {
+    return this.held?.generation ?? null;
+  }
+
+  /**
+   * Shows a render result: its page (if any) and its error (if any). False when its blocks are a
+   * change of a list the pane doesn't hold (a response lost or out of order): nothing was shown,
+   * and a render asked with the (now null) blocksBase sends the whole list.
+   */
+  show(preview: Preview): boolean {
     this.setBanner(preview.error ? `This essay can't be rendered: ${preview.error}` : null, "render");
-    if (preview.error !== null) return;
+    if (preview.error !== null) return true;
+    const held = applyChange(this.held, preview.blocks);
+    this.held = held;
+    if (held === null) return false;
     if (preview.shell) this.shell = { key: preview.shellKey, shell: preview.shell };
     // A render leaves the shell out only when it is the one asked with (see shellKey).
-    if (this.shell?.key !== preview.shellKey) return;
-    const next: Page = { key: preview.shellKey, shell: this.shell.shell, blocks: preview.blocks, sourceMap: preview.sourceMap };
+    if (this.shell?.key !== preview.shellKey) return true;
+    const next: Page = { key: preview.shellKey, shell: this.shell.shell, blocks: held.blocks, sourceMap: preview.sourceMap };
     // The same page again (an edit that changed nothing visible): leave the scroll alone.
-    if (this.loading === null && this.queued === null && samePage(this.shown, next)) return;
+    if (this.loading === null && this.queued === null && samePage(this.shown, next)) return true;
     if (!this.visible || this.loading !== null) {
       this.queued = next;
-      return;
+      return true;
     }
     this.update(next);
+    return true;
   }
 
   /** Shows why there is no preview (e.g. the core could not be reached). */
