@@ -17,16 +17,14 @@ import { countWords, formatReadingTime, formatWords, readingMinutes } from "./ed
 import type { EditorView } from "@codemirror/view";
 import { actions } from "./actions";
 import { Drawer } from "./panels/drawer";
-import { HistoryPanel, sourceLabel } from "./panels/history";
-import { openConflictView } from "./panels/conflict";
-import { ExportDialog } from "./panels/export";
-import { CheckPanel, badgeText } from "./panels/checks";
+// The panels, dialogs and pickers load on first use (see `onFirstUse`): the first paint needs none of them.
+import type { HistoryPanel } from "./panels/history";
+import type { ExportDialog } from "./panels/export";
+import type { CheckPanel } from "./panels/checks";
 import type { ProblemInfo } from "./ipc";
 import { EditorView as CodeMirrorView } from "@codemirror/view";
 import { ModeSwitch } from "./editor/modes";
-import { OutlinePanel, moveToLine, writerLine } from "./panels/outline";
-import { Picker } from "./palette/picker";
-import { commandPalette, quickOpen } from "./palette/pickers";
+import type { OutlinePanel } from "./panels/outline";
 import { imageDrops } from "./editor/images";
 import { Session, essayToReopen, placeCursor, type Snapshot } from "./session";
 import { firstVisibleLine as topLineOf } from "./editor/setup";
@@ -43,6 +41,19 @@ declare global {
       closeWindow?: () => void;
     };
   }
+}
+
+/**
+ * A module loaded the first time it is asked for (a chunk of its own, from the app's own
+ * origin); later calls get the same promise. A failed load is tried again on the next use.
+ */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | null = null;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = null;
+      throw error;
+    }));
 }
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -207,7 +218,7 @@ workspace = new Workspace(
       if (counted && counted.id !== id) counted = null;
       updateCounts();
       if (id !== null) renderer.request({ id, text });
-      historyPanel.textChanged(); // history and conflicts
+      historyPanel?.textChanged(); // history and conflicts
       essayTextChanged(id); // export dialog and check panel
     },
     onSaveState: () => updateSaveState(),
@@ -215,10 +226,9 @@ workspace = new Workspace(
       library.setActive(id);
       editorHost.hidden = id === null;
       editorEmpty.hidden = id !== null;
-      const essay = id === null ? undefined : library.essay(id);
       essayPath.textContent = id === null ? "" : (path ?? "Not saved to a file yet");
       essayPath.title = path ?? "";
-      document.title = essay ? `${essay.title} — Quire` : "Quire";
+      showWindowTitle(id);
       if (id === null) preview.clear();
       essayShown(id); // history and conflicts
       session.changed(); // remembering: the last essay
@@ -234,6 +244,12 @@ workspace = new Workspace(
     notify: (message, tone) => (tone === "error" ? notices.error(message, "images") : notices.info(message, "images")),
   }),
 );
+
+/** The window's title names the open essay (once the list of essays is known). */
+function showWindowTitle(id: number | null): void {
+  const essay = id === null ? undefined : library.essay(id);
+  document.title = essay ? `${essay.title} — Quire` : "Quire";
+}
 
 // --- Library -------------------------------------------------------------------------------
 
@@ -396,57 +412,67 @@ async function jumpToProblem(problem: ProblemInfo): Promise<void> {
   view.focus();
 }
 
-const exportDialog = new ExportDialog({
-  libraryRoot: async () => (await ipc.libraryInfo()).root,
-  openEssay: () => {
-    const id = workspace.currentId;
-    if (id === null) return null;
-    return {
-      id,
-      title: library.essay(id)?.title ?? "this essay",
-      path: workspace.currentPath(),
-      unsaved: workspace.unsaved(id) === true,
-    };
-  },
-  save: () => workspace.save(),
-  stillUnsaved: () => workspace.currentId !== null && workspace.unsaved(workspace.currentId) === true,
-  defaultFolder: ipc.exportFolder,
-  chooseFolder: ipc.chooseFolder,
-  exportEssays: ipc.exportEssays,
-  showFolder: ipc.showFolder,
-  jump: (problem) => void jumpToProblem(problem),
-  storage: window.localStorage,
+const exportDialog = onFirstUse(async (): Promise<ExportDialog> => {
+  const { ExportDialog } = await import("./panels/export");
+  return new ExportDialog({
+    libraryRoot: async () => (await ipc.libraryInfo()).root,
+    openEssay: () => {
+      const id = workspace.currentId;
+      if (id === null) return null;
+      return {
+        id,
+        title: library.essay(id)?.title ?? "this essay",
+        path: workspace.currentPath(),
+        unsaved: workspace.unsaved(id) === true,
+      };
+    },
+    save: () => workspace.save(),
+    stillUnsaved: () => workspace.currentId !== null && workspace.unsaved(workspace.currentId) === true,
+    defaultFolder: ipc.exportFolder,
+    chooseFolder: ipc.chooseFolder,
+    exportEssays: ipc.exportEssays,
+    showFolder: ipc.showFolder,
+    jump: (problem) => void jumpToProblem(problem),
+    storage: window.localStorage,
+  });
 });
 
 const checkBadge = byId<HTMLButtonElement>("check-badge");
-const checks = new CheckPanel({
-  current: () => (workspace.currentId === null ? null : { id: workspace.currentId, text: workspace.view.state.doc.toString() }),
-  check: ipc.checkEssays,
-  jump: (problem) => void jumpToProblem(problem),
-  onCounts: (counts) => {
-    const text = counts ? badgeText(counts) : "";
-    checkBadge.textContent = text;
-    checkBadge.hidden = text === "";
-    checkBadge.dataset.tone = counts && counts.errors > 0 ? "error" : "warning";
-  },
+/** The check panel, once opened; until then there is no badge to keep up to date. */
+let checks: CheckPanel | null = null;
+const loadChecks = onFirstUse(async (): Promise<CheckPanel> => {
+  const { CheckPanel, badgeText } = await import("./panels/checks");
+  checks = new CheckPanel({
+    current: () => (workspace.currentId === null ? null : { id: workspace.currentId, text: workspace.view.state.doc.toString() }),
+    check: ipc.checkEssays,
+    jump: (problem) => void jumpToProblem(problem),
+    onCounts: (counts) => {
+      const text = counts ? badgeText(counts) : "";
+      checkBadge.textContent = text;
+      checkBadge.hidden = text === "";
+      checkBadge.dataset.tone = counts && counts.errors > 0 ? "error" : "warning";
+    },
+  });
+  return checks;
 });
 /** Called from the editor's onText: the check panel follows the writer's edits. */
 function essayTextChanged(id: number | null): void {
-  checks.textChanged(id);
+  checks?.textChanged(id);
 }
-function toggleChecks(): void {
+async function toggleChecks(): Promise<void> {
   if (drawer.openId === "checks") return drawer.close();
-  drawer.open(checks.panel);
-  checks.opened();
+  const panel = await loadChecks();
+  drawer.open(panel.panel);
+  panel.opened();
 }
 
-actions.add({ id: "export.open", title: "Export…", shortcut: "Ctrl+E", group: "Export", run: () => exportDialog.open() });
+actions.add({ id: "export.open", title: "Export…", shortcut: "Ctrl+E", group: "Export", run: async () => (await exportDialog()).open() });
 // Not Ctrl+Shift+K: that is CodeMirror's "delete line". F7 is the writer's "check my text" key.
 actions.add({ id: "checks.open", title: "Check essays", shortcut: "F7", group: "Export", run: () => toggleChecks() });
-byId("open-export").addEventListener("click", () => void exportDialog.open());
-byId("open-checks").addEventListener("click", () => toggleChecks());
+byId("open-export").addEventListener("click", () => void exportDialog().then((dialog) => dialog.open()));
+byId("open-checks").addEventListener("click", () => void toggleChecks());
 checkBadge.addEventListener("click", () => {
-  if (drawer.openId !== "checks") toggleChecks();
+  if (drawer.openId !== "checks") void toggleChecks();
 });
 
 // --- Writing modes, outline, quick open, command palette ------------------------------------
@@ -505,15 +531,24 @@ window.addEventListener("keydown", (event) => {
   }
 });
 
-const outline = new OutlinePanel({
-  jump: (line) => moveToLine(workspace.view, line),
-  currentLine: () => (workspace.currentId === null ? null : writerLine(workspace.view)),
+/** The outline panel, once opened; until then the latest render's headings wait for it. */
+let outline: OutlinePanel | null = null;
+let latestOutline: Preview["outline"] = [];
+const loadOutline = onFirstUse(async (): Promise<OutlinePanel> => {
+  const { OutlinePanel, moveToLine, writerLine } = await import("./panels/outline");
+  outline = new OutlinePanel({
+    jump: (line) => moveToLine(workspace.view, line),
+    currentLine: () => (workspace.currentId === null ? null : writerLine(workspace.view)),
+  });
+  outline.setOutline(latestOutline);
+  return outline;
 });
 /** Called with every preview render of the open essay (see the renderer's onResult). */
 function previewRendered(result: Preview): void {
-  outline.setOutline(result.outline);
+  latestOutline = result.outline;
+  outline?.setOutline(result.outline);
 }
-const followOutline = () => outline.follow();
+const followOutline = () => outline?.follow();
 workspace.view.scrollDOM.addEventListener("scroll", followOutline, { passive: true });
 document.addEventListener("selectionchange", followOutline);
 workspace.view.dom.addEventListener("keyup", followOutline);
@@ -522,58 +557,75 @@ actions.add({
   title: "Show outline",
   shortcut: "Ctrl+Shift+O",
   group: "Essay",
-  run: () => {
+  run: async () => {
     if (drawer.openId === "outline") return drawer.close();
-    outline.opened();
-    drawer.open(outline.panel);
+    const panel = await loadOutline();
+    panel.opened();
+    drawer.open(panel.panel);
   },
 });
 
-const picker = new Picker();
+const pickers = onFirstUse(async () => {
+  const [{ Picker }, { commandPalette, quickOpen }] = await Promise.all([import("./palette/picker"), import("./palette/pickers")]);
+  return { picker: new Picker(), commandPalette, quickOpen };
+});
 const openFromPicker = (id: number) => void workspace.open(id).then((opened) => opened && workspace.focus());
 actions.add({
   id: "palette.quick-open",
   title: "Open an essay…",
   shortcut: "Ctrl+P",
   group: "Essay",
-  run: () => picker.toggle(quickOpen({ essays: () => library.list, openId: () => workspace.currentId, open: openFromPicker })),
+  run: async () => {
+    const { picker, quickOpen } = await pickers();
+    picker.toggle(quickOpen({ essays: () => library.list, openId: () => workspace.currentId, open: openFromPicker }));
+  },
 });
 actions.add({
   id: "palette.commands",
   title: "Command palette",
   shortcut: "Ctrl+Shift+P",
   group: "View",
-  run: () => picker.toggle(commandPalette({ actions: () => actions.all(), hidden: ["palette.commands"] })),
+  run: async () => {
+    const { picker, commandPalette } = await pickers();
+    picker.toggle(commandPalette({ actions: () => actions.all(), hidden: ["palette.commands"] }));
+  },
 });
 
 // --- History and conflicts -----------------------------------------------------------------
 
-const historyPanel = new HistoryPanel({
-  essayId: () => workspace.currentId,
-  currentText: () => workspace.view.state.doc.toString(),
-  history: ipc.essayHistory,
-  diff: ipc.revisionDiff,
-  confirm: (revision, when) =>
-    askConfirm({
-      title: "Restore this version?",
-      message: `The editor and the file will go back to the text as it was ${when} (${sourceLabel(revision.source).toLowerCase()}).`,
-      detail: "Your current text stays in the history, so you can come back to it.",
-      confirm: "Restore",
-    }),
-  restore: async (id, revision) => {
-    // The store must hold the writer's latest text: restoring keeps it as a revision.
-    await workspace.flushAllAndWait();
-    const opened = await ipc.restoreRevision(id, revision.id);
-    workspace.show(opened);
-    refreshList(0);
-  },
-  onError: (message) => notices.error(message, "history"),
+/** The history panel, once opened; until then nothing follows the essay's revisions. */
+let historyPanel: HistoryPanel | null = null;
+const loadHistory = onFirstUse(async (): Promise<HistoryPanel> => {
+  const { HistoryPanel, sourceLabel } = await import("./panels/history");
+  historyPanel = new HistoryPanel({
+    essayId: () => workspace.currentId,
+    currentText: () => workspace.view.state.doc.toString(),
+    history: ipc.essayHistory,
+    diff: ipc.revisionDiff,
+    confirm: (revision, when) =>
+      askConfirm({
+        title: "Restore this version?",
+        message: `The editor and the file will go back to the text as it was ${when} (${sourceLabel(revision.source).toLowerCase()}).`,
+        detail: "Your current text stays in the history, so you can come back to it.",
+        confirm: "Restore",
+      }),
+    restore: async (id, revision) => {
+      // The store must hold the writer's latest text: restoring keeps it as a revision.
+      await workspace.flushAllAndWait();
+      const opened = await ipc.restoreRevision(id, revision.id);
+      workspace.show(opened);
+      refreshList(0);
+    },
+    onError: (message) => notices.error(message, "history"),
+  });
+  return historyPanel;
 });
 
-function toggleHistory(): void {
+async function toggleHistory(): Promise<void> {
   if (drawer.openId === "history") return drawer.close();
-  drawer.open(historyPanel.panel);
-  historyPanel.opened();
+  const panel = await loadHistory();
+  drawer.open(panel.panel);
+  panel.opened();
 }
 
 let conflictNoticeFor: number | null = null;
@@ -595,7 +647,7 @@ function inConflict(): boolean {
 
 /** Called from the workspace's onOpened: the history follows the open essay; a conflict says so. */
 function essayShown(id: number | null): void {
-  historyPanel.essayOpened();
+  historyPanel?.essayOpened();
   if (id !== null && inConflict()) showConflictNotice(id);
   else if (conflictNoticeFor !== null && conflictNoticeFor !== id) {
     notices.dismiss(`conflict-${conflictNoticeFor}`);
@@ -628,6 +680,18 @@ async function resolveConflict(): Promise<void> {
     return;
   }
   conflictViewOpen = true;
+  let openConflictView: typeof import("./panels/conflict").openConflictView;
+  try {
+    ({ openConflictView } = await import("./panels/conflict"));
+  } catch (error) {
+    conflictViewOpen = false;
+    notices.error(`Couldn't show the conflict: ${ipc.toQuireError(error).message}`, "conflict");
+    return;
+  }
+  if (id !== workspace.currentId) {
+    conflictViewOpen = false;
+    return;
+  }
   openConflictView(workspace.currentPath(), hunks, {
     resolve: async (choices) => {
       const opened = await ipc.resolveConflict(id, choices);
@@ -636,7 +700,7 @@ async function resolveConflict(): Promise<void> {
       if (conflictNoticeFor === id) conflictNoticeFor = null;
       notices.show("Conflict resolved; both versions are in the history.", { tone: "info", key: "conflict" });
       refreshList(0);
-      historyPanel.essayChanged(id);
+      historyPanel?.essayChanged(id);
     },
     onClose: () => {
       conflictViewOpen = false;
@@ -647,7 +711,7 @@ async function resolveConflict(): Promise<void> {
 
 /** Called from onLibraryChange for every change. */
 function historyAndConflictsChanged(change: Change): void {
-  if (change.source !== "editor") historyPanel.essayChanged(change.essay);
+  if (change.source !== "editor") historyPanel?.essayChanged(change.essay);
   if (change.essay !== workspace.currentId) return;
   if (change.kind === "conflict") showConflictNotice(change.essay);
   else if (change.kind === "merged") {
@@ -670,7 +734,7 @@ actions.add({
   enabled: () => inConflict(),
   run: () => resolveConflict(),
 });
-byId("show-history").addEventListener("click", () => toggleHistory());
+byId("show-history").addEventListener("click", () => void toggleHistory());
 
 // --- Shortcuts -----------------------------------------------------------------------------
 
@@ -766,13 +830,16 @@ async function showLibrary(info: ipc.LibraryInfo): Promise<void> {
   libraryRoot = info.root;
   library.setLibrary(info.name, info.root);
   byId("library-name").title = `${info.root}\nOpen another folder… (Ctrl+O)`;
-  library.setEssays(info.essays);
-  library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
   notices.dismiss("library-warning");
   if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
+  // The essay the writer had open first: its preview is being rendered while the list is drawn.
   const again = essayToReopen(session.current, info.root, info.essays.map((essay) => essay.id));
-  if (again && (await workspace.open(again.id))) {
-    placeCursor(workspace.view, again);
+  const reopened = again !== null && (await workspace.open(again.id));
+  if (again && reopened) placeCursor(workspace.view, again);
+  library.setEssays(info.essays);
+  library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
+  if (reopened) {
+    showWindowTitle(workspace.currentId);
     return;
   }
   const first = startupEssay(library.visibleEssays()) ?? startupEssay(info.essays);
