@@ -242,9 +242,57 @@ pub struct SentBlocks {
     essay: Option<(u64, Option<EssayId>)>,
     generation: u64,
     blocks: Vec<String>,
+    /// The text those blocks were rendered from, which a [`TextEdit`] changes.
+    text: String,
+}
+
+/// The editor's text as a change of the text of the last render (generation `base`): `delete`
+/// UTF-16 units (the editor's) from `start` replaced by `insert`. A keystroke then sends a
+/// character, not the whole essay.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextEdit {
+    base: u64,
+    start: usize,
+    delete_count: usize,
+    insert: String,
+}
+
+/// The byte offset of UTF-16 offset `units` of `text`; None past its end or inside a character.
+fn byte_offset(text: &str, units: usize) -> Option<usize> {
+    // Most of an essay is ASCII, where the two agree; that check is a fast scan.
+    if units <= text.len() && text.as_bytes()[..units].is_ascii() {
+        return Some(units);
+    }
+    let mut seen = 0;
+    for (at, c) in text.char_indices() {
+        if seen == units {
+            return Some(at);
+        }
+        seen += c.len_utf16();
+        if seen > units {
+            return None;
+        }
+    }
+    (seen == units).then_some(text.len())
 }
 
 impl SentBlocks {
+    /// The text `edit` makes of the last render's text for `essay`; None when that is not the
+    /// text it was made against (the UI then sends the whole text).
+    pub fn edited(&self, essay: (u64, Option<EssayId>), edit: &TextEdit) -> Option<String> {
+        if edit.base != self.generation || self.essay != Some(essay) {
+            return None;
+        }
+        let start = byte_offset(&self.text, edit.start)?;
+        let end = start + byte_offset(&self.text[start..], edit.delete_count)?;
+        let mut text = String::with_capacity(self.text.len() - (end - start) + edit.insert.len());
+        text.push_str(&self.text[..start]);
+        text.push_str(&edit.insert);
+        text.push_str(&self.text[end..]);
+        Some(text)
+    }
+
     /// Records `blocks` as sent for `essay` and returns them as a change of generation `base`
     /// (the one the UI holds), or whole when that is not the list recorded here.
     pub fn send(
@@ -252,6 +300,7 @@ impl SentBlocks {
         essay: (u64, Option<EssayId>),
         base: Option<u64>,
         blocks: Vec<String>,
+        text: String,
     ) -> BlockChange {
         let known = base == Some(self.generation) && self.essay == Some(essay);
         self.generation += 1;
@@ -275,6 +324,7 @@ impl SentBlocks {
         };
         self.essay = Some(essay);
         self.blocks = blocks;
+        self.text = text;
         change
     }
 }
@@ -367,7 +417,8 @@ fn shell_key(shell: &PageShell) -> String {
 #[tauri::command]
 pub async fn render_preview(
     state: State<'_, AppState>,
-    text: String,
+    text: Option<String>,
+    edit: Option<TextEdit>,
     id: Option<EssayId>,
     shell: Option<String>,
     base: Option<u64>,
@@ -386,6 +437,21 @@ pub async fn render_preview(
     };
     let opened = state.current();
     let essay_key = (opened.generation, id);
+    let text = match (text, edit) {
+        (Some(text), _) => text,
+        (None, Some(edit)) => {
+            let sent = state.preview_blocks.lock();
+            let sent = sent.as_deref().unwrap_or_else(|p| p.get_ref());
+            sent.edited(essay_key, &edit).ok_or_else(|| {
+                UiError::new(
+                    "stale",
+                    "the preview lost track of the text; it asks for all of it again",
+                )
+            })?
+        }
+        (None, None) => return Err(UiError::new("invalid", "the preview needs the text")),
+    };
+    let sent_text = text.clone();
     let path = PathBuf::from(key.unwrap_or_else(|| "untitled.md".into()));
     let rendered = tauri::async_runtime::spawn_blocking(move || {
         let essay = Essay::from_source(&path, text)?;
@@ -405,8 +471,10 @@ pub async fn render_preview(
         Ok((rendered, page_shell, blocks)) => {
             let key = shell_key(&page_shell);
             let blocks = match state.preview_blocks.lock() {
-                Ok(mut sent) => sent.send(essay_key, base, blocks),
-                Err(poisoned) => poisoned.into_inner().send(essay_key, base, blocks),
+                Ok(mut sent) => sent.send(essay_key, base, blocks, sent_text),
+                Err(poisoned) => poisoned
+                    .into_inner()
+                    .send(essay_key, base, blocks, sent_text),
             };
             Ok(Preview {
                 shell: (shell.as_deref() != Some(key.as_str())).then_some(page_shell),
@@ -557,7 +625,12 @@ mod tests {
     fn a_keystroke_sends_only_the_changed_blocks_and_they_rebuild_the_whole_list() {
         let mut sent = SentBlocks::default();
         let essay = (1, Some(7));
-        let first = sent.send(essay, None, list(&["<h1>A</h1>", "<p>b</p>", "<p>c</p>"]));
+        let first = sent.send(
+            essay,
+            None,
+            list(&["<h1>A</h1>", "<p>b</p>", "<p>c</p>"]),
+            String::new(),
+        );
         assert_eq!(first.base, None);
         assert_eq!(first.insert.len(), 3);
         let mut held = apply(&[], &first);
@@ -571,7 +644,7 @@ mod tests {
         ];
         let mut generation = first.generation;
         for case in cases {
-            let change = sent.send(essay, Some(generation), list(case));
+            let change = sent.send(essay, Some(generation), list(case), String::new());
             assert_eq!(change.base, Some(generation), "{case:?}");
             assert!(change.insert.len() <= 2, "{case:?}: {change:?}");
             held = apply(&held, &change);
@@ -579,7 +652,7 @@ mod tests {
             generation = change.generation;
         }
         // Unchanged: nothing to send.
-        let same = sent.send(essay, Some(generation), Vec::new());
+        let same = sent.send(essay, Some(generation), Vec::new(), String::new());
         assert_eq!((same.delete_count, same.insert.len()), (0, 0));
     }
 
@@ -587,10 +660,20 @@ mod tests {
     fn a_list_this_side_does_not_have_is_answered_with_the_whole_list() {
         let mut sent = SentBlocks::default();
         let blocks = list(&["<p>a</p>", "<p>b</p>"]);
-        let first = sent.send((1, Some(1)), None, blocks.clone());
+        let first = sent.send((1, Some(1)), None, blocks.clone(), String::new());
         // A dropped response: the UI still holds an older generation.
-        let second = sent.send((1, Some(1)), Some(first.generation), blocks.clone());
-        let stale = sent.send((1, Some(1)), Some(first.generation), blocks.clone());
+        let second = sent.send(
+            (1, Some(1)),
+            Some(first.generation),
+            blocks.clone(),
+            String::new(),
+        );
+        let stale = sent.send(
+            (1, Some(1)),
+            Some(first.generation),
+            blocks.clone(),
+            String::new(),
+        );
         assert_eq!(second.base, Some(first.generation));
         assert_eq!((stale.base, stale.insert.clone()), (None, blocks.clone()));
         // Another essay, another folder (each with the generation last sent), a restart.
@@ -599,9 +682,42 @@ mod tests {
             ((2, Some(2)), Some(stale.generation + 1)),
             ((2, Some(2)), Some(99)),
         ] {
-            let change = sent.send(essay, base, blocks.clone());
+            let change = sent.send(essay, base, blocks.clone(), String::new());
             assert_eq!(change.base, None, "{essay:?}");
             assert_eq!(apply(&list(&["<p>old</p>"]), &change), blocks);
         }
+    }
+
+    #[test]
+    fn a_keystroke_sends_the_edit_and_the_text_is_rebuilt_from_the_last_one() {
+        let mut sent = SentBlocks::default();
+        let essay = (1, Some(3));
+        // UTF-16 offsets, as the editor counts: "é" is one unit, "🙂" two.
+        let text = "# Café 🙂\n\nTwo words.\n".to_string();
+        let first = sent.send(essay, None, Vec::new(), text.clone());
+        let edit = |start, delete_count, insert: &str| TextEdit {
+            base: first.generation,
+            start,
+            delete_count,
+            insert: insert.to_string(),
+        };
+        assert_eq!(
+            sent.edited(essay, &edit(9, 0, "!")).as_deref(),
+            Some("# Café 🙂!\n\nTwo words.\n")
+        );
+        assert_eq!(
+            sent.edited(essay, &edit(2, 7, "Tea")).as_deref(),
+            Some("# Tea\n\nTwo words.\n")
+        );
+        assert_eq!(
+            sent.edited(essay, &edit(22, 0, "x")).as_deref(),
+            Some("# Café 🙂\n\nTwo words.\nx")
+        );
+        // Inside the emoji, past the end, another essay, another generation: not this text.
+        assert_eq!(sent.edited(essay, &edit(8, 0, "x")), None);
+        assert_eq!(sent.edited(essay, &edit(23, 0, "x")), None);
+        assert_eq!(sent.edited((1, Some(4)), &edit(0, 0, "x")), None);
+        sent.send(essay, None, Vec::new(), text);
+        assert_eq!(sent.edited(essay, &edit(0, 0, "x")), None);
     }
 }

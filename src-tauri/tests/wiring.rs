@@ -156,6 +156,39 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
         .collect();
     assert_eq!(added.concat(), "<p>A new paragraph.</p>\n", "{again}");
 
+    // A keystroke sends its edit of that render's text (UTF-16 offsets), not the whole text.
+    let typed: serde_json::Value = get_ipc_response(
+        &main,
+        request(
+            "render_preview",
+            serde_json::json!({
+                "edit": { "base": change["generation"], "start": more.len() - 2,
+                          "deleteCount": 0, "insert": " Typed" },
+                "base": change["generation"],
+            }),
+        ),
+    )
+    .expect("render_preview")
+    .deserialize()
+    .expect("json");
+    assert_eq!(
+        typed["blocks"]["insert"],
+        serde_json::json!(["<p>A new paragraph Typed.</p>\n"]),
+        "{typed}"
+    );
+    // An edit of a text this side no longer has is refused, so that the UI sends it whole.
+    let stale = get_ipc_response(
+        &main,
+        request(
+            "render_preview",
+            serde_json::json!({
+                "edit": { "base": change["generation"], "start": 0, "deleteCount": 0, "insert": "x" },
+            }),
+        ),
+    )
+    .expect_err("a stale edit");
+    assert_eq!(stale["kind"], "stale", "{stale}");
+
     // A generation this side doesn't know (say, from before a restart): the whole list again.
     let stale: serde_json::Value = get_ipc_response(
         &main,

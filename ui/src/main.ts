@@ -8,6 +8,7 @@ import { LibraryPane } from "./library/pane";
 import { normaliseFileName, startupEssay } from "./library/filter";
 import { PreviewPane } from "./preview/pane";
 import { CoalescingRenderer } from "./preview/renderer";
+import { textEdit } from "./preview/edit";
 import { editorTopLine, scrollEditorToLine } from "./preview/editor";
 import { unwrapHref } from "./preview/links";
 import { Notices } from "./notices";
@@ -146,8 +147,16 @@ interface RenderInput {
   whole?: true;
 }
 
+/** The text of the render whose blocks the preview holds: a keystroke sends its change. */
+let renderedText: { id: number; generation: number; text: string } | null = null;
+
 const renderer = new CoalescingRenderer<RenderInput, Preview>({
-  render: (input) => ipc.renderPreview(input.text, input.id, preview.shellKey, preview.blocksBase),
+  render: (input) => {
+    const base = preview.blocksBase;
+    const known = !input.whole && renderedText?.id === input.id && renderedText.generation === base;
+    const text = known ? textEdit(renderedText!.text, input.text, base) : input.text;
+    return ipc.renderPreview(text, input.id, preview.shellKey, base);
+  },
   same: (a, b) => a.id === b.id && a.text === b.text && a.whole === b.whole,
   onResult: (result, input) => {
     if (input.id !== workspace.currentId) return;
@@ -156,12 +165,18 @@ const renderer = new CoalescingRenderer<RenderInput, Preview>({
       renderer.request({ id: input.id, text: currentText, whole: true });
       return;
     }
+    if (result.error === null) renderedText = { id: input.id, generation: result.blocks.generation, text: input.text };
     previewRendered(result);
     counted = result.error ? null : { id: input.id, words: result.words, minutes: result.readingMinutes };
     updateCounts();
   },
   onError: (error, input) => {
+    if (error.kind === "stale") renderedText = null;
     if (input.id !== workspace.currentId) return;
+    if (error.kind === "stale") {
+      renderer.request({ id: input.id, text: currentText, whole: true });
+      return;
+    }
     preview.showFailure(`The preview is unavailable: ${error.message}`);
     counted = null;
     updateCounts();

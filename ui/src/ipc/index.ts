@@ -20,6 +20,7 @@ import type {
   OpenedEssay,
   OpenExternalRequest,
   Preview,
+  TextEdit,
   RevisionInfo,
   SearchHit,
   SearchQuery,
@@ -59,13 +60,21 @@ export const renameEssay = (id: number, name: string) => call<Change>("rename_es
 export const deleteEssay = (id: number) => call<Change>("delete_essay", { id });
 /** `id` places the essay in its folder, so its relative images show in the preview. */
 /** `shell`: the key of the page shell the preview has, which is then not sent again. */
-/** `shell` and `base`: the shell key and blocks generation the pane holds (sent no more). */
+/**
+ * `text`: the whole text, or its change from the last render's (fails with kind "stale" when the
+ * core no longer has that one). `shell` and `base`: the shell key and blocks generation the pane
+ * holds (sent no more).
+ */
 export const renderPreview = (
-  text: string,
+  text: string | TextEdit,
   id: number | null = null,
   shell: string | null = null,
   base: number | null = null,
-) => call<Preview>("render_preview", { text, id, shell, base });
+) =>
+  call<Preview>(
+    "render_preview",
+    typeof text === "string" ? { text, id, shell, base } : { edit: text, id, shell, base },
+  );
 export const openExternal = (url: string) => call<null>("open_external", { url });
 /** Closes the window once its drafts are autosaved (after "flush-drafts"). */
 export const closeWindow = () => call<null>("close_window");

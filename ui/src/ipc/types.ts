@@ -100,6 +100,14 @@ export interface BlockChange {
   insert: string[];
 }
 
+/** The editor's text as a change of the text of render generation `base` (UTF-16 offsets). */
+export interface TextEdit {
+  base: number;
+  start: number;
+  deleteCount: number;
+  insert: string;
+}
+
 /** A render for the preview: the page exactly as exported, in parts it can update in place. */
 export interface Preview {
   /** The page's shell; null when it is the one whose key the request passed (unchanged). */
