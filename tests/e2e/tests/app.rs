@@ -451,6 +451,18 @@ async fn hostile_essay_runs_nothing() {
     })
     .await;
 
+    // The frames never get scripts: same origin alone lets the app read them, and with no
+    // `allow-scripts` nothing inside can run (which the checks below confirm).
+    assert_eq!(
+        app.js(
+            "return [...document.querySelectorAll('#preview iframe')].map((f) => f.getAttribute('sandbox'))",
+            &[]
+        )
+        .await,
+        json!(["allow-same-origin", "allow-same-origin"]),
+        "both preview frames are sandboxed without scripts"
+    );
+
     // Nothing ran: the window's title, the canary, the window's page, the preview.
     assert_eq!(
         app.js("return document.title", &[]).await,
