@@ -207,8 +207,8 @@ async fn a_pasted_or_dropped_image_lands_beside_the_essay_and_is_published() {
     .await;
     assert!(handled, "the editor took the drop");
     app.wait_js(
-        "the dropped image's link is at the start of the paragraph",
-        "return window.__quire.view().state.doc.line(arguments[0]).text.startsWith('![](assets/blue.png)There is')",
+        "the dropped image's link is a paragraph of its own before the one it was dropped on",
+        "const doc = window.__quire.view().state.doc; return doc.line(arguments[0]).text === '![](assets/blue.png)' && doc.line(arguments[0] + 1).text === '' && doc.line(arguments[0] + 2).text.startsWith('There is')",
         &[json!(body_line)],
     )
     .await;

@@ -74,6 +74,16 @@ describe("the Markdown for added images", () => {
     expect(imagesInsertion(["assets/fig.png"])).toEqual({ text: "![](assets/fig.png)", cursor: 2 });
   });
 
+  it("stands apart from the words around it, as a paragraph of its own", () => {
+    expect(imagesInsertion(["assets/fig.png"], "", "There is a growing")).toEqual({ text: "![](assets/fig.png)\n\n", cursor: 2 });
+    expect(imagesInsertion(["assets/fig.png"], "A sentence.", "")).toEqual({ text: "\n\n![](assets/fig.png)", cursor: 4 });
+    expect(imagesInsertion(["assets/fig.png"], "Half a", " sentence.")).toEqual({
+      text: "\n\n![](assets/fig.png)\n\n",
+      cursor: 4,
+    });
+    expect(imagesInsertion(["assets/fig.png"], "   ", "")).toEqual({ text: "![](assets/fig.png)", cursor: 2 });
+  });
+
   it("puts several images in paragraphs of their own", () => {
     expect(imagesInsertion(["assets/a.png", "assets/b.png"]).text).toBe("![](assets/a.png)\n\n![](assets/b.png)");
   });
@@ -105,7 +115,7 @@ describe("adding images to the editor", () => {
     const opts = options();
     const view = editor("Before.\n\nAfter.", 9, opts);
     await addImages(view, [file("Fig.png", "image/png"), file("Two.png", "image/png")], 9, opts, "drop");
-    expect(view.state.doc.toString()).toBe("Before.\n\n![](assets/fig.png)\n\n![](assets/two.png)After.");
+    expect(view.state.doc.toString()).toBe("Before.\n\n![](assets/fig.png)\n\n![](assets/two.png)\n\nAfter.");
     expect(view.state.selection.main.head).toBe(11);
     expect(opts.addImage).toHaveBeenCalledWith(7, "Fig.png", PNG);
     undo(view);
@@ -124,7 +134,7 @@ describe("adding images to the editor", () => {
     view.dispatch({ changes: { from: 0, insert: "Typed " } });
     release();
     await adding;
-    expect(view.state.doc.toString()).toBe("Typed a![](assets/late.png)b");
+    expect(view.state.doc.toString()).toBe("Typed a\n\n![](assets/late.png)\n\nb");
     view.destroy();
   });
 

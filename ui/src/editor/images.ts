@@ -46,11 +46,16 @@ export function imageMarkdown(link: string): string {
 }
 
 /**
- * The text inserted for several added images (one paragraph each) and where the cursor goes:
- * inside the first image's brackets, relative to the start of the text.
+ * The text inserted for added images (one paragraph each) and where the cursor goes: inside the
+ * first image's brackets, relative to the start of the text. `before` and `after` are the text
+ * on the same line on either side of the insertion point: an image dropped or pasted into a
+ * paragraph gets blank lines around it, so it stands as a paragraph of its own instead of being
+ * glued to the writer's words.
  */
-export function imagesInsertion(links: readonly string[]): { text: string; cursor: number } {
-  return { text: links.map(imageMarkdown).join("\n\n"), cursor: 2 };
+export function imagesInsertion(links: readonly string[], before = "", after = ""): { text: string; cursor: number } {
+  const prefix = before.trim() === "" ? "" : "\n\n";
+  const suffix = after.trim() === "" ? "" : "\n\n";
+  return { text: prefix + links.map(imageMarkdown).join("\n\n") + suffix, cursor: prefix.length + 2 };
 }
 
 /** Splits dropped or pasted files into images and the rest. */
@@ -140,7 +145,8 @@ export async function addImages(view: EditorView, files: readonly FileLike[], po
     view.dispatch({ effects: done.of(token) });
     return;
   }
-  const { text, cursor } = imagesInsertion(links);
+  const line = view.state.doc.lineAt(at);
+  const { text, cursor } = imagesInsertion(links, line.text.slice(0, at - line.from), line.text.slice(at - line.from));
   view.dispatch({
     changes: { from: at, insert: text },
     selection: { anchor: at + cursor },
