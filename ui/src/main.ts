@@ -236,6 +236,8 @@ workspace = new Workspace(
       historyPanel?.textChanged(); // history and conflicts
       essayTextChanged(id); // export dialog and check panel
     },
+    // The same request again from onText, once the essay is in the editor, adds no render.
+    willShow: (id, text) => renderer.request({ id, text }),
     onSaveState: () => updateSaveState(),
     onOpened: (id, path) => {
       library.setActive(id);

@@ -8,9 +8,8 @@
 
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import { openSearchPanel } from "@codemirror/search";
 import { AutosaveScheduler, describeSaveState, type SaveState } from "./editor/autosave";
-import { markdownEditor } from "./editor/setup";
+import { markdownEditor, openFind } from "./editor/setup";
 import { replaceDocument } from "./editor/reload";
 import { followSystemTheme, syncTheme } from "./editor/theme";
 import type { Change, OpenedEssay } from "./ipc/types";
@@ -25,6 +24,12 @@ export interface WorkspaceBackend {
 export interface WorkspaceEvents {
   /** The open essay (or its text) changed: new essay, typing, outside edit. */
   onText: (id: number | null, text: string) => void;
+  /**
+   * An essay this window hasn't shown yet is about to be, with this text (onText follows once
+   * it is in the editor). Its editor state takes a while to build (~30 ms): a preview asked for
+   * now is rendered by the core meanwhile.
+   */
+  willShow?: (id: number, text: string) => void;
   /** Something the save-state indicator or the list's unsaved dots show changed. */
   onSaveState: () => void;
   /** A different essay (or none) is open now. */
@@ -134,6 +139,7 @@ export class Workspace {
     this.stash();
     let session = this.sessions.get(opened.id);
     if (!session) {
+      this.events.willShow?.(opened.id, opened.text);
       session = this.newSession(opened, options.cursorAtEnd ?? false);
       this.sessions.set(opened.id, session);
     } else if (session.autosave.idle) {
@@ -204,7 +210,7 @@ export class Workspace {
   find(): void {
     if (this.openId === null) return;
     this.view.focus();
-    openSearchPanel(this.view);
+    void openFind(this.view);
   }
 
   /** Autosaves every essay with pending edits now (blur, window close). */

@@ -3,9 +3,8 @@
 // and connects the editor to the app through two callbacks.
 
 import { Compartment, type Extension, type Transaction } from "@codemirror/state";
-import { EditorView, ViewPlugin, drawSelection, dropCursor, keymap, highlightSpecialChars, rectangularSelection } from "@codemirror/view";
+import { EditorView, ViewPlugin, drawSelection, dropCursor, keymap, highlightSpecialChars, rectangularSelection, type Command } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
-import { search, searchKeymap } from "@codemirror/search";
 import { indentOnInput } from "@codemirror/language";
 import { markdown, markdownLanguage } from "@codemirror/lang-markdown";
 import { yamlFrontmatter } from "@codemirror/lang-yaml";
@@ -23,10 +22,14 @@ export interface EditorCallbacks {
   onBlur?: () => void;
 }
 
-/** Markdown with YAML front matter; fenced code highlighted by languages loaded on demand. */
+/**
+ * Markdown with YAML front matter. Fenced code is highlighted by languages loaded on demand
+ * (`languages` describes them; each loads the first time a fence names it), and so is HTML in
+ * the essay (./html-on-demand.ts). No HTML tag completion: the editor offers no completion.
+ */
 export function markdownLanguageSupport(): Extension {
   return yamlFrontmatter({
-    content: markdown({ base: markdownLanguage, codeLanguages: languages, addKeymap: true }),
+    content: markdown({ base: markdownLanguage, codeLanguages: languages, addKeymap: true, completeHTMLTags: false }),
   });
 }
 
@@ -43,8 +46,8 @@ export function markdownEditor(callbacks: EditorCallbacks = {}): Extension {
     blockStyles(),
     spellcheck(),
     systemTheme(),
-    search({ top: true }),
-    keymap.of([...searchKeymap, ...historyKeymap, ...defaultKeymap, indentWithTab]),
+    searchSlot.of(searchWanted),
+    keymap.of([...historyKeymap, ...defaultKeymap, indentWithTab]),
     writingModeSlots(),
     EditorView.contentAttributes.of({ "aria-label": "Essay text" }),
     EditorView.updateListener.of((update) => {
@@ -70,6 +73,54 @@ export function firstVisibleLine(view: EditorView): number {
   return view.state.doc.lineAt(block.from).number;
 }
 
+// --- Find (@codemirror/search, loaded on first use) ------------------------------------------
+// Until the writer first looks for something, each state carries only search's keys, bound to
+// commands that load the module; then its panel and keys replace them in every state (the way
+// writing modes reach every state, below), and the key that loaded it does what it says.
+
+type SearchModule = typeof import("@codemirror/search");
+type SearchCommand = "openSearchPanel" | "findNext" | "findPrevious" | "selectSelectionMatches" | "gotoLine" | "selectNextOccurrence";
+
+const searchSlot = new Compartment();
+let searchModule: Promise<SearchModule> | null = null;
+
+function loadSearch(): Promise<SearchModule> {
+  searchModule ??= import("@codemirror/search").then((module) => {
+    searchWanted = [module.search({ top: true }), keymap.of(module.searchKeymap)];
+    return module;
+  });
+  return searchModule;
+}
+
+/** Runs search's `command` on `view` once the module is in (at once after the first time). */
+async function runSearch(view: EditorView, command: SearchCommand): Promise<void> {
+  const module = await loadSearch();
+  applyWritingModes(view);
+  module[command](view);
+}
+
+function later(command: SearchCommand): Command {
+  return (view) => {
+    void runSearch(view, command);
+    return true;
+  };
+}
+
+/** search's keymap, minus Escape (no panel can be open before the module is loaded). */
+let searchWanted: Extension = keymap.of([
+  { key: "Mod-f", run: later("openSearchPanel"), scope: "editor search-panel" },
+  { key: "F3", run: later("findNext"), shift: later("findPrevious"), scope: "editor search-panel", preventDefault: true },
+  { key: "Mod-g", run: later("findNext"), shift: later("findPrevious"), scope: "editor search-panel", preventDefault: true },
+  { key: "Mod-Shift-l", run: later("selectSelectionMatches") },
+  { key: "Mod-Alt-g", run: later("gotoLine") },
+  { key: "Mod-d", run: later("selectNextOccurrence"), preventDefault: true },
+]);
+
+/** Opens the find panel (loading search the first time), with the focus in its field. */
+export function openFind(view: EditorView): Promise<void> {
+  return runSearch(view, "openSearchPanel");
+}
+
 // --- Writing modes (focus mode, typewriter scrolling) ----------------------------------------
 // One setting for the window, but every essay has its own EditorState: each state carries the
 // modes in compartments, and a state that was stashed while the modes changed catches up as
@@ -86,7 +137,7 @@ function writingModeSlots(): Extension {
     ...MODES.map((mode) => modeSlots[mode].of(modeWanted[mode])),
     // Plugins are rebuilt when the view gets another state (switching essays).
     ViewPlugin.define((view) => {
-      if (MODES.some((mode) => modeSlots[mode].get(view.state) !== modeWanted[mode])) {
+      if (searchSlot.get(view.state) !== searchWanted || MODES.some((mode) => modeSlots[mode].get(view.state) !== modeWanted[mode])) {
         // No dispatching while the view is being set up: right after.
         queueMicrotask(() => applyWritingModes(view));
       }
@@ -95,10 +146,12 @@ function writingModeSlots(): Extension {
   ];
 }
 
+/** Brings the view's state up to the window's writing modes (and find, once loaded). */
 function applyWritingModes(view: EditorView): void {
   const effects = MODES.filter((mode) => modeSlots[mode].get(view.state) !== modeWanted[mode]).map((mode) =>
     modeSlots[mode].reconfigure(modeWanted[mode]),
   );
+  if (searchSlot.get(view.state) !== searchWanted) effects.push(searchSlot.reconfigure(searchWanted));
   if (effects.length > 0) view.dispatch({ effects });
 }
 

@@ -1,0 +1,75 @@
+import { describe, expect, it, vi } from "vitest";
+import { EditorState } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
+import { ensureSyntaxTree } from "@codemirror/language";
+import { classHighlighter, highlightTree } from "@lezer/highlight";
+import { markdownEditor, markdownLanguageSupport, openFind } from "./setup";
+
+/** The highlight classes on the first occurrence of `word` in `text`, once its languages are in. */
+function classesAt(text: string, word: string): string {
+  const state = EditorState.create({ doc: text, extensions: markdownLanguageSupport() });
+  const tree = ensureSyntaxTree(state, state.doc.length, 5000);
+  if (!tree) return "";
+  const from = text.indexOf(word);
+  const classes: string[] = [];
+  highlightTree(tree, classHighlighter, (start, end, style) => {
+    if (start < from + word.length && end > from) classes.push(style);
+  }, from, from + word.length);
+  return classes.join(" ");
+}
+
+describe("markdownLanguageSupport", () => {
+  it("highlights the code in a fenced js block once JavaScript has loaded", async () => {
+    const essay = "# Notes\n\nSome prose.\n\n```js\nconst answer = 42;\n```\n";
+    await vi.waitFor(() => expect(classesAt(essay, "const")).toContain("tok-keyword"), { timeout: 5000 });
+    expect(classesAt(essay, "42")).toContain("tok-number");
+    // The prose around it is not code.
+    expect(classesAt(essay, "prose")).toBe("");
+  });
+
+  it("highlights HTML in the essay once HTML has loaded", async () => {
+    const essay = "Before.\n\n<details>\n<summary>More</summary>\n</details>\n";
+    await vi.waitFor(() => expect(classesAt(essay, "details")).toContain("tok-typeName"), { timeout: 5000 });
+  });
+
+  it("leaves a fence naming no known language as plain code", () => {
+    const essay = "```nosuchlanguage\nconst answer = 42;\n```\n";
+    expect(classesAt(essay, "const")).not.toContain("tok-keyword");
+  });
+});
+
+describe("find", () => {
+  it("opens the find panel on the first Ctrl+F in the editor, and finds what is typed into it", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const view = new EditorView({ parent: host, state: EditorState.create({ doc: "One line.\nAnother line.\n", extensions: markdownEditor() }) });
+    view.focus();
+    const press = new KeyboardEvent("keydown", { key: "f", code: "KeyF", ctrlKey: true, bubbles: true, cancelable: true });
+    view.contentDOM.dispatchEvent(press);
+    expect(press.defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(host.querySelector(".cm-search input[name=search]")).not.toBeNull());
+    // Find next (Ctrl+G) with the word in the field selects it in the text.
+    const field = host.querySelector<HTMLInputElement>(".cm-search input[name=search]")!;
+    field.value = "Another";
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    view.contentDOM.dispatchEvent(new KeyboardEvent("keydown", { key: "g", code: "KeyG", ctrlKey: true, bubbles: true, cancelable: true }));
+    const { from, to } = view.state.selection.main;
+    expect(view.state.sliceDoc(from, to)).toBe("Another");
+    view.destroy();
+    host.remove();
+  });
+
+  it("opens the find panel from outside the editor (the palette's Find in essay)", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const view = new EditorView({ parent: host, state: EditorState.create({ doc: "Text.\n", extensions: markdownEditor() }) });
+    await openFind(view);
+    expect(host.querySelector(".cm-search input[name=search]")).not.toBeNull();
+    // Another essay's state, made before or after, gets find too.
+    view.setState(EditorState.create({ doc: "Other.\n", extensions: markdownEditor() }));
+    await openFind(view);
+    expect(host.querySelector(".cm-search input[name=search]")).not.toBeNull();
+    view.destroy();
+    host.remove();
+  });
+});
