@@ -452,15 +452,22 @@ async fn hostile_essay_runs_nothing() {
     .await;
 
     // The frames never get scripts: same origin alone lets the app read them, and with no
-    // `allow-scripts` nothing inside can run (which the checks below confirm).
-    assert_eq!(
-        app.js(
+    // `allow-scripts` nothing inside can run (which the checks below confirm). The pane makes its
+    // second frame only for its first reload, so there are one or two: every one is checked.
+    let sandboxes = app
+        .js(
             "return [...document.querySelectorAll('#preview iframe')].map((f) => f.getAttribute('sandbox'))",
-            &[]
+            &[],
         )
-        .await,
-        json!(["allow-same-origin", "allow-same-origin"]),
-        "both preview frames are sandboxed without scripts"
+        .await;
+    let sandboxes = sandboxes.as_array().expect("a list of sandbox attributes");
+    assert!(
+        !sandboxes.is_empty(),
+        "the preview shows the essay in a frame"
+    );
+    assert!(
+        sandboxes.iter().all(|s| s == "allow-same-origin"),
+        "every preview frame is sandboxed without scripts: {sandboxes:?}"
     );
 
     // Nothing ran: the window's title, the canary, the window's page, the preview.

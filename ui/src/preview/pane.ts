@@ -19,7 +19,9 @@
 // only the blocks that changed are rebuilt, in place (./blocks.ts): string comparisons and a
 // parse of the new blocks alone, however long the essay. Otherwise (first load, a new title,
 // CSS or theme) the page loads into the hidden second frame and the two swap once it has
-// loaded and been scrolled to the editor's place, so typing never flashes a blank page. A
+// loaded and been scrolled to the editor's place, so typing never flashes a blank page. The
+// first page loads into the one frame there is; the second frame (and the document it holds) is
+// only made for the first reload after that, so a window that only ever patches holds one. A
 // collapsed pane loads nothing until it is shown again.
 //
 // Scroll sync (./sync.ts): the editor's top line and the preview's scroll position follow each
@@ -72,8 +74,11 @@ const FOLLOW_IDLE_FRAMES = 20;
 
 export class PreviewPane {
   readonly element: HTMLElement;
-  private readonly frames: [HTMLIFrameElement, HTMLIFrameElement];
-  private front = 0;
+  /** The second frame is made for the first page loaded while one is shown (see the header). */
+  private readonly frames: [HTMLIFrameElement, HTMLIFrameElement | null];
+  /** The shown frame's index; 1 until the first page is in, so that it loads into frame 0. */
+  private front = 1;
+  private readonly stage: HTMLElement;
   private readonly banner: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly options: PreviewPaneOptions;
@@ -117,11 +122,11 @@ export class PreviewPane {
     this.empty = document.createElement("div");
     this.empty.className = "preview-empty";
     this.empty.textContent = "The preview appears here.";
-    const stage = document.createElement("div");
-    stage.className = "preview-stage";
-    this.frames = [this.createFrame(0), this.createFrame(1)];
-    stage.append(this.frames[0], this.frames[1], this.empty);
-    element.append(this.banner, stage);
+    this.stage = document.createElement("div");
+    this.stage.className = "preview-stage";
+    this.frames = [this.createFrame(0), null];
+    this.stage.append(this.frames[0], this.empty);
+    element.append(this.banner, this.stage);
     const release = () => {
       this.previewLeads = false;
     };
@@ -138,9 +143,14 @@ export class PreviewPane {
     frame.setAttribute("referrerpolicy", "no-referrer");
     frame.setAttribute("title", "Preview of the essay as published");
     frame.className = "preview-frame";
-    frame.tabIndex = index === 0 ? 0 : -1;
+    frame.tabIndex = -1;
     frame.addEventListener("load", () => this.loaded(index));
     return frame;
+  }
+
+  /** Frame `index`, or null when that frame hasn't been needed yet. */
+  private frame(index: number): HTMLIFrameElement | null {
+    return this.frames[index] ?? null;
   }
 
   /** The key of the newest page shell received, for the next render request. */
@@ -196,8 +206,8 @@ export class PreviewPane {
     this.observer = null;
     this.expectLoad.fill(false);
     for (const frame of this.frames) {
-      frame.removeAttribute("srcdoc");
-      frame.classList.remove("shown");
+      frame?.removeAttribute("srcdoc");
+      frame?.classList.remove("shown");
     }
     this.empty.hidden = false;
     this.setBanner(null, "render");
@@ -250,7 +260,7 @@ export class PreviewPane {
   private patch(next: Page): boolean {
     const shown = this.shown;
     if (!shown || !this.nodes || !next.shell.patchable) return false;
-    const frameDoc = this.frames[this.front]!.contentDocument;
+    const frameDoc = this.frame(this.front)?.contentDocument;
     if (!frameDoc || !findEssayBody(frameDoc)) return false;
     if (shown.key !== next.key) {
       const head = shellHead(next.shell.before);
@@ -280,17 +290,23 @@ export class PreviewPane {
 
   private load(next: Page): void {
     const index = 1 - this.front;
+    let frame = this.frames[index];
+    if (!frame) {
+      frame = this.createFrame(index);
+      this.frames[index] = frame;
+      this.stage.insertBefore(frame, this.empty);
+    }
     this.loading = next;
     this.expectLoad[index] = true;
-    this.frames[index]!.srcdoc = next.shell.before + next.blocks.join("") + next.shell.after;
+    frame.srcdoc = next.shell.before + next.blocks.join("") + next.shell.after;
   }
 
   private loaded(index: number): void {
     // Only the load of a page we just gave the back frame counts.
     if (!this.expectLoad[index] || index === this.front || this.loading === null) return;
     this.expectLoad[index] = false;
-    const back = this.frames[index]!;
-    const front = this.frames[this.front]!;
+    const back = this.frame(index)!;
+    const front = this.frame(this.front);
     const doc = back.contentDocument;
     const page = this.loading;
     const body = doc && page.shell.patchable ? findEssayBody(doc) : null;
@@ -300,8 +316,8 @@ export class PreviewPane {
     const place = this.previewLeads ? this.previewLine() : null;
     back.classList.add("shown");
     back.tabIndex = 0;
-    front.classList.remove("shown");
-    front.tabIndex = -1;
+    front?.classList.remove("shown");
+    if (front) front.tabIndex = -1;
     this.front = index;
     this.shown = page;
     this.loading = null;
@@ -331,14 +347,14 @@ export class PreviewPane {
   /** The fractional source line at the top of the front frame, or null if unknown. */
   private previewLine(): number | null {
     const place = this.options.editor();
-    const win = this.frames[this.front]!.contentWindow;
+    const win = this.frame(this.front)?.contentWindow;
     const map = place && win ? this.scrollMap(this.front, place.lines) : null;
     return map && win ? offsetToLine(map, win.scrollY) : null;
   }
 
   private scrollPreviewToLine(index: number, line: number): void {
     const place = this.options.editor();
-    const win = this.frames[index]!.contentWindow;
+    const win = this.frame(index)?.contentWindow;
     const map = place && win ? this.scrollMap(index, place.lines) : null;
     if (!map || !win) return;
     win.scrollTo({ top: line <= 1 ? 0 : lineToOffset(map, line), behavior: "instant" });
@@ -351,7 +367,7 @@ export class PreviewPane {
   private syncFromEditor(index = this.front): void {
     if (!this.visible || this.shown === null) return;
     const place = this.options.editor();
-    const win = this.frames[index]!.contentWindow;
+    const win = this.frame(index)?.contentWindow;
     if (!place || !win) return;
     let top = 0;
     if (place.scrollTop > 0) {
@@ -366,7 +382,7 @@ export class PreviewPane {
   /** The writer scrolled the preview: the editor follows. */
   private syncToEditor(): void {
     const place = this.options.editor();
-    const win = this.frames[this.front]!.contentWindow;
+    const win = this.frame(this.front)?.contentWindow;
     if (!place || !win) return;
     const y = win.scrollY;
     let line = 1;
@@ -381,7 +397,8 @@ export class PreviewPane {
 
   /** The front (or loading) frame's map from source lines to page offsets, measured lazily. */
   private scrollMap(index: number, lines: number): ScrollMap | null {
-    const frame = this.frames[index]!;
+    const frame = this.frame(index);
+    if (!frame) return null;
     const doc = frame.contentDocument;
     const win = frame.contentWindow;
     const sourceMap = index === this.front ? this.shown?.sourceMap : this.loading?.sourceMap;
@@ -429,7 +446,7 @@ export class PreviewPane {
   }
 
   private readonly followStep = (): void => {
-    const win = this.frames[this.front]!.contentWindow;
+    const win = this.frame(this.front)?.contentWindow;
     if (!win || !this.visible || this.shown === null) {
       this.following = false;
       return;
@@ -448,9 +465,9 @@ export class PreviewPane {
 
   /** Scrolls the preview to the element with id `id`, and the editor with it. */
   private scrollToFragment(id: string): boolean {
-    const frame = this.frames[this.front]!;
-    const target = frame.contentDocument?.getElementById(id);
-    const win = frame.contentWindow;
+    const frame = this.frame(this.front);
+    const target = frame?.contentDocument?.getElementById(id);
+    const win = frame?.contentWindow;
     if (!target || !win) return false;
     target.scrollIntoView({ block: "start", behavior: "instant" });
     this.previewKnown = win.scrollY;
