@@ -21,6 +21,23 @@ export interface AskConfirmOptions {
   danger?: boolean;
 }
 
+/**
+ * Tab and Shift+Tab wrap around `focusable` (in order) instead of leaving a modal: the shared
+ * focus trap of the app's dialogs and sheets, each of which says what in it can take focus.
+ */
+export function keepTabInside(event: KeyboardEvent, focusable: readonly HTMLElement[]): void {
+  if (focusable.length === 0) return;
+  const first = focusable[0]!;
+  const last = focusable[focusable.length - 1]!;
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 interface Frame {
   form: HTMLFormElement;
   close: () => void;
@@ -57,16 +74,7 @@ function openFrame(title: string, onCancel: () => void): Frame {
     } else if (event.key === "Tab") {
       // Keep focus inside the dialog.
       const focusable = [...form.querySelectorAll<HTMLElement>("input, button")].filter((el) => !el.hasAttribute("disabled"));
-      if (focusable.length === 0) return;
-      const first = focusable[0]!;
-      const last = focusable[focusable.length - 1]!;
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
+      keepTabInside(event, focusable);
     }
   };
   document.addEventListener("keydown", onKey, true);

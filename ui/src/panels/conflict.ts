@@ -11,6 +11,7 @@
 
 import type { ConflictChoice, ConflictHunk } from "../ipc/types";
 import { toQuireError } from "../ipc/error";
+import { keepTabInside } from "../dialog";
 
 /** The writer's pick for one conflicting hunk, or null while undecided. */
 export type Decision = ConflictChoice | null;
@@ -328,16 +329,7 @@ export function openConflictView(path: string | null, hunks: ConflictHunk[], hoo
     } else if (event.key === "Tab") {
       // Keep focus inside the sheet.
       const focusable = [...sheet.querySelectorAll<HTMLElement>("button, textarea")].filter((el) => !el.hasAttribute("disabled") && !el.hidden);
-      if (focusable.length === 0) return;
-      const first = focusable[0]!;
-      const last = focusable[focusable.length - 1]!;
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
+      keepTabInside(event, focusable);
     }
   };
   let busy = false;

@@ -6,6 +6,7 @@
 
 import type { ExportKind, ExportOutcome, ExportProgress, ExportRequest, ProblemInfo } from "../ipc/types";
 import { toQuireError } from "../ipc/error";
+import { keepTabInside } from "../dialog";
 
 // --- Pure helpers -----------------------------------------------------------------------------
 
@@ -206,16 +207,7 @@ export class ExportDialog {
       const focusable = [...this.backdrop.querySelectorAll<HTMLElement>("input, button")].filter(
         (node) => !node.hasAttribute("disabled") && node.offsetParent !== null,
       );
-      if (focusable.length === 0) return;
-      const first = focusable[0]!;
-      const last = focusable[focusable.length - 1]!;
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
+      keepTabInside(event, focusable);
     }
   };
 
