@@ -423,25 +423,15 @@ pub async fn render_preview(
     shell: Option<String>,
     base: Option<u64>,
 ) -> Result<Preview> {
-    let library = state.current().library.clone();
-    let key = match id {
-        Some(id) => {
-            blocking({
-                let library = library.clone();
-                // One row, not the whole list: this runs on every keystroke.
-                move || Ok(library.essay(id).ok().and_then(|r| r.path))
-            })
-            .await?
-        }
-        None => None,
-    };
     let opened = state.current();
     let essay_key = (opened.generation, id);
     let text = match (text, edit) {
         (Some(text), _) => text,
         (None, Some(edit)) => {
-            let sent = state.preview_blocks.lock();
-            let sent = sent.as_deref().unwrap_or_else(|p| p.get_ref());
+            let sent = state
+                .preview_blocks
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             sent.edited(essay_key, &edit).ok_or_else(|| {
                 UiError::new(
                     "stale",
@@ -452,8 +442,10 @@ pub async fn render_preview(
         (None, None) => return Err(UiError::new("invalid", "the preview needs the text")),
     };
     let sent_text = text.clone();
-    let path = PathBuf::from(key.unwrap_or_else(|| "untitled.md".into()));
     let rendered = tauri::async_runtime::spawn_blocking(move || {
+        // One row, not the whole list, on the render's own thread: this runs every keystroke.
+        let key = id.and_then(|id| opened.library.essay(id).ok().and_then(|r| r.path));
+        let path = PathBuf::from(key.unwrap_or_else(|| "untitled.md".into()));
         let essay = Essay::from_source(&path, text)?;
         let mut rendered = render_essay(
             &essay,
@@ -470,12 +462,11 @@ pub async fn render_preview(
     match rendered {
         Ok((rendered, page_shell, blocks)) => {
             let key = shell_key(&page_shell);
-            let blocks = match state.preview_blocks.lock() {
-                Ok(mut sent) => sent.send(essay_key, base, blocks, sent_text),
-                Err(poisoned) => poisoned
-                    .into_inner()
-                    .send(essay_key, base, blocks, sent_text),
-            };
+            let blocks = state
+                .preview_blocks
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .send(essay_key, base, blocks, sent_text);
             Ok(Preview {
                 shell: (shell.as_deref() != Some(key.as_str())).then_some(page_shell),
                 shell_key: key,

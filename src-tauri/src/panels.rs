@@ -240,7 +240,7 @@ pub async fn check_essays(
         let known = known_paths(&library)?;
         let mut drafts = HashMap::new();
         if let (Some(id), Some(text)) = (id, text) {
-            if let Some((path, _)) = known.iter().find(|(_, &essay)| essay == id) {
+            if let Some(path) = library.essay(id).ok().and_then(|row| row.path) {
                 drafts.insert(PathBuf::from(path), text);
             }
         }
@@ -328,10 +328,10 @@ pub async fn export_essays(
             let known = known_paths(library)?;
             let file_of = |id: Option<EssayId>| -> Result<PathBuf> {
                 let id = id.ok_or_else(|| UiError::new("invalid", "open an essay to export it"))?;
-                let path = known
-                    .iter()
-                    .find(|(_, &essay)| essay == id)
-                    .map(|(path, _)| path.clone())
+                let path = library
+                    .essay(id)
+                    .ok()
+                    .and_then(|row| row.path)
                     .ok_or_else(|| {
                         UiError::new("invalid", "save the essay to a file before exporting it")
                     })?;
@@ -481,11 +481,7 @@ pub async fn add_image(state: State<'_, AppState>, request: Request<'_>) -> Resu
 
 /// Opens another essays folder in the window (the previous one's watcher stops).
 #[tauri::command]
-pub async fn open_library<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    path: String,
-) -> Result<LibraryInfo> {
+pub async fn open_library<R: Runtime>(app: AppHandle<R>, path: String) -> Result<LibraryInfo> {
     let folder = PathBuf::from(&path);
     if !folder.is_dir() {
         return Err(UiError::new("invalid", format!("{path} is not a folder")));
@@ -500,7 +496,6 @@ pub async fn open_library<R: Runtime>(
     };
     crate::forward_changes(&app, &opened)
         .map_err(|e| UiError::new("internal", format!("could not follow the folder: {e}")))?;
-    let _ = &state;
     blocking(move || info(&opened)).await
 }
 
