@@ -113,7 +113,7 @@ fn image_file_name(name: &str, bytes: &[u8]) -> Result<String> {
     let mut stem = crate::essay::slugify(&stem);
     stem.truncate(60);
     let stem = stem.trim_matches('-').to_string();
-    let stem = if stem.is_empty() || stem == "image" && base.is_empty() {
+    let stem = if stem.is_empty() {
         format!("image-{}", &content_hash(bytes)[..8])
     } else {
         stem
