@@ -1,14 +1,15 @@
-// Every action the writer can take from the keyboard, in one registry: the command palette
-// lists them with their shortcuts, and the window's keydown handler runs them. Panels register
-// their own actions (`actions.add`) where they are built, so nothing is listed that can't run.
+// What each action of the keyboard map (./keymap.ts) does, and the window's keydown listeners
+// that run them. The parts of the window register their actions where they are built
+// (`actions.add`); the map decides their keys and their order in the command palette, so an
+// action is declared once and a shortcut nowhere else.
+
+import { bindingFor, keymap, type ActionId, type Binding } from "./keymap";
 
 export interface Action {
-  /** Stable id, e.g. "history.open". */
-  id: string;
+  /** The action's entry in the keyboard map, e.g. "history.open". */
+  id: ActionId;
   /** What the palette shows, in the writer's words: "Show history". */
   title: string;
-  /** Shown and matched, e.g. "Ctrl+Shift+H"; "Ctrl" means Cmd on macOS. Optional. */
-  shortcut?: string;
   /** Grouping in the palette: "Essay", "View", "Export" … */
   group?: string;
   /** False when the action makes no sense now (e.g. no essay open); the palette greys it. */
@@ -16,62 +17,76 @@ export interface Action {
   run: () => void | Promise<void>;
 }
 
-interface Chord {
-  ctrl: boolean;
-  shift: boolean;
-  alt: boolean;
-  key: string;
-}
-
-/** Parses "Ctrl+Shift+H" into its parts; the key is lowercased. */
-export function parseShortcut(shortcut: string): Chord {
-  const parts = shortcut.split("+").map((p) => p.trim());
-  const key = (parts.pop() ?? "").toLowerCase();
-  const mods = new Set(parts.map((p) => p.toLowerCase()));
-  return { ctrl: mods.has("ctrl") || mods.has("cmd"), shift: mods.has("shift"), alt: mods.has("alt"), key };
-}
-
-/** True when a keydown event is the chord of `shortcut`. */
-export function matchesShortcut(event: KeyboardEvent, shortcut: string): boolean {
-  const chord = parseShortcut(shortcut);
-  const ctrl = event.ctrlKey || event.metaKey;
-  if (ctrl !== chord.ctrl || event.shiftKey !== chord.shift || event.altKey !== chord.alt) return false;
-  const key = event.key.toLowerCase();
-  if (key === chord.key) return true;
-  // Shifted digits and punctuation: compare the physical key as well ("Digit1", "KeyH").
-  if (/^[a-z]$/.test(chord.key)) return event.code === `Key${chord.key.toUpperCase()}`;
-  if (/^[0-9]$/.test(chord.key)) return event.code === `Digit${chord.key}`;
-  return false;
-}
-
 export class Actions {
-  private readonly list: Action[] = [];
+  private readonly byId = new Map<ActionId, Action>();
+  private readonly map: readonly Binding[];
+  /** True while a modal dialog is open (see Binding.inDialog). */
+  private readonly dialogOpen: () => boolean;
 
-  /** Registers an action; a second one with the same id replaces the first. */
+  constructor(map: readonly Binding[] = keymap, dialogOpen: () => boolean = () => document.querySelector(".dialog-backdrop") !== null) {
+    this.map = map;
+    this.dialogOpen = dialogOpen;
+  }
+
+  /** Registers what an action does; a second one with the same id replaces the first. */
   add(action: Action): void {
-    const at = this.list.findIndex((a) => a.id === action.id);
-    if (at >= 0) this.list[at] = action;
-    else this.list.push(action);
+    this.byId.set(action.id, action);
   }
 
+  /** The registered actions the palette lists, in the map's order. */
   all(): readonly Action[] {
-    return this.list;
+    const listed: Action[] = [];
+    for (const binding of this.map) {
+      const action = this.byId.get(binding.action);
+      if (action && binding.listed !== false) listed.push(action);
+    }
+    return listed;
   }
 
-  get(id: string): Action | undefined {
-    return this.list.find((a) => a.id === id);
+  get(id: ActionId): Action | undefined {
+    return this.byId.get(id);
   }
 
-  /** Runs the action whose shortcut `event` is; true if one ran (the event is then consumed). */
-  handleKey(event: KeyboardEvent): boolean {
-    for (const action of this.list) {
-      if (!action.shortcut || !matchesShortcut(event, action.shortcut)) continue;
-      if (action.enabled && !action.enabled()) return false;
+  /**
+   * Runs the action whose keys `event` is (see Binding for when a dialog or a disabled action
+   * keeps it from running); true if the window took the key, which is then not the webview's.
+   */
+  handleKey(event: KeyboardEvent, when: "first" | "last" = "first"): boolean {
+    const binding = bindingFor(event, when, this.map);
+    if (!binding) return false;
+    if (when === "last" && event.defaultPrevented) return false;
+    if (this.dialogOpen()) {
+      if (!binding.inDialog) return false;
+      if (binding.inDialog === "swallow") {
+        event.preventDefault();
+        return true;
+      }
+    }
+    const action = this.byId.get(binding.action);
+    if (!action) return false;
+    if (action.enabled && !action.enabled()) {
+      if (binding.whenDisabled !== "swallow") return false;
       event.preventDefault();
-      void action.run();
       return true;
     }
-    return false;
+    event.preventDefault();
+    void action.run();
+    return true;
+  }
+
+  /**
+   * Listens on `target` for the window's keys: before anything else sees them, and once more
+   * after everything else for the `last` ones. Returns a function that stops listening.
+   */
+  listen(target: Window | HTMLElement = window): () => void {
+    const first = (event: Event) => void this.handleKey(event as KeyboardEvent, "first");
+    const last = (event: Event) => void this.handleKey(event as KeyboardEvent, "last");
+    target.addEventListener("keydown", first, true);
+    target.addEventListener("keydown", last);
+    return () => {
+      target.removeEventListener("keydown", first, true);
+      target.removeEventListener("keydown", last);
+    };
   }
 }
 

@@ -52,8 +52,8 @@ describe("rankEssays", () => {
 describe("rankActions", () => {
   const run = () => undefined;
   const list: Action[] = [
-    { id: "essay.save", title: "Save", shortcut: "Ctrl+S", group: "Essay", run },
-    { id: "mode.focus", title: "Focus mode", shortcut: "Ctrl+Shift+D", group: "Writing", run },
+    { id: "essay.save", title: "Save", group: "Essay", run },
+    { id: "mode.focus", title: "Focus mode", group: "Writing", run },
     { id: "view.preview", title: "Show or hide the preview", group: "View", run },
     { id: "history.open", title: "Show history", group: "Essay", enabled: () => false, run },
   ];

@@ -1,8 +1,9 @@
 // What quick open and the command palette list: the essays of the library (by title and
-// path), and every registered action (with its group and shortcut).
+// path), and every registered action (with its group, and its keys from the keyboard map).
 
 import type { EssaySummary } from "../ipc/types";
 import type { Action } from "../actions";
+import { keysOf } from "../keymap";
 import { rankActions, rankEssays } from "./match";
 import type { PickerItem, PickerOptions } from "./picker";
 
@@ -65,7 +66,7 @@ export function commandPalette(source: CommandSource): PickerOptions {
           label: action.title,
           highlights: title,
           detail: action.group,
-          hint: action.shortcut,
+          hint: keysOf(action.id),
           disabled: !isEnabled(action),
           run: () => void action.run(),
         }),

@@ -1,0 +1,152 @@
+// The library pane wired to the core: the list kept current (bursts of changes coalesced into
+// one reload), and the writer's New, Rename and Delete, each asked for in a dialog, done through
+// IPC, and followed in the editor. Changes from outside (another program, the store) refresh
+// the list here too.
+
+import * as ipc from "../ipc";
+import type { Change, EssaySummary } from "../ipc";
+import type { Actions } from "../actions";
+import { keysOf } from "../keymap";
+import { askConfirm, askText } from "../dialog";
+import type { Notices } from "../notices";
+import type { Workspace } from "../workspace";
+import { normaliseFileName } from "./filter";
+import { LibraryPane, type LibraryElements } from "./pane";
+
+export class Essays {
+  readonly pane: LibraryPane;
+  private readonly workspace: Workspace;
+  private readonly notices: Notices;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshDue = 0;
+
+  constructor(elements: LibraryElements, workspace: Workspace, notices: Notices, actions: Actions) {
+    this.workspace = workspace;
+    this.notices = notices;
+    this.pane = new LibraryPane(elements, {
+      open: (id) => void workspace.open(id),
+      create: () => void this.create(),
+      rename: (essay) => void this.rename(essay),
+      remove: (essay) => void this.remove(essay),
+      search: (query) => ipc.searchEssays(query),
+      unsaved: (id) => workspace.unsaved(id),
+      onError: (message) => notices.error(message, "search"),
+    });
+    actions.add({ id: "essay.new", title: "New essay", group: "Essay", run: () => this.create() });
+  }
+
+  /** Reloads the list within `delay` ms, coalescing bursts of changes into one call. */
+  refresh(delay = 100): void {
+    const due = Date.now() + delay;
+    if (this.refreshTimer !== null) {
+      if (this.refreshDue <= due) return; // one is coming sooner anyway
+      clearTimeout(this.refreshTimer);
+    }
+    this.refreshDue = due;
+    this.refreshTimer = setTimeout(async () => {
+      this.refreshTimer = null;
+      try {
+        this.pane.setEssays(await ipc.listEssays());
+        this.notices.dismiss("list");
+      } catch (error) {
+        this.notices.error(`Couldn't refresh the list of essays: ${ipc.toQuireError(error).message}`, "list");
+      }
+    }, delay);
+  }
+
+  /** Any change to an essay (after the editor and the panels had theirs): the list follows. */
+  changed(change: Change): void {
+    if (change.essay === this.workspace.currentId && change.kind === "removed" && change.source === "disk") {
+      this.notices.show(`This essay's file was deleted outside Quire. Your text is kept; press ${keysOf("essay.save")} to write the file again.`, {
+        tone: "info",
+        key: `removed-${change.essay}`,
+        sticky: true,
+      });
+    }
+    // Autosaves arrive every few hundred milliseconds while the writer types; the list (word
+    // counts, unsaved dots) needn't follow each one.
+    this.refresh(change.source === "editor" ? 1000 : 100);
+  }
+
+  /** New: asks for a title, creates the essay and opens it with the cursor at its end. */
+  async create(): Promise<void> {
+    const title = await askText({
+      title: "New essay",
+      label: "Title",
+      placeholder: "What is it about?",
+      confirm: "Create",
+    });
+    if (title === null) return;
+    try {
+      const opened = await ipc.createEssay(title);
+      this.workspace.show(opened, { cursorAtEnd: true });
+      this.workspace.focus();
+    } catch (error) {
+      this.notices.error(`Couldn't create the essay: ${ipc.toQuireError(error).message}`);
+    }
+    this.refresh(0);
+  }
+
+  private async rename(essay: EssaySummary): Promise<void> {
+    const current = essay.path?.split("/").pop() ?? "";
+    const name = await askText({
+      title: `Rename “${essay.title}”`,
+      label: "File name",
+      value: current || `${slug(essay.title)}.md`,
+      confirm: "Rename",
+      validate: (value) => (/[/\\]/.test(value) ? "A file name can't contain / or \\." : null),
+    });
+    if (name === null) return;
+    const fileName = normaliseFileName(name);
+    if (fileName === current) return;
+    try {
+      const change = await ipc.renameEssay(essay.id, fileName);
+      this.workspace.renamed(essay.id, change.path);
+    } catch (error) {
+      this.notices.error(`Couldn't rename the essay: ${ipc.toQuireError(error).message}`);
+    }
+    this.refresh(0);
+  }
+
+  private async remove(essay: EssaySummary): Promise<void> {
+    const confirmed = await askConfirm({
+      title: "Delete this essay?",
+      message: `“${essay.title}” will be removed from the library${essay.path ? ` and ${essay.path} deleted` : ""}.`,
+      detail: "Its text stays in Quire's history, so you can restore it later.",
+      confirm: "Delete",
+      danger: true,
+    });
+    if (!confirmed) return;
+    const workspace = this.workspace;
+    const wasOpen = workspace.currentId === essay.id;
+    try {
+      await ipc.deleteEssay(essay.id);
+    } catch (error) {
+      this.notices.error(`Couldn't delete the essay: ${ipc.toQuireError(error).message}`);
+      return;
+    }
+    workspace.forget(essay.id);
+    try {
+      const essays = await ipc.listEssays();
+      this.pane.setEssays(essays);
+      if (wasOpen) {
+        const next = this.pane.visibleEssays()[0];
+        if (next) await workspace.open(next.id);
+      }
+    } catch (error) {
+      this.notices.error(`Couldn't refresh the list of essays: ${ipc.toQuireError(error).message}`, "list");
+    }
+  }
+}
+
+/** A file name for an essay's title: "Café au lait!" → "cafe-au-lait". */
+export function slug(title: string): string {
+  return (
+    title
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "untitled"
+  );
+}
