@@ -6,6 +6,7 @@
 // newest text: edits made while a save is in flight are sent when it returns.
 
 import { toQuireError, type QuireError } from "../ipc/error";
+import { keysOf } from "../keymap";
 
 export type AutosavePhase =
   /** Everything the editor produced has been acknowledged by the store. */
@@ -223,7 +224,7 @@ export function describeSaveState(input: SaveStateInput): SaveState {
     return {
       label: `Couldn't save: ${input.writeError.message}`,
       tone: "error",
-      detail: "Your text is kept as a draft. Press Ctrl+S to try again.",
+      detail: `Your text is kept as a draft. Press ${keysOf("essay.save")} to try again.`,
     };
   }
   if (input.autosave.phase === "failed" && input.autosave.error) {
@@ -237,7 +238,7 @@ export function describeSaveState(input: SaveStateInput): SaveState {
     return {
       label: "Unsaved changes",
       tone: "unsaved",
-      detail: "Autosaving as a draft in a moment. Press Ctrl+S to write the file.",
+      detail: `Autosaving as a draft in a moment. Press ${keysOf("essay.save")} to write the file.`,
     };
   }
   if (input.dirty) {
@@ -245,7 +246,7 @@ export function describeSaveState(input: SaveStateInput): SaveState {
     return {
       label: "Draft autosaved",
       tone: "unsaved",
-      detail: "Your text is safe as a draft; it survives a crash. Press Ctrl+S to write the file.",
+      detail: `Your text is safe as a draft; it survives a crash. Press ${keysOf("essay.save")} to write the file.`,
     };
   }
   return { label: "Saved", tone: "saved", detail: "The file on disk matches your text." };

@@ -6,6 +6,7 @@ import type { EditorView } from "@codemirror/view";
 import { focusMode, type FocusUnit } from "./focus";
 import { typewriterScrolling } from "./typewriter";
 import { setWritingMode } from "./setup";
+import { keysOf } from "../keymap";
 
 export interface WritingModes {
   focus: boolean;
@@ -124,14 +125,14 @@ export class ModeSwitch {
     if (this.modes.focus) {
       labels.push({
         text: this.modes.focusUnit === "sentence" ? "Focus: sentence" : "Focus",
-        title: "Focus mode is on: click or press Ctrl+Shift+D to turn it off",
+        title: `Focus mode is on: click or press ${keysOf("mode.focus")} to turn it off`,
         off: () => this.toggleFocus(),
       });
     }
     if (this.modes.typewriter) {
       labels.push({
         text: "Typewriter",
-        title: "Typewriter scrolling is on: click or press Ctrl+Shift+T to turn it off",
+        title: `Typewriter scrolling is on: click or press ${keysOf("mode.typewriter")} to turn it off`,
         off: () => this.toggleTypewriter(),
       });
     }

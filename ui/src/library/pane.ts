@@ -9,6 +9,7 @@ import { toQuireError } from "../ipc/error";
 import { formatWords } from "../editor/stats";
 import { ALL, collectStatuses, collectTags, filterEssays, formatDate, sortEssays, type SortOrder } from "./filter";
 import { markSnippet } from "./snippet";
+import { keysOf } from "../keymap";
 
 export interface LibraryCallbacks {
   open: (id: number) => void;
@@ -103,7 +104,7 @@ export class LibraryPane {
 
   setEssays(essays: EssaySummary[]): void {
     this.essays = essays;
-    this.emptyMessage = "No essays yet. Start one with New (Ctrl+N).";
+    this.emptyMessage = `No essays yet. Start one with New (${keysOf("essay.new")}).`;
     this.fillFilters();
     this.render();
     if (this.query()) this.scheduleSearch(0);
