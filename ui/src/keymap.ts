@@ -112,6 +112,6 @@ export function bindingFor(event: KeyboardEvent, when: "first" | "last", map: re
 }
 
 /** The keys of `action` as the palette shows them, if it has any. */
-export function keysOf(action: string, map: readonly Binding[] = keymap): string | undefined {
+export function keysOf(action: ActionId, map: readonly Binding[] = keymap): string | undefined {
   return map.find((binding) => binding.action === action)?.keys ?? undefined;
 }

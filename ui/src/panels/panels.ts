@@ -45,7 +45,7 @@ export class Panels {
   /** The outline panel, once opened; until then the latest render's headings wait for it. */
   private outline: OutlinePanel | null = null;
   private latestOutline: Preview["outline"] = [];
-  readonly exportDialog: () => Promise<ExportDialog>;
+  private readonly exportDialog: () => Promise<ExportDialog>;
   private readonly loadChecks: () => Promise<CheckPanel>;
   private readonly loadOutline: () => Promise<OutlinePanel>;
   private readonly loadHistory: () => Promise<HistoryPanel>;
