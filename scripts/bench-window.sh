@@ -105,8 +105,7 @@ trap 'exit 143' TERM
 
 # --- the bare Tauri 2 app (generated; never committed) -----------------------------------------
 #
-# Same tauri = "2" with the same features as quire-desktop ("test", plus custom-protocol for
-# release), the same pulldown-cmark, the same release profile and Cargo.lock, and the same
+# Same tauri = "2" with the same features as quire-desktop (custom-protocol for release), the same pulldown-cmark, the same release profile and Cargo.lock, and the same
 # target folder: cargo reuses the compiled Tauri crates and builds only the app (seconds).
 write_bare() {
     mkdir -p "$bare/src" "$bare/dist" "$bare/icons"
@@ -126,7 +125,7 @@ custom-protocol = ["tauri/custom-protocol"]
 tauri-build = { version = "2", features = [] }
 
 [dependencies]
-tauri = { version = "2", features = ["test"] }
+tauri = "2"
 pulldown-cmark = { version = "0.13", default-features = false, features = ["html", "simd"] }
 
 [profile.release]
@@ -207,10 +206,13 @@ quire_bin="$CARGO_TARGET_DIR/release/quire-desktop"
 bare_bin="$CARGO_TARGET_DIR/release/bare-tauri"
 if [[ "$only" != typing ]]; then write_bare; fi
 if [[ $build == 1 ]]; then
-    say "npm run build:ui"
-    npm run --silent build:ui -- --logLevel warn
-    say "cargo build --release -p quire-desktop --features custom-protocol"
-    cargo build --release -j2 -p quire-desktop --features custom-protocol
+    # The test build (window.__quire and the e2e feature): the typing figures drive the editor
+    # through the test hook. Its start and memory are the writer's app plus that small hook.
+    say "npm run build:ui:e2e"
+    npm run --silent build:ui:e2e -- --logLevel warn
+    say "cargo build --release -p quire-desktop --features custom-protocol,e2e"
+    TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' \
+        cargo build --release -j2 -p quire-desktop --features custom-protocol,e2e
     if [[ "$only" != typing ]]; then
         say "cargo build --release (bare Tauri app in $bare)"
         cargo build --release -j2 --manifest-path "$bare/Cargo.toml" --features custom-protocol

@@ -25,12 +25,14 @@ for tool in xvfb-run WebKitWebDriver; do
   fi
 done
 
-# The UI is embedded into the binary at compile time: build it first. Cargo rebuilds the app
-# only when the UI or the Rust sources changed.
-say "npm run build:ui"
-npm run --silent build:ui -- --logLevel warn
-say "cargo build -p quire-desktop"
-cargo build -j2 -p quire-desktop
+# The UI is embedded into the binary at compile time: build it first. The tests drive a test
+# build: the UI with its test hooks (`window.__quire`, into ui/dist-e2e, so ui/dist stays the
+# writer's) and the app with the `e2e` feature (the canary commands). TAURI_CONFIG points the
+# embedding at ui/dist-e2e for this build only. Cargo rebuilds the app only when something changed.
+say "npm run build:ui:e2e"
+npm run --silent build:ui:e2e -- --logLevel warn
+say "cargo build -p quire-desktop --features e2e"
+TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' cargo build -j2 -p quire-desktop --features e2e
 say "cargo build -p quire-e2e (tests)"
 cargo test -j2 -p quire-e2e --no-run
 

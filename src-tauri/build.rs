@@ -16,8 +16,6 @@ const COMMANDS: &[&str] = &[
     "render_preview",
     "open_external",
     "close_window",
-    "e2e_canary",
-    "e2e_canary_count",
     "essay_history",
     "revision_diff",
     "restore_revision",
@@ -34,11 +32,18 @@ const COMMANDS: &[&str] = &[
     "save_ui_state",
 ];
 
+/// Declared only in end-to-end test builds (feature `e2e`; see `src/testing.rs`).
+const TEST_COMMANDS: &[&str] = &["e2e_canary", "e2e_canary_count"];
+
 fn main() {
+    let mut commands = COMMANDS.to_vec();
+    if std::env::var_os("CARGO_FEATURE_E2E").is_some() {
+        commands.extend_from_slice(TEST_COMMANDS);
+    }
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .config_path("../tauri.conf.json")
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+            .app_manifest(tauri_build::AppManifest::new().commands(&commands)),
     )
     .expect("failed to run tauri-build");
 }

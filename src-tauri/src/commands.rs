@@ -2,7 +2,6 @@
 //! blocking thread (the core does file and SQLite I/O) and returns `{kind, message}` errors.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -525,19 +524,6 @@ pub fn close_window<R: Runtime>(window: tauri::Window<R>) -> Result<()> {
     window
         .destroy()
         .map_err(|e| UiError::new("internal", format!("could not close the window: {e}")))
-}
-
-/// A canary for end-to-end tests: essay content must never be able to call any command, so
-/// the tests check that this was never called while hostile essays were previewed.
-#[tauri::command]
-pub fn e2e_canary(state: State<'_, AppState>) {
-    state.canary.fetch_add(1, Ordering::SeqCst);
-}
-
-/// How often [`e2e_canary`] was called.
-#[tauri::command]
-pub fn e2e_canary_count(state: State<'_, AppState>) -> usize {
-    state.canary.load(Ordering::SeqCst)
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ pub mod commands;
 pub mod error;
 pub mod panels;
 pub mod state;
+#[cfg(feature = "e2e")]
+pub mod testing;
 
 use tauri::webview::{NewWindowResponse, WebviewWindowBuilder};
 use tauri::{App, Emitter, Manager, Runtime, Url, WebviewUrl};
@@ -56,7 +58,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             let root = state.current().library.folder().canonical_root.clone();
             std::thread::spawn(move || responder.respond(assets::respond(&root, &request)));
         })
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(with_test_hooks(tauri::generate_handler![
             commands::library_info,
             commands::list_essays,
             commands::search_essays,
@@ -69,8 +71,6 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             commands::render_preview,
             commands::open_external,
             commands::close_window,
-            commands::e2e_canary,
-            commands::e2e_canary_count,
             panels::essay_history,
             panels::revision_diff,
             panels::restore_revision,
@@ -85,7 +85,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             panels::open_library,
             panels::load_ui_state,
             panels::save_ui_state,
-        ])
+        ]))
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 hold_close_for_drafts(window, api);
@@ -113,7 +113,19 @@ fn hold_close_for_drafts<R: Runtime>(window: &tauri::Window<R>, api: &tauri::Clo
     });
 }
 
+/// The app's commands, plus the end-to-end tests' canary in `e2e` builds.
+fn with_test_hooks<R: Runtime>(
+    app: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    #[cfg(feature = "e2e")]
+    return testing::with_canary(app);
+    #[cfg(not(feature = "e2e"))]
+    app
+}
+
 fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn std::error::Error>> {
+    #[cfg(feature = "e2e")]
+    testing::install(app)?;
     let state = AppState::open(&startup)?;
     let opened = state.current();
     app.manage(state);

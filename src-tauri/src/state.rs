@@ -2,7 +2,7 @@
 //! and the theme the preview renders with. [`Startup`] decides which folder that is.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
 
 use quire::export::Exporter;
@@ -127,8 +127,6 @@ pub struct AppState {
     current: RwLock<Arc<Opened>>,
     /// The store file (one for every folder).
     pub db: PathBuf,
-    /// Calls of the test-only canary command (see `commands::e2e_canary`).
-    pub canary: AtomicUsize,
     /// The window asked to close and is waiting for its drafts to be autosaved.
     pub closing: AtomicBool,
     /// The last folder an export wrote to: the only folder the UI may ask to show.
@@ -144,7 +142,6 @@ impl AppState {
         Ok(AppState {
             current: RwLock::new(Arc::new(opened)),
             db: startup.db.clone(),
-            canary: AtomicUsize::new(0),
             closing: AtomicBool::new(false),
             last_export: Mutex::new(None),
             preview_blocks: Mutex::default(),

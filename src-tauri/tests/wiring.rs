@@ -274,6 +274,55 @@ fn nothing_outside_quires_own_commands_is_granted() {
     assert!(result.is_err(), "a window without a capability has no IPC");
 }
 
+/// The app a writer runs carries no test hook: the capability every build embeds grants no
+/// test command, and the canary the end-to-end tests count is not even registered.
+#[cfg(not(feature = "e2e"))]
+#[test]
+fn the_app_grants_and_registers_no_test_command() {
+    let capabilities = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json"),
+    )
+    .expect("capabilities/main.json");
+    let capability: serde_json::Value =
+        serde_json::from_str(&capabilities).expect("capability json");
+    let permissions = capability["permissions"].as_array().expect("permissions");
+    for permission in permissions {
+        let name = permission.as_str().unwrap_or_default();
+        assert!(
+            !name.contains("e2e") && !name.contains("test"),
+            "the release capability grants a test command: {name}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    for cmd in ["e2e_canary", "e2e_canary_count"] {
+        let result = get_ipc_response(&main, request(cmd, serde_json::json!({})));
+        assert!(result.is_err(), "{cmd} answered in a build without the e2e feature");
+    }
+}
+
+/// The UI embedded in the writer's app (ui/dist, `npm run build:ui`) has no test hook: the
+/// end-to-end build with `window.__quire` goes to ui/dist-e2e instead.
+#[test]
+fn the_embedded_ui_exposes_no_test_hook() {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/assets");
+    let mut scripts = 0;
+    for entry in std::fs::read_dir(&dist).expect("ui/dist/assets: run npm run build:ui") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "js") {
+            scripts += 1;
+            let code = std::fs::read_to_string(&path).expect("script");
+            assert!(
+                !code.contains("__quire"),
+                "{} holds the end-to-end test hook",
+                path.display()
+            );
+        }
+    }
+    assert!(scripts > 0, "no scripts in {}", dist.display());
+}
+
 fn call(
     window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
     cmd: &str,

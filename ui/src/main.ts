@@ -292,14 +292,18 @@ document.addEventListener("visibilitychange", () => {
 });
 
 // --- Test hooks (end-to-end tests drive the real app through WebDriver) --------------------
+// Only in the end-to-end build (`npm run build:ui:e2e`, i.e. `vite build --mode e2e`): Vite
+// replaces the condition with a constant, so the app a writer runs does not contain them.
 
-window.__quire = {
-  view: () => workspace.view,
-  openEssayId: () => workspace.currentId,
-  saveState: () => workspace.saveState()?.label ?? "",
-  openFolder: (path) => folder.open(path),
-  closeWindow: () => void windowClosing().finally(() => void ipc.closeWindow().catch(() => undefined)),
-};
+if (import.meta.env.MODE === "e2e") {
+  window.__quire = {
+    view: () => workspace.view,
+    openEssayId: () => workspace.currentId,
+    saveState: () => workspace.saveState()?.label ?? "",
+    openFolder: (path) => folder.open(path),
+    closeWindow: () => void windowClosing().finally(() => void ipc.closeWindow().catch(() => undefined)),
+  };
+}
 
 // --- Startup -------------------------------------------------------------------------------
 
