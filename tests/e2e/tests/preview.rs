@@ -50,24 +50,31 @@ fn line_of(text: &str, prefix: &str) -> i64 {
 const FRAME_DOC: &str =
     "const doc = document.querySelector('#preview iframe.preview-frame.shown')?.contentDocument;";
 
-/// JavaScript: the editor's first visible line.
+/// JavaScript: the editor's first visible line, as a reader sees it: the first line of which
+/// more than a pixel shows below the scroller's top edge. Scroll positions are whole pixels and
+/// line boundaries fall between them, by amounts that depend on the fonts' metrics, so a line
+/// whose last sub-pixel row still peeks over the edge does not count.
 const EDITOR_TOP_LINE: &str = "const view = window.__quire.view();
-     const block = view.lineBlockAtHeight(view.scrollDOM.getBoundingClientRect().top - view.documentTop);
+     const edge = view.scrollDOM.getBoundingClientRect().top - view.documentTop;
+     let block = view.lineBlockAtHeight(edge);
+     if (block.bottom - edge <= 1 && block.to < view.state.doc.length) block = view.lineBlockAt(block.to + 1);
      const top = view.state.doc.lineAt(block.from).number;";
 
-/// Scrolls the editor so that 1-based `line` is at its top (CodeMirror measures the lines on
-/// the way, so the line really ends up there), and waits until it is.
+/// Scrolls the editor so that 1-based `line` is at its top, and waits until it is. Far from
+/// what the editor has drawn, line heights are estimates until CodeMirror measures them, so
+/// the scroll is asked for again on each look until the line really is at the top. No margin:
+/// CodeMirror's default 5 px margin would leave the blank line above in view on fonts whose
+/// half-leading is under 5 px (DejaVu on a fresh Debian), which is what failed there.
 async fn scroll_editor_to(app: &quire_e2e::App, line: i64) {
-    app.js(
-        "const view = window.__quire.view();
-         const pos = view.state.doc.line(arguments[0]).from;
-         view.dispatch({ effects: view.constructor.scrollIntoView(pos, { y: 'start' }) });",
-        &[json!(line)],
-    )
-    .await;
     app.wait_js(
         &format!("the editor's top line is {line}"),
-        &format!("{EDITOR_TOP_LINE} return top === arguments[0];"),
+        &format!(
+            "{EDITOR_TOP_LINE}
+             if (top === arguments[0]) return true;
+             const pos = view.state.doc.line(arguments[0]).from;
+             view.dispatch({{ effects: view.constructor.scrollIntoView(pos, {{ y: 'start', yMargin: 0 }}) }});
+             return false;"
+        ),
         &[json!(line)],
     )
     .await;

@@ -3,7 +3,7 @@
 // and connects the editor to the app through two callbacks.
 
 import { Compartment, type Extension, type Transaction } from "@codemirror/state";
-import { EditorView, ViewPlugin, drawSelection, dropCursor, keymap, highlightSpecialChars, rectangularSelection, type Command } from "@codemirror/view";
+import { EditorView, ViewPlugin, drawSelection, dropCursor, keymap, highlightSpecialChars, rectangularSelection, type Command, type BlockInfo } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { indentOnInput } from "@codemirror/language";
 import { markdown, markdownLanguage } from "@codemirror/lang-markdown";
@@ -66,11 +66,22 @@ export function markdownEditor(callbacks: EditorCallbacks = {}): Extension {
   ];
 }
 
+/**
+ * The line block at the top edge of the editor's scroller, as a reader sees it, and the edge's
+ * height in document coordinates. Scroll positions are whole (or device) pixels while line
+ * boundaries fall between them, depending on the fonts' metrics: a line of which less than a
+ * pixel still shows above the top edge is not what the reader sees there, the next one is.
+ */
+export function topEdge(view: EditorView): { block: BlockInfo; height: number } {
+  const height = view.scrollDOM.getBoundingClientRect().top - view.documentTop;
+  let block = view.lineBlockAtHeight(height);
+  if (block.bottom - height < 1 && block.to < view.state.doc.length) block = view.lineBlockAt(block.to + 1);
+  return { block, height };
+}
+
 /** The 1-based number of the first line visible at the top of the editor's scroller. */
 export function firstVisibleLine(view: EditorView): number {
-  const top = view.scrollDOM.getBoundingClientRect().top;
-  const block = view.lineBlockAtHeight(top - view.documentTop);
-  return view.state.doc.lineAt(block.from).number;
+  return view.state.doc.lineAt(topEdge(view).block.from).number;
 }
 
 // --- Find (@codemirror/search, loaded on first use) ------------------------------------------

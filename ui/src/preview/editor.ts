@@ -3,12 +3,11 @@
 // one long wrapped line, and scrolling through it should move the preview through it too.
 
 import type { EditorView } from "@codemirror/view";
+import { topEdge } from "../editor/setup";
 
 /** The fractional 1-based line at the editor's top edge (12.5: halfway down line 12). */
 export function editorTopLine(view: EditorView): number {
-  const top = view.scrollDOM.getBoundingClientRect().top;
-  const height = top - view.documentTop;
-  const block = view.lineBlockAtHeight(height);
+  const { block, height } = topEdge(view);
   const line = view.state.doc.lineAt(block.from).number;
   const into = block.height > 0 ? (height - block.top) / block.height : 0;
   return line + Math.min(1, Math.max(0, into));
@@ -50,7 +49,8 @@ function setScroll(view: EditorView, line: number): void {
   const scroller = view.scrollDOM;
   // Where the document starts inside the scroller (its top padding).
   const origin = view.documentTop - scroller.getBoundingClientRect().top + scroller.scrollTop;
-  scroller.scrollTop = Math.round(origin + block.top + fraction * block.height);
+  // Up, never down: rounding down would leave a sliver of the line above showing.
+  scroller.scrollTop = Math.ceil(origin + block.top + fraction * block.height);
 }
 
 /** True when the editor shows the very top of the essay. */
