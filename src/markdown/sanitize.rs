@@ -455,7 +455,7 @@ enum CharRef {
     Literal,
 }
 
-/// The longest name in the table, `CounterClockwiseContourIntegral;`, without its `;`.
+/// The length of the longest name in the table, `CounterClockwiseContourIntegral;`.
 const MAX_NAME: usize = 32;
 
 /// Reads the character reference at the start of `s`, which begins with `&`, as HTML's

@@ -189,9 +189,15 @@ proptest! {
 fn named_references_beyond_the_common_few_are_decoded() {
     let cases = [
         (r#"<abbr title="caf&eacute;">x</abbr>"#, "café"),
-        (r#"<abbr title="&frac12;&nbsp;&hearts;&Zopf;">x</abbr>"#, "½\u{a0}♥ℤ"),
+        (
+            r#"<abbr title="&frac12;&nbsp;&hearts;&Zopf;">x</abbr>"#,
+            "½\u{a0}♥ℤ",
+        ),
         // Legacy names need no `;`, except before `=`, a letter or a digit in a value.
-        (r#"<abbr title="caf&eacute and &copy2 &copy=">x</abbr>"#, "café and &copy2 &copy="),
+        (
+            r#"<abbr title="caf&eacute and &copy2 &copy=">x</abbr>"#,
+            "café and &copy2 &copy=",
+        ),
         (r#"<abbr title="&#x80;&#150;">x</abbr>"#, "€–"),
     ];
     for (html, title) in cases {
