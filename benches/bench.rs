@@ -8,6 +8,7 @@
 //!    and a ~1 MB essay and the sum over every body of the corpus; then where the pipeline's time
 //!    goes (offset iterator, highlighter, heading ids) and the single-thread cost of each export
 //!    stage (front matter, hashing, rendering, templates).
+//!    Then [`highlight_throughput`]: the code highlighter alone on a megabyte of Rust, in MB/s.
 //! 2. [`pathological`]: hostile inputs at 100 KB and 1 MB, each run in a child process of this
 //!    same binary ([`CHILD_FLAG`]) so that a quadratic case is killed at a deadline instead of
 //!    holding up the run, and so that one case's memory never skews the next.
@@ -16,7 +17,7 @@
 //! `QUIRE_MAKE_CORPUS`) into `$BENCH_DIR` (default `<temp>/quire-bench`) and reused from there.
 //! `QUIRE_BENCH_CORPUS=/path` benchmarks an existing folder instead; `--quick` (or
 //! `QUIRE_BENCH_QUICK=1`) uses 1,000 essays and fewer iterations. A word given on the command
-//! line (`render`, `patho`) runs only the parts whose name contains it.
+//! line (`render`, `highlight`, `patho`) runs only the parts whose name contains it.
 
 use std::hint::black_box;
 use std::io::{Read as _, Write as _};
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 use pulldown_cmark::{html::push_html, Parser};
 use quire::essay::Essay;
 use quire::export::Exporter;
+use quire::markdown::highlight::highlight;
 use quire::markdown::{render, KeepUrls, RenderOptions, Rendered};
 
 /// The hidden argument that makes this binary run one pathological case and print its figures.
@@ -79,6 +81,9 @@ fn main() {
     }
     if config.wants("render") {
         render_vs_raw(&config);
+    }
+    if config.wants("render-highlight") {
+        highlight_throughput();
     }
     if config.wants("pathological") {
         pathological(&config);
@@ -375,6 +380,39 @@ fn raw_html_offsets(text: &str, options: &RenderOptions) -> String {
 
 fn pipeline(body: &Body, options: &RenderOptions) -> Option<Rendered> {
     render(body.text, body.line, options, &KeepUrls).ok()
+}
+
+/// The highlighter's speed on a megabyte of typical Rust: the best of 30 runs, so that other
+/// work on the machine skews it least.
+fn highlight_throughput() {
+    let sample = r#"/// Doc comment.
+#[derive(Debug, Clone)]
+pub struct Item<'a> { name: &'a str, n: u64 }
+impl<'a> Item<'a> {
+    pub fn new(name: &'a str) -> Self {
+        let s = "text with \"escapes\""; // note
+        println!("{} {}", s, 0x1f + 42);
+        Self { name, n: 3 }
+    }
+}
+"#;
+    let (code, mut out) = (sample.repeat((1 << 20) / sample.len()), String::new());
+    let best = (0..30)
+        .map(|_| {
+            out.clear();
+            let start = Instant::now();
+            black_box(highlight("rust", black_box(&code), &mut out));
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::MAX, f64::min);
+    println!();
+    println!("== 1b. Highlighter alone (quire::markdown::highlight::highlight, one thread) ==");
+    println!(
+        "{:.0} MB/s on {} bytes of Rust ({} bytes of HTML out), best of 30",
+        code.len() as f64 / best / 1e6,
+        code.len(),
+        out.len()
+    );
 }
 
 fn render_vs_raw(config: &Config) {

@@ -81,8 +81,18 @@ mod tests {
     #[test]
     fn a_failed_write_leaves_the_old_file() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing-folder/a.md");
-        assert!(write_atomic(&path, b"new").is_err());
-        assert!(!path.exists());
+        // The essay's name fits the file system's 255 bytes but its temporary's does not, so
+        // the write fails part way, with the old essay in place (root passes every permission
+        // check, so a read-only folder would not fail it).
+        let path = dir.path().join(format!("{}.md", "a".repeat(240)));
+        fs::write(&path, "old").unwrap();
+        let error = write_atomic(&path, b"new").unwrap_err();
+        assert!(error.to_string().contains(&"a".repeat(240)), "{error}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
     }
 }

@@ -1239,36 +1239,4 @@ multi "line" = 1
             }
         }
     }
-
-    /// `cargo test --release -- --ignored --nocapture throughput`
-    #[test]
-    #[ignore]
-    fn throughput_on_a_megabyte_of_rust() {
-        let sample = r#"/// Doc comment.
-#[derive(Debug, Clone)]
-pub struct Item<'a> { name: &'a str, n: u64 }
-impl<'a> Item<'a> {
-    pub fn new(name: &'a str) -> Self {
-        let s = "text with \"escapes\""; // note
-        println!("{} {}", s, 0x1f + 42);
-        Self { name, n: 3 }
-    }
-}
-"#;
-        let (code, mut out) = (sample.repeat((1 << 20) / sample.len()), String::new());
-        let best = (0..30)
-            .map(|_| {
-                out.clear();
-                let start = std::time::Instant::now();
-                highlight("rust", &code, &mut out);
-                start.elapsed().as_secs_f64()
-            })
-            .fold(f64::MAX, f64::min);
-        let mb_per_s = code.len() as f64 / best / 1e6;
-        println!(
-            "{mb_per_s:.0} MB/s, best of 30 ({} bytes in, {} out)",
-            code.len(),
-            out.len()
-        );
-    }
 }

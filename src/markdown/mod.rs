@@ -24,7 +24,6 @@ pub mod sanitize;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -812,13 +811,6 @@ where
             }
         }
     }
-}
-
-/// Reads the essay at `path` and renders its body, for `quire render`.
-pub fn render_file(path: &Path, options: &RenderOptions) -> Result<(Essay, Rendered), Error> {
-    let essay = Essay::read(path)?;
-    let rendered = render_essay(&essay, options, &KeepUrls)?;
-    Ok((essay, rendered))
 }
 
 #[cfg(test)]

@@ -13,6 +13,10 @@
 
 use std::collections::HashMap;
 
+mod entities;
+
+use entities::{C1_REPLACEMENTS, NAMED_REFS};
+
 #[rustfmt::skip]
 const ALLOWED: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -40,16 +44,6 @@ const ATTRS: &[&str] = &[
     "title", "lang", "dir", "id", "class", "href", "src", "alt", "width", "height", "cite",
     "start", "reversed", "type", "value", "colspan", "rowspan", "align", "scope", "span",
     "datetime", "open",
-];
-#[rustfmt::skip]
-const NAMED_REFS: &[(&str, char)] = &[
-    ("amp", '&'), ("AMP", '&'), ("lt", '<'), ("LT", '<'), ("gt", '>'), ("GT", '>'),
-    ("quot", '"'), ("QUOT", '"'), ("apos", '\''), ("colon", ':'), ("Tab", '\t'),
-    ("NewLine", '\n'), ("sol", '/'), ("period", '.'), ("lpar", '('), ("rpar", ')'),
-    ("nbsp", '\u{a0}'), ("comma", ','), ("semi", ';'), ("excl", '!'), ("quest", '?'),
-    ("num", '#'), ("commat", '@'), ("equals", '='), ("copy", '©'), ("reg", '®'),
-    ("hellip", '…'), ("ndash", '–'), ("mdash", '—'), ("lsquo", '‘'), ("rsquo", '’'),
-    ("ldquo", '“'), ("rdquo", '”'), ("laquo", '«'), ("raquo", '»'), ("middot", '·'),
 ];
 const MAX_DEPTH: usize = 64;
 
@@ -436,6 +430,8 @@ fn push_attrs(elem: &str, attrs: &[(&str, Option<&str>)], out: &mut String) {
                 '"' => out.push_str("&quot;"),
                 '\'' => out.push_str("&#39;"),
                 '\0' => out.push('\u{FFFD}'),
+                // A raw carriage return would be read as a line feed.
+                '\r' => out.push_str("&#13;"),
                 c => out.push(c),
             }
         }
@@ -450,17 +446,23 @@ fn push_close(name: &str, out: &mut String) {
 }
 
 enum CharRef {
-    /// A decoded reference and its length in bytes.
-    Char(char, usize),
-    /// A well-formed `&name;` that is not in the table.
+    /// A reference a browser decodes, what it decodes to, and its length in bytes.
+    Named(&'static str, usize),
+    Numeric(char, usize),
+    /// A well-formed `&name;` that is no reference: a browser shows it as it stands.
     Unknown,
     /// The `&` starts no reference.
     Literal,
 }
 
-/// Reads the character reference at the start of `s`, which begins with `&`. Numeric ones
-/// may omit the `;`, as browsers accept.
-fn char_ref(s: &[u8]) -> CharRef {
+/// The length of the longest name in the table, `CounterClockwiseContourIntegral;`.
+const MAX_NAME: usize = 32;
+
+/// Reads the character reference at the start of `s`, which begins with `&`, as HTML's
+/// tokenizer does: numeric ones may omit the `;`, and so may the legacy named ones (`&amp`,
+/// `&eacute`), the longest matching name winning (`&notit;` is `¬it;`). In an attribute
+/// value, a legacy name followed by `=` or a letter or digit is no reference (`?a=1&copy=2`).
+fn char_ref(s: &[u8], in_attribute: bool) -> CharRef {
     if s.get(1) == Some(&b'#') {
         let (radix, start) = if matches!(s.get(2), Some(b'x' | b'X')) {
             (16, 3)
@@ -481,35 +483,68 @@ fn char_ref(s: &[u8]) -> CharRef {
         if s.get(len) == Some(&b';') {
             len += 1;
         }
-        let c = char::from_u32(code).filter(|&c| c != '\0');
-        return CharRef::Char(c.unwrap_or('\u{FFFD}'), len);
+        let c = match code {
+            0x80..=0x9f => C1_REPLACEMENTS[code as usize - 0x80],
+            code => char::from_u32(code)
+                .filter(|&c| c != '\0')
+                .unwrap_or('\u{FFFD}'),
+        };
+        return CharRef::Numeric(c, len);
     }
-    let name_len = s[1..]
+    let run = s[1..]
         .iter()
+        .take(MAX_NAME + 1)
         .take_while(|c| c.is_ascii_alphanumeric())
         .count();
-    if !s.get(1).is_some_and(u8::is_ascii_alphabetic) || s.get(name_len + 1) != Some(&b';') {
-        return CharRef::Literal;
+    let find = |name: &[u8]| {
+        NAMED_REFS
+            .binary_search_by(|(n, _)| n.as_bytes().cmp(name))
+            .ok()
+            .map(|i| NAMED_REFS[i].1)
+    };
+    let semicolon = s.get(run + 1) == Some(&b';');
+    if semicolon {
+        if let Some(text) = find(&s[1..run + 2]) {
+            return CharRef::Named(text, run + 2);
+        }
     }
-    match NAMED_REFS
-        .iter()
-        .find(|(n, _)| n.as_bytes() == &s[1..=name_len])
-    {
-        Some(&(_, c)) => CharRef::Char(c, name_len + 2),
-        None => CharRef::Unknown,
+    let longest = (1..=run.min(MAX_NAME))
+        .rev()
+        .find_map(|len| find(&s[1..=len]).map(|text| (text, len)));
+    match longest {
+        Some((_, len))
+            if in_attribute
+                && s.get(len + 1)
+                    .is_some_and(|&c| c == b'=' || c.is_ascii_alphanumeric()) =>
+        {
+            CharRef::Literal
+        }
+        Some((text, len)) => CharRef::Named(text, len + 1),
+        None if semicolon && run > 0 => CharRef::Unknown,
+        None => CharRef::Literal,
     }
 }
 
-/// Decodes the character references of an attribute value; also says whether a well-formed
-/// named reference was left undecoded.
+/// Decodes an attribute value as a browser reads it; also says whether a well-formed named
+/// reference was left undecoded.
 fn decode(s: &str) -> (String, bool) {
     let (mut out, mut unknown) = (String::with_capacity(s.len()), false);
     let mut rest = s;
-    while let Some(p) = rest.find('&') {
+    while let Some(p) = rest.find(['&', '\r']) {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let len = match char_ref(rest.as_bytes()) {
-            CharRef::Char(c, len) => {
+        // Browsers read every line break as `\n` before anything else.
+        if let Some(after) = rest.strip_prefix('\r') {
+            out.push('\n');
+            rest = after.strip_prefix('\n').unwrap_or(after);
+            continue;
+        }
+        let len = match char_ref(rest.as_bytes(), true) {
+            CharRef::Named(text, len) => {
+                out.push_str(text);
+                len
+            }
+            CharRef::Numeric(c, len) => {
                 out.push(c);
                 len
             }
@@ -525,25 +560,42 @@ fn decode(s: &str) -> (String, bool) {
     (out, unknown)
 }
 
-/// Escapes text between tags, keeping `&` where it starts a well-formed character reference.
+/// Escapes text between tags, keeping the character references a browser decodes. Those
+/// missing their `;` get one, so that text following in the next fragment cannot change
+/// what they read as (`&not` then `in;` must not become `&notin;`).
 fn escape_text(s: &str, out: &mut String) {
     let b = s.as_bytes();
-    let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let replacement = match c {
+    let (mut last, mut i) = (0, 0);
+    while i < b.len() {
+        let replacement = match b[i] {
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'&' => match char_ref(&b[i..]) {
-                CharRef::Char(_, len) if b[i + len - 1] == b';' => continue,
-                CharRef::Unknown => continue,
-                _ => "&amp;",
-            },
             b'\0' => "\u{FFFD}",
-            _ => continue,
+            b'&' => match char_ref(&b[i..], false) {
+                CharRef::Named(_, len) | CharRef::Numeric(_, len) => {
+                    i += len;
+                    if b[i - 1] != b';' {
+                        out.push_str(&s[last..i]);
+                        out.push(';');
+                        last = i;
+                    }
+                    continue;
+                }
+                CharRef::Unknown => {
+                    i += 1;
+                    continue;
+                }
+                CharRef::Literal => "&amp;",
+            },
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&s[last..i]);
         out.push_str(replacement);
-        last = i + 1;
+        i += 1;
+        last = i;
     }
     out.push_str(&s[last..]);
 }
@@ -748,7 +800,10 @@ mod tests {
         check(&[
             ("a < b && c > d \"q\"", "a &lt; b &amp;&amp; c &gt; d \"q\""),
             ("&amp; &copy; &#123; &#x1F; &#12 &x &;",
-             "&amp; &copy; &#123; &#x1F; &amp;#12 &amp;x &amp;;"),
+             "&amp; &copy; &#123; &#x1F; &#12; &amp;x &amp;;"),
+            // Browsers read legacy references without their `;`; it is added so that text
+            // after the fragment cannot lengthen them.
+            ("caf&eacute &notit; &amp &eacute;", "caf&eacute; &not;it; &amp; &eacute;"),
             ("<3 </ 3 <> a\0b", "&lt;3 &lt;/ 3 &lt;&gt; a\u{FFFD}b"),
         ]);
     }
@@ -764,6 +819,12 @@ mod tests {
              r#"<a href="https://x" title="a"></a>"#),
             (r#"<p id="a&quot;b<c>" class="x y_z-1!">"#, r#"<p id="abc" class="x y_z-1"></p>"#),
             (r#"<p id="!!" class=" ">"#, "<p></p>"),
+            (r#"<abbr title="caf&eacute; &frac12;&acE;">"#,
+             "<abbr title=\"café ½\u{223e}\u{333}\"></abbr>"),
+            // Without `;`, a legacy name before `=`, a letter or a digit is no reference.
+            ("<abbr title='&eacute &copy=1 &copy2 &notit;'>",
+             r#"<abbr title="é &amp;copy=1 &amp;copy2 &amp;notit;"></abbr>"#),
+            ("<abbr title='&#x80;&#x81;&#13;\r\n'>", "<abbr title=\"€\u{81}&#13;\n\"></abbr>"),
         ]);
     }
 

@@ -559,15 +559,6 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Removes an essay that has neither file nor draft nor history from the index.
-    pub fn remove_from_search(&self, id: i64) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM search WHERE rowid = ?1")
-            .and_then(|mut s| s.execute([id]))
-            .map(drop)
-            .map_err(|e| self.err(e))
-    }
-
     /// Keeps a text (deduplicated by hash).
     pub fn put_text(&self, hash: &str, text: &[u8]) -> Result<()> {
         self.tx
@@ -824,22 +815,6 @@ impl Tx<'_> {
             )),
             _ => self.err(e),
         }
-    }
-
-    /// Records an export.
-    pub fn add_publish_record(
-        &self,
-        essay: Option<i64>,
-        kind: &str,
-        out: &str,
-        at: i64,
-        hash: Option<&str>,
-    ) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT INTO publish_records(essay_id, kind, out, at, hash) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .and_then(|mut s| s.execute(params![essay, kind, out, at, hash]))
-            .map(drop)
-            .map_err(|e| self.err(e))
     }
 
     /// Merges the search index's segments into one. Worth it after a large batch of changes

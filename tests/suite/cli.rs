@@ -147,6 +147,32 @@ fn export_without_a_progress_bar_when_piped() {
         "no progress bar on a pipe: {err}"
     );
     assert!(err.contains("Exported 3 essays to out"), "{err}");
+    // In a terminal the same export does draw the bar, so the check above can see one.
+    #[cfg(target_os = "linux")]
+    {
+        let command = format!("'{}' export . --out out2", env!("CARGO_BIN_EXE_quire"));
+        let terminal = std::process::Command::new("script")
+            .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+            .current_dir(&dir)
+            .env("TERM", "xterm")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script (util-linux) runs the export in a pseudo-terminal");
+        let shown = stdout(&terminal);
+        assert!(
+            shown.contains("Exported 3 essays to out2"),
+            "{shown:?}{}",
+            stderr(&terminal)
+        );
+        assert!(
+            shown.contains("/3 essays"),
+            "a bar in a terminal: {shown:?}"
+        );
+        assert!(
+            shown.contains("exporting "),
+            "a bar in a terminal: {shown:?}"
+        );
+    }
 }
 
 /// Runs `quire` in `dir` with its own store, so tests never share history.
@@ -321,8 +347,58 @@ fn watch_with_quire_watch_poll_says_it_polls_and_still_sees_outside_edits() {
     watch_prints_an_outside_edit(Some("poll"));
 }
 
+/// How long a line `quire watch` should print may take to come before the test fails.
+const LINE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The lines of a child's output, read on their own thread, so that a line that never comes
+/// fails the test after [`LINE_TIMEOUT`] instead of hanging it.
+struct Lines(std::sync::mpsc::Receiver<String>);
+
+impl Lines {
+    fn of(stream: impl std::io::Read + Send + 'static) -> Lines {
+        use std::io::BufRead;
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Lines(receive)
+    }
+
+    fn next(&self, what: &str) -> String {
+        self.0
+            .recv_timeout(LINE_TIMEOUT)
+            .unwrap_or_else(|e| panic!("no {what} within {LINE_TIMEOUT:?}: {e}"))
+    }
+
+    /// Every line up to the end of the stream.
+    fn rest(&self) -> String {
+        let mut rest = String::new();
+        loop {
+            match self.0.recv_timeout(LINE_TIMEOUT) {
+                Ok(line) => rest += &(line + "\n"),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return rest,
+                Err(e) => panic!("output did not end within {LINE_TIMEOUT:?}: {e}; so far {rest}"),
+            }
+        }
+    }
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn watch_prints_an_outside_edit(mode: Option<&str>) {
-    use std::io::{BufRead, BufReader};
     let (_guard, dir) = copy_fixture("site");
     let mut command = quire();
     if let Some(mode) = mode {
@@ -330,24 +406,25 @@ fn watch_prints_an_outside_edit(mode: Option<&str>) {
     } else {
         command.env_remove("QUIRE_WATCH");
     }
-    let mut child = command
-        .current_dir(&dir)
-        .env("QUIRE_DB", dir.join("quire.db"))
-        .args(["watch", "."])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("watch starts");
-    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    err.read_line(&mut line).expect("banner");
+    let mut child = Reaped(
+        command
+            .current_dir(&dir)
+            .env("QUIRE_DB", dir.join("quire.db"))
+            .args(["watch", "."])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("watch starts"),
+    );
+    let err = Lines::of(child.0.stderr.take().expect("stderr"));
+    let out = Lines::of(child.0.stdout.take().expect("stdout"));
+    let mut line = err.next("banner");
     if mode == Some("poll") {
         assert!(
             line.starts_with("warning:") && line.contains("every 2 seconds"),
             "{line}"
         );
-        line.clear();
-        err.read_line(&mut line).expect("banner");
+        line = err.next("banner");
     }
     assert!(line.starts_with("Watching"), "{line}");
     std::fs::write(
@@ -355,18 +432,14 @@ fn watch_prints_an_outside_edit(mode: Option<&str>) {
         "---\ntitle: Changed outside\n---\nNew text.\n",
     )
     .expect("edit");
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut seen = String::new();
-    out.read_line(&mut seen).expect("a change line");
-    assert_eq!(seen.trim(), "draft.md modified [disk]");
+    assert_eq!(out.next("change line").trim(), "draft.md modified [disk]");
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &child.0.id().to_string()])
         .status()
         .expect("kill");
     assert!(status.success());
-    let exit = child.wait().expect("exits");
+    let rest = err.rest();
+    let exit = child.0.wait().expect("exits");
     assert!(exit.success(), "Ctrl-C is a clean stop: {exit:?}");
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut err, &mut rest).expect("stderr");
     assert!(rest.contains("Stopped watching."), "{rest}");
 }

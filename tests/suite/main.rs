@@ -7,5 +7,6 @@ mod hostile;
 mod library;
 mod regression;
 mod render;
+mod sanitizer;
 mod site;
 mod support;

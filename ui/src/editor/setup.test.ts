@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from "vitest";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { ensureSyntaxTree } from "@codemirror/language";
-import { classHighlighter, highlightTree } from "@lezer/highlight";
+import { classHighlighter, highlightTree, tags } from "@lezer/highlight";
 import { markdownEditor, markdownLanguageSupport, openFind } from "./setup";
+import { quireHighlightStyle } from "./theme";
 
 /** The highlight classes on the first occurrence of `word` in `text`, once its languages are in. */
 function classesAt(text: string, word: string): string {
@@ -35,6 +36,31 @@ describe("markdownLanguageSupport", () => {
   it("leaves a fence naming no known language as plain code", () => {
     const essay = "```nosuchlanguage\nconst answer = 42;\n```\n";
     expect(classesAt(essay, "const")).not.toContain("tok-keyword");
+  });
+});
+
+describe("markdownEditor", () => {
+  it("shows headings and fenced code in the editor in the highlight style's colours", async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const doc = "# Notes\n\nSome prose.\n\n```js\nconst answer = 42;\n```\n";
+    const view = new EditorView({ parent: host, state: EditorState.create({ doc, extensions: markdownEditor() }) });
+    /** The classes of the innermost element of the editor's text that shows exactly `word`. */
+    const shownAs = (word: string) =>
+      [...view.contentDOM.querySelectorAll(".cm-line *")].filter((e) => e.textContent === word).map((e) => e.className).join(" ");
+    const keyword = quireHighlightStyle.style([tags.keyword])!;
+    const number = quireHighlightStyle.style([tags.number])!;
+    const heading = quireHighlightStyle.style([tags.heading1])!;
+    // Each class has a rule in the style, with its colour or weight.
+    const rules = quireHighlightStyle.module!.getRules();
+    expect(rules).toMatch(new RegExp(`\\.${keyword} \\{[^}]*color: var\\(--hl-kw\\)`));
+    expect(rules).toMatch(new RegExp(`\\.${heading} \\{[^}]*font-weight: 700`));
+    await vi.waitFor(() => expect(shownAs("const").split(" ")).toContain(keyword), { timeout: 5000 });
+    expect(shownAs("42").split(" ")).toContain(number);
+    const headingText = [...view.contentDOM.querySelectorAll(`.${heading}`)].map((e) => e.textContent).join("");
+    expect(headingText).toBe("# Notes");
+    view.destroy();
+    host.remove();
   });
 });
 

@@ -3,7 +3,7 @@
 // normalised here so that no raw JSON or "[object Object]" ever reaches the writer.
 
 export interface QuireError {
-  /** A stable machine-readable kind ("not_found", "conflict", "io", "internal", …). */
+  /** A stable machine-readable kind: the core's `Error::kind` ("io", "invalid", "unsafe-path", …) or "internal". */
   kind: string;
   /** A sentence for the writer. */
   message: string;

@@ -1,3 +1,6 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.fn();
@@ -5,6 +8,23 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
 
 import * as ipc from "./index";
+
+/**
+ * Every `kind` a command can reject with, read from the Rust sources so that this test follows
+ * the backend: the core's `Error::kind` (src/error.rs) and the shell's own `UiError::new`.
+ */
+function kindsTheBackendSends(): string[] {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+  const core = readFileSync(join(repo, "src/error.rs"), "utf8");
+  const start = core.indexOf("pub fn kind(");
+  const kinds = [...core.slice(start, core.indexOf("\n    }\n", start)).matchAll(/=> "([a-z-]+)"/g)].map((m) => m[1]!);
+  const shell = join(repo, "src-tauri/src");
+  for (const file of readdirSync(shell).filter((name) => name.endsWith(".rs"))) {
+    const text = readFileSync(join(shell, file), "utf8");
+    kinds.push(...[...text.matchAll(/UiError::new\("([a-z-]+)"/g)].map((m) => m[1]!));
+  }
+  return [...new Set(kinds)].sort();
+}
 
 describe("ipc wrappers", () => {
   beforeEach(() => {
@@ -24,9 +44,15 @@ describe("ipc wrappers", () => {
     expect(invoke).toHaveBeenCalledWith("update_draft", { id: 3, text: "text" });
   });
 
-  it("rejects with the backend's {kind, message}", async () => {
-    invoke.mockRejectedValue({ kind: "conflict", message: "The file changed outside Quire." });
-    await expect(ipc.saveEssay(1)).rejects.toEqual({ kind: "conflict", message: "The file changed outside Quire." });
+  it("rejects with the backend's {kind, message}, for every kind the backend sends", async () => {
+    const kinds = kindsTheBackendSends();
+    // The parse below found the kinds, not nothing.
+    expect(kinds).toEqual(expect.arrayContaining(["io", "invalid", "internal", "unsafe-path"]));
+    for (const kind of kinds) {
+      const error = { kind, message: `The ${kind} went wrong.` };
+      invoke.mockRejectedValue(error);
+      await expect(ipc.saveEssay(1)).rejects.toEqual(error);
+    }
   });
 
   it("normalises any other rejection to kind internal", async () => {
