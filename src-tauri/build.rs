@@ -43,7 +43,8 @@ fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .config_path("../tauri.conf.json")
-            .app_manifest(tauri_build::AppManifest::new().commands(&commands)),
+            // The manifest wants 'static names; a build script ends right after.
+            .app_manifest(tauri_build::AppManifest::new().commands(commands.leak())),
     )
     .expect("failed to run tauri-build");
 }
