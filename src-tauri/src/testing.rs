@@ -34,9 +34,14 @@ pub fn install<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<()> {
 pub fn with_canary<R: Runtime>(
     app: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
 ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    let canary = tauri::generate_handler![e2e_canary, e2e_canary_count];
+    let canary = handler::<R, _>(tauri::generate_handler![e2e_canary, e2e_canary_count]);
     move |invoke| match invoke.message.command() {
         "e2e_canary" | "e2e_canary_count" => canary(invoke),
         _ => app(invoke),
     }
+}
+
+/// Gives a handler closure its argument type (the macro's closure has none of its own).
+fn handler<R: Runtime, F: Fn(tauri::ipc::Invoke<R>) -> bool>(f: F) -> F {
+    f
 }
