@@ -36,6 +36,8 @@ declare global {
       view: () => EditorView;
       openEssayId: () => number | null;
       saveState: () => string;
+      /** How many essays the window holds an editor state for. */
+      keptEssays: () => number;
       /** Opens another essays folder as the "Open folder…" action does after the picker. */
       openFolder?: (path: string) => Promise<boolean>;
       /** Closes the window the way its close button does (drafts and settings saved first). */
@@ -808,6 +810,7 @@ window.__quire = {
   view: () => workspace.view,
   openEssayId: () => workspace.currentId,
   saveState: () => workspace.saveState()?.label ?? "",
+  keptEssays: () => workspace.keptEssays,
   openFolder: (path) => openFolder(path),
   closeWindow: () => void windowClosing().finally(() => void ipc.closeWindow().catch(() => undefined)),
 };

@@ -4,7 +4,6 @@ import { EditorState } from "@codemirror/state";
 import { ensureSyntaxTree } from "@codemirror/language";
 import { boundedMarkdown, LONG_BLOCK } from "./bounded";
 import { markdownLanguageSupport } from "./setup";
-
 import type { MarkdownParser } from "@lezer/markdown";
 
 const plain = markdownLanguage.parser as MarkdownParser;
