@@ -29,6 +29,8 @@ declare global {
       view: () => EditorView;
       openEssayId: () => number | null;
       saveState: () => string;
+      /** How many essays the window holds an editor state for. */
+      keptEssays: () => number;
       /** Opens another essays folder as the "Open folder…" action does after the picker. */
       openFolder?: (path: string) => Promise<boolean>;
       /** Closes the window the way its close button does (drafts and settings saved first). */
@@ -300,6 +302,7 @@ if (import.meta.env.MODE === "e2e") {
     view: () => workspace.view,
     openEssayId: () => workspace.currentId,
     saveState: () => workspace.saveState()?.label ?? "",
+    keptEssays: () => workspace.keptEssays,
     openFolder: (path) => folder.open(path),
     closeWindow: () => void windowClosing().finally(() => void ipc.closeWindow().catch(() => undefined)),
   };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { undo } from "@codemirror/commands";
-import { Workspace, type WorkspaceBackend, type WorkspaceEvents } from "./workspace";
+import { KEEP_ESSAYS, Workspace, type WorkspaceBackend, type WorkspaceEvents } from "./workspace";
 import type { OpenedEssay } from "./ipc/types";
 
 const texts: Record<number, string> = {
@@ -12,7 +12,7 @@ function setup() {
   const opened = (id: number, extra: Partial<OpenedEssay> = {}): OpenedEssay => ({
     id,
     path: `essay-${id}.md`,
-    text: texts[id]!,
+    text: texts[id] ?? `---\ntitle: Essay ${id}\n---\n\nText of essay ${id}.\n`,
     dirty: false,
     conflict: false,
     ...extra,
@@ -202,5 +202,29 @@ describe("Workspace switching", () => {
     expect(workspace.view.state.doc.toString()).toBe("Changed outside.\n");
     undo(workspace.view);
     expect(workspace.view.state.doc.toString()).toBe(texts[1]);
+  });
+
+  it("keeps the states of the essays opened last only, never one with edits on their way", async () => {
+    const { workspace, backend, type } = setup();
+    let land = () => {};
+    backend.updateDraft.mockImplementationOnce(() => new Promise((resolve) => (land = () => resolve(null))));
+    await workspace.open(1);
+    type("Unsent.");
+    for (let id = 2; id <= KEEP_ESSAYS + 10; id++) await workspace.open(id);
+    // Essay 1's draft is still on its way to the store: it keeps its state meanwhile.
+    expect(workspace.keptEssays).toBe(KEEP_ESSAYS);
+    expect(workspace.unsaved(1)).toBe(true);
+    land();
+    await flush();
+    await workspace.open(100);
+    expect(workspace.keptEssays).toBe(KEEP_ESSAYS);
+    expect(workspace.unsaved(1)).toBeUndefined();
+    expect(backend.updateDraft).toHaveBeenCalledWith(1, `${texts[1]}Unsent.`);
+    // A forgotten essay opens again from the store; one kept opens without asking it.
+    backend.openEssay.mockClear();
+    await workspace.open(1);
+    expect(backend.openEssay).toHaveBeenCalledWith(1);
+    await workspace.open(100);
+    expect(backend.openEssay).toHaveBeenCalledTimes(1);
   });
 });

@@ -5,6 +5,11 @@
 // save-state indicator needs (dirty, writing, conflict). Text from outside (an edit made in
 // another program, a merge) comes in as an ordinary change, never a new state, so undo and the
 // cursor survive it.
+//
+// Only the essays opened last keep their Session once left (KEEP_ESSAYS of them, KEEP_CHARS of
+// text at most): an essay's state holds its text, syntax tree and undo history, and a window
+// that kept every essay opened grew without end. A forgotten essay whose edits are all in the
+// store opens again from there, with the store's draft; only its undo history is gone.
 
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
@@ -14,6 +19,11 @@ import { replaceDocument } from "./editor/reload";
 import { followSystemTheme, syncTheme } from "./editor/theme";
 import type { Change, OpenedEssay } from "./ipc/types";
 import { asSentence, toQuireError, type QuireError } from "./ipc/error";
+
+/** How many essays keep their editor state (undo history, selection) once left. */
+export const KEEP_ESSAYS = 8;
+/** How much text (characters, all kept essays together) may stay in memory once left. */
+export const KEEP_CHARS = 2_000_000;
 
 export interface WorkspaceBackend {
   openEssay: (id: number) => Promise<OpenedEssay>;
@@ -83,6 +93,11 @@ export class Workspace {
 
   currentPath(): string | null {
     return this.openId === null ? null : (this.sessions.get(this.openId)?.path ?? null);
+  }
+
+  /** How many essays this window holds an editor state for (the open one included). */
+  get keptEssays(): number {
+    return this.sessions.size;
   }
 
   /** Whether this window knows better than the list about an essay's unsaved state. */
@@ -163,7 +178,11 @@ export class Workspace {
     this.openToken++;
     if (this.openId !== session.id) this.stash();
     this.openId = session.id;
+    // Most recently shown last: forgetting starts with the first.
+    this.sessions.delete(session.id);
+    this.sessions.set(session.id, session);
     this.view.setState(session.state);
+    this.forgetOldest();
     syncTheme(this.view);
     this.events.onOpened(session.id, session.path);
     this.events.onText(session.id, this.view.state.doc.toString());
@@ -193,6 +212,23 @@ export class Workspace {
   forgetAll(): void {
     this.close();
     for (const id of [...this.sessions.keys()]) this.forget(id);
+  }
+
+  /**
+   * Drops the states of the essays left longest ago beyond KEEP_ESSAYS / KEEP_CHARS, except
+   * those with edits still on their way to the store (they go at a later switch).
+   */
+  private forgetOldest(): void {
+    let count = this.sessions.size;
+    let chars = 0;
+    for (const session of this.sessions.values()) chars += session.state.doc.length;
+    for (const session of [...this.sessions.values()]) {
+      if (count <= KEEP_ESSAYS && chars <= KEEP_CHARS) return;
+      if (session.id === this.openId || session.writing || !session.autosave.idle) continue;
+      count -= 1;
+      chars -= session.state.doc.length;
+      this.forget(session.id);
+    }
   }
 
   /** The essay's file was renamed. */

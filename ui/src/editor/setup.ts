@@ -11,6 +11,7 @@ import { yamlFrontmatter } from "@codemirror/lang-yaml";
 import { languages } from "@codemirror/language-data";
 import { blockStyles } from "./blocks";
 import { spellcheck } from "./spellcheck";
+import { boundedMarkdown } from "./bounded";
 import { systemTheme } from "./theme";
 import { fromOutside } from "./reload";
 
@@ -26,10 +27,18 @@ export interface EditorCallbacks {
  * Markdown with YAML front matter. Fenced code is highlighted by languages loaded on demand
  * (`languages` describes them; each loads the first time a fence names it), and so is HTML in
  * the essay (./html-on-demand.ts). No HTML tag completion: the editor offers no completion.
+ * Pathological text parses plainly instead of freezing the window (./bounded.ts).
  */
 export function markdownLanguageSupport(): Extension {
   return yamlFrontmatter({
-    content: markdown({ base: markdownLanguage, codeLanguages: languages, addKeymap: true, completeHTMLTags: false }),
+    content: markdown({
+      base: markdownLanguage,
+      codeLanguages: languages,
+      addKeymap: true,
+      completeHTMLTags: false,
+      // No block may take long to parse, whatever the essay holds (./bounded.ts).
+      extensions: [boundedMarkdown],
+    }),
   });
 }
 
