@@ -8,89 +8,18 @@
 //! concern unfinished metadata, so work in progress is not a wall of red.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::essay::{Essay, Status};
-use crate::export::{Settings, Theme};
+use crate::export::Theme;
 use crate::library::{is_essay_name, Folder};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions, Rendered};
-
-/// How serious a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Publishing would be wrong or broken: `quire check` exits 1.
-    Error,
-    /// Worth fixing, but the essay can be published.
-    Warning,
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        })
-    }
-}
-
-/// One finding, printed as `path:line: level: message`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Problem {
-    /// The file.
-    pub path: PathBuf,
-    /// 1-based line.
-    pub line: usize,
-    /// Error or warning.
-    pub level: Level,
-    /// What is wrong and, where it helps, what to do.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem at a file and line.
-    pub fn new(path: PathBuf, line: usize, level: Level, message: impl Into<String>) -> Problem {
-        Problem {
-            path,
-            line,
-            level,
-            message: message.into(),
-        }
-    }
-
-    /// A problem from a core error, which names its own file and line.
-    pub fn from_error(error: &Error, fallback: &Path) -> Problem {
-        let message = match error {
-            Error::Essay { message, .. }
-            | Error::Render { message, .. }
-            | Error::Theme { message, .. } => message.clone(),
-            Error::Io { source, .. } => source.to_string(),
-            Error::UnsafePath { message, .. } | Error::Store { message, .. } => message.clone(),
-            Error::Invalid(message) => message.clone(),
-        };
-        let path = error
-            .path()
-            .map_or_else(|| fallback.to_path_buf(), Path::to_path_buf);
-        Problem::new(path, error.line().unwrap_or(1), Level::Error, message)
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.path.display(),
-            self.line,
-            self.level,
-            self.message
-        )
-    }
-}
+pub use crate::problem::{Level, Problem};
+use crate::settings::{self, Settings};
+use crate::url::{LocalLink, Url};
 
 /// The findings for a folder.
 #[derive(Debug, Default)]
@@ -135,23 +64,17 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
     let settings = match Settings::load(&library.canonical_root) {
         Ok(settings) => settings,
         Err(e) => {
-            problems.push(Problem::from_error(&e, &essays.join("quire.toml")));
+            problems.push(Problem::from_error(&e, &essays.join(settings::FILE)));
             Settings::default()
         }
     };
     if settings.base_url.is_none() {
-        problems.push(Problem::new(essays.join("quire.toml"), 1, Level::Warning,
-            "base_url is not set: the feed and sitemap need absolute links; add base_url = \"https://…/\""));
+        problems.push(no_base_url(essays));
     }
     if let Err(e) = Theme::load(&library.canonical_root, &settings) {
         problems.push(Problem::from_error(&e, &essays.join("_theme")));
     }
-    let out = library.canonical_root.join(
-        settings
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("public")),
-    );
+    let out = settings.export_folder(&library.canonical_root);
     let (files, skipped) = library.essay_files(&[out]);
     for skip in skipped {
         problems.push(Problem::new(
@@ -221,6 +144,18 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
         essays: files.len(),
         problems,
     })
+}
+
+/// Without a base URL the sitemap is left out (its entries must be absolute), so say where
+/// to set one: in `quire.toml`, or in the folder when it has no `quire.toml` yet.
+fn no_base_url(essays: &Path) -> Problem {
+    let file = essays.join(settings::FILE);
+    let (path, line, message) = if file.is_file() {
+        (file, 1, "base_url is not set, so sitemap.xml is left out and the feed has no links to the site; add base_url = \"https://…/\"")
+    } else {
+        (essays.to_path_buf(), 0, "base_url is not set (there is no quire.toml), so sitemap.xml is left out and the feed has no links to the site; create quire.toml with base_url = \"https://…/\"")
+    };
+    Problem::new(path, line, Level::Warning, message)
 }
 
 fn with_shown(error: &Error, shown: &Path) -> Problem {
@@ -304,7 +239,13 @@ fn link_problems(
     for link in &rendered.links {
         let at = |level, message: String| Problem::new(path.clone(), link.line, level, message);
         if link.blocked {
-            problems.push(at(Level::Error, format!("`{}` uses a scheme Quire never publishes (only http, https, mailto and relative links); it is removed from the page", link.url)));
+            let why = Url::read(&link.url)
+                .refusal()
+                .unwrap_or("is not a URL Quire publishes");
+            problems.push(at(
+                Level::Error,
+                format!("`{}` {why}; it is removed from the page", link.url),
+            ));
             continue;
         }
         if link.image && link.alt.trim().is_empty() {
@@ -384,23 +325,8 @@ fn link_problems(
     problems
 }
 
-/// For a relative URL: `Some((target within the folder or None if it climbs out, fragment))`.
+/// For a local link: `Some((target within the folder or None if it climbs out, fragment))`.
 fn local_target(essay_path: &Path, url: &str) -> Option<(Option<PathBuf>, String)> {
-    if url.is_empty() || url.starts_with(['/', '?']) {
-        return None;
-    }
-    let end = url.find([':', '/', '?', '#']).unwrap_or(url.len());
-    if url[end..].starts_with(':') {
-        return None;
-    }
-    let (path, fragment) = match url.split_once('#') {
-        Some((p, f)) => (p, f.to_string()),
-        None => (url, String::new()),
-    };
-    let path = path.split('?').next().unwrap_or("");
-    let decoded = crate::export::percent_decode(path)?;
-    Some((
-        crate::export::resolve_relative(essay_path, &decoded),
-        fragment,
-    ))
+    let link = LocalLink::parse(url)?;
+    Some((link.resolve(essay_path), link.fragment().to_string()))
 }

@@ -7,8 +7,17 @@
 //! - [`library`]: an essays folder ([`Library`](library::Library)): which files are essays.
 //! - [`export`]: the [`Exporter`](export::Exporter): one post, one standalone file, or a site
 //!   with index, tag pages, feed and sitemap, from overridable templates.
-//! - [`check`]: pre-publish [`Problem`](check::Problem)s as `path:line: level: message`.
+//! - [`check`]: pre-publish checks of a whole folder ([`check_folder`](check::check_folder)).
 //! - [`error`]: the typed [`Error`] every fallible function returns.
+//!
+//! Shared pieces sit below the modules that use them, so imports go one way (check and the
+//! CLI over export over library over markdown; `tests/suite/layers.rs` keeps it so):
+//! - [`url`]: URLs as a browser reads them ([`Url`](url::Url)), the one parser of local link
+//!   targets ([`LocalLink`](url::LocalLink)), percent-decoding, resolving inside the folder.
+//! - [`settings`]: [`Settings`](settings::Settings) from `quire.toml`, and where an export goes
+//!   ([`export_folder`](settings::Settings::export_folder)).
+//! - [`problem`]: [`Problem`](problem::Problem)s as `path:line: level: message`, found by
+//!   check and export and shown by the CLI and the app.
 
 pub mod check;
 pub mod error;
@@ -16,6 +25,9 @@ pub mod essay;
 pub mod export;
 pub mod library;
 pub mod markdown;
+pub mod problem;
+pub mod settings;
 pub mod store;
+pub mod url;
 
 pub use error::{Error, Result};

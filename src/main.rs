@@ -10,11 +10,12 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use quire::check::{check_folder, Level, Problem};
+use quire::check::check_folder;
 use quire::essay::{slugify, Essay};
 use quire::export::{Exporter, SiteOptions};
 use quire::library::Library;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
+use quire::problem::{Level, Problem};
 use quire::store::SearchFilter;
 
 /// Write, preview and publish essays.

@@ -1,10 +1,12 @@
 //! The `quire-asset` protocol: how the preview shows an essay's local images. It serves image
 //! files only, and only from inside the essays folder once links are resolved, so an essay
-//! cannot use the preview to read any other file on the machine.
+//! cannot use the preview to read any other file on the machine. Links are read by the core's
+//! one parser ([`LocalLink`]), so the preview shows exactly the images an export publishes.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use quire::markdown::Urls;
+use quire::url::{folder_path, image_mime, percent_encode_path, LocalLink};
 use tauri::http::{header, Request, Response, StatusCode};
 
 /// The URI scheme; the preview's `<base>` points into it.
@@ -15,7 +17,7 @@ const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 
 /// The URL of a file of the library (relative, `/`-separated).
 pub fn url(file: &str) -> String {
-    let file = encode(file.trim_start_matches('/'));
+    let file = percent_encode_path(file.trim_start_matches('/'));
     if cfg!(windows) {
         format!("http://{SCHEME}.localhost/{file}")
     } else {
@@ -33,27 +35,9 @@ pub struct PreviewUrls<'a> {
 
 impl Urls for PreviewUrls<'_> {
     fn image(&self, url: &str) -> Option<String> {
-        let end = url.find([':', '/', '?', '#']).unwrap_or(url.len());
-        if url.is_empty() || url.starts_with(['/', '#', '?']) || url[end..].starts_with(':') {
-            return None;
-        }
-        let path = url.split(['?', '#']).next().unwrap_or("");
-        let decoded = quire::export::percent_decode(path)?;
-        let resolved = quire::export::resolve_relative(self.essay, &decoded)?;
+        let resolved = LocalLink::parse(url)?.resolve(self.essay)?;
         Some(self::url(&resolved.to_string_lossy().replace('\\', "/")))
     }
-}
-
-fn encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Answers one request against the (canonical) essays folder.
@@ -82,18 +66,10 @@ fn refuse(status: StatusCode) -> Response<Vec<u8>> {
 
 /// The image at `url_path` inside `root`, with its MIME type.
 pub fn serve(root: &Path, url_path: &str) -> Result<(&'static str, Vec<u8>), StatusCode> {
-    let decoded = quire::export::percent_decode(url_path).ok_or(StatusCode::BAD_REQUEST)?;
-    let relative = Path::new(decoded.trim_start_matches('/'));
-    if relative.as_os_str().is_empty()
-        || !relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-    {
-        return Err(StatusCode::FORBIDDEN);
-    }
-    let mime = quire::export::image_mime(relative).ok_or(StatusCode::FORBIDDEN)?;
+    let relative = folder_path(url_path).ok_or(StatusCode::FORBIDDEN)?;
+    let mime = image_mime(&relative).ok_or(StatusCode::FORBIDDEN)?;
     let real = root
-        .join(relative)
+        .join(&relative)
         .canonicalize()
         .map_err(|_| StatusCode::NOT_FOUND)?;
     if !real.starts_with(root) {
@@ -149,6 +125,17 @@ mod tests {
             serve(&root, "/assets/missing.png").unwrap_err(),
             StatusCode::NOT_FOUND
         );
+        for backslash in [
+            "/assets%5Ca%20b.png",
+            "/assets\\a%20b.png",
+            "/%5C%5Chost/x.png",
+        ] {
+            assert_eq!(
+                serve(&root, backslash).unwrap_err(),
+                StatusCode::FORBIDDEN,
+                "{backslash}: a backslash is not a folder separator here"
+            );
+        }
         #[cfg(unix)]
         assert_eq!(
             serve(&root, "/assets/link.png").unwrap_err(),
@@ -178,5 +165,17 @@ mod tests {
             "left as written"
         );
         assert_eq!(urls.image("/abs.png"), None);
+        for network in [
+            r"\\host\share\x.png",
+            "//host/x.png",
+            r"/\host/x.png",
+            r"fig\x.png",
+        ] {
+            assert_eq!(
+                urls.image(network),
+                None,
+                "{network}: not a file in the folder"
+            );
+        }
     }
 }

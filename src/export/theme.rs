@@ -1,16 +1,15 @@
-//! The [`Theme`]: minijinja templates and CSS, built in and overridable file by file, and the
-//! [`Settings`] a site is exported with.
+//! The [`Theme`]: minijinja templates and CSS, built in and overridable file by file.
 //!
 //! The built-in files are embedded with `include_str!`. A writer overrides any one of them by
-//! putting a file of the same name in `<essays>/_theme/`; the rest stay built in. Site settings
-//! come from `<essays>/quire.toml`, and every setting has a default so an empty folder exports.
+//! putting a file of the same name in `<essays>/_theme/`; the rest stay built in. The site's
+//! [`Settings`] shape every page, so they are part of the theme's fingerprint.
 
 use std::path::{Path, PathBuf};
 
 use minijinja::Environment;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::settings::Settings;
 
 /// The template and CSS files a theme is made of, with their built-in text.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -25,73 +24,6 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 
 /// Theme files larger than this are refused (they are read from a folder that syncs).
 const MAX_THEME_FILE_BYTES: u64 = 1024 * 1024;
-
-/// Site settings from `quire.toml`. Every field is optional in the file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Settings {
-    /// The site's name, at the top of every page and in the feed.
-    pub title: String,
-    /// The writer's name, for the feed and the page footer.
-    pub author: String,
-    /// Where the site will live, like `https://example.com/essays/`; the feed and sitemap need
-    /// absolute links, so `quire check` warns while it is unset.
-    pub base_url: Option<String>,
-    /// One line about the site, under the title on the index and in the feed.
-    pub description: String,
-    /// The language of the essays, for `<html lang>`.
-    pub language: String,
-    /// The export folder, relative to the essays folder, when `--out` is not given.
-    pub out: Option<PathBuf>,
-    /// How many of the newest essays the feed carries.
-    pub feed_entries: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            title: "Essays".to_string(),
-            author: String::new(),
-            base_url: None,
-            description: String::new(),
-            language: "en".to_string(),
-            out: None,
-            feed_entries: 20,
-        }
-    }
-}
-
-impl Settings {
-    /// Reads `<essays>/quire.toml`, or the defaults when there is none.
-    pub fn load(essays: &Path) -> Result<Settings> {
-        let path = essays.join("quire.toml");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        let mut settings: Settings = toml::from_str(&text).map_err(|e| Error::Theme {
-            line: e.span().map_or(0, |s| {
-                1 + text[..s.start.min(text.len())].matches('\n').count()
-            }),
-            path: path.clone(),
-            message: format!("quire.toml is not valid: {}", e.message()),
-        })?;
-        if let Some(base) = &mut settings.base_url {
-            if !(base.starts_with("https://") || base.starts_with("http://")) {
-                return Err(Error::Theme {
-                    path,
-                    line: 0,
-                    message: format!("base_url `{base}` must start with https:// or http://"),
-                });
-            }
-            if !base.ends_with('/') {
-                base.push('/');
-            }
-        }
-        Ok(settings)
-    }
-}
 
 /// Templates ready to render, and the CSS, with a fingerprint of everything that shapes a page.
 pub struct Theme {

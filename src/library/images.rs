@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{content_hash, unknown, EssayId, Library};
 use crate::error::{Error, Result};
-use crate::export::image_mime;
+use crate::url::image_mime;
 
 /// The folder, beside the essay, that pasted and dropped images go into.
 pub const ASSETS: &str = "assets";
@@ -194,7 +194,7 @@ mod tests {
         let renamed = essays.join("travel/rome-in-winter.md");
         assert!(renamed.is_file());
         let resolved =
-            crate::export::resolve_relative(Path::new("travel/rome-in-winter.md"), &added.link)
+            crate::url::resolve_relative(Path::new("travel/rome-in-winter.md"), &added.link)
                 .unwrap();
         assert!(essays.join(resolved).is_file());
     }

@@ -30,9 +30,11 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::essay::{slugify, Essay};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
+use crate::settings::Settings;
 use crate::store::{
     Draft, EssayMeta, EssayRow, FileState, Revision, SearchFilter, SearchHit, Source, Store, Tx,
 };
+use crate::url::resolve_relative;
 pub use atomic::write_atomic;
 pub use folder::{create_new_file, is_essay_name, Folder, Skipped};
 use merge::{Choice, Merge};
@@ -169,10 +171,9 @@ impl Library {
         let month_ago = now_ms() - 30 * 24 * 3600 * 1000;
         store.transaction(|tx| tx.prune(KEEP_REVISIONS, month_ago))?;
         // An export folder inside the essays folder is output, not essays.
-        let settings = crate::export::Settings::load(&folder.canonical_root).unwrap_or_default();
-        let out = folder
-            .canonical_root
-            .join(settings.out.unwrap_or_else(|| PathBuf::from("public")));
+        let out = Settings::load(&folder.canonical_root)
+            .unwrap_or_default()
+            .export_folder(&folder.canonical_root);
         let db = store.path().to_path_buf();
         let inner = Inner {
             folder,
@@ -842,7 +843,7 @@ impl Library {
         } else {
             Path::new(&current)
         };
-        let target = crate::export::resolve_relative(within, new_name)
+        let target = resolve_relative(within, new_name)
             .filter(|p| is_essay_name(p))
             .ok_or_else(|| {
                 Error::Invalid(format!(

@@ -4,7 +4,8 @@
 //! looking for known-bad markup (a losing game against browser quirks), each fragment is
 //! tokenised much as a browser would and only known-harmless markup is *re-serialised*: an
 //! allowlisted element is rebuilt from its lowercase name, with allowlisted attributes whose
-//! values are decoded, checked (URLs must be http, https, mailto or relative) and re-escaped.
+//! values are decoded, checked (URLs must be http, https, mailto or on the same site, never a
+//! network path or a backslash spelling) and re-escaped.
 //! Everything else is dropped (other tags, comments, and the whole content of script-like
 //! elements) or emitted as escaped text. No byte of input markup reaches the page unchanged,
 //! so where this tokenizer and a browser's disagree, the worst outcome is markup shown as
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 
 mod entities;
 
+use crate::url::Url;
 use entities::{C1_REPLACEMENTS, NAMED_REFS};
 
 #[rustfmt::skip]
@@ -47,30 +49,12 @@ const ATTRS: &[&str] = &[
 ];
 const MAX_DEPTH: usize = 64;
 
-/// A URL scheme as browsers parse one: a letter, then letters, digits, `+`, `-` or `.`.
-fn is_scheme(text: &str) -> bool {
-    let mut bytes = text.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
-        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-}
-
 /// Whether a link or image URL may appear in output: http, https, mailto (case-insensitive),
-/// or a relative URL (no scheme). Everything else (javascript:, vbscript:, data:, file:,
-/// unknown schemes) is refused.
+/// or a path on the same site, read as a browser reads it ([`Url`]). Everything else
+/// (javascript:, vbscript:, data:, file:, unknown schemes, `//host` and `\\host` network
+/// paths, backslashes) is refused.
 pub fn is_safe_url(url: &str) -> bool {
-    // Browsers strip these before parsing, so `\tjava\nscript:` is a javascript: URL.
-    let url: String = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    match url.find([':', '/', '?', '#']) {
-        Some(i) if url.as_bytes()[i] == b':' && is_scheme(&url[..i]) => ["http", "https", "mailto"]
-            .iter()
-            .any(|s| url[..i].eq_ignore_ascii_case(s)),
-        // No scheme (`foo):`, `a b:c` are paths to a browser): relative, so safe.
-        _ => true,
-    }
+    Url::read(url).is_publishable()
 }
 
 /// Sanitizes raw HTML fragments of one document; keeps state across fragments (tags opened
@@ -877,7 +861,7 @@ mod tests {
     fn web_and_relative_urls_are_safe() {
         #[rustfmt::skip]
         let urls = [
-            "http://x", "HTTPS://x", "mailto:a@b", "//x", "/abs", "../x.png", "#frag", "?q", "",
+            "http://x", "HTTPS://x", "mailto:a@b", "/abs", "../x.png", "#frag", "?q", "",
             "./a:b", "a/b:c", "  https://x  ",
         ];
         for url in urls {
@@ -894,6 +878,29 @@ mod tests {
         ];
         for url in urls {
             assert!(!is_safe_url(url), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn network_paths_and_backslashes_are_refused_in_every_spelling() {
+        // A browser reads `\\` as `/`: each of these is another host (a network share for a
+        // page opened from disk), or a path the file system would read differently.
+        #[rustfmt::skip]
+        let srcs = [
+            r"\\host\share\x.png", "//host/x.png", r"/\host/x.png", r"\/host/x.png",
+            " //host/x.png", "&#92;&#92;host/x.png", "&bsol;&bsol;host/x.png", r"img\x.png",
+        ];
+        for src in srcs {
+            assert_eq!(
+                clean_all(&[&format!("<img src=\"{src}\" alt=\"a\">")]),
+                r#"<img alt="a">"#,
+                "{src}"
+            );
+            assert_eq!(
+                clean_all(&[&format!("<a href='{src}'>l</a>")]),
+                "<a>l</a>",
+                "{src}"
+            );
         }
     }
 

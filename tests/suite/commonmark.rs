@@ -97,6 +97,10 @@ const SAFETY_CHANGES: &[(u32, &str)] = &[
     (598, "URL scheme `a+b+c:` blanked"),
     (599, "URL scheme `made-up-scheme:` blanked"),
     (601, "URL scheme `localhost:` blanked"),
+    // URL policy: a path with a backslash is refused (a browser reads `\\` as `/` in raw HTML;
+    // `\\host` would be another host), in Markdown as in raw HTML.
+    (202, "URL `/url\\bar*baz` with a backslash refused"),
+    (502, "URL `foo\\bar` with a backslash refused"),
 ];
 
 struct Example {

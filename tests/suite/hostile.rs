@@ -310,3 +310,79 @@ fn export_refuses_to_write_through_a_symlink_planted_in_the_output() {
         files(&elsewhere)
     );
 }
+
+/// Every `href`/`src` value in a page, as a browser decodes the few references we emit.
+fn attribute_urls(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            urls.push(rest[..end].replace("&amp;", "&"));
+        }
+    }
+    urls
+}
+
+#[test]
+fn network_paths_and_backslashes_are_refused_in_links_images_and_raw_html() {
+    // A browser reads `\` as `/`: each of these is another host (a network share, with the
+    // reader's credentials, for a page opened from disk), never a file beside the page.
+    let forms = [
+        r"\\host\share\x.png",
+        "//host/share/x.png",
+        r"/\host/share/x.png",
+        r"\/host/share/x.png",
+    ];
+    let mut body = String::new();
+    for form in forms {
+        // Markdown reads `\\` as an escape: doubled, the destination is the form itself.
+        let md = form.replace('\\', r"\\");
+        body.push_str(&format!(
+            "![alt]({md}) [link]({md})\n\n<img src=\"{form}\" alt=\"raw\"> <a href='{form}'>raw</a>\n\n"
+        ));
+    }
+    let text = format!("---\ntitle: Hosts\nstatus: published\ndate: 2020-01-01\n---\n{body}");
+    let dir = tempfile::tempdir().expect("temp");
+    let essays = dir.path().join("essays");
+    std::fs::create_dir_all(&essays).expect("mkdir");
+    std::fs::write(essays.join("hosts.md"), &text).expect("write");
+
+    let leaks = |html: &str, case: &str| {
+        for url in attribute_urls(html) {
+            let url = url.trim();
+            assert!(
+                !url.contains("host"),
+                "{case}: `{url}` reaches the page in {html}"
+            );
+        }
+    };
+    // The preview and every export share one pipeline: the render, then each exporter.
+    let essay = Essay::from_source(&essays.join("hosts.md"), text.clone()).expect("parse");
+    let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls).expect("render");
+    leaks(&rendered.html, "render");
+    run(dir.path(), &["export", "essays", "--out", "site"]);
+    leaks(&read(dir.path().join("site/hosts/index.html")), "site");
+    run(dir.path(), &["export", "essays/hosts.md", "--out", "post"]);
+    leaks(&read(dir.path().join("post/hosts/index.html")), "post");
+    run(
+        dir.path(),
+        &["export", "essays/hosts.md", "--standalone", "--out", "file"],
+    );
+    leaks(&read(dir.path().join("file/hosts.html")), "standalone");
+
+    // `quire check` names each Markdown one as a network path, on its line.
+    let output = run(dir.path(), &["check", "essays"]);
+    let report = crate::support::stdout(&output);
+    for (n, form) in forms.iter().enumerate() {
+        let line = 6 + 4 * n;
+        let found = format!("hosts.md:{line}: error: `{form}` is a network path");
+        assert_eq!(
+            report.matches(&found).count(),
+            2,
+            "the image and the link with {form} at line {line}:\n{report}"
+        );
+    }
+    assert_eq!(output.status.code(), Some(1), "{report}");
+}

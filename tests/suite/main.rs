@@ -4,6 +4,7 @@ mod cli;
 mod commonmark;
 mod durability;
 mod hostile;
+mod layers;
 mod library;
 mod regression;
 mod render;

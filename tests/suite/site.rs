@@ -257,3 +257,37 @@ fn post_export_writes_the_page_its_images_and_the_stylesheet() {
         ["first/assets/dot.svg", "first/index.html", "style.css"]
     );
 }
+
+#[test]
+fn without_a_base_url_there_is_no_sitemap_and_check_says_so() {
+    let (_guard, site) = copy_fixture("site");
+    export(&site);
+    assert!(site.join("out/sitemap.xml").is_file());
+    let settings = site.join("quire.toml");
+    let without: String = read(&settings)
+        .lines()
+        .filter(|l| !l.starts_with("base_url"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&settings, without).expect("edit");
+    let output = export(&site);
+    assert!(
+        !site.join("out/sitemap.xml").exists(),
+        "a sitemap of relative links is invalid; the old one is removed: {}",
+        stderr(&output)
+    );
+    assert!(site.join("out/feed.xml").is_file());
+    let check = crate::support::stdout(&run(&site, &["check", "."]));
+    assert!(
+        check.contains("./quire.toml:1: warning: base_url is not set, so sitemap.xml is left out"),
+        "{check}"
+    );
+
+    std::fs::remove_file(&settings).expect("remove");
+    let check = crate::support::stdout(&run(&site, &["check", "."]));
+    assert!(
+        check.contains(".: warning: base_url is not set (there is no quire.toml)"),
+        "names the folder, not a file that does not exist:\n{check}"
+    );
+    assert!(!check.contains("quire.toml:"), "{check}");
+}

@@ -1,0 +1,378 @@
+//! A site export, in phases: gather the essays and give each a unique slug, export the pages
+//! whose inputs changed (in parallel), write the index, tag pages, feed, sitemap and stylesheet,
+//! remove what an earlier export wrote and this one no longer produces, save the manifest.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use minijinja::{context, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::essay::Essay;
+use crate::markdown::{render_essay, RenderOptions};
+use crate::problem::{Level, Problem};
+
+use super::manifest::{AssetRecord, Manifest, PageRecord};
+use super::out::Out;
+use super::paths::{ImageMode, PageUrls};
+use super::{tag_slug, url_problems, with_path, Exporter, Report, SiteOptions};
+
+/// One essay of the site with what its pages and lists need.
+pub(super) struct Entry {
+    pub essay: Essay,
+    /// Unique within the site.
+    pub slug: String,
+    /// The hash of the essay's source.
+    pub hash: String,
+}
+
+#[derive(Serialize, Clone)]
+struct ListItem {
+    title: String,
+    slug: String,
+    date: Option<String>,
+    date_display: Option<String>,
+    summary: Option<String>,
+}
+
+/// What one page of a site export produced.
+struct PageOutcome {
+    slug: String,
+    record: PageRecord,
+    written: Vec<PathBuf>,
+    unchanged: usize,
+    html: Option<String>,
+    problems: Vec<Problem>,
+}
+
+impl Exporter {
+    /// Exports the whole site into `options.out`. Fails as a whole only when the output folder
+    /// cannot be used; essays that fail are listed in the report and the rest are exported.
+    pub fn site(
+        &self,
+        options: &SiteOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Report> {
+        let out = Out::create(&options.out)?;
+        if out.root == self.library.canonical_root {
+            return Err(Error::Invalid(
+                "the output folder cannot be the essays folder itself; pick another with --out"
+                    .into(),
+            ));
+        }
+        let mut report = Report::default();
+        let site = self.gather(&out, options.drafts, &mut report);
+        let slugs: HashMap<PathBuf, String> = site
+            .iter()
+            .map(|e| (e.essay.path.clone(), e.slug.clone()))
+            .collect();
+
+        let old = Manifest::read(&out);
+        let outcomes = self.export_pages(&site, &slugs, &old, &out, progress);
+
+        let mut manifest = Manifest {
+            fingerprint: self.theme.fingerprint.clone(),
+            ..Manifest::default()
+        };
+        let mut feed_html: HashMap<String, String> = HashMap::new();
+        let mut exported = Vec::new();
+        for (entry, outcome) in site.iter().zip(outcomes) {
+            match outcome {
+                Ok(outcome) => {
+                    report.written.extend(outcome.written);
+                    report.unchanged += outcome.unchanged;
+                    report.warnings.extend(outcome.problems);
+                    if let Some(html) = outcome.html {
+                        feed_html.insert(outcome.slug.clone(), html);
+                    }
+                    manifest.pages.insert(outcome.slug, outcome.record);
+                    exported.push(entry);
+                }
+                Err(e) => report.failed.push(e),
+            }
+        }
+        report.essays = exported.len();
+
+        exported.sort_by(|a, b| newest_first(a, b));
+        let generated = self.site_files(&exported, &mut feed_html, &slugs)?;
+        for (relative, bytes) in &generated {
+            if out.write_if_changed(relative, bytes)? {
+                report.written.push(relative.clone());
+            } else {
+                report.unchanged += 1;
+            }
+            manifest.files.push(relative.clone());
+        }
+
+        report.removed = manifest.remove_stale(&old, &out);
+        manifest.write(&out)?;
+        report.written.sort();
+        Ok(report)
+    }
+
+    /// The essays of the site (drafts when asked), each with a unique slug: the first essay
+    /// (by path) keeps its slug, later ones get a suffix. Essays that cannot be read go to
+    /// `report.failed`, slug clashes to `report.warnings`.
+    fn gather(&self, out: &Out, drafts: bool, report: &mut Report) -> Vec<Entry> {
+        let (files, skipped) = self.library.essay_files(std::slice::from_ref(&out.root));
+        for skip in skipped {
+            report.warnings.push(Problem::new(
+                self.library.root.join(&skip.path),
+                1,
+                Level::Warning,
+                skip.reason,
+            ));
+        }
+
+        let parsed: Vec<Result<Essay>> = files
+            .par_iter()
+            .map(|relative| {
+                let absolute = self.library.canonical_root.join(relative);
+                Essay::read(&absolute)
+                    .map(|mut essay| {
+                        essay.path = relative.clone();
+                        essay
+                    })
+                    .map_err(|e| with_path(e, &self.library.root.join(relative)))
+            })
+            .collect();
+        let mut entries = Vec::new();
+        for essay in parsed {
+            match essay {
+                Ok(essay) if essay.is_published() || drafts => entries.push(essay),
+                Ok(_) => {}
+                Err(e) => report.failed.push(e),
+            }
+        }
+
+        let mut taken: HashMap<String, PathBuf> = HashMap::new();
+        let mut site: Vec<Entry> = Vec::with_capacity(entries.len());
+        for essay in entries {
+            let shown = self.library.root.join(&essay.path);
+            if let Some(problem) = &essay.slug_problem {
+                report.warnings.push(Problem::new(
+                    shown.clone(),
+                    essay.front.line_of("slug"),
+                    Level::Warning,
+                    problem.clone(),
+                ));
+            }
+            let mut slug = essay.slug.clone();
+            let mut n = 2;
+            while taken.contains_key(&slug) {
+                slug = format!("{}-{n}", essay.slug);
+                n += 1;
+            }
+            if slug != essay.slug {
+                report.warnings.push(Problem::new(
+                    shown,
+                    essay.front.line_of("slug"),
+                    Level::Warning,
+                    format!(
+                        "slug `{}` is already used by {}; exported as `{slug}`",
+                        essay.slug,
+                        taken[&essay.slug].display()
+                    ),
+                ));
+            }
+            taken.insert(slug.clone(), essay.path.clone());
+            let hash = blake3::hash(essay.source.as_bytes()).to_hex().to_string();
+            site.push(Entry { essay, slug, hash });
+        }
+        site
+    }
+
+    /// Every essay's page, in parallel: pages whose inputs are unchanged since `old` are kept
+    /// as they are, the others rendered and written. Results are in the order of `site`.
+    fn export_pages(
+        &self,
+        site: &[Entry],
+        slugs: &HashMap<PathBuf, String>,
+        old: &Manifest,
+        out: &Out,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Vec<Result<PageOutcome>> {
+        let same_theme = old.fingerprint == self.theme.fingerprint;
+        // Only the feed needs rendered bodies after the pages are written: keep just those.
+        let mut by_date: Vec<&Entry> = site.iter().collect();
+        by_date.sort_by(|a, b| newest_first(a, b));
+        let in_feed: HashSet<&str> = by_date
+            .iter()
+            .take(self.settings.feed_entries)
+            .map(|e| e.slug.as_str())
+            .collect();
+        let total = site.len();
+        let done = AtomicUsize::new(0);
+        site.par_iter()
+            .map(|entry| {
+                let fresh = old
+                    .pages
+                    .get(&entry.slug)
+                    .filter(|r| same_theme && r.is_fresh(&entry.hash, slugs, out));
+                let outcome = match fresh {
+                    Some(record) => Ok(PageOutcome {
+                        slug: entry.slug.clone(),
+                        record: record.clone(),
+                        written: Vec::new(),
+                        unchanged: record.files.len(),
+                        html: None,
+                        problems: Vec::new(),
+                    }),
+                    None => {
+                        self.export_page(entry, slugs, in_feed.contains(entry.slug.as_str()), out)
+                    }
+                };
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                outcome
+            })
+            .collect()
+    }
+
+    /// Renders one essay's page and copies its images; keeps the body for the feed if asked.
+    fn export_page(
+        &self,
+        entry: &Entry,
+        slugs: &HashMap<PathBuf, String>,
+        keep_html: bool,
+        out: &Out,
+    ) -> Result<PageOutcome> {
+        let shown = self.library.root.join(&entry.essay.path);
+        let urls = PageUrls::new(&self.library, &entry.essay.path, slugs, ImageMode::Copy);
+        let rendered = render_essay(&entry.essay, &RenderOptions::essay(), &urls)
+            .map_err(|e| with_path(e, &shown))?;
+        let html = self.page_html(&entry.essay, &rendered, "../", false)?;
+        let page = Path::new(&entry.slug).join("index.html");
+        let mut record = PageRecord {
+            source: entry.hash.clone(),
+            deps: urls.deps.take(),
+            ..PageRecord::default()
+        };
+        let mut written = Vec::new();
+        let mut unchanged = 0;
+        if out.write_if_changed(&page, html.as_bytes())? {
+            written.push(page.clone());
+        } else {
+            unchanged += 1;
+        }
+        record.files.push(page);
+        let mut problems = url_problems(&shown, &rendered, urls.problems.take());
+        for (source, dest) in urls.assets.take() {
+            let relative = Path::new(&entry.slug).join(&dest);
+            match out.copy(&source, &relative) {
+                Ok(true) => written.push(relative.clone()),
+                Ok(false) => unchanged += 1,
+                Err(e) => {
+                    problems.push(Problem::new(
+                        shown.clone(),
+                        1,
+                        Level::Warning,
+                        format!("image not copied: {e}"),
+                    ));
+                    continue;
+                }
+            }
+            record.assets.push(AssetRecord::of(source, dest));
+            record.files.push(relative);
+        }
+        Ok(PageOutcome {
+            slug: entry.slug.clone(),
+            record,
+            written,
+            unchanged,
+            html: keep_html.then_some(rendered.html),
+            problems,
+        })
+    }
+
+    /// The index, tag pages, feed, sitemap and stylesheet, as (path, bytes).
+    fn site_files(
+        &self,
+        essays: &[&Entry],
+        feed_html: &mut HashMap<String, String>,
+        slugs: &HashMap<PathBuf, String>,
+    ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let items: Vec<ListItem> = essays.iter().map(|e| list_item(e)).collect();
+        let site = Value::from_serialize(&self.settings);
+        let mut files = Vec::new();
+        let index = self.theme.render(
+            "index.html",
+            context! { site => site.clone(), essays => items, root => "", standalone => false },
+        )?;
+        files.push((PathBuf::from("index.html"), index.into_bytes()));
+
+        let mut tags: BTreeMap<String, (String, Vec<ListItem>)> = BTreeMap::new();
+        for (entry, item) in essays.iter().zip(&items) {
+            for tag in &entry.essay.front.tags {
+                let slug = tag_slug(tag);
+                tags.entry(slug)
+                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .1
+                    .push(item.clone());
+            }
+        }
+        let mut tag_list = Vec::new();
+        for (slug, (name, list)) in &tags {
+            let html = self.theme.render(
+                "tag.html",
+                context! {
+                    site => site.clone(), essays => list, root => "../../", standalone => false,
+                    tag => context! { name => name, slug => slug },
+                },
+            )?;
+            files.push((
+                Path::new("tags").join(slug).join("index.html"),
+                html.into_bytes(),
+            ));
+            tag_list.push(context! { name => name, slug => slug, count => list.len() });
+        }
+        let html = self.theme.render(
+            "tags.html",
+            context! { site => site, tags => tag_list, root => "../", standalone => false },
+        )?;
+        files.push((PathBuf::from("tags/index.html"), html.into_bytes()));
+
+        for entry in essays.iter().take(self.settings.feed_entries) {
+            if !feed_html.contains_key(&entry.slug) {
+                let urls = PageUrls::new(&self.library, &entry.essay.path, slugs, ImageMode::Copy);
+                if let Ok(rendered) = render_essay(&entry.essay, &RenderOptions::essay(), &urls) {
+                    feed_html.insert(entry.slug.clone(), rendered.html);
+                }
+            }
+        }
+        files.push((
+            PathBuf::from("feed.xml"),
+            self.feed(essays, feed_html).into_bytes(),
+        ));
+        if let Some(sitemap) = self.sitemap(essays) {
+            files.push((PathBuf::from("sitemap.xml"), sitemap.into_bytes()));
+        }
+        files.push((
+            PathBuf::from("style.css"),
+            self.theme.css.clone().into_bytes(),
+        ));
+        Ok(files)
+    }
+}
+
+/// The order of the index and the feed: newest first; undated essays last, by title.
+fn newest_first(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    b.essay
+        .front
+        .date
+        .cmp(&a.essay.front.date)
+        .then_with(|| a.essay.title().cmp(&b.essay.title()))
+}
+
+fn list_item(entry: &Entry) -> ListItem {
+    let e = &entry.essay;
+    ListItem {
+        title: e.title(),
+        slug: entry.slug.clone(),
+        date: e.front.date.map(|d| d.iso_day()),
+        date_display: e.front.date.map(|d| d.display()),
+        summary: e.front.summary.clone(),
+    }
+}

@@ -1,0 +1,90 @@
+//! Site [`Settings`] from `<essays>/quire.toml`, and the one answer to where an export goes.
+//!
+//! Every setting has a default, so a folder without `quire.toml` exports. The library (to skip
+//! the export folder when scanning), `quire check`, the [`Exporter`](crate::export::Exporter),
+//! the CLI and the app all ask [`Settings::export_folder`] where the site goes.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The settings file of an essays folder.
+pub const FILE: &str = "quire.toml";
+
+/// The export folder, inside the essays folder, when neither `--out` nor `out` names one.
+const DEFAULT_OUT: &str = "public";
+
+/// Site settings from `quire.toml`. Every field is optional in the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The site's name, at the top of every page and in the feed.
+    pub title: String,
+    /// The writer's name, for the feed and the page footer.
+    pub author: String,
+    /// Where the site will live, like `https://example.com/essays/`; the feed and sitemap need
+    /// absolute links, so `quire check` warns while it is unset.
+    pub base_url: Option<String>,
+    /// One line about the site, under the title on the index and in the feed.
+    pub description: String,
+    /// The language of the essays, for `<html lang>`.
+    pub language: String,
+    /// The export folder, relative to the essays folder, when `--out` is not given.
+    pub out: Option<PathBuf>,
+    /// How many of the newest essays the feed carries.
+    pub feed_entries: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            title: "Essays".to_string(),
+            author: String::new(),
+            base_url: None,
+            description: String::new(),
+            language: "en".to_string(),
+            out: None,
+            feed_entries: 20,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads `<essays>/quire.toml`, or the defaults when there is none.
+    pub fn load(essays: &Path) -> Result<Settings> {
+        let path = essays.join(FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let mut settings: Settings = toml::from_str(&text).map_err(|e| Error::Theme {
+            line: e.span().map_or(0, |s| {
+                1 + text[..s.start.min(text.len())].matches('\n').count()
+            }),
+            path: path.clone(),
+            message: format!("quire.toml is not valid: {}", e.message()),
+        })?;
+        if let Some(base) = &mut settings.base_url {
+            if !(base.starts_with("https://") || base.starts_with("http://")) {
+                return Err(Error::Theme {
+                    path,
+                    line: 0,
+                    message: format!("base_url `{base}` must start with https:// or http://"),
+                });
+            }
+            if !base.ends_with('/') {
+                base.push('/');
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Where an export goes when the caller names no folder: `out` from `quire.toml`, else
+    /// `public` inside the essays folder (scans skip it), so the site travels with the essays.
+    pub fn export_folder(&self, essays: &Path) -> PathBuf {
+        essays.join(self.out.as_deref().unwrap_or(Path::new(DEFAULT_OUT)))
+    }
+}
