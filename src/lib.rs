@@ -7,6 +7,8 @@
 //! - [`library`]: an essays folder ([`Library`](library::Library)): which files are essays.
 //! - [`export`]: the [`Exporter`](export::Exporter): one post, one standalone file, or a site
 //!   with index, tag pages, feed and sitemap, from overridable templates.
+//! - [`preview`]: the live preview's protocol: the export's page in parts, and the changed
+//!   blocks of each keystroke ([`SentBlocks`](preview::SentBlocks)).
 //! - [`check`]: pre-publish [`Problem`](check::Problem)s as `path:line: level: message`.
 //! - [`error`]: the typed [`Error`] every fallible function returns.
 
@@ -16,6 +18,7 @@ pub mod essay;
 pub mod export;
 pub mod library;
 pub mod markdown;
+pub mod preview;
 pub mod store;
 
 pub use error::{Error, Result};
