@@ -7,6 +7,8 @@
 //! - [`library`]: an essays folder ([`Library`](library::Library)): which files are essays.
 //! - [`export`]: the [`Exporter`](export::Exporter): one post, one standalone file, or a site
 //!   with index, tag pages, feed and sitemap, from overridable templates.
+//! - [`preview`]: the live preview's protocol: the export's page in parts, and the changed
+//!   blocks of each keystroke ([`SentBlocks`](preview::SentBlocks)).
 //! - [`check`]: pre-publish checks of a whole folder ([`check_folder`](check::check_folder)).
 //! - [`error`]: the typed [`Error`] every fallible function returns.
 //!
@@ -25,6 +27,7 @@ pub mod essay;
 pub mod export;
 pub mod library;
 pub mod markdown;
+pub mod preview;
 pub mod problem;
 pub mod settings;
 pub mod store;

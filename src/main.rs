@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use quire::check::check_folder;
-use quire::essay::{slugify, Essay};
+use quire::essay::Essay;
 use quire::export::{Exporter, SiteOptions};
 use quire::library::Library;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
@@ -146,7 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Check { folder } => check(&folder.unwrap_or(cli.essays), cli.quiet),
-        Command::New { title } => new(&title, &cli.essays),
+        Command::New { title } => new(&title, &cli.essays, cli.db.as_deref()),
         Command::Index { folder } => index(
             &open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?,
             cli.quiet,
@@ -504,38 +504,17 @@ fn check(folder: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn new(title: &str, essays: &Path) -> anyhow::Result<ExitCode> {
-    if title.trim().is_empty() {
-        bail!("give the essay a title: quire new \"My essay\"");
-    }
+/// The app's New, then its first save: the same front matter and the same file name.
+fn new(title: &str, essays: &Path, db: Option<&Path>) -> anyhow::Result<ExitCode> {
+    // Before the folder and the store are made: a blank title changes nothing.
+    quire::library::new_title(title).map_err(|e| anyhow::anyhow!("{e}: quire new \"My essay\""))?;
     std::fs::create_dir_all(essays).with_context(|| format!("{}", essays.display()))?;
-    let base = match slugify(title) {
-        slug if slug.is_empty() => "essay".to_string(),
-        slug => slug,
-    };
-    let today = chrono::Local::now().format("%Y-%m-%d");
-    // A JSON string is a valid YAML double-quoted scalar: titles with colons or quotes survive.
-    let quoted = serde_json::to_string(title.trim())?;
-    let text = format!(
-        "---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
-    );
-    for n in 1.. {
-        let name = if n == 1 {
-            format!("{base}.md")
-        } else {
-            format!("{base}-{n}.md")
-        };
-        let path = essays.join(name);
-        match quire::library::create_new_file(&path, text.as_bytes()) {
-            Ok(()) => {
-                println!("{}", path.display());
-                return Ok(ExitCode::SUCCESS);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
-        }
-    }
-    unreachable!("the loop above only ends by returning")
+    let library = open_library(essays, db)?;
+    let essay = library.create(title)?;
+    let saved = library.save(essay.id)?;
+    let path = saved.path.unwrap_or_default();
+    println!("{}", library.folder().root.join(path).display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn plural(n: usize, word: &str) -> String {

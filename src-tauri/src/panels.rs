@@ -165,9 +165,7 @@ pub async fn resolve_conflict(
                 ChoiceView::Edited { text } => Choice::Edited(text),
             })
             .collect();
-        library.resolve(id, &choices)?;
-        library.save(id)?;
-        Ok(library.open_essay(id)?)
+        Ok(library.resolve_and_save(id, &choices)?)
     })
     .await
 }

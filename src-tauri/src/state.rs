@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use quire::export::Exporter;
 use quire::library::watch::{WatchMode, Watcher};
 use quire::library::Library;
+use quire::preview::SentBlocks;
 
 /// The folder and store the app starts with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +133,7 @@ pub struct AppState {
     /// The last folder an export wrote to: the only folder the UI may ask to show.
     pub last_export: Mutex<Option<PathBuf>>,
     /// The preview's blocks as last sent, so that a keystroke sends only the changed ones.
-    pub preview_blocks: Mutex<crate::commands::SentBlocks>,
+    preview_blocks: Mutex<SentBlocks>,
 }
 
 impl AppState {
@@ -146,6 +147,14 @@ impl AppState {
             last_export: Mutex::new(None),
             preview_blocks: Mutex::default(),
         })
+    }
+
+    /// The preview's record of what the window holds, whatever a panicked render left in it
+    /// (a half-updated record only costs one whole list).
+    pub fn preview_blocks(&self) -> std::sync::MutexGuard<'_, SentBlocks> {
+        self.preview_blocks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The folder open now.

@@ -46,6 +46,45 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
+/// Writes a file that must not exist yet, as atomically as [`write_atomic`], and never over a
+/// file that appeared meanwhile: the durable temporary file is hard-linked under the name, which
+/// fails with [`std::io::ErrorKind::AlreadyExists`] if the name is taken, and the temporary name
+/// is then removed. A new essay is thus never half-written and never replaces another.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(
+        "{TEMP_PREFIX}{}-{}-{name}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = write_temp(&temp, bytes).and_then(|()| match fs::hard_link(&temp, path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !taken(path) => {
+            // A file system without hard links (FAT, some network shares): the name was free
+            // just now, which is the best such a file system can tell.
+            fs::rename(&temp, path)
+        }
+        linked => linked,
+    });
+    // After a link the temporary file is a second name of the essay; after a rename it is gone.
+    let _ = fs::remove_file(&temp);
+    if result.is_ok() {
+        sync_dir(dir);
+    }
+    result
+}
+
+/// Whether anything, even a dangling link, has the name `path`.
+fn taken(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
 fn write_temp(temp: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = OpenOptions::new().write(true).create_new(true).open(temp)?;
     file.write_all(bytes)?;
@@ -76,6 +115,31 @@ mod tests {
         write_atomic(&path, b"new").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one_that_is_there_and_leaves_no_temporary_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        write_new(&path, b"first").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first");
+        let refused = write_new(&path, b"second").unwrap_err();
+        assert_eq!(refused.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first");
+        #[cfg(unix)]
+        {
+            // Not through a dangling link either: its target is never created.
+            let link = dir.path().join("b.md");
+            std::os::unix::fs::symlink(dir.path().join("elsewhere.md"), &link).unwrap();
+            assert!(write_new(&link, b"x").is_err());
+            assert!(!dir.path().join("elsewhere.md").exists());
+        }
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| is_temp_name(n))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
     }
 
     #[test]

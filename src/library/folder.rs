@@ -130,25 +130,6 @@ pub fn is_essay_name(path: &Path) -> bool {
     )
 }
 
-/// Creates a file that must not exist yet and makes its bytes durable before returning, so a new
-/// essay is never a half-written file and never replaces one that appeared meanwhile.
-pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        // The new name is durable only once the folder itself is synced.
-        if let Ok(dir) = std::fs::File::open(dir) {
-            let _ = dir.sync_all();
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

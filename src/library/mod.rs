@@ -36,7 +36,7 @@ use crate::store::{
 };
 use crate::url::resolve_relative;
 pub use atomic::write_atomic;
-pub use folder::{create_new_file, is_essay_name, Folder, Skipped};
+pub use folder::{is_essay_name, Folder, Skipped};
 use merge::{Choice, Merge};
 
 /// After this many changes in one batch the search index is merged into one segment.
@@ -127,6 +127,16 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The title a new essay gets from what the writer typed (trimmed), or why it can't have it:
+/// a blank title is refused. [`Library::create`] asks this first; a caller may ask it before
+/// doing anything else, so a blank title changes nothing.
+pub fn new_title(title: &str) -> Result<&str> {
+    match title.trim() {
+        "" => Err(Error::Invalid("give the essay a title".into())),
+        title => Ok(title),
+    }
 }
 
 /// The content hash used everywhere: files, drafts, revisions.
@@ -675,7 +685,68 @@ impl Library {
     ) -> Result<()> {
         let path = self.writable(key)?;
         write_atomic(&path, bytes)?;
-        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        self.record(tx, id, key, &path, bytes, source, now)
+    }
+
+    /// Writes `bytes` as a new file named after the title in its front matter (`<slug>.md`, or
+    /// `<slug>-2.md` … when that is taken, on disk or in the store), never over a file that
+    /// appeared meanwhile, and records it as [`Library::write_and_record`] does. Returns the
+    /// file's key.
+    fn write_new_and_record(
+        &self,
+        tx: &Tx<'_>,
+        id: EssayId,
+        bytes: &[u8],
+        source: Source,
+        now: i64,
+    ) -> Result<String> {
+        let text = String::from_utf8_lossy(bytes);
+        let essay = Essay::from_source(Path::new("new.md"), text.into_owned()).ok();
+        let base = essay
+            .as_ref()
+            .and_then(|e| e.front.title.as_deref())
+            .map(slugify)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "untitled".into());
+        for n in 1.. {
+            let key = if n == 1 {
+                format!("{base}.md")
+            } else {
+                format!("{base}-{n}.md")
+            };
+            // Anything there, even a link, is passed over; a file that appears after this look
+            // is refused by `write_new` itself.
+            let there = std::fs::symlink_metadata(self.absolute(&key)).is_ok();
+            if there || tx.essay_by_path(self.inner.library_id, &key)?.is_some() {
+                continue;
+            }
+            let path = self.writable(&key)?;
+            match atomic::write_new(&path, bytes) {
+                Ok(()) => {
+                    self.record(tx, id, &key, &path, bytes, source, now)?;
+                    return Ok(key);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        unreachable!("some numbered name is free")
+    }
+
+    /// Records `bytes`, just written to `path` (the file of `key`): the text, a revision from
+    /// `source`, the file's state and its metadata.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        tx: &Tx<'_>,
+        id: EssayId,
+        key: &str,
+        path: &Path,
+        bytes: &[u8],
+        source: Source,
+        now: i64,
+    ) -> Result<()> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         let state = FileState {
             hash: content_hash(bytes),
             size: bytes.len() as i64,
@@ -730,12 +801,15 @@ impl Library {
         })
     }
 
-    /// Creates a new essay that exists only as a draft until its first save, which names the
-    /// file after its slug. Returns its id.
-    pub fn create(&self, title: &str) -> Result<EssayId> {
+    /// Creates a new essay (the app's New and `quire new`): front matter with the title, today's
+    /// date and `status: draft`, kept only as a draft until its first save, which names the
+    /// file after its slug. Returns it opened for editing. A blank title is refused.
+    pub fn create(&self, title: &str) -> Result<OpenedEssay> {
+        let title = new_title(title)?;
         let now = now_ms();
         let today = chrono::Local::now().format("%Y-%m-%d");
-        let quoted = serde_json::to_string(title.trim()).unwrap_or_else(|_| "\"Untitled\"".into());
+        // A JSON string is a valid YAML double-quoted scalar: titles with colons or quotes survive.
+        let quoted = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
         let text = format!(
             "---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
         );
@@ -744,7 +818,7 @@ impl Library {
         store.transaction(|tx| {
             let id = tx.insert_essay(lib, None)?;
             let meta = EssayMeta {
-                title: title.trim().to_string(),
+                title: title.to_string(),
                 slug: slugify(title),
                 status: "draft".into(),
                 ..EssayMeta::default()
@@ -758,7 +832,13 @@ impl Library {
                 theirs_hash: None,
                 updated_at: now,
             })?;
-            Ok(id)
+            Ok(OpenedEssay {
+                id,
+                path: None,
+                text: text.clone(),
+                dirty: true,
+                conflict: false,
+            })
         })
     }
 
@@ -781,11 +861,14 @@ impl Library {
                         .into(),
                 ));
             }
+            let bytes = draft.text.as_bytes();
             let key = match row.path.clone() {
-                Some(key) => key,
-                None => self.new_file_name(tx, &draft.text)?,
+                Some(key) => {
+                    self.write_and_record(tx, id, &key, bytes, Source::Save, now)?;
+                    key
+                }
+                None => self.write_new_and_record(tx, id, bytes, Source::Save, now)?,
             };
-            self.write_and_record(tx, id, &key, draft.text.as_bytes(), Source::Save, now)?;
             tx.delete_draft(id)?;
             Ok(Some(Change {
                 essay: id,
@@ -809,32 +892,17 @@ impl Library {
         }
     }
 
-    fn new_file_name(&self, tx: &Tx<'_>, text: &str) -> Result<String> {
-        let essay = Essay::from_source(Path::new("new.md"), text.to_string()).ok();
-        let base = essay
-            .as_ref()
-            .and_then(|e| e.front.title.as_deref())
-            .map(slugify)
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "untitled".into());
-        for n in 1.. {
-            let key = if n == 1 {
-                format!("{base}.md")
-            } else {
-                format!("{base}-{n}.md")
-            };
-            if !self.absolute(&key).exists()
-                && tx.essay_by_path(self.inner.library_id, &key)?.is_none()
-            {
-                return Ok(key);
-            }
-        }
-        unreachable!("some numbered name is free")
-    }
-
     /// Renames an essay's file: a bare `new_name` keeps it in its folder, one with a `/` is
-    /// relative to the essays folder. History follows it.
+    /// relative to the essays folder; a name that is not an essay's (`.md`, `.markdown`) gets
+    /// `.md`, so the file stays an essay. History follows it.
     pub fn rename(&self, id: EssayId, new_name: &str) -> Result<Change> {
+        let with_md;
+        let new_name = if is_essay_name(Path::new(new_name)) {
+            new_name
+        } else {
+            with_md = format!("{new_name}.md");
+            &with_md
+        };
         // A bare file name stays in the essay's folder (its images, in `assets/` beside it,
         // keep working); a name with a `/` is a path from the essays folder.
         let current = self.row(id)?.path.unwrap_or_default();
@@ -958,10 +1026,12 @@ impl Library {
                 tx.delete_draft(id)?;
             }
             let key = match row.path.clone().or(rev.path.clone()) {
-                Some(key) => key,
-                None => self.new_file_name(tx, &String::from_utf8_lossy(&bytes))?,
+                Some(key) => {
+                    self.write_and_record(tx, id, &key, &bytes, Source::Restore, now)?;
+                    key
+                }
+                None => self.write_new_and_record(tx, id, &bytes, Source::Restore, now)?,
             };
-            self.write_and_record(tx, id, &key, &bytes, Source::Restore, now)?;
             Ok(Change {
                 essay: id,
                 path: Some(key),
@@ -1017,6 +1087,14 @@ impl Library {
             })
         })?;
         Ok(text)
+    }
+
+    /// Resolves a conflict ([`Library::resolve`]) and writes the result to the file at once:
+    /// the conflict view's "done". Returns the essay as the editor should now show it.
+    pub fn resolve_and_save(&self, id: EssayId, choices: &[Choice]) -> Result<OpenedEssay> {
+        self.resolve(id, choices)?;
+        self.save(id)?;
+        self.open_essay(id)
     }
 
     /// Full-text search over this library.

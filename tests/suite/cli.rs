@@ -92,10 +92,15 @@ fn the_bundled_essays_pass_check_without_errors() {
 #[test]
 fn new_creates_an_essay_with_front_matter_and_never_overwrites() {
     let dir = tempfile::tempdir().expect("temp");
-    let output = run(
-        dir.path(),
-        &["new", "On Training: A \"Second\" Look", "--essays", "mine"],
-    );
+    let new = |title: &str| {
+        quire()
+            .current_dir(dir.path())
+            .env("QUIRE_DB", dir.path().join("quire.db"))
+            .args(["new", title, "--essays", "mine"])
+            .output()
+            .expect("quire runs")
+    };
+    let output = new("On Training: A \"Second\" Look");
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output).trim(), "mine/on-training-a-second-look.md");
     let text = read(dir.path().join("mine/on-training-a-second-look.md"));
@@ -115,16 +120,57 @@ fn new_creates_an_essay_with_front_matter_and_never_overwrites() {
         Some("On Training: A \"Second\" Look")
     );
 
-    let again = run(
-        dir.path(),
-        &["new", "On Training: A \"Second\" Look", "--essays", "mine"],
-    );
+    let again = new("On Training: A \"Second\" Look");
     assert_eq!(stdout(&again).trim(), "mine/on-training-a-second-look-2.md");
     assert_eq!(
         read(dir.path().join("mine/on-training-a-second-look.md")),
         text,
         "first file untouched"
     );
+}
+
+#[test]
+fn new_is_the_apps_new_with_its_history_from_the_first_save() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = dir.path().join("quire.db");
+    let quire_in = |args: &[&str]| {
+        quire()
+            .current_dir(dir.path())
+            .env("QUIRE_DB", &db)
+            .args(args)
+            .args(["--essays", "mine"])
+            .output()
+            .expect("quire runs")
+    };
+    let blank = quire_in(&["new", "  "]);
+    assert_eq!(blank.status.code(), Some(1));
+    assert!(
+        stderr(&blank).contains("give the essay a title: quire new \"My essay\""),
+        "{}",
+        stderr(&blank)
+    );
+    assert!(
+        !dir.path().join("mine").exists(),
+        "a blank title makes nothing"
+    );
+
+    // The same file the app's New writes on its first save, recorded as that save.
+    let output = quire_in(&["new", "A Walk in the Rain"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let library = quire::library::Library::open(&dir.path().join("mine"), &db).expect("opens");
+    let app = library.create("A Walk in the Rain").expect("the app's New");
+    let file = read(dir.path().join("mine/a-walk-in-the-rain.md"));
+    assert_eq!(file, app.text);
+    let saved = library.save(app.id).expect("the app's first save");
+    assert_eq!(saved.path.as_deref(), Some("a-walk-in-the-rain-2.md"));
+    drop(library);
+
+    let history = quire_in(&["history", "mine/a-walk-in-the-rain.md", "--json"]);
+    assert!(history.status.success(), "{}", stderr(&history));
+    let revisions: serde_json::Value =
+        serde_json::from_str(&stdout(&history)).expect("history as JSON");
+    assert_eq!(revisions.as_array().map(Vec::len), Some(1), "{revisions}");
+    assert_eq!(revisions[0]["source"], "save", "{revisions}");
 }
 
 #[test]

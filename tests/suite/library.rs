@@ -975,6 +975,35 @@ fn a_conflict_resolved_with_both_keeps_both_sentences_and_both_originals_in_hist
 }
 
 #[test]
+fn the_conflict_views_done_resolves_and_writes_the_file_in_one_step() {
+    let fx = Fixture::scanned(&[("seasons.md", BASE)]);
+    let id = fx.id("seasons.md");
+    let mine = BASE.replace("Summer is short and bright.", "Summer is long and lazy.");
+    fx.library.update_draft(id, &mine).expect("autosave");
+    let theirs = BASE.replace("Summer is short and bright.", "Summer is hot and dry.");
+    fs::write(fx.path("seasons.md"), &theirs).expect("outside edit");
+    fx.library.scan().expect("scan");
+    assert!(fx.library.open_essay(id).expect("opens").conflict);
+
+    // A wrong answer (no choice for the one conflicting hunk) changes nothing.
+    fx.library
+        .resolve_and_save(id, &[])
+        .expect_err("one choice per conflict");
+    assert_eq!(fx.text("seasons.md"), theirs);
+    assert!(fx.library.open_essay(id).expect("opens").conflict);
+
+    let opened = fx
+        .library
+        .resolve_and_save(id, &[Choice::Mine])
+        .expect("resolve and save");
+    assert_eq!(opened.text, mine);
+    assert!(!opened.conflict && !opened.dirty, "{opened:?}");
+    assert_eq!(fx.text("seasons.md"), mine, "written to the file");
+    assert_folder_and_store_agree(&fx.library);
+    assert_history_has(&fx.library, id, &theirs, "the outside side (theirs)");
+}
+
+#[test]
 fn a_dirty_draft_survives_its_file_being_deleted_and_save_writes_it_back() {
     let fx = Fixture::scanned(&a_few_essays());
     let id = fx.id("cats.md");
@@ -1338,7 +1367,7 @@ fn deleting_from_the_app_keeps_the_text_in_history_and_restore_brings_it_back_by
 fn create_makes_a_draft_without_a_file_and_the_first_save_writes_slug_md() {
     let fx = Fixture::scanned(&[("cats.md", CATS)]);
     let (_watcher, mut events) = fx.watch();
-    let id = fx.library.create("A Walk in the Rain").expect("create");
+    let id = fx.library.create("A Walk in the Rain").expect("create").id;
     let opened = fx.library.open_essay(id).expect("opens");
     assert_eq!(opened.path, None);
     assert!(opened.dirty, "{opened:?}");
@@ -1371,7 +1400,7 @@ fn create_makes_a_draft_without_a_file_and_the_first_save_writes_slug_md() {
     assert_folder_and_store_agree(&fx.library);
 
     // A second essay with the same title gets the next free name.
-    let second = fx.library.create("A Walk in the Rain").expect("create");
+    let second = fx.library.create("A Walk in the Rain").expect("create").id;
     let saved = fx.library.save(second).expect("first save");
     assert_eq!(saved.path.as_deref(), Some("a-walk-in-the-rain-2.md"));
     assert!(fx.path("a-walk-in-the-rain-2.md").is_file());
@@ -1386,6 +1415,48 @@ fn create_makes_a_draft_without_a_file_and_the_first_save_writes_slug_md() {
         disk.is_empty(),
         "the new files came back as outside edits: {disk:#?}"
     );
+}
+
+#[test]
+fn a_blank_title_is_refused_and_creates_nothing() {
+    let fx = Fixture::scanned(&[("cats.md", CATS)]);
+    for blank in ["", "   ", "\t\n"] {
+        let refused = fx.library.create(blank).expect_err("a blank title");
+        assert_eq!(refused.kind(), "invalid");
+        assert_eq!(refused.to_string(), "give the essay a title");
+    }
+    assert_eq!(fx.library.essays().expect("essays").len(), 1);
+    // A title is kept without the spaces around it.
+    let opened = fx.library.create("  Tea  ").expect("create");
+    assert!(
+        opened.text.starts_with("---\ntitle: \"Tea\"\n"),
+        "{}",
+        opened.text
+    );
+}
+
+#[test]
+fn a_new_file_name_without_md_gets_it_and_stays_an_essay() {
+    let fx = Fixture::scanned(&[("cats.md", CATS), ("notes/dogs.md", "# Dogs\n")]);
+    let id = fx.id("cats.md");
+    let renamed = fx.library.rename(id, "felines").expect("rename");
+    assert_eq!(renamed.path.as_deref(), Some("felines.md"));
+    assert_eq!(fx.text("felines.md"), CATS);
+    // In its own folder, `.markdown` kept, and anything else is a name before `.md`.
+    let dogs = fx.id("notes/dogs.md");
+    let renamed = fx.library.rename(dogs, "hounds.markdown").expect("rename");
+    assert_eq!(renamed.path.as_deref(), Some("notes/hounds.markdown"));
+    let renamed = fx.library.rename(dogs, "hounds.txt").expect("rename");
+    assert_eq!(renamed.path.as_deref(), Some("notes/hounds.txt.md"));
+    assert_folder_and_store_agree(&fx.library);
+    let listed: Vec<Option<String>> = fx
+        .library
+        .essays()
+        .expect("essays")
+        .into_iter()
+        .map(|row| row.path)
+        .collect();
+    assert!(listed.contains(&Some("felines.md".into())), "{listed:?}");
 }
 
 #[test]
