@@ -298,7 +298,10 @@ fn the_app_grants_and_registers_no_test_command() {
     let main = app.get_webview_window("main").expect("main window");
     for cmd in ["e2e_canary", "e2e_canary_count"] {
         let result = get_ipc_response(&main, request(cmd, serde_json::json!({})));
-        assert!(result.is_err(), "{cmd} answered in a build without the e2e feature");
+        assert!(
+            result.is_err(),
+            "{cmd} answered in a build without the e2e feature"
+        );
     }
 }
 
