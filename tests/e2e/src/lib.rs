@@ -51,16 +51,20 @@ pub fn workspace_root() -> PathBuf {
         .expect("the workspace root exists")
 }
 
+/// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace), else `target/`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
+}
+
 /// The app under test: `QUIRE_DESKTOP_BIN`, else the debug build in the target folder.
 pub fn app_binary() -> PathBuf {
     let bin = match std::env::var_os("QUIRE_DESKTOP_BIN") {
         Some(bin) => PathBuf::from(bin),
-        None => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| workspace_root().join("target"));
-            target.join("debug/quire-desktop")
-        }
+        None => target_dir().join("debug/quire-desktop"),
     };
     let bin = if bin.is_absolute() {
         bin
@@ -980,7 +984,7 @@ impl Fixture {
 
     /// Runs the `quire` CLI (built if missing) with the fixture's store; panics on failure.
     pub fn quire_cli(&self, args: &[&std::ffi::OsStr]) -> String {
-        let bin = workspace_root().join("target/debug/quire");
+        let bin = target_dir().join("debug/quire");
         if !bin.is_file() {
             let status = Command::new("cargo")
                 .args(["build", "-j2", "-p", "quire", "--bin", "quire"])
