@@ -17,8 +17,9 @@ pub const TEMP_PREFIX: &str = ".quire-tmp-";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Replaces `path` with `bytes` atomically (temp file, fsync, rename, fsync of the folder).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// The folder of `path`, and a fresh temporary name in it: beside the target, so the final
+/// rename or link never crosses a file system.
+fn temp_beside(path: &Path) -> (&Path, std::path::PathBuf) {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -32,6 +33,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
+    (dir, temp)
+}
+
+/// Replaces `path` with `bytes` atomically (temp file, fsync, rename, fsync of the folder).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let (dir, temp) = temp_beside(path);
     // Errors name the essay, not the temporary file (which is removed again).
     let result = write_temp(&temp, bytes)
         .map_err(|e| Error::io(path, e))
@@ -51,19 +58,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// fails with [`std::io::ErrorKind::AlreadyExists`] if the name is taken, and the temporary name
 /// is then removed. A new essay is thus never half-written and never replaces another.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(
-        "{TEMP_PREFIX}{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
+    let (dir, temp) = temp_beside(path);
     let result = write_temp(&temp, bytes).and_then(|()| match fs::hard_link(&temp, path) {
         Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !taken(path) => {
             // A file system without hard links (FAT, some network shares): the name was free
