@@ -76,6 +76,12 @@ fn hard_essays(mut fixture: Fixture) -> (Fixture, Vec<String>) {
 /// (the window that stopped answering took 4 to over 100 s).
 const READY: Duration = Duration::from_secs(6);
 
+/// How long the window may take to answer a script right after the character showed (the
+/// preview of the new text is still being laid out then). The goal is one frame; a debug build
+/// on a loaded 2-core machine took up to 1.5 s once here, and the window that stopped answering
+/// took over 100 s.
+const ANSWER: Duration = Duration::from_secs(3);
+
 /// Clicks the row of essay `id`, then types a character at the end of its text; returns how
 /// long until the window answered a script (the essay open) and until the character showed.
 async fn open_and_type(app: &App, id: i64, mark: char) -> (Duration, Duration) {
@@ -146,7 +152,7 @@ async fn pathological_essays_open_ready_to_type_one_after_another() {
             typed.as_secs_f64(),
             answered.as_secs_f64()
         );
-        if typed > READY || answered > Duration::from_secs(1) {
+        if typed > READY || answered > ANSWER {
             slow.push(format!(
                 "{title}: typed after {:.1} s, answered after {:.1} s",
                 typed.as_secs_f64(),
@@ -157,7 +163,7 @@ async fn pathological_essays_open_ready_to_type_one_after_another() {
     app.screenshot("").await;
     if !slow.is_empty() {
         app.fail(&format!(
-            "essays took longer than {READY:?} to be ready to type (or 1 s to answer):\n{}",
+            "essays took longer than {READY:?} to be ready to type (or {ANSWER:?} to answer):\n{}",
             slow.join("\n")
         ))
         .await;
