@@ -17,7 +17,7 @@ use crate::essay::{Essay, Status};
 use crate::export::Theme;
 use crate::library::{is_essay_name, Folder};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions, Rendered};
-pub use crate::problem::{Level, Problem};
+use crate::problem::{Level, Problem};
 use crate::settings::{self, Settings};
 use crate::url::{LocalLink, Url};
 

@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 
-use quire::check::{check_folder_with, Problem};
+use quire::check::check_folder_with;
 use quire::export::SiteOptions;
 use quire::library::diff::{word_diff, Span};
 use quire::library::images::AddedImage;
 use quire::library::merge::{Choice, Hunk};
 use quire::library::{EssayId, OpenedEssay};
+use quire::problem::Problem;
 
 use crate::commands::{blocking, info, LibraryInfo, Result};
 use crate::error::UiError;
@@ -470,7 +471,7 @@ pub async fn add_image(state: State<'_, AppState>, request: Request<'_>) -> Resu
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| UiError::new("invalid", "open an essay to add an image to it"))?;
     let name = header("x-file-name")
-        .and_then(|v| quire::export::percent_decode(&v))
+        .and_then(|v| quire::url::percent_decode(&v))
         .unwrap_or_default();
     let bytes = bytes.clone();
     let library = state.current().library.clone();

@@ -43,10 +43,6 @@ pub use theme::Theme;
 use out::Out;
 use paths::{ImageMode, PageUrls};
 
-// Kept while src-tauri/src/panels.rs still imports it from here; new code imports crate::url.
-#[doc(hidden)]
-pub use crate::url::percent_decode;
-
 /// What a site export did.
 #[derive(Debug, Default)]
 pub struct Report {

@@ -88,6 +88,15 @@ describe("the check panel", () => {
     expect(badges.at(-1)).toEqual({ errors: 0, warnings: 1 });
   });
 
+  it("shows a problem of the whole folder without a line, under the folder's name", async () => {
+    const { panel } = setup([[p(".", null, 0, "warning", "base_url is not set")]]);
+    panel.opened();
+    await vi.waitFor(() => expect(document.querySelector(".checks-row")).not.toBeNull());
+    expect(document.querySelector(".checks-row")!.textContent).toBe("base_url is not set");
+    expect(document.body.textContent).toContain("The essays folder");
+    expect(document.body.textContent).not.toContain("line 0");
+  });
+
   it("checks again with the editor's text a moment after typing stops, not at each key", async () => {
     vi.useFakeTimers();
     const { panel, check, setText } = setup([[p("a.md", 1, 4, "warning")], []]);

@@ -252,7 +252,7 @@ export class CheckPanel {
       if (group.essayId === open && open !== null) section.classList.add("open");
       const heading = document.createElement("h3");
       heading.className = "checks-file-name";
-      heading.textContent = group.path;
+      heading.textContent = group.path === "." ? "The essays folder" : group.path;
       heading.title = group.path;
       const list = document.createElement("ul");
       list.className = "checks-rows";
@@ -263,13 +263,17 @@ export class CheckPanel {
         row.className = "checks-row";
         row.dataset.level = problem.level;
         row.dataset.line = String(problem.line);
-        const where = document.createElement("span");
-        where.className = "checks-line";
-        where.textContent = `line ${problem.line}`;
         const message = document.createElement("span");
         message.className = "checks-message";
         message.textContent = problem.message;
-        row.append(where, document.createTextNode(" · "), message);
+        // Line 0: about the whole file or folder (a missing setting), not one of its lines.
+        if (problem.line > 0) {
+          const where = document.createElement("span");
+          where.className = "checks-line";
+          where.textContent = `line ${problem.line}`;
+          row.append(where, document.createTextNode(" · "));
+        }
+        row.append(message);
         row.title = `${problem.level === "error" ? "Error" : "Warning"}: ${problem.message}`;
         if (group.essayId === null) {
           // quire.toml, a theme file …: not an essay the editor can open.

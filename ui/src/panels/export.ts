@@ -120,7 +120,7 @@ export function failureSummary(outcome: ExportOutcome): string | null {
 
 /** "broken.md, line 5" for a problem's place. */
 export function problemPlace(problem: ProblemInfo): string {
-  return `${problem.path}, line ${problem.line}`;
+  return problem.line > 0 ? `${problem.path}, line ${problem.line}` : problem.path;
 }
 
 // --- The dialog -------------------------------------------------------------------------------
