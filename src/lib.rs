@@ -18,4 +18,4 @@ pub mod library;
 pub mod markdown;
 pub mod store;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};

@@ -7,11 +7,12 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
-use quire::essay::Essay;
+use quire::essay::{Essay, Status};
 use quire::library::watch::WatchMode;
 use quire::library::{Change, EssayId, Library, OpenedEssay};
 use quire::markdown::{render_essay, Heading, RenderOptions};
 use quire::store::SearchFilter;
+use quire::ErrorKind;
 
 use crate::assets;
 use crate::error::UiError;
@@ -25,18 +26,25 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|e| UiError::new("internal", format!("the work stopped unexpectedly: {e}")))?
+        .map_err(|e| {
+            UiError::new(
+                ErrorKind::Internal,
+                format!("the work stopped unexpectedly: {e}"),
+            )
+        })?
 }
 
 /// One row of the library list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EssaySummary {
     id: EssayId,
     path: Option<String>,
     title: String,
     date: Option<String>,
-    status: String,
+    #[cfg_attr(test, ts(type = "Status"))]
+    status: Status,
     tags: Vec<String>,
     words: i64,
     problem: Option<String>,
@@ -64,11 +72,13 @@ pub(crate) fn summaries(library: &Library) -> Result<Vec<EssaySummary>> {
 
 /// The open folder, for the window's first paint.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LibraryInfo {
     root: String,
     name: String,
     essays: Vec<EssaySummary>,
+    #[cfg_attr(test, ts(type = "\"events\" | \"polling\""))]
     watching: String,
     warning: Option<String>,
 }
@@ -108,12 +118,14 @@ pub async fn list_essays(state: State<'_, AppState>) -> Result<Vec<EssaySummary>
 
 /// A search result; the hits in `snippet` are between U+0002 and U+0003.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     essay_id: EssayId,
     path: Option<String>,
     title: String,
-    status: String,
+    #[cfg_attr(test, ts(type = "Status"))]
+    status: Status,
     snippet: String,
 }
 
@@ -121,7 +133,7 @@ pub struct SearchHit {
 pub async fn search_essays(
     state: State<'_, AppState>,
     query: String,
-    status: Option<String>,
+    status: Option<Status>,
     tag: Option<String>,
 ) -> Result<Vec<SearchHit>> {
     let library = state.current().library.clone();
@@ -169,7 +181,7 @@ pub async fn create_essay(state: State<'_, AppState>, title: String) -> Result<O
     let library = state.current().library.clone();
     blocking(move || {
         if title.trim().is_empty() {
-            return Err(UiError::new("invalid", "give the essay a title"));
+            return Err(UiError::new(ErrorKind::Invalid, "give the essay a title"));
         }
         let id = library.create(&title)?;
         Ok(library.open_essay(id)?)
@@ -201,6 +213,7 @@ pub async fn delete_essay(state: State<'_, AppState>, id: EssayId) -> Result<Cha
 /// place, and facts for the status bar. The page is `shell.before`, then `blocks` joined, then
 /// `shell.after`, byte for byte the published page (with a `<base>` for the frame).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
     /// The page around the essay body; `None` when it is the one the UI already has (the
@@ -225,6 +238,7 @@ pub struct Preview {
 /// is `None` when `insert` is the whole list (first render, another essay or folder, or the UI
 /// holds a list this side no longer has: a restart, a dropped response).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BlockChange {
     base: Option<u64>,
@@ -250,6 +264,7 @@ pub struct SentBlocks {
 /// UTF-16 units (the editor's) from `start` replaced by `insert`. A keystroke then sends a
 /// character, not the whole essay.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TextEdit {
     base: u64,
@@ -346,6 +361,7 @@ fn changed_range(old: &[String], new: &[String]) -> (usize, usize, usize) {
 
 /// Everything of the page around the essay body: the head with the CSS, the title header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PageShell {
     before: String,
@@ -434,12 +450,17 @@ pub async fn render_preview(
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             sent.edited(essay_key, &edit).ok_or_else(|| {
                 UiError::new(
-                    "stale",
+                    ErrorKind::Stale,
                     "the preview lost track of the text; it asks for all of it again",
                 )
             })?
         }
-        (None, None) => return Err(UiError::new("invalid", "the preview needs the text")),
+        (None, None) => {
+            return Err(UiError::new(
+                ErrorKind::Invalid,
+                "the preview needs the text",
+            ))
+        }
     };
     let sent_text = text.clone();
     let rendered = tauri::async_runtime::spawn_blocking(move || {
@@ -458,7 +479,12 @@ pub async fn render_preview(
         Ok::<_, quire::Error>((rendered, page_shell, blocks))
     })
     .await
-    .map_err(|e| UiError::new("internal", format!("the preview stopped unexpectedly: {e}")))?;
+    .map_err(|e| {
+        UiError::new(
+            ErrorKind::Internal,
+            format!("the preview stopped unexpectedly: {e}"),
+        )
+    })?;
     match rendered {
         Ok((rendered, page_shell, blocks)) => {
             let key = shell_key(&page_shell);
@@ -503,10 +529,10 @@ pub async fn render_preview(
 #[tauri::command]
 pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
     let parsed = tauri::Url::parse(&url)
-        .map_err(|_| UiError::new("invalid", format!("`{url}` is not a link")))?;
+        .map_err(|_| UiError::new(ErrorKind::Invalid, format!("`{url}` is not a link")))?;
     if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
         return Err(UiError::new(
-            "invalid",
+            ErrorKind::Invalid,
             format!(
                 "Quire opens only web and mail links, not `{}:`",
                 parsed.scheme()
@@ -516,15 +542,18 @@ pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_url(parsed.as_str(), None::<&str>)
-        .map_err(|e| UiError::new("io", format!("could not open {url}: {e}")))
+        .map_err(|e| UiError::new(ErrorKind::Io, format!("could not open {url}: {e}")))
 }
 
 /// Closes the window after the UI has autosaved its drafts (see `flush-drafts`).
 #[tauri::command]
 pub fn close_window<R: Runtime>(window: tauri::Window<R>) -> Result<()> {
-    window
-        .destroy()
-        .map_err(|e| UiError::new("internal", format!("could not close the window: {e}")))
+    window.destroy().map_err(|e| {
+        UiError::new(
+            ErrorKind::Internal,
+            format!("could not close the window: {e}"),
+        )
+    })
 }
 
 /// A canary for end-to-end tests: essay content must never be able to call any command, so

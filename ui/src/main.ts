@@ -848,6 +848,7 @@ async function showLibrary(info: ipc.LibraryInfo): Promise<void> {
   library.setLibrary(info.name, info.root);
   byId("library-name").title = `${info.root}\nOpen another folder… (Ctrl+O)`;
   notices.dismiss("library-warning");
+  library.setWatchTrouble(null);
   if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
   // The essay the writer had open first: its preview is being rendered while the list is drawn.
   const again = essayToReopen(session.current, info.root, info.essays.map((essay) => essay.id));
@@ -929,6 +930,7 @@ function onLibraryChange(change: Change): void {
 async function subscribe(): Promise<void> {
   try {
     await ipc.onLibraryChange(onLibraryChange);
+    await ipc.onWatchHealth((health) => library.setWatchTrouble(health.state === "failing" ? health.message : null));
     // A link clicked in the preview: its own (rewritten) links go to the preview, which
     // opens essays and scrolls to fragments; web and mail links are confirmed first.
     await ipc.onOpenExternalRequest(({ url }) => {
