@@ -2,7 +2,8 @@
 //!
 //! Every error that concerns an essay carries the file, and a line where one is known, so the
 //! CLI can print `path:line: error: message` and the desktop app can show the same words. The
-//! UI branches on [`Error::kind`], never on message text.
+//! UI branches on [`Error::kind`], never on message text: [`ErrorKind`] is the closed set of
+//! kinds a program can tell apart, and the only part of an error that is not for reading.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -64,22 +65,109 @@ pub enum Error {
         /// Why it was refused.
         message: String,
     },
-    /// The caller asked for something that cannot be done (bad arguments, an existing file).
+    /// The caller asked for something that cannot be done (a bad name, argument or query).
     #[error("{0}")]
     Invalid(String),
+    /// What the caller named does not exist (an essay id, a revision, a file Quire does not know).
+    #[error("{0}")]
+    NotFound(String),
+    /// The essay has a conflict with an outside edit, to be resolved before this can be done.
+    #[error("{0}")]
+    Conflict(String),
+    /// The name asked for is taken by another file or essay.
+    #[error("{0}")]
+    Exists(String),
+    /// The request was made against a state that has moved on (a conflict already resolved,
+    /// choices for another merge, a render the core no longer holds): ask again from the start.
+    #[error("{0}")]
+    Stale(String),
+    /// The text of a revision was pruned from the history.
+    #[error("{0}")]
+    Pruned(String),
+    /// Quire itself failed (a worker stopped, a value could not be encoded): a bug, not the
+    /// writer's doing.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The kinds of [`Error`], as a program tells them apart. Serialised in kebab case
+/// (`not-found`, `unsafe-path`), which is what crosses to the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// [`Error::Io`].
+    Io,
+    /// [`Error::Essay`].
+    Essay,
+    /// [`Error::Render`].
+    Render,
+    /// [`Error::Theme`].
+    Theme,
+    /// [`Error::Store`].
+    Store,
+    /// [`Error::UnsafePath`].
+    UnsafePath,
+    /// [`Error::Invalid`].
+    Invalid,
+    /// [`Error::NotFound`].
+    NotFound,
+    /// [`Error::Conflict`].
+    Conflict,
+    /// [`Error::Exists`].
+    Exists,
+    /// [`Error::Stale`].
+    Stale,
+    /// [`Error::Pruned`].
+    Pruned,
+    /// [`Error::Internal`].
+    Internal,
+}
+
+impl ErrorKind {
+    /// The kind's name as it is serialised (`not-found`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "io",
+            ErrorKind::Essay => "essay",
+            ErrorKind::Render => "render",
+            ErrorKind::Theme => "theme",
+            ErrorKind::Store => "store",
+            ErrorKind::UnsafePath => "unsafe-path",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::NotFound => "not-found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Exists => "exists",
+            ErrorKind::Stale => "stale",
+            ErrorKind::Pruned => "pruned",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Error {
-    /// A stable, machine-readable name for the UI and scripts.
-    pub fn kind(&self) -> &'static str {
+    /// What kind of failure this is, for the UI and scripts to branch on.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Io { .. } => "io",
-            Error::Essay { .. } => "essay",
-            Error::Render { .. } => "render",
-            Error::Theme { .. } => "theme",
-            Error::Store { .. } => "store",
-            Error::UnsafePath { .. } => "unsafe-path",
-            Error::Invalid(_) => "invalid",
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Essay { .. } => ErrorKind::Essay,
+            Error::Render { .. } => ErrorKind::Render,
+            Error::Theme { .. } => ErrorKind::Theme,
+            Error::Store { .. } => ErrorKind::Store,
+            Error::UnsafePath { .. } => ErrorKind::UnsafePath,
+            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Exists(_) => ErrorKind::Exists,
+            Error::Stale(_) => ErrorKind::Stale,
+            Error::Pruned(_) => ErrorKind::Pruned,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -92,7 +180,7 @@ impl Error {
             | Error::Theme { path, .. }
             | Error::Store { path, .. }
             | Error::UnsafePath { path, .. } => Some(path),
-            Error::Invalid(_) => None,
+            _ => None,
         }
     }
 
@@ -116,3 +204,16 @@ impl Error {
 
 /// The core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_serialise_as_their_names() {
+        for kind in [ErrorKind::NotFound, ErrorKind::UnsafePath, ErrorKind::Stale] {
+            let json = serde_json::to_string(&kind).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+    }
+}

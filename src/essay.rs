@@ -111,8 +111,10 @@ fn opening_line(text: &str, delimiter: &str) -> bool {
     })
 }
 
-/// Whether an essay is ready to be published.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Whether an essay is ready to be published. Serialised as the word (`draft`, `published`, or
+/// what the file says), which is also how the store keeps it and the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum Status {
     /// Work in progress: left out of a site export unless drafts are asked for.
     #[default]
@@ -124,7 +126,9 @@ pub enum Status {
 }
 
 impl Status {
-    fn parse(text: &str) -> Status {
+    /// The status a word names; anything but `draft` and `published` (in any case) is kept as
+    /// [`Status::Unknown`].
+    pub fn parse(text: &str) -> Status {
         match text.trim().to_ascii_lowercase().as_str() {
             "draft" => Status::Draft,
             "published" => Status::Published,
@@ -138,6 +142,21 @@ impl Status {
             Status::Draft => "draft",
             Status::Published => "published",
             Status::Unknown(s) => s,
+        }
+    }
+}
+
+impl From<String> for Status {
+    fn from(text: String) -> Status {
+        Status::parse(&text)
+    }
+}
+
+impl From<Status> for String {
+    fn from(status: Status) -> String {
+        match status {
+            Status::Unknown(text) => text,
+            known => known.as_str().to_string(),
         }
     }
 }

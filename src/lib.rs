@@ -33,4 +33,4 @@ pub mod settings;
 pub mod store;
 pub mod url;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};

@@ -161,7 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let library = open_library(&cli.essays, cli.db.as_deref())?;
             library.scan()?;
             let filter = SearchFilter {
-                status,
+                status: status.as_deref().map(quire::essay::Status::parse),
                 tag,
                 limit: Some(limit),
             };
@@ -295,9 +295,11 @@ fn history(library: &Library, file: &Path, json: bool) -> anyhow::Result<ExitCod
 }
 
 fn watch(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
+    use quire::library::watch::WatchHealth;
     let report = library.scan()?;
     let changes = library.subscribe();
     let watcher = library.watch()?;
+    let health = watcher.health();
     if let quire::library::watch::WatchMode::Polling(reason) = watcher.mode() {
         eprintln!("warning: {reason}");
     }
@@ -315,6 +317,14 @@ fn watch(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
     loop {
         if stop.try_recv().is_ok() {
             break;
+        }
+        for news in health.try_iter() {
+            match news {
+                WatchHealth::Failing { message, .. } => eprintln!(
+                    "error: {message}; outside edits are not taken in until this is fixed (retrying)"
+                ),
+                WatchHealth::Working => eprintln!("Taking outside edits in again."),
+            }
         }
         match changes.recv_timeout(std::time::Duration::from_millis(100)) {
             Ok(change) => {

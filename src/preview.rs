@@ -34,6 +34,7 @@ pub type PreviewedEssay = (u64, Option<EssayId>);
 /// place, and facts for the status bar. The page is `shell.before`, then `blocks` joined, then
 /// `shell.after`, byte for byte the published page (with a `<base>` for the frame).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
     /// The page around the essay body; `None` when it is the one the UI already has (the
@@ -62,6 +63,7 @@ pub struct Preview {
 /// is `None` when `insert` is the whole list (first render, another essay or folder, or the UI
 /// holds a list this side no longer has: a restart, a dropped response).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BlockChange {
     /// The generation of the list this change applies to; `None`: replace the whole list.
@@ -78,6 +80,7 @@ pub struct BlockChange {
 
 /// Everything of the page around the essay body: the head with the CSS, the title header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PageShell {
     /// The page up to the essay body.
@@ -108,6 +111,7 @@ impl PageShell {
 /// UTF-16 units (the editor's) from `start` replaced by `insert`. A keystroke then sends a
 /// character, not the whole essay.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TextEdit {
     /// The generation of the render whose text this edit changes.

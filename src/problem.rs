@@ -59,7 +59,13 @@ impl Problem {
             | Error::Theme { message, .. } => message.clone(),
             Error::Io { source, .. } => source.to_string(),
             Error::UnsafePath { message, .. } | Error::Store { message, .. } => message.clone(),
-            Error::Invalid(message) => message.clone(),
+            Error::Invalid(message)
+            | Error::NotFound(message)
+            | Error::Conflict(message)
+            | Error::Exists(message)
+            | Error::Stale(message)
+            | Error::Pruned(message)
+            | Error::Internal(message) => message.clone(),
         };
         let path = error
             .path()

@@ -4,10 +4,12 @@
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
+use quire::essay::Status;
 use quire::library::watch::WatchMode;
 use quire::library::{Change, EssayId, Library, OpenedEssay};
 use quire::preview::{self, Preview, TextEdit};
 use quire::store::SearchFilter;
+use quire::ErrorKind;
 
 use crate::assets;
 use crate::error::UiError;
@@ -21,18 +23,25 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|e| UiError::new("internal", format!("the work stopped unexpectedly: {e}")))?
+        .map_err(|e| {
+            UiError::new(
+                ErrorKind::Internal,
+                format!("the work stopped unexpectedly: {e}"),
+            )
+        })?
 }
 
 /// One row of the library list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EssaySummary {
     id: EssayId,
     path: Option<String>,
     title: String,
     date: Option<String>,
-    status: String,
+    #[cfg_attr(test, ts(type = "Status"))]
+    status: Status,
     tags: Vec<String>,
     words: i64,
     problem: Option<String>,
@@ -60,11 +69,13 @@ pub(crate) fn summaries(library: &Library) -> Result<Vec<EssaySummary>> {
 
 /// The open folder, for the window's first paint.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LibraryInfo {
     root: String,
     name: String,
     essays: Vec<EssaySummary>,
+    #[cfg_attr(test, ts(type = "\"events\" | \"polling\""))]
     watching: String,
     warning: Option<String>,
 }
@@ -104,12 +115,14 @@ pub async fn list_essays(state: State<'_, AppState>) -> Result<Vec<EssaySummary>
 
 /// A search result; the hits in `snippet` are between U+0002 and U+0003.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     essay_id: EssayId,
     path: Option<String>,
     title: String,
-    status: String,
+    #[cfg_attr(test, ts(type = "Status"))]
+    status: Status,
     snippet: String,
 }
 
@@ -117,7 +130,7 @@ pub struct SearchHit {
 pub async fn search_essays(
     state: State<'_, AppState>,
     query: String,
-    status: Option<String>,
+    status: Option<Status>,
     tag: Option<String>,
 ) -> Result<Vec<SearchHit>> {
     let library = state.current().library.clone();
@@ -200,11 +213,11 @@ pub async fn render_preview(
             .edited(essay_key, &edit)
             .ok_or_else(|| {
                 UiError::new(
-                    "stale",
+                    ErrorKind::Stale,
                     "the preview lost track of the text; it asks for all of it again",
                 )
             })?,
-        (None, None) => return Err(UiError::new("invalid", "the preview needs the text")),
+        (None, None) => return Err(UiError::new(ErrorKind::Invalid, "the preview needs the text")),
     };
     let sent_text = text.clone();
     let page = tauri::async_runtime::spawn_blocking(move || {
@@ -220,7 +233,7 @@ pub async fn render_preview(
         )
     })
     .await
-    .map_err(|e| UiError::new("internal", format!("the preview stopped unexpectedly: {e}")))?;
+    .map_err(|e| UiError::new(ErrorKind::Internal, format!("the preview stopped unexpectedly: {e}")))?;
     Ok(state
         .preview_blocks()
         .answer(essay_key, base, shell.as_deref(), page, sent_text))
@@ -231,10 +244,10 @@ pub async fn render_preview(
 #[tauri::command]
 pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
     let parsed = tauri::Url::parse(&url)
-        .map_err(|_| UiError::new("invalid", format!("`{url}` is not a link")))?;
+        .map_err(|_| UiError::new(ErrorKind::Invalid, format!("`{url}` is not a link")))?;
     if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
         return Err(UiError::new(
-            "invalid",
+            ErrorKind::Invalid,
             format!(
                 "Quire opens only web and mail links, not `{}:`",
                 parsed.scheme()
@@ -244,13 +257,16 @@ pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_url(parsed.as_str(), None::<&str>)
-        .map_err(|e| UiError::new("io", format!("could not open {url}: {e}")))
+        .map_err(|e| UiError::new(ErrorKind::Io, format!("could not open {url}: {e}")))
 }
 
 /// Closes the window after the UI has autosaved its drafts (see `flush-drafts`).
 #[tauri::command]
 pub fn close_window<R: Runtime>(window: tauri::Window<R>) -> Result<()> {
-    window
-        .destroy()
-        .map_err(|e| UiError::new("internal", format!("could not close the window: {e}")))
+    window.destroy().map_err(|e| {
+        UiError::new(
+            ErrorKind::Internal,
+            format!("could not close the window: {e}"),
+        )
+    })
 }

@@ -1,22 +1,26 @@
 //! [`UiError`]: how every failure crosses to the UI, as `{kind, message}`. The UI branches on
-//! `kind` and shows `message`; it never parses text.
+//! `kind` and shows `message`; it never parses text. The kinds are the core's closed set
+//! ([`ErrorKind`]), so the shell adds none of its own and the UI's type lists them all.
 
+use quire::ErrorKind;
 use serde::Serialize;
 
 /// An error for the UI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "QuireError"))]
 pub struct UiError {
-    /// A stable name: the core's [`quire::Error::kind`], or `internal`.
-    pub kind: String,
+    /// What kind of failure it is: the one thing the UI branches on.
+    pub kind: ErrorKind,
     /// A sentence for the writer, naming the file and line where there is one.
     pub message: String,
 }
 
 impl UiError {
     /// An error the shell itself raises.
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         UiError {
-            kind: kind.to_string(),
+            kind,
             message: message.into(),
         }
     }
@@ -25,7 +29,7 @@ impl UiError {
 impl From<quire::Error> for UiError {
     fn from(error: quire::Error) -> Self {
         UiError {
-            kind: error.kind().to_string(),
+            kind: error.kind(),
             message: error.to_string(),
         }
     }

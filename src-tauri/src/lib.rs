@@ -12,6 +12,8 @@
 pub mod assets;
 pub mod commands;
 pub mod error;
+#[cfg(test)]
+mod ipc_types;
 pub mod panels;
 pub mod state;
 #[cfg(feature = "e2e")]
@@ -146,24 +148,44 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
 }
 
 /// Sends the library's changes (outside edits, saves) to the window as `library-change`
-/// events, for as long as this folder is the open one.
+/// events, and how well the watcher takes outside edits in as `watch-health` events (a locked
+/// store shows in the window's footer), for as long as this folder is the open one.
 pub(crate) fn forward_changes<R: Runtime>(
     handle: &tauri::AppHandle<R>,
     opened: &state::Opened,
 ) -> std::io::Result<()> {
     let changes = opened.library.subscribe();
     let generation = opened.generation;
-    let handle = handle.clone();
+    let events = handle.clone();
     std::thread::Builder::new()
         .name("quire-events".into())
         .spawn(move || {
             for change in changes {
-                if handle.state::<AppState>().current().generation != generation {
+                if events.state::<AppState>().current().generation != generation {
                     break;
                 }
-                let _ = handle.emit_to("main", "library-change", &change);
+                let _ = events.emit_to("main", "library-change", &change);
             }
         })?;
+    let health = opened
+        .watcher
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|w| w.health());
+    if let Some(health) = health {
+        let handle = handle.clone();
+        std::thread::Builder::new()
+            .name("quire-watch-health".into())
+            .spawn(move || {
+                for news in health {
+                    if handle.state::<AppState>().current().generation != generation {
+                        break;
+                    }
+                    let _ = handle.emit_to("main", "watch-health", &news);
+                }
+            })?;
+    }
     Ok(())
 }
 

@@ -17,20 +17,24 @@ use quire::library::images::AddedImage;
 use quire::library::merge::{Choice, Hunk};
 use quire::library::{EssayId, OpenedEssay};
 use quire::problem::Problem;
+use quire::store::Source;
 
 use crate::commands::{blocking, info, LibraryInfo, Result};
 use crate::error::UiError;
 use crate::state::{self, AppState};
+use quire::ErrorKind;
 
 /// One revision in the history panel.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "RevisionInfo"))]
 #[serde(rename_all = "camelCase")]
 pub struct RevisionView {
     id: i64,
     /// Unix milliseconds.
     at: i64,
-    /// editor, save, disk, restore, import, delete.
-    source: String,
+    /// Where the revision came from.
+    source: Source,
     path: Option<String>,
     words_added: i64,
     words_removed: i64,
@@ -46,7 +50,7 @@ pub async fn essay_history(state: State<'_, AppState>, id: EssayId) -> Result<Ve
             .map(|r| RevisionView {
                 id: r.id,
                 at: r.at,
-                source: r.source.as_str().to_string(),
+                source: r.source,
                 path: r.path,
                 words_added: r.words_added,
                 words_removed: r.words_removed,
@@ -68,7 +72,7 @@ pub async fn revision_diff(
         let old = library.revision_text(revision)?;
         let old = String::from_utf8(old).map_err(|_| {
             UiError::new(
-                "invalid",
+                ErrorKind::Invalid,
                 "this revision is not valid UTF-8 text, so it can't be compared",
             )
         })?;
@@ -95,6 +99,8 @@ pub async fn restore_revision(
 
 /// One piece of a conflict, as the conflict view shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "ConflictHunk"))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum HunkView {
     /// Text both sides agree on.
@@ -139,6 +145,8 @@ pub async fn essay_conflict(
 
 /// The writer's pick for one conflicting hunk.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "ConflictChoice"))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ChoiceView {
     Mine,
@@ -173,6 +181,8 @@ pub async fn resolve_conflict(
 
 /// A check finding or an export failure, for the panels.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "ProblemInfo"))]
 #[serde(rename_all = "camelCase")]
 pub struct ProblemView {
     /// The file, relative to the essays folder where it is inside it.
@@ -180,6 +190,7 @@ pub struct ProblemView {
     /// The essay, when the file is one the library knows.
     essay_id: Option<EssayId>,
     line: usize,
+    #[cfg_attr(test, ts(type = "\"error\" | \"warning\""))]
     level: String,
     message: String,
 }
@@ -219,6 +230,8 @@ fn known_paths(library: &quire::library::Library) -> Result<HashMap<String, Essa
 
 /// What the check panel shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "CheckResult"))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckView {
     essays: usize,
@@ -252,12 +265,26 @@ pub async fn check_essays(
     .await
 }
 
+/// What an export makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum ExportKind {
+    /// One essay's page and its images, in a folder.
+    Post,
+    /// One self-contained `.html` file with styles and images inside.
+    Standalone,
+    /// Every published essay, the index, tag pages and the feed.
+    Site,
+}
+
 /// What to export.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
-    /// `post`, `standalone` or `site`.
-    kind: String,
+    /// What the export makes.
+    kind: ExportKind,
     /// The essay, for `post` and `standalone`.
     id: Option<EssayId>,
     /// The output folder; the folder's default (`quire.toml`'s `out`, else `public/`) if unset.
@@ -269,6 +296,7 @@ pub struct ExportRequest {
 
 /// Export progress: `done` of `total` essays.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ExportProgress {
     done: usize,
     total: usize,
@@ -276,6 +304,7 @@ pub struct ExportProgress {
 
 /// What an export did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportOutcome {
     out: String,
@@ -311,7 +340,7 @@ pub async fn export_essays(
         .unwrap_or_else(|| opened.exporter.default_out());
     if !out_folder.is_absolute() {
         return Err(UiError::new(
-            "invalid",
+            ErrorKind::Invalid,
             format!(
                 "pick a whole folder path for the export, not `{}`",
                 out_folder.display()
@@ -326,18 +355,23 @@ pub async fn export_essays(
             let root = library.folder().root.clone();
             let known = known_paths(library)?;
             let file_of = |id: Option<EssayId>| -> Result<PathBuf> {
-                let id = id.ok_or_else(|| UiError::new("invalid", "open an essay to export it"))?;
+                let id = id.ok_or_else(|| {
+                    UiError::new(ErrorKind::Invalid, "open an essay to export it")
+                })?;
                 let path = library
                     .essay(id)
                     .ok()
                     .and_then(|row| row.path)
                     .ok_or_else(|| {
-                        UiError::new("invalid", "save the essay to a file before exporting it")
+                        UiError::new(
+                            ErrorKind::Invalid,
+                            "save the essay to a file before exporting it",
+                        )
                     })?;
                 Ok(root.join(path))
             };
-            let outcome = match request.kind.as_str() {
-                "post" => {
+            let outcome = match request.kind {
+                ExportKind::Post => {
                     let _ = on_progress.send(ExportProgress { done: 0, total: 1 });
                     let (written, warnings) =
                         opened.exporter.post(&file_of(request.id)?, &out_folder)?;
@@ -350,7 +384,7 @@ pub async fn export_essays(
                         warnings: problem_views(&root, &known, warnings),
                     }
                 }
-                "standalone" => {
+                ExportKind::Standalone => {
                     let _ = on_progress.send(ExportProgress { done: 0, total: 1 });
                     let (written, warnings) = opened
                         .exporter
@@ -364,7 +398,7 @@ pub async fn export_essays(
                         warnings: problem_views(&root, &known, warnings),
                     }
                 }
-                "site" => {
+                ExportKind::Site => {
                     let options = SiteOptions {
                         out: out_folder.clone(),
                         drafts: request.drafts,
@@ -391,12 +425,6 @@ pub async fn export_essays(
                         warnings: problem_views(&root, &known, report.warnings),
                     }
                 }
-                other => {
-                    return Err(UiError::new(
-                        "invalid",
-                        format!("there is no `{other}` export; pick post, standalone or site"),
-                    ))
-                }
             };
             Ok(outcome)
         }
@@ -419,14 +447,14 @@ pub async fn show_folder<R: Runtime>(
     let allowed = state.last_export.lock().ok().and_then(|l| l.clone());
     if allowed.as_deref() != Some(Path::new(&path)) {
         return Err(UiError::new(
-            "invalid",
+            ErrorKind::Invalid,
             "Quire only shows the folder it last exported to",
         ));
     }
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_path(&path, None::<&str>)
-        .map_err(|e| UiError::new("io", format!("could not show {path}: {e}")))
+        .map_err(|e| UiError::new(ErrorKind::Io, format!("could not show {path}: {e}")))
 }
 
 /// Asks the writer for a folder with the system's folder picker; null if they cancelled.
@@ -456,7 +484,7 @@ pub async fn choose_folder<R: Runtime>(
 pub async fn add_image(state: State<'_, AppState>, request: Request<'_>) -> Result<AddedImage> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(UiError::new(
-            "invalid",
+            ErrorKind::Invalid,
             "the image arrived without its bytes",
         ));
     };
@@ -469,7 +497,7 @@ pub async fn add_image(state: State<'_, AppState>, request: Request<'_>) -> Resu
     };
     let id: EssayId = header("x-essay-id")
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| UiError::new("invalid", "open an essay to add an image to it"))?;
+        .ok_or_else(|| UiError::new(ErrorKind::Invalid, "open an essay to add an image to it"))?;
     let name = header("x-file-name")
         .and_then(|v| quire::url::percent_decode(&v))
         .unwrap_or_default();
@@ -483,7 +511,10 @@ pub async fn add_image(state: State<'_, AppState>, request: Request<'_>) -> Resu
 pub async fn open_library<R: Runtime>(app: AppHandle<R>, path: String) -> Result<LibraryInfo> {
     let folder = PathBuf::from(&path);
     if !folder.is_dir() {
-        return Err(UiError::new("invalid", format!("{path} is not a folder")));
+        return Err(UiError::new(
+            ErrorKind::Invalid,
+            format!("{path} is not a folder"),
+        ));
     }
     let opened = {
         let app = app.clone();
@@ -493,8 +524,12 @@ pub async fn open_library<R: Runtime>(app: AppHandle<R>, path: String) -> Result
         })
         .await?
     };
-    crate::forward_changes(&app, &opened)
-        .map_err(|e| UiError::new("internal", format!("could not follow the folder: {e}")))?;
+    crate::forward_changes(&app, &opened).map_err(|e| {
+        UiError::new(
+            ErrorKind::Internal,
+            format!("could not follow the folder: {e}"),
+        )
+    })?;
     blocking(move || info(&opened)).await
 }
 
@@ -510,7 +545,7 @@ pub async fn save_ui_state(value: serde_json::Value) -> Result<()> {
     let size = value.to_string().len();
     if size > 256 * 1024 {
         return Err(UiError::new(
-            "invalid",
+            ErrorKind::Invalid,
             format!("the window settings are too large to keep ({size} bytes)"),
         ));
     }

@@ -232,7 +232,7 @@ fn errors_cross_as_kind_and_message() {
         request("open_essay", serde_json::json!({ "id": 4242 })),
     )
     .expect_err("no such essay");
-    assert_eq!(err["kind"], "invalid", "{err}");
+    assert_eq!(err["kind"], "not-found", "{err}");
     assert!(
         err["message"].as_str().expect("message").contains("4242"),
         "{err}"

@@ -11,6 +11,7 @@ const TIME_BUDGET: Duration = Duration::from_millis(500);
 
 /// What a span of text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum SpanKind {
     /// In both texts.
@@ -23,6 +24,8 @@ pub enum SpanKind {
 
 /// A run of text of one kind.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "DiffSpan"))]
 pub struct Span {
     /// Same, added or removed.
     pub kind: SpanKind,

@@ -17,6 +17,7 @@ pub const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
 
 /// Where an added image went.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AddedImage {
     /// The link to put in the essay, relative to it: `assets/name.png`.
     pub link: String,

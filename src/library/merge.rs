@@ -22,7 +22,6 @@
 //! so even megabyte-sized, completely rewritten texts merge in bounded time.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -101,10 +100,10 @@ impl Merge {
     pub fn resolve(&self, choices: &[Choice]) -> Result<String, MergeError> {
         let conflicts = self.conflicts();
         if choices.len() != conflicts {
-            return Err(MergeError(format!(
-                "the merge has {conflicts} conflict(s) but {} choice(s) were given",
-                choices.len()
-            )));
+            return Err(MergeError::ChoiceCount {
+                conflicts,
+                choices: choices.len(),
+            });
         }
         let mut out = String::new();
         let mut choices = choices.iter();
@@ -117,7 +116,10 @@ impl Merge {
                     Some(Choice::Both) => out.push_str(&self.both_at(at)),
                     Some(Choice::Edited(text)) => out.push_str(text),
                     None => {
-                        return Err(MergeError("ran out of choices".to_owned()));
+                        return Err(MergeError::ChoiceCount {
+                            conflicts,
+                            choices: choices.len(),
+                        });
                     }
                 },
             }
@@ -198,16 +200,17 @@ impl Merge {
 }
 
 /// Why a merge could not be resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MergeError(pub String);
-
-impl fmt::Display for MergeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    /// The choices were made for another merge: one is needed per conflicting hunk.
+    #[error("the merge has {conflicts} conflict(s) but {choices} choice(s) were given")]
+    ChoiceCount {
+        /// Conflicting hunks in the merge.
+        conflicts: usize,
+        /// Choices given.
+        choices: usize,
+    },
 }
-
-impl std::error::Error for MergeError {}
 
 /// Three-way merge of `mine` (the writer's draft) and `theirs` (the file on disk) against `base`.
 pub fn merge(base: &str, mine: &str, theirs: &str) -> Merge {

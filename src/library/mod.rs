@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::essay::{slugify, Essay};
+use crate::essay::{slugify, Essay, Status};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
 use crate::settings::Settings;
 use crate::store::{
@@ -50,6 +50,7 @@ pub type EssayId = i64;
 
 /// What happened to an essay.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ChangeKind {
     /// A new essay file appeared.
@@ -75,6 +76,7 @@ pub enum ChangeKind {
 
 /// One change to one essay, with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Change {
     /// The essay.
     pub essay: EssayId,
@@ -109,6 +111,7 @@ pub struct ScanReport {
 
 /// An essay opened for editing.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OpenedEssay {
     /// The essay.
     pub id: EssayId,
@@ -619,7 +622,7 @@ impl Library {
             .read()
             .essay_by_path(self.inner.library_id, &key)?
             .ok_or_else(|| {
-                Error::Invalid(format!(
+                Error::NotFound(format!(
                     "{} is not an essay Quire knows; run `quire index` first",
                     path.display()
                 ))
@@ -642,7 +645,7 @@ impl Library {
             });
         }
         let hash = row.hash.clone().ok_or_else(|| {
-            Error::Invalid(format!(
+            Error::NotFound(format!(
                 "{} has no file and no draft",
                 row.path.clone().unwrap_or_default()
             ))
@@ -820,7 +823,7 @@ impl Library {
             let meta = EssayMeta {
                 title: title.to_string(),
                 slug: slugify(title),
-                status: "draft".into(),
+                status: Status::Draft,
                 ..EssayMeta::default()
             };
             tx.set_meta(id, &meta, "")?;
@@ -856,7 +859,7 @@ impl Library {
                 return Ok(None);
             };
             if draft.theirs_hash.is_some() {
-                return Err(Error::Invalid(
+                return Err(Error::Conflict(
                     "this essay has a conflict with an outside edit; resolve it before saving"
                         .into(),
                 ));
@@ -925,7 +928,7 @@ impl Library {
             if self.absolute(&key).exists()
                 || tx.essay_by_path(self.inner.library_id, &key)?.is_some()
             {
-                return Err(Error::Invalid(format!(
+                return Err(Error::Exists(format!(
                     "{key} already exists; pick another name"
                 )));
             }
@@ -992,9 +995,9 @@ impl Library {
         let tx = store.read();
         let rev = tx
             .revision(revision)?
-            .ok_or_else(|| Error::Invalid(format!("there is no revision {revision}")))?;
+            .ok_or_else(|| Error::NotFound(format!("there is no revision {revision}")))?;
         tx.text(&rev.hash)?
-            .ok_or_else(|| Error::Invalid(format!("the text of revision {revision} was pruned")))
+            .ok_or_else(|| Error::Pruned(format!("the text of revision {revision} was pruned")))
     }
 
     /// Brings a revision back: writes it to the essay's file (atomically) and records that as
@@ -1009,13 +1012,13 @@ impl Library {
                 .revision(revision)?
                 .filter(|r| r.essay_id == id)
                 .ok_or_else(|| {
-                    Error::Invalid(format!(
+                    Error::NotFound(format!(
                         "revision {revision} does not belong to {}",
                         row.path.clone().unwrap_or_default()
                     ))
                 })?;
             let bytes = tx.text(&rev.hash)?.ok_or_else(|| {
-                Error::Invalid(format!("the text of revision {revision} was pruned"))
+                Error::Pruned(format!("the text of revision {revision} was pruned"))
             })?;
             if let Some(draft) = tx.draft(id)? {
                 if draft.dirty {
@@ -1067,10 +1070,10 @@ impl Library {
     pub fn resolve(&self, id: EssayId, choices: &[Choice]) -> Result<String> {
         let merge = self
             .conflict(id)?
-            .ok_or_else(|| Error::Invalid("there is no conflict to resolve".into()))?;
+            .ok_or_else(|| Error::Stale("there is no conflict to resolve".into()))?;
         let text = merge
             .resolve(choices)
-            .map_err(|e| Error::Invalid(e.to_string()))?;
+            .map_err(|e| Error::Stale(e.to_string()))?;
         let now = now_ms();
         let mut store = self.store();
         store.transaction(|tx| {
@@ -1127,7 +1130,7 @@ impl Library {
 }
 
 fn unknown(id: EssayId) -> Error {
-    Error::Invalid(format!("there is no essay {id}"))
+    Error::NotFound(format!("there is no essay {id}"))
 }
 
 fn text_of(tx: &Tx<'_>, hash: &str) -> Result<String> {
@@ -1153,7 +1156,7 @@ fn describe(key: &str, bytes: &[u8]) -> (EssayMeta, String) {
             let meta = EssayMeta {
                 title: essay.title(),
                 slug: essay.slug.clone(),
-                status: essay.front.status.as_str().to_string(),
+                status: essay.front.status.clone(),
                 date: essay.front.date.map(|d| d.iso_day()),
                 tags: essay.front.tags.clone(),
                 summary: essay.front.summary.clone(),
@@ -1171,7 +1174,7 @@ fn describe(key: &str, bytes: &[u8]) -> (EssayMeta, String) {
             let meta = EssayMeta {
                 title: stem.clone(),
                 slug: slugify(&stem),
-                status: "draft".into(),
+                status: Status::Draft,
                 words: text.split_whitespace().count() as i64,
                 problem: Some(e.to_string()),
                 ..EssayMeta::default()

@@ -9,7 +9,10 @@
 //! are not to be had (inotify watches run out, at the start or later) it polls instead: a
 //! rescan every [`POLL_EVERY`], which the size-and-time shortcut keeps cheap. [`Follow`] says
 //! which the caller wants (`QUIRE_WATCH=poll` forces polling, see [`Follow::from_env`]);
-//! [`Watcher::mode`] says which it got and why. Dropping the watcher stops it.
+//! [`Watcher::mode`] says which it got and why. A look at the folder that fails (a locked or
+//! broken store, a full disk) is never dropped: [`Watcher::health`] tells it, once per run of
+//! failures, and again when looking works, and the watcher keeps retrying every
+//! [`POLL_EVERY`] in between. Dropping the watcher stops it.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,7 +24,7 @@ use std::time::{Duration, Instant};
 use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 
 use super::{atomic, is_essay_name, Library};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::store::Source;
 
 /// How long the folder must be quiet before a burst of events is handled.
@@ -42,6 +45,74 @@ pub enum WatchMode {
     /// Polling, because events are not available or polling was asked for; the reason says
     /// why, in a sentence for the writer.
     Polling(String),
+}
+
+/// How well the watcher is taking outside edits in, told to [`Watcher::health`]'s receivers
+/// when it changes. Serialised as `{"state": "failing", "kind", "message"}` or
+/// `{"state": "working"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum WatchHealth {
+    /// Looking at the folder failed: outside edits are not taken in until it works again.
+    Failing {
+        /// What kind of failure (`store`, `io`, …).
+        kind: ErrorKind,
+        /// The failure, in a sentence for the writer.
+        message: String,
+    },
+    /// Looking at the folder works again after a failure.
+    Working,
+}
+
+/// Tells the watcher's receivers how it is doing, only when that changes.
+#[derive(Clone, Default)]
+struct Health {
+    receivers: Arc<Mutex<Vec<Sender<WatchHealth>>>>,
+    /// The [`WatchHealth::Failing`] last told, while the failure lasts.
+    failing: Arc<Mutex<Option<WatchHealth>>>,
+}
+
+impl Health {
+    /// Takes the outcome of one look at the folder; returns whether it failed.
+    fn record<T>(&self, outcome: Result<T>) -> bool {
+        let mut failing = self.failing.lock().unwrap_or_else(|p| p.into_inner());
+        let news = match outcome {
+            Ok(_) => failing.take().map(|_| WatchHealth::Working),
+            Err(error) => {
+                let now = WatchHealth::Failing {
+                    kind: error.kind(),
+                    message: error.to_string(),
+                };
+                let news = (failing.as_ref() != Some(&now)).then(|| now.clone());
+                *failing = Some(now);
+                news
+            }
+        };
+        let failed = failing.is_some();
+        drop(failing);
+        if let Some(news) = news {
+            self.receivers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .retain(|r| r.send(news.clone()).is_ok());
+        }
+        failed
+    }
+
+    fn subscribe(&self) -> Receiver<WatchHealth> {
+        let (tx, rx) = channel();
+        let failing = self.failing.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(now) = failing.as_ref() {
+            // A receiver that arrives during a failure hears of it at once.
+            let _ = tx.send(now.clone());
+        }
+        self.receivers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(tx);
+        rx
+    }
 }
 
 /// How the caller wants the folder followed.
@@ -120,6 +191,7 @@ pub fn classify(root: &Path, exclude: &[PathBuf], path: &Path) -> PathKind {
 /// Follows a library's folder until dropped.
 pub struct Watcher {
     mode: Arc<Mutex<WatchMode>>,
+    health: Health,
     stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
     // Kept alive for as long as the watcher runs; dropping it stops the events.
@@ -152,16 +224,25 @@ impl Watcher {
         let exclude = library.exclude().to_vec();
         let polling = source.is_none();
         let shared = Arc::clone(&mode);
+        let health = Health::default();
+        let told = health.clone();
         let thread = std::thread::Builder::new()
             .name("quire-watch".into())
             .spawn(move || {
-                if polling || follow_events(&library, &root, &exclude, &events, &stop, &shared) {
-                    poll(&library, every, &events, &stop);
+                let follower = Follower {
+                    library: &library,
+                    health: &told,
+                    events: &events,
+                    stop: &stop,
+                };
+                if polling || follower.events(&root, &exclude, &shared) {
+                    follower.poll(every);
                 }
             })
-            .map_err(|e| Error::Invalid(format!("could not start the folder watcher: {e}")))?;
+            .map_err(|e| Error::Internal(format!("could not start the folder watcher: {e}")))?;
         Ok(Watcher {
             mode,
+            health,
             stop: Some(stop_tx),
             thread: Some(thread),
             _source: source,
@@ -175,6 +256,13 @@ impl Watcher {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// How well outside edits are being taken in: a [`WatchHealth::Failing`] when a look at
+    /// the folder fails (at once if one is failing now), a [`WatchHealth::Working`] when
+    /// looking works again. Nothing while all is well.
+    pub fn health(&self) -> Receiver<WatchHealth> {
+        self.health.subscribe()
     }
 }
 
@@ -235,86 +323,95 @@ fn every_phrase(every: Duration) -> String {
     }
 }
 
-/// The polling watcher thread: a rescan every `every`, until stopped. Events that a native
-/// watcher still delivers (for the folders it did get) are dropped: the rescan sees it all.
-fn poll(
-    library: &Library,
-    every: Duration,
-    events: &Receiver<notify::Result<Event>>,
-    stop: &Receiver<()>,
-) {
-    loop {
-        match stop.recv_timeout(every) {
-            Err(RecvTimeoutError::Timeout) => {
-                while events.try_recv().is_ok() {}
-                // A failure (a locked store, a full disk) is retried on the next round.
-                let _ = library.sweep(Source::Disk);
-            }
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
-        }
-    }
+/// What the watcher thread works with.
+struct Follower<'a> {
+    library: &'a Library,
+    health: &'a Health,
+    events: &'a Receiver<notify::Result<Event>>,
+    stop: &'a Receiver<()>,
 }
 
-/// The event watcher thread: gather a burst, then reconcile it. Returns `true` when it has
-/// to give way to polling (inotify watches ran out), `false` when stopped.
-fn follow_events(
-    library: &Library,
-    root: &Path,
-    exclude: &[PathBuf],
-    events: &Receiver<notify::Result<Event>>,
-    stop: &Receiver<()>,
-    mode: &Mutex<WatchMode>,
-) -> bool {
-    let tick = Duration::from_millis(20);
-    loop {
-        let mut paths = BTreeSet::new();
-        let mut rescan = false;
-        let mut first: Option<Instant> = None;
-        let mut last = Instant::now();
+impl Follower<'_> {
+    /// The polling watcher thread: a rescan every `every`, until stopped. Events that a native
+    /// watcher still delivers (for the folders it did get) are dropped: the rescan sees it all.
+    fn poll(&self, every: Duration) {
         loop {
-            if matches!(
-                stop.try_recv(),
-                Err(std::sync::mpsc::TryRecvError::Disconnected) | Ok(())
-            ) {
-                return false;
+            match self.stop.recv_timeout(every) {
+                Err(RecvTimeoutError::Timeout) => {
+                    while self.events.try_recv().is_ok() {}
+                    // A failure (a locked store, a full disk) is told, and retried next round.
+                    self.health.record(self.library.sweep(Source::Disk));
+                }
+                Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
             }
-            match events.recv_timeout(tick) {
-                Ok(Ok(event)) => {
-                    first.get_or_insert_with(Instant::now);
-                    last = Instant::now();
-                    if event.need_rescan() {
+        }
+    }
+
+    /// The event watcher thread: gather a burst, then reconcile it. Returns `true` when it has
+    /// to give way to polling (inotify watches ran out), `false` when stopped.
+    fn events(&self, root: &Path, exclude: &[PathBuf], mode: &Mutex<WatchMode>) -> bool {
+        let tick = Duration::from_millis(20);
+        // After a failed look, when to look at everything again even if no event comes: the
+        // edits the failed look missed are taken in as soon as the store works again.
+        let mut retry: Option<Instant> = None;
+        loop {
+            let mut paths = BTreeSet::new();
+            let mut rescan = false;
+            let mut first: Option<Instant> = None;
+            let mut last = Instant::now();
+            loop {
+                if matches!(
+                    self.stop.try_recv(),
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) | Ok(())
+                ) {
+                    return false;
+                }
+                match self.events.recv_timeout(tick) {
+                    Ok(Ok(event)) => {
+                        first.get_or_insert_with(Instant::now);
+                        last = Instant::now();
+                        if event.need_rescan() {
+                            rescan = true;
+                        }
+                        note(root, exclude, &event, &mut paths, &mut rescan);
+                    }
+                    Ok(Err(error)) if limit_reached(&error) => {
+                        // A folder created later could not be watched: events would miss it
+                        // for good, so look at everything now and poll from here on.
+                        *mode.lock().unwrap_or_else(|p| p.into_inner()) = fall_back(&error);
+                        self.health.record(self.library.sweep(Source::Disk));
+                        return true;
+                    }
+                    Ok(Err(_)) => {
+                        // A failed or missing watch: only a full look can be trusted now.
+                        first.get_or_insert_with(Instant::now);
                         rescan = true;
                     }
-                    note(root, exclude, &event, &mut paths, &mut rescan);
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return false,
                 }
-                Ok(Err(error)) if limit_reached(&error) => {
-                    // A folder created later could not be watched: events would miss it
-                    // for good, so look at everything now and poll from here on.
-                    *mode.lock().unwrap_or_else(|p| p.into_inner()) = fall_back(&error);
-                    let _ = library.sweep(Source::Disk);
-                    return true;
+                if let Some(started) = first {
+                    if last.elapsed() >= QUIET || started.elapsed() >= MAX_WAIT {
+                        break;
+                    }
                 }
-                Ok(Err(_)) => {
-                    // A failed or missing watch: only a full look can be trusted now.
-                    first.get_or_insert_with(Instant::now);
+                if retry.is_some_and(|at| Instant::now() >= at) {
                     rescan = true;
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return false,
-            }
-            if let Some(started) = first {
-                if last.elapsed() >= QUIET || started.elapsed() >= MAX_WAIT {
                     break;
                 }
             }
-        }
-        // A failure here (a locked store, a full disk) is retried by the next burst or scan;
-        // the folder itself is never touched by the watcher.
-        if rescan {
-            let _ = library.sweep(Source::Disk);
-        } else if !paths.is_empty() {
-            let keys: Vec<String> = paths.into_iter().collect();
-            let _ = library.reconcile(&keys);
+            // The folder itself is never touched by the watcher; a failure is told and the
+            // whole folder looked at again a little later.
+            let failed = if rescan {
+                self.health.record(self.library.sweep(Source::Disk))
+            } else if !paths.is_empty() {
+                let keys: Vec<String> = paths.into_iter().collect();
+                self.health.record(self.library.reconcile(&keys))
+            } else {
+                // A burst of nothing Quire follows looked at nothing: a pending retry stays.
+                continue;
+            };
+            retry = failed.then(|| Instant::now() + POLL_EVERY);
         }
     }
 }
@@ -423,7 +520,14 @@ mod tests {
             .send(Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch)))
             .unwrap();
         let canonical = library.folder().canonical_root.clone();
-        let give_way = follow_events(&library, &canonical, &[], &events, &stop, &mode);
+        let health = Health::default();
+        let follow = Follower {
+            library: &library,
+            health: &health,
+            events: &events,
+            stop: &stop,
+        };
+        let give_way = follow.events(&canonical, &[], &mode);
         assert!(give_way, "the event loop hands over to polling");
         let reason = polling_reason(mode.into_inner().unwrap());
         assert!(reason.contains("fs.inotify.max_user_watches"), "{reason}");

@@ -116,6 +116,8 @@ impl Urls for KeepUrls {}
 
 /// One heading of the outline.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "OutlineEntry"))]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,

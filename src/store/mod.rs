@@ -16,6 +16,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
+use crate::essay::Status;
 
 /// Schema changes, in order. The store's `user_version` says how many have been applied.
 pub const MIGRATIONS: &[&str] = &[
@@ -90,6 +91,7 @@ pub const MIGRATIONS: &[&str] = &[
 /// Where a change came from. Every change carries one, so the library can tell the writer's
 /// own saves from outside edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// Autosave of the editor into a draft.
@@ -149,7 +151,7 @@ pub struct EssayRow {
     /// URL name.
     pub slug: String,
     /// `draft`, `published`, or what the file says.
-    pub status: String,
+    pub status: Status,
     /// `YYYY-MM-DD`, when dated.
     pub date: Option<String>,
     /// Tags.
@@ -169,8 +171,8 @@ pub struct EssayMeta {
     pub title: String,
     /// URL name.
     pub slug: String,
-    /// Status word.
-    pub status: String,
+    /// Its status.
+    pub status: Status,
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
     /// Tags.
@@ -242,7 +244,7 @@ pub struct SearchHit {
     /// Its title.
     pub title: String,
     /// Its status.
-    pub status: String,
+    pub status: Status,
     /// Text around the hits, with the hits between the caller's markers.
     pub snippet: String,
     /// BM25 score (lower is better); 0 for every hit of a query too broad to rank
@@ -254,11 +256,24 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Default)]
 pub struct SearchFilter {
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Only essays with this tag.
     pub tag: Option<String>,
     /// At most this many results (default 20).
     pub limit: Option<usize>,
+}
+
+// A status is kept as its word, so filtering by status stays a plain string comparison.
+impl rusqlite::ToSql for Status {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for Status {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        value.as_str().map(Status::parse)
+    }
 }
 
 /// The SQLite store.
@@ -947,7 +962,7 @@ mod tests {
         std::fs::write(&path, "this is an essay, not a database".repeat(100)).unwrap();
         let err = Store::open(&path).err().unwrap();
         assert!(err.to_string().contains("move it aside"), "{err}");
-        assert_eq!(err.kind(), "store");
+        assert_eq!(err.kind(), crate::ErrorKind::Store);
     }
 
     #[test]
@@ -982,7 +997,7 @@ mod tests {
                     let id = tx.insert_essay(lib, Some(path))?;
                     let meta = EssayMeta {
                         title: title.into(),
-                        status: status.into(),
+                        status: Status::parse(status),
                         tags: tags.into_iter().map(String::from).collect(),
                         ..EssayMeta::default()
                     };
@@ -1003,7 +1018,7 @@ mod tests {
         );
         assert_eq!(all("profession*", &SearchFilter::default()).len(), 2);
         let published = SearchFilter {
-            status: Some("published".into()),
+            status: Some(Status::Published),
             ..SearchFilter::default()
         };
         assert_eq!(all("training", &published).len(), 1);
@@ -1018,7 +1033,7 @@ mod tests {
         let err = tx
             .search(lib, "\"*", &SearchFilter::default(), ("[", "]"))
             .unwrap_err();
-        assert_eq!(err.kind(), "invalid", "{err}");
+        assert_eq!(err.kind(), crate::ErrorKind::Invalid, "{err}");
         assert!(err.to_string().contains("double quotes"), "{err}");
     }
 
@@ -1039,7 +1054,7 @@ mod tests {
                     let id = tx.insert_essay(lib, Some(&format!("e{i}.md")))?;
                     let meta = EssayMeta {
                         title: format!("Essay {i}"),
-                        status: "draft".into(),
+                        status: Status::Draft,
                         ..EssayMeta::default()
                     };
                     tx.set_meta(id, &meta, body)?;

@@ -489,3 +489,82 @@ fn watch_prints_an_outside_edit(mode: Option<&str>) {
     assert!(exit.success(), "Ctrl-C is a clean stop: {exit:?}");
     assert!(rest.contains("Stopped watching."), "{rest}");
 }
+
+/// Lines of a child's output as they come, so a test waits for one with a time limit instead
+/// of hanging on a read.
+fn lines_of(stream: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits up to `within` for a line that `wanted` accepts; panics with all lines seen if none.
+fn wait_for_line(
+    lines: &std::sync::mpsc::Receiver<String>,
+    within: std::time::Duration,
+    wanted: impl Fn(&str) -> bool,
+) -> String {
+    let until = std::time::Instant::now() + within;
+    let mut seen = Vec::new();
+    while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(line) if wanted(&line) => return line,
+            Ok(line) => seen.push(line),
+            Err(_) => break,
+        }
+    }
+    panic!("no such line within {within:?}; saw {seen:#?}");
+}
+
+#[test]
+fn watch_says_when_the_store_is_locked_and_when_it_works_again() {
+    let (_guard, dir) = copy_fixture("site");
+    let mut child = quire()
+        .env_remove("QUIRE_WATCH")
+        .current_dir(&dir)
+        .env("QUIRE_DB", dir.join("quire.db"))
+        .args(["watch", "."])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("watch starts");
+    let err = lines_of(child.stderr.take().expect("stderr"));
+    let out = lines_of(child.stdout.take().expect("stdout"));
+    let long = std::time::Duration::from_secs(30);
+    wait_for_line(&err, long, |l| l.starts_with("Watching"));
+
+    // Another program holds the store's write lock for longer than Quire waits for it.
+    let lock = rusqlite::Connection::open(dir.join("quire.db")).expect("store opens");
+    lock.execute_batch("BEGIN EXCLUSIVE").expect("lock taken");
+    std::fs::write(
+        dir.join("draft.md"),
+        "---\ntitle: Changed outside\n---\nNew text.\n",
+    )
+    .expect("edit");
+    let failure = wait_for_line(&err, long, |l| l.starts_with("error:"));
+    assert!(failure.contains("quire.db"), "names the store: {failure}");
+    assert!(
+        failure.contains("not taken in"),
+        "says what it means: {failure}"
+    );
+
+    lock.execute_batch("ROLLBACK").expect("lock given back");
+    drop(lock);
+    wait_for_line(&err, long, |l| l == "Taking outside edits in again.");
+    let change = wait_for_line(&out, long, |_| true);
+    assert_eq!(
+        change, "draft.md modified [disk]",
+        "the edit missed while locked is taken in"
+    );
+
+    child.kill().expect("stops");
+    child.wait().expect("exits");
+}

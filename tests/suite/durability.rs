@@ -528,7 +528,7 @@ fn big_text(kb: usize) -> String {
 
 fn assert_store_error(err: &quire::Error, db: &Path, words: &str) {
     let message = err.to_string();
-    assert_eq!(err.kind(), "store", "{message}");
+    assert_eq!(err.kind(), quire::ErrorKind::Store, "{message}");
     assert_eq!(err.path(), Some(db), "{message}");
     assert!(
         message.contains(&db.display().to_string()),
@@ -820,7 +820,10 @@ fn a_full_disk_under_the_essays_fails_the_save_and_keeps_the_file_and_the_draft(
         .save(id)
         .expect_err("saving 300 KB onto a full disk fails");
     let message = err.to_string();
-    assert!(["io", "store"].contains(&err.kind()), "{message}");
+    assert!(
+        [quire::ErrorKind::Io, quire::ErrorKind::Store].contains(&err.kind()),
+        "{message}"
+    );
     assert!(
         message.contains("No space left on device"),
         "says the disk is full: {message}"
@@ -931,7 +934,7 @@ fn a_read_only_folder_fails_the_save_clearly_and_keeps_the_draft_until_it_is_wri
         .save(id)
         .expect_err("saving into a read-only folder fails");
     let message = err.to_string();
-    assert_eq!(err.kind(), "io", "{message}");
+    assert_eq!(err.kind(), quire::ErrorKind::Io, "{message}");
     assert!(
         message.contains("Read-only file system"),
         "says why: {message}"

@@ -915,7 +915,7 @@ fn a_conflict_resolved_with(choice: Choice, expected: &str) {
         .library
         .save(id)
         .expect_err("save refuses while in conflict");
-    assert!(refused.to_string().contains("conflict"), "{refused}");
+    assert_eq!(refused.kind(), quire::ErrorKind::Conflict, "{refused}");
     assert_eq!(
         fx.text("seasons.md"),
         theirs,
@@ -941,6 +941,11 @@ fn a_conflict_resolved_with(choice: Choice, expected: &str) {
         "{merge:#?}"
     );
 
+    let wrong = fx
+        .library
+        .resolve(id, &[choice.clone(), choice.clone()])
+        .expect_err("choices for another merge are refused");
+    assert_eq!(wrong.kind(), quire::ErrorKind::Stale, "{wrong}");
     let resolved = fx.library.resolve(id, &[choice]).expect("resolve");
     assert_eq!(resolved, expected);
     let opened = fx.library.open_essay(id).expect("opens");
@@ -948,6 +953,11 @@ fn a_conflict_resolved_with(choice: Choice, expected: &str) {
     assert_eq!(opened.text, expected);
     fx.library.save(id).expect("save after resolving");
     assert_eq!(fx.bytes("seasons.md"), expected.as_bytes());
+    let again = fx
+        .library
+        .resolve(id, &[])
+        .expect_err("nothing left to resolve");
+    assert_eq!(again.kind(), quire::ErrorKind::Stale, "{again}");
     assert_folder_and_store_agree(&fx.library);
     assert_history_has(&fx.library, id, &mine, "the writer's side (mine)");
     assert_history_has(&fx.library, id, &theirs, "the outside side (theirs)");
@@ -1081,6 +1091,16 @@ fn the_apps_own_rename_delete_and_restore_do_not_come_back_as_outside_edits() {
     let id = fx.id("cats.md");
     let (_watcher, mut events) = fx.watch();
 
+    let taken = fx
+        .library
+        .rename(id, "sentinel.md")
+        .expect_err("a taken name is refused");
+    assert_eq!(taken.kind(), quire::ErrorKind::Exists, "{taken}");
+    let unknown = fx
+        .library
+        .rename(id + 1000, "dogs.md")
+        .expect_err("no such essay");
+    assert_eq!(unknown.kind(), quire::ErrorKind::NotFound, "{unknown}");
     let renamed = fx.library.rename(id, "notes/felines.md").expect("rename");
     assert_eq!(renamed.path.as_deref(), Some("notes/felines.md"));
     assert_eq!(fx.text("notes/felines.md"), CATS);
@@ -1422,7 +1442,7 @@ fn a_blank_title_is_refused_and_creates_nothing() {
     let fx = Fixture::scanned(&[("cats.md", CATS)]);
     for blank in ["", "   ", "\t\n"] {
         let refused = fx.library.create(blank).expect_err("a blank title");
-        assert_eq!(refused.kind(), "invalid");
+        assert_eq!(refused.kind(), quire::ErrorKind::Invalid);
         assert_eq!(refused.to_string(), "give the essay a title");
     }
     assert_eq!(fx.library.essays().expect("essays").len(), 1);

@@ -3,8 +3,8 @@ import { asSentence, describeError, isQuireError, toQuireError } from "./error";
 
 describe("toQuireError", () => {
   it("keeps a {kind, message} rejection from the Rust side as it is", () => {
-    expect(toQuireError({ kind: "not_found", message: "No essay with id 7." })).toEqual({
-      kind: "not_found",
+    expect(toQuireError({ kind: "not-found", message: "No essay with id 7." })).toEqual({
+      kind: "not-found",
       message: "No essay with id 7.",
     });
   });
@@ -53,6 +53,9 @@ describe("toQuireError", () => {
   it("recognises the QuireError shape", () => {
     expect(isQuireError({ kind: "io", message: "x" })).toBe(true);
     expect(isQuireError({ kind: 1, message: "x" })).toBe(false);
+    // The kinds are a closed set: one the core never sends is not taken for one.
+    expect(isQuireError({ kind: "not_found", message: "x" })).toBe(false);
+    expect(toQuireError({ kind: "nonsense", message: "Disk full." })).toEqual({ kind: "internal", message: "Disk full." });
     expect(isQuireError("x")).toBe(false);
   });
 

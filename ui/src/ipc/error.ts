@@ -1,19 +1,38 @@
 // QuireError: the one error shape the UI handles. The Rust side rejects every command with
 // `{ kind, message }`; anything else (a thrown TypeError, a string, a missing backend) is
-// normalised here so that no raw JSON or "[object Object]" ever reaches the writer.
+// normalised here so that no raw JSON or "[object Object]" ever reaches the writer. The kinds
+// are a closed set generated from the core's ErrorKind: callers branch on them, never on text.
 
-export interface QuireError {
-  /** A stable machine-readable kind: the core's `Error::kind` ("io", "invalid", "unsafe-path", …) or "internal". */
-  kind: string;
-  /** A sentence for the writer. */
-  message: string;
+import type { ErrorKind, QuireError } from "./generated";
+
+export type { ErrorKind, QuireError };
+
+// Every kind the core has; a kind added in Rust fails `check:ui` until it is listed here.
+const KINDS: Record<ErrorKind, true> = {
+  io: true,
+  essay: true,
+  render: true,
+  theme: true,
+  store: true,
+  "unsafe-path": true,
+  invalid: true,
+  "not-found": true,
+  conflict: true,
+  exists: true,
+  stale: true,
+  pruned: true,
+  internal: true,
+};
+
+export function isErrorKind(value: unknown): value is ErrorKind {
+  return typeof value === "string" && Object.hasOwn(KINDS, value);
 }
 
 export function isQuireError(value: unknown): value is QuireError {
   return (
     typeof value === "object" &&
     value !== null &&
-    typeof (value as { kind?: unknown }).kind === "string" &&
+    isErrorKind((value as { kind?: unknown }).kind) &&
     typeof (value as { message?: unknown }).message === "string"
   );
 }

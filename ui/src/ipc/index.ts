@@ -22,6 +22,7 @@ import type {
   Preview,
   TextEdit,
   RevisionInfo,
+  WatchHealth,
   SearchHit,
   SearchQuery,
 } from "./types";
@@ -139,6 +140,9 @@ async function on<T>(event: string, handler: (payload: T) => void): Promise<Unli
 
 /** The library changed: an autosave, a save, an outside edit, a rename … */
 export const onLibraryChange = (handler: (change: Change) => void) => on<Change>("library-change", handler);
+
+/** The watcher could not take outside edits in (a locked or broken store), or can again. */
+export const onWatchHealth = (handler: (health: WatchHealth) => void) => on<WatchHealth>("watch-health", handler);
 
 /** A link was clicked in the preview; the UI asks the writer before calling openExternal. */
 export const onOpenExternalRequest = (handler: (request: OpenExternalRequest) => void) =>

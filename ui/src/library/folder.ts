@@ -116,6 +116,7 @@ export class LibraryFolder {
     const reopened = again !== null && (await workspace.open(again.id));
     if (again && reopened) placeCursor(workspace.view, again);
     library.setEssays(info.essays);
+    library.setWatchTrouble(null);
     library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
     if (reopened) {
       this.context.shown(workspace.currentId);

@@ -47,6 +47,7 @@ export class LibraryPane {
   private menu: HTMLElement | null = null;
   private menuCleanup: (() => void) | null = null;
   private footerNote = "";
+  private watchTrouble: string | null = null;
   private emptyMessage = "Loading your essays…";
 
   constructor(elements: LibraryElements, callbacks: LibraryCallbacks) {
@@ -93,6 +94,12 @@ export class LibraryPane {
 
   setFooterNote(note: string): void {
     this.footerNote = note;
+    this.renderFooter();
+  }
+
+  /** Why outside edits are not being taken in (a locked store …), or null when they are. */
+  setWatchTrouble(message: string | null): void {
+    this.watchTrouble = message;
     this.renderFooter();
   }
 
@@ -232,7 +239,12 @@ export class LibraryPane {
     const count = this.essays.length;
     const parts = [count === 1 ? "1 essay" : `${count.toLocaleString("en-US")} essays`];
     if (this.footerNote) parts.push(this.footerNote);
+    if (this.watchTrouble !== null) parts.push(`outside edits are not taken in: ${this.watchTrouble}`);
     this.el.footer.textContent = parts.join(" · ");
+    // The footer is narrow: the whole sentence is in its tooltip.
+    this.el.footer.title = this.watchTrouble ?? "";
+    if (this.watchTrouble !== null) this.el.footer.dataset.tone = "error";
+    else delete this.el.footer.dataset.tone;
   }
 
   private essayRow(essay: EssaySummary): HTMLElement {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CheckResult, ProblemInfo } from "../ipc/types";
 import { CheckPanel, RECHECK_DELAY_MS, badgeText, checkSummary, countsFor, groupProblems, type Counts } from "./checks";
 
-const p = (path: string, essayId: number | null, line: number, level: string, message = `${level} at ${line}`): ProblemInfo => ({
+const p = (path: string, essayId: number | null, line: number, level: ProblemInfo["level"], message = `${level} at ${line}`): ProblemInfo => ({
   path,
   essayId,
   line,
