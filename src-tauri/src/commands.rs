@@ -217,7 +217,12 @@ pub async fn render_preview(
                     "the preview lost track of the text; it asks for all of it again",
                 )
             })?,
-        (None, None) => return Err(UiError::new(ErrorKind::Invalid, "the preview needs the text")),
+        (None, None) => {
+            return Err(UiError::new(
+                ErrorKind::Invalid,
+                "the preview needs the text",
+            ))
+        }
     };
     let sent_text = text.clone();
     let page = tauri::async_runtime::spawn_blocking(move || {
@@ -233,7 +238,12 @@ pub async fn render_preview(
         )
     })
     .await
-    .map_err(|e| UiError::new(ErrorKind::Internal, format!("the preview stopped unexpectedly: {e}")))?;
+    .map_err(|e| {
+        UiError::new(
+            ErrorKind::Internal,
+            format!("the preview stopped unexpectedly: {e}"),
+        )
+    })?;
     Ok(state
         .preview_blocks()
         .answer(essay_key, base, shell.as_deref(), page, sent_text))

@@ -490,20 +490,9 @@ fn watch_prints_an_outside_edit(mode: Option<&str>) {
     assert!(rest.contains("Stopped watching."), "{rest}");
 }
 
-/// Lines of a child's output as they come, so a test waits for one with a time limit instead
-/// of hanging on a read.
+/// Lines of a child's output as they come (see [`Lines`]), for [`wait_for_line`].
 fn lines_of(stream: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
-    use std::io::BufRead;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
+    Lines::of(stream).0
 }
 
 /// Waits up to `within` for a line that `wanted` accepts; panics with all lines seen if none.
