@@ -421,6 +421,20 @@ impl Lines {
             .unwrap_or_else(|e| panic!("no {what} within {LINE_TIMEOUT:?}: {e}"))
     }
 
+    /// The first line within `within` that `wanted` accepts; panics with every line seen if none.
+    fn until(&self, within: std::time::Duration, wanted: impl Fn(&str) -> bool) -> String {
+        let until = std::time::Instant::now() + within;
+        let mut seen = Vec::new();
+        while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+            match self.0.recv_timeout(left) {
+                Ok(line) if wanted(&line) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("no such line within {within:?}; saw {seen:#?}");
+    }
+
     /// Every line up to the end of the stream.
     fn rest(&self) -> String {
         let mut rest = String::new();
@@ -444,8 +458,9 @@ impl Drop for Reaped {
     }
 }
 
-fn watch_prints_an_outside_edit(mode: Option<&str>) {
-    let (_guard, dir) = copy_fixture("site");
+/// `quire watch .` in `dir` with its own store (`QUIRE_WATCH` = `mode`, or unset), and its
+/// stdout and stderr lines.
+fn watch(dir: &std::path::Path, mode: Option<&str>) -> (Reaped, Lines, Lines) {
     let mut command = quire();
     if let Some(mode) = mode {
         command.env("QUIRE_WATCH", mode);
@@ -454,7 +469,7 @@ fn watch_prints_an_outside_edit(mode: Option<&str>) {
     }
     let mut child = Reaped(
         command
-            .current_dir(&dir)
+            .current_dir(dir)
             .env("QUIRE_DB", dir.join("quire.db"))
             .args(["watch", "."])
             .stdout(std::process::Stdio::piped())
@@ -462,8 +477,14 @@ fn watch_prints_an_outside_edit(mode: Option<&str>) {
             .spawn()
             .expect("watch starts"),
     );
-    let err = Lines::of(child.0.stderr.take().expect("stderr"));
     let out = Lines::of(child.0.stdout.take().expect("stdout"));
+    let err = Lines::of(child.0.stderr.take().expect("stderr"));
+    (child, out, err)
+}
+
+fn watch_prints_an_outside_edit(mode: Option<&str>) {
+    let (_guard, dir) = copy_fixture("site");
+    let (mut child, out, err) = watch(&dir, mode);
     let mut line = err.next("banner");
     if mode == Some("poll") {
         assert!(
@@ -490,45 +511,13 @@ fn watch_prints_an_outside_edit(mode: Option<&str>) {
     assert!(rest.contains("Stopped watching."), "{rest}");
 }
 
-/// Lines of a child's output as they come (see [`Lines`]), for [`wait_for_line`].
-fn lines_of(stream: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
-    Lines::of(stream).0
-}
-
-/// Waits up to `within` for a line that `wanted` accepts; panics with all lines seen if none.
-fn wait_for_line(
-    lines: &std::sync::mpsc::Receiver<String>,
-    within: std::time::Duration,
-    wanted: impl Fn(&str) -> bool,
-) -> String {
-    let until = std::time::Instant::now() + within;
-    let mut seen = Vec::new();
-    while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
-        match lines.recv_timeout(left) {
-            Ok(line) if wanted(&line) => return line,
-            Ok(line) => seen.push(line),
-            Err(_) => break,
-        }
-    }
-    panic!("no such line within {within:?}; saw {seen:#?}");
-}
-
 #[test]
 fn watch_says_when_the_store_is_locked_and_when_it_works_again() {
     let (_guard, dir) = copy_fixture("site");
-    let mut child = quire()
-        .env_remove("QUIRE_WATCH")
-        .current_dir(&dir)
-        .env("QUIRE_DB", dir.join("quire.db"))
-        .args(["watch", "."])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("watch starts");
-    let err = lines_of(child.stderr.take().expect("stderr"));
-    let out = lines_of(child.stdout.take().expect("stdout"));
+    // Killed however the test ends (Reaped), so a failure leaves no watcher behind.
+    let (_child, out, err) = watch(&dir, None);
     let long = std::time::Duration::from_secs(30);
-    wait_for_line(&err, long, |l| l.starts_with("Watching"));
+    err.until(long, |l| l.starts_with("Watching"));
 
     // Another program holds the store's write lock for longer than Quire waits for it.
     let lock = rusqlite::Connection::open(dir.join("quire.db")).expect("store opens");
@@ -538,7 +527,7 @@ fn watch_says_when_the_store_is_locked_and_when_it_works_again() {
         "---\ntitle: Changed outside\n---\nNew text.\n",
     )
     .expect("edit");
-    let failure = wait_for_line(&err, long, |l| l.starts_with("error:"));
+    let failure = err.until(long, |l| l.starts_with("error:"));
     assert!(failure.contains("quire.db"), "names the store: {failure}");
     assert!(
         failure.contains("not taken in"),
@@ -547,13 +536,10 @@ fn watch_says_when_the_store_is_locked_and_when_it_works_again() {
 
     lock.execute_batch("ROLLBACK").expect("lock given back");
     drop(lock);
-    wait_for_line(&err, long, |l| l == "Taking outside edits in again.");
-    let change = wait_for_line(&out, long, |_| true);
+    err.until(long, |l| l == "Taking outside edits in again.");
+    let change = out.until(long, |_| true);
     assert_eq!(
         change, "draft.md modified [disk]",
         "the edit missed while locked is taken in"
     );
-
-    child.kill().expect("stops");
-    child.wait().expect("exits");
 }
