@@ -154,19 +154,14 @@ pub(crate) fn forward_changes<R: Runtime>(
     handle: &tauri::AppHandle<R>,
     opened: &state::Opened,
 ) -> std::io::Result<()> {
-    let changes = opened.library.subscribe();
     let generation = opened.generation;
-    let events = handle.clone();
-    std::thread::Builder::new()
-        .name("quire-events".into())
-        .spawn(move || {
-            for change in changes {
-                if events.state::<AppState>().current().generation != generation {
-                    break;
-                }
-                let _ = events.emit_to("main", "library-change", &change);
-            }
-        })?;
+    forward(
+        handle,
+        generation,
+        "quire-events",
+        "library-change",
+        opened.library.subscribe(),
+    )?;
     let health = opened
         .watcher
         .lock()
@@ -174,18 +169,37 @@ pub(crate) fn forward_changes<R: Runtime>(
         .as_ref()
         .map(|w| w.health());
     if let Some(health) = health {
-        let handle = handle.clone();
-        std::thread::Builder::new()
-            .name("quire-watch-health".into())
-            .spawn(move || {
-                for news in health {
-                    if handle.state::<AppState>().current().generation != generation {
-                        break;
-                    }
-                    let _ = handle.emit_to("main", "watch-health", &news);
-                }
-            })?;
+        forward(
+            handle,
+            generation,
+            "quire-watch-health",
+            "watch-health",
+            health,
+        )?;
     }
+    Ok(())
+}
+
+/// Emits each of `news` to the window as `event`, on a thread of its own, until the folder of
+/// `generation` is no longer the open one.
+fn forward<R: Runtime, T: serde::Serialize + Clone + Send + 'static>(
+    handle: &tauri::AppHandle<R>,
+    generation: u64,
+    thread: &str,
+    event: &'static str,
+    news: impl IntoIterator<Item = T> + Send + 'static,
+) -> std::io::Result<()> {
+    let handle = handle.clone();
+    std::thread::Builder::new()
+        .name(thread.into())
+        .spawn(move || {
+            for item in news {
+                if handle.state::<AppState>().current().generation != generation {
+                    break;
+                }
+                let _ = handle.emit_to("main", event, &item);
+            }
+        })?;
     Ok(())
 }
 
