@@ -25,6 +25,15 @@ const THEMATIC_BREAK = /^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$/;
 const SETEXT_UNDERLINE = /^\s{0,3}(?:=+|-+)\s*$/;
 const TABLE_DELIMITER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$/;
 
+// Every pattern below gives up within a bounded distance ({0,N}, or at whitespace): a pattern
+// that may scan to the end of the line on each failed attempt is quadratic, and a line of
+// 800 KB of `*[_**[a_*](*_[` (no closing parenthesis anywhere) froze the window for 44 s.
+// Past the bounds, a rare very long URL or HTML tag counts as a word or two too many.
+const FOOTNOTE_REF = /\[\^[^\]\s]{0,100}\]/g;
+const LINK_DESTINATION = /\]\([^)\s]{0,500}(?:\s+"[^"]{0,200}")?\)/g;
+const AUTOLINK = /<((?:https?|mailto):[^>\s]{0,500})>/g;
+const HTML_TAG = /<\/?[A-Za-z][^<>]{0,500}>/g;
+
 function countLineWords(line: string): number {
   if (THEMATIC_BREAK.test(line) || SETEXT_UNDERLINE.test(line) || TABLE_DELIMITER.test(line)) return 0;
   let text = line;
@@ -34,11 +43,11 @@ function countLineWords(line: string): number {
     text = stripped;
   }
   text = text
-    .replace(/\[\^[^\]]*\]/g, " ") // footnote references
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1") // links and images keep their text
-    .replace(/<((?:https?|mailto):[^>\s]*)>/g, " $1 ") // autolinks are text
-    .replace(/<\/?[A-Za-z][^>]*>/g, " ") // inline HTML is not
-    .replace(/\|/g, " ")
+    .replace(FOOTNOTE_REF, " ")
+    .replace(LINK_DESTINATION, " ") // links and images keep their text, not where they go
+    .replace(AUTOLINK, " $1 ") // autolinks are text
+    .replace(HTML_TAG, " ") // inline HTML is not
+    .replace(/[|[\]]|!(?=\[)/g, " ")
     .replace(/[*_~`]+/g, "");
   const words = text.match(/\S+/g);
   return words ? words.length : 0;
