@@ -13,7 +13,8 @@ export const LIBRARY_MIN = 180;
 export const LIBRARY_MAX = 480;
 export const PREVIEW_MIN = 280;
 export const EDITOR_MIN = 360;
-export const DIVIDER = 1;
+/** The dividers sit on the panes' inner edges (see styles.css): they take no width of their own. */
+export const DIVIDER = 0;
 const STORAGE_KEY = "quire.layout.v1";
 
 export function defaultLayout(windowWidth: number): LayoutState {
@@ -67,6 +68,8 @@ export class Layout {
   private state: LayoutState;
   private readonly app: HTMLElement;
   private readonly onChange: (state: LayoutState) => void;
+  /** Each divider's aria values, brought up to date on every change. */
+  private readonly widthListeners: (() => void)[] = [];
 
   constructor(app: HTMLElement, onChange: (state: LayoutState) => void) {
     this.app = app;
@@ -109,6 +112,15 @@ export class Layout {
     const setWidth = (width: number) =>
       this.update(side === "library" ? { libraryWidth: width } : { previewWidth: width }, false);
     const direction = side === "library" ? 1 : -1;
+    // A separator that can be moved is a range to a screen reader: its value is the width.
+    divider.setAttribute("aria-valuemin", String(side === "library" ? LIBRARY_MIN : PREVIEW_MIN));
+    const announce = () => {
+      divider.setAttribute("aria-valuenow", String(widthOf()));
+      divider.setAttribute("aria-valuemax", String(side === "library" ? LIBRARY_MAX : Math.max(PREVIEW_MIN, window.innerWidth - EDITOR_MIN)));
+      divider.setAttribute("aria-valuetext", `${widthOf()} pixels wide`);
+    };
+    announce();
+    this.widthListeners.push(announce);
 
     divider.addEventListener("pointerdown", (event) => {
       if (event.button !== 0) return;
@@ -153,6 +165,7 @@ export class Layout {
     this.app.classList.toggle("library-collapsed", s.libraryCollapsed);
     this.app.classList.toggle("preview-collapsed", s.previewCollapsed);
     if (persist) this.save();
+    for (const listener of this.widthListeners) listener();
     this.onChange(s);
   }
 

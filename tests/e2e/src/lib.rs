@@ -334,6 +334,8 @@ pub struct Fixture {
     /// The app's store (`QUIRE_DB`).
     pub db: PathBuf,
     log: PathBuf,
+    /// More environment for the app (e.g. a dark GTK theme).
+    env: Vec<(String, PathBuf)>,
 }
 
 impl Fixture {
@@ -354,7 +356,14 @@ impl Fixture {
             log: dir.path().join("driver.log"),
             essays,
             dir,
+            env: Vec::new(),
         }
+    }
+
+    /// Starts the app with `key=value` in its environment too.
+    pub fn with_env(mut self, key: &str, value: &str) -> Fixture {
+        self.env.push((key.to_string(), PathBuf::from(value)));
+        self
     }
 
     /// Adds (or replaces) an essay file before the app starts.
@@ -381,12 +390,14 @@ impl Fixture {
     /// Starts the app on the essays folder and waits until its UI has started.
     pub async fn launch(&self) -> App {
         let home = self.dir.path();
-        let envs: [(&str, &Path); 4] = [
+        let (config, data, cache) = (home.join("config"), home.join("data"), home.join("cache"));
+        let mut envs: Vec<(&str, &Path)> = vec![
             ("QUIRE_DB", &self.db),
-            ("XDG_CONFIG_HOME", &home.join("config")),
-            ("XDG_DATA_HOME", &home.join("data")),
-            ("XDG_CACHE_HOME", &home.join("cache")),
+            ("XDG_CONFIG_HOME", &config),
+            ("XDG_DATA_HOME", &data),
+            ("XDG_CACHE_HOME", &cache),
         ];
+        envs.extend(self.env.iter().map(|(k, v)| (k.as_str(), v.as_path())));
         let server = TauriDriver::start(&envs, &self.log);
         let mut caps = Capabilities::new();
         caps.set(

@@ -58,7 +58,9 @@ export function markdownEditor(callbacks: EditorCallbacks = {}): Extension {
     searchSlot.of(searchWanted),
     keymap.of([...historyKeymap, ...defaultKeymap, indentWithTab]),
     writingModeSlots(),
-    EditorView.contentAttributes.of({ "aria-label": "Essay text" }),
+    // tabindex: the text is reachable with Tab (as contenteditable is), said outright for
+    // tools that look for it (axe-core: the scroller must hold something focusable).
+    EditorView.contentAttributes.of({ "aria-label": "Essay text", tabindex: "0" }),
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       const text = update.state.doc.toString();
