@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # System packages: WebKitGTK and friends for the desktop app, Xvfb and WebDriver for its tests,
-# ImageMagick for screenshots.
+# ImageMagick for screenshots, Chromium for the exported site's tests.
 APT_PACKAGES=(
   build-essential pkg-config curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
   webkit2gtk-driver xvfb xauth xdotool imagemagick
   nodejs npm
+  # the exported site's accessibility is checked in a real browser (axe-core through WebDriver)
+  chromium chromium-driver
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -422,6 +422,15 @@ where
                 self.emit(Event::InlineHtml(safe.into()));
             }
             Event::FootnoteReference(name) => self.footnote_reference(name),
+            // A bare checkbox has no name: a screen reader would say only "checkbox".
+            Event::TaskListMarker(done) => self.emit(Event::InlineHtml(
+                if done {
+                    "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>\n"
+                } else {
+                    "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>\n"
+                }
+                .into(),
+            )),
             Event::SoftBreak | Event::HardBreak => {
                 self.in_word = false;
                 self.emit(event);
@@ -579,7 +588,9 @@ where
                 if let Some((lang, code)) = self.code.take() {
                     self.output_bytes += code.len() * 2;
                     let mut html = String::with_capacity(code.len() + code.len() / 2 + 64);
-                    html.push_str("<pre><code");
+                    // Focusable: a code block wider than the page scrolls, and a reader
+                    // without a mouse scrolls it with the arrow keys once it has the focus.
+                    html.push_str("<pre tabindex=\"0\"><code");
                     let class: String = lang
                         .chars()
                         .filter(|c| {
@@ -879,7 +890,10 @@ mod tests {
     #[test]
     fn code_blocks_are_highlighted_with_classes_and_escaped() {
         let out = html("```rust onerror=alert(1)\nfn main() { \"<script>\" }\n```\n");
-        assert!(out.contains("<pre><code class=\"language-rust\">"), "{out}");
+        assert!(
+            out.contains("<pre tabindex=\"0\"><code class=\"language-rust\">"),
+            "{out}"
+        );
         assert!(out.contains("hl-kw"), "{out}");
         assert!(!out.contains("<script>"), "{out}");
         assert!(!out.contains("onerror"), "{out}");

@@ -1038,3 +1038,58 @@ impl App {
         );
     }
 }
+
+// --- Accessibility -----------------------------------------------------------------------------
+
+/// Moderate axe rules that a reader using a screen reader notices: a page without a level-one
+/// heading, and content outside any landmark. Critical and serious ones always count.
+pub const AXE_MODERATE_RULES: [&str; 2] = ["page-has-heading-one", "region"];
+
+/// axe-core's violations in the page `driver` shows, at or above the threshold (critical,
+/// serious, and [`AXE_MODERATE_RULES`]), as lines a developer can act on:
+/// `impact rule: help` and one line per element with axe's advice.
+pub async fn axe_violations(driver: &WebDriver) -> Vec<String> {
+    let axe = std::fs::read_to_string(workspace_root().join("node_modules/axe-core/axe.min.js"))
+        .expect("axe-core is installed (npm ci)");
+    // The engine goes in as the script itself (the app's CSP allows no eval): it defines
+    // window.axe, then runs on the whole document.
+    let script = format!(
+        "{axe}\n;const done = arguments[arguments.length - 1];
+         window.axe.run(document, {{ resultTypes: ['violations'] }}).then(
+           (r) => done(JSON.stringify(r.violations.map((v) => ({{
+             id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
+           }})))),
+           (e) => done(JSON.stringify({{ error: String(e) }})));"
+    );
+    let ret = driver
+        .execute_async(&script, vec![])
+        .await
+        .expect("axe runs in the page");
+    let text = ret
+        .json()
+        .as_str()
+        .expect("axe's results as JSON")
+        .to_string();
+    let found: Value = serde_json::from_str(&text).expect("axe's results parse");
+    if let Some(error) = found.get("error") {
+        panic!("axe failed: {error}");
+    }
+    let mut out = Vec::new();
+    for v in found.as_array().expect("a list of violations") {
+        let id = v["id"].as_str().unwrap_or("");
+        let impact = v["impact"].as_str().unwrap_or("");
+        if impact == "critical" || impact == "serious" || AXE_MODERATE_RULES.contains(&id) {
+            let nodes: Vec<&str> = v["nodes"]
+                .as_array()
+                .map(|n| n.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            out.push(format!(
+                "{impact} {id}: {}\n      {}",
+                v["help"].as_str().unwrap_or(""),
+                nodes.join("\n      ")
+            ));
+        }
+    }
+    out
+}

@@ -2,62 +2,13 @@
 //! app through WebDriver, finds nothing at or above its threshold in the light and the dark
 //! theme, with each panel and dialog open in turn. Run with `scripts/e2e.sh accessibility`.
 
-use quire_e2e::{workspace_root, App, Fixture, Key};
+use quire_e2e::{axe_violations, App, Fixture, Key};
 use serde_json::Value;
 use thirtyfour::common::keys::TypingData;
 
-/// Moderate rules that a writer using a screen reader notices (and the issue names): a window
-/// without a level-one heading, and content outside any landmark.
-const MODERATE_RULES: [&str; 2] = ["page-has-heading-one", "region"];
-
-/// axe-core's violations in the window right now, as lines a developer can act on:
-/// `impact rule: help (nodes)`. Only those at the threshold: critical, serious, and the
-/// moderate rules above.
+/// axe's violations in the app's window right now.
 async fn violations(app: &App) -> Vec<String> {
-    let axe = std::fs::read_to_string(workspace_root().join("node_modules/axe-core/axe.min.js"))
-        .expect("axe-core is installed (npm ci)");
-    // The engine is the script itself (the window's CSP allows no eval): it defines
-    // window.axe, then runs on the whole document.
-    let script = format!(
-        "{axe}\n;const done = arguments[arguments.length - 1];
-         window.axe.run(document, {{ resultTypes: ['violations'] }}).then(
-           (r) => done(JSON.stringify(r.violations.map((v) => ({{
-             id: v.id, impact: v.impact, help: v.help,
-             nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
-           }})))),
-           (e) => done(JSON.stringify({{ error: String(e) }})));"
-    );
-    let ret = app
-        .driver()
-        .execute_async(&script, vec![])
-        .await
-        .expect("axe runs in the window");
-    let text = ret
-        .json()
-        .as_str()
-        .expect("axe's results as JSON")
-        .to_string();
-    let found: Value = serde_json::from_str(&text).expect("axe's results parse");
-    if let Some(error) = found.get("error") {
-        panic!("axe failed: {error}");
-    }
-    let mut out = Vec::new();
-    for v in found.as_array().expect("a list of violations") {
-        let id = v["id"].as_str().unwrap_or("");
-        let impact = v["impact"].as_str().unwrap_or("");
-        if impact == "critical" || impact == "serious" || MODERATE_RULES.contains(&id) {
-            let nodes: Vec<&str> = v["nodes"]
-                .as_array()
-                .map(|n| n.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            out.push(format!(
-                "{impact} {id}: {}\n      {}",
-                v["help"].as_str().unwrap_or(""),
-                nodes.join("\n      ")
-            ));
-        }
-    }
-    out
+    axe_violations(app.driver()).await
 }
 
 /// Sends keys to whatever has the focus, as a keyboard does.
