@@ -200,17 +200,39 @@ actions.add({
   enabled: () => workspace.currentId !== null,
   run: () => workspace.find(),
 });
+// Ctrl+1 and Ctrl+3 go to the library and the preview (showing them if hidden), and hide
+// them when the keyboard is already there: a writer without a mouse moves between the panes
+// with them, and Ctrl+2 comes back to the text.
 actions.add({
   id: "view.library",
-  title: "Show or hide the library",
+  title: "Go to the library, or hide it",
   group: "View",
   run: () => {
-    layout.toggleLibrary();
-    if (!layout.current.libraryCollapsed) essays.pane.focusSearch();
+    if (!layout.current.libraryCollapsed && byId("library").contains(document.activeElement)) {
+      layout.toggleLibrary();
+      workspace.focus();
+      return;
+    }
+    if (layout.current.libraryCollapsed) layout.toggleLibrary();
+    essays.pane.focusSearch();
   },
 });
 actions.add({ id: "view.editor", title: "Go to the editor", group: "View", run: () => workspace.focus() });
-actions.add({ id: "view.preview", title: "Show or hide the preview", group: "View", run: () => layout.togglePreview() });
+actions.add({
+  id: "view.preview",
+  title: "Go to the preview, or hide it",
+  group: "View",
+  run: () => {
+    if (!layout.current.previewCollapsed && preview.pane.hasFocus()) {
+      layout.togglePreview();
+      workspace.focus();
+      return;
+    }
+    if (layout.current.previewCollapsed) layout.togglePreview();
+    // A page shown for the first time after the pane opens arrives a moment later.
+    if (!preview.pane.focus()) requestAnimationFrame(() => preview.pane.focus());
+  },
+});
 
 const modes = new ModeSwitch({
   view: workspace.view,

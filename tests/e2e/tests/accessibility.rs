@@ -88,7 +88,31 @@ async fn audit_theme(name: &str, theme: &str, gtk_theme: &str) {
         Value::Bool(theme == "dark"),
         "the window's theme is {theme}"
     );
-    let found = audit(&app, theme).await;
+    let mut found = audit(&app, theme).await;
+
+    // The conflict view: the writer's edit and one made outside overlap.
+    app.type_at_end(" Mine.").await;
+    app.wait_save_state("Draft autosaved").await;
+    let file = String::from_utf8(fixture.read("a-misplaced-focus.md")).expect("UTF-8");
+    fixture.write_outside(
+        "a-misplaced-focus.md",
+        &(file.trim_end().to_string() + " Theirs.\n"),
+    );
+    app.wait_save_state("Conflict: the file changed outside Quire")
+        .await;
+    press(&app, Key::Control + Key::Shift + "p" + Key::Null).await;
+    press(&app, "Resolve conflict").await;
+    press(&app, Key::Enter + "").await;
+    app.wait_js(
+        "the conflict view is open",
+        "return !!document.querySelector('.conflict-view .conflict-hunk')",
+        &[],
+    )
+    .await;
+    app.screenshot(&format!("{theme}-conflict")).await;
+    for v in violations(&app).await {
+        found.push(format!("[{theme}, conflict view] {v}"));
+    }
     app.screenshot(theme).await;
     if !found.is_empty() {
         app.fail(&format!(

@@ -24,7 +24,7 @@ export class Essays {
     this.workspace = workspace;
     this.notices = notices;
     this.pane = new LibraryPane(elements, {
-      open: (id) => void workspace.open(id),
+      open: (id, write) => void workspace.open(id).then((opened) => opened && write && workspace.focus()),
       create: () => void this.create(),
       rename: (essay) => void this.rename(essay),
       remove: (essay) => void this.remove(essay),

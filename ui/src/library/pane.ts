@@ -12,7 +12,8 @@ import { markSnippet } from "./snippet";
 import { keysOf } from "../keymap";
 
 export interface LibraryCallbacks {
-  open: (id: number) => void;
+  /** Opens essay `id`; `write`: the keyboard goes to its text (opened with Enter, not a click). */
+  open: (id: number, write?: boolean) => void;
   create: () => void;
   rename: (essay: EssaySummary) => void;
   remove: (essay: EssaySummary) => void;
@@ -64,7 +65,7 @@ export class LibraryPane {
         this.focusRow(0);
       } else if (event.key === "Enter") {
         const first = this.rowElements()[0];
-        if (first) this.callbacks.open(Number(first.dataset.id));
+        if (first) this.callbacks.open(Number(first.dataset.id), true);
       }
     });
     elements.status.addEventListener("change", () => this.filtersChanged());
@@ -310,7 +311,8 @@ export class LibraryPane {
   private wireRow(row: HTMLElement, essay: EssaySummary | null, id = essay?.id ?? 0): void {
     row.addEventListener("click", (event) => {
       if ((event.target as HTMLElement).closest(".essay-actions")) return;
-      this.callbacks.open(id);
+      // detail 0: the row's button was pressed with Enter or Space, not clicked.
+      this.callbacks.open(id, event.detail === 0);
     });
     const actions = row.querySelector<HTMLButtonElement>(".essay-actions")!;
     if (!essay) {

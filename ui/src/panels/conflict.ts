@@ -198,6 +198,9 @@ export function openConflictView(path: string | null, hunks: ConflictHunk[], hoo
   resultTitle.textContent = "Result";
   const resultText = document.createElement("div");
   resultText.className = "conflict-result-text";
+  // It scrolls: a reader without a mouse reaches it with Tab and scrolls with the arrows.
+  resultText.tabIndex = 0;
+  resultText.setAttribute("aria-label", "The result");
   result.append(resultTitle, resultText);
   const main = document.createElement("div");
   main.className = "conflict-main";

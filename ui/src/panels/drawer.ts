@@ -14,11 +14,15 @@ export interface DrawerPanel {
   onClose?: () => void;
 }
 
+/** What in a panel can take the keyboard, in document order. */
+const FOCUSABLE = "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
 export class Drawer {
   readonly element: HTMLElement;
   private readonly titleEl: HTMLElement;
   private readonly toolsEl: HTMLElement;
   private readonly bodyEl: HTMLElement;
+  private readonly closeButton: HTMLButtonElement;
   private current: DrawerPanel | null = null;
   private readonly onClosed: () => void;
 
@@ -41,6 +45,7 @@ export class Drawer {
     close.setAttribute("aria-label", "Close panel");
     close.textContent = "×";
     close.addEventListener("click", () => this.close());
+    this.closeButton = close;
     header.append(this.titleEl, this.toolsEl, close);
     this.bodyEl = document.createElement("div");
     this.bodyEl.className = "drawer-body";
@@ -68,6 +73,11 @@ export class Drawer {
     this.toolsEl.replaceChildren(...(panel.tools ?? []));
     this.bodyEl.replaceChildren(panel.body);
     this.element.hidden = false;
+    // The keyboard goes where the writer asked to go: into the panel (Escape comes back).
+    if (!this.element.contains(document.activeElement)) {
+      const first = this.bodyEl.querySelector<HTMLElement>(FOCUSABLE);
+      (first ?? this.closeButton).focus();
+    }
   }
 
   /** Opens `panel`, or closes it when it is the one shown. */

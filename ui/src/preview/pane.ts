@@ -188,6 +188,20 @@ export class PreviewPane {
     return true;
   }
 
+  /** Gives the keyboard to the shown page (arrow keys and Page Down scroll it); false if none. */
+  focus(): boolean {
+    const frame = this.shown ? this.frame(this.front) : null;
+    if (!frame) return false;
+    frame.focus();
+    return true;
+  }
+
+  /** Whether the keyboard is in the shown page. */
+  hasFocus(): boolean {
+    const active = document.activeElement;
+    return active !== null && this.frames.some((frame) => frame === active);
+  }
+
   /** Shows why there is no preview (e.g. the core could not be reached). */
   showFailure(message: string): void {
     this.setBanner(message, "failure");
