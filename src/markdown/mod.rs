@@ -45,6 +45,10 @@ pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 /// Reading speed used for [`Rendered::reading_minutes`], in words per minute.
 const WORDS_PER_MINUTE: usize = 230;
 
+/// Ids the page around the essay uses (the built-in theme's `<main id="text">`, which the skip
+/// link goes to): no heading takes one, so a "# Text" heading's id is `text-1`.
+pub const PAGE_IDS: &[&str] = &["text"];
+
 /// What the pipeline does beyond CommonMark. Safety (sanitizing, URL policy, bounds) is not an
 /// option: it is always on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -341,7 +345,7 @@ where
             image_alt: None,
             sanitizer: HtmlSanitizer::new(),
             raw_html_marks: Vec::new(),
-            heading_ids: HashSet::new(),
+            heading_ids: PAGE_IDS.iter().map(|id| id.to_string()).collect(),
             heading_suffixes: HashMap::new(),
             ready: None,
             footnote_numbers: HashMap::new(),
@@ -854,6 +858,22 @@ mod tests {
             .map(|h| (h.level, h.id.as_str(), h.line))
             .collect();
         assert_eq!(ids, [(1, "intro", 1), (2, "intro-1", 3), (2, "custom", 7)]);
+    }
+
+    #[test]
+    fn headings_leave_the_pages_own_ids_alone() {
+        let r = render(
+            "## Text
+
+## Text {#text}
+",
+            1,
+            &RenderOptions::essay(),
+            &KeepUrls,
+        )
+        .unwrap();
+        assert!(r.html.contains("<h2 id=\"text-1\">Text</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"text-2\">Text</h2>"), "{}", r.html);
     }
 
     #[test]

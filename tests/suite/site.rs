@@ -176,7 +176,7 @@ fn a_template_override_rebuilds_every_page_with_it() {
         .find(|(name, _)| *name == "base.html")
         .expect("base")
         .1;
-    let changed = base.replace("<main>", "<main class=\"wide\">");
+    let changed = base.replace("<main id=\"text\">", "<main id=\"text\" class=\"wide\">");
     std::fs::write(site.join("_theme/base.html"), changed).expect("theme");
     let output = export(&site);
     let wrote = wrote_lines(&output);
@@ -191,7 +191,7 @@ fn a_template_override_rebuilds_every_page_with_it() {
             "{page} not rewritten: {wrote:?}"
         );
         assert!(
-            read(site.join("out").join(page)).contains("<main class=\"wide\">"),
+            read(site.join("out").join(page)).contains("<main id=\"text\" class=\"wide\">"),
             "{page}"
         );
     }

@@ -102,6 +102,35 @@ async fn axe_finds_nothing_on_the_exported_site() {
                 &json!(scheme == "dark"),
                 "{page} is shown {scheme}"
             );
+            // A reader on a keyboard: the first Tab reaches "Skip to the text", which goes to
+            // the page's main landmark; and the page has one level-one heading.
+            let page_facts = driver
+                .execute(
+                    "const main = document.querySelector('main');
+                     return [document.querySelectorAll('h1').length,
+                             document.querySelector('a.skip-link')?.getAttribute('href') === '#' + main.id,
+                             document.documentElement.lang];",
+                    vec![],
+                )
+                .await
+                .expect("a script runs");
+            assert_eq!(
+                page_facts.json(),
+                &json!([1, true, "en"]),
+                "{page}: h1 count, skip link to main, lang"
+            );
+            driver
+                .active_element()
+                .await
+                .expect("the page")
+                .send_keys(thirtyfour::Key::Tab + "")
+                .await
+                .expect("Tab");
+            let first = driver
+                .execute("return document.activeElement.className", vec![])
+                .await
+                .expect("a script runs");
+            assert_eq!(first.json(), &json!("skip-link"), "{page}: the first Tab");
             for v in axe_violations(&driver).await {
                 found.push(format!("[{scheme}, {page}] {v}"));
             }
