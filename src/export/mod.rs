@@ -97,6 +97,29 @@ struct EssayContext<'a> {
     words: usize,
     reading_minutes: usize,
     draft: bool,
+    /// `lang` (or `language`) from the front matter, when it looks like a language tag: an
+    /// essay in another language than the site's says so to screen readers and hyphenation.
+    lang: Option<&'a str>,
+}
+
+/// The essay's own language, if its front matter names one that looks like a BCP 47 tag
+/// (`fr`, `pt-BR`, `zh-Hant`); anything else is left out and the site's language applies.
+fn essay_language(essay: &Essay) -> Option<&str> {
+    let value = ["lang", "language"]
+        .iter()
+        .find_map(|field| essay.front.extra.get(*field))?
+        .as_str()?
+        .trim();
+    let looks_like_a_tag = !value.is_empty()
+        && value.len() <= 35
+        && value.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic());
+    looks_like_a_tag.then_some(value)
 }
 
 impl Exporter {
@@ -145,6 +168,7 @@ impl Exporter {
             words: rendered.words,
             reading_minutes: rendered.reading_minutes.max(1),
             draft: !essay.is_published(),
+            lang: essay_language(essay),
         };
         let inline_css = if standalone {
             Value::from(self.theme.css.as_str())

@@ -291,3 +291,26 @@ fn without_a_base_url_there_is_no_sitemap_and_check_says_so() {
     );
     assert!(!check.contains("quire.toml:"), "{check}");
 }
+
+#[test]
+fn an_essay_in_another_language_says_so_on_its_page() {
+    let (_guard, site) = copy_fixture("site");
+    std::fs::write(
+        site.join("french.md"),
+        "---\ntitle: En français\ndate: 2024-03-01\nstatus: published\nlang: fr\n---\n\nBonjour.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        site.join("odd.md"),
+        "---\ntitle: Odd\ndate: 2024-03-02\nstatus: published\nlang: \"en\\\" onload=x\"\n---\n\nHello.\n",
+    )
+    .expect("write");
+    export(&site);
+    let out = site.join("out");
+    assert!(read(out.join("french/index.html")).contains("<html lang=\"fr\">"));
+    // Not a language tag: the site's language, and nothing of the value.
+    let odd = read(out.join("odd/index.html"));
+    assert!(odd.contains("<html lang=\"en\">"), "{odd}");
+    assert!(!odd.contains("onload"), "{odd}");
+    assert!(read(out.join("index.html")).contains("<html lang=\"en\">"));
+}
