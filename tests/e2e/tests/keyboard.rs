@@ -226,6 +226,29 @@ async fn a_writer_without_a_mouse_does_everything() {
     )
     .await;
     app.screenshot("exported").await;
+    // The dialog keeps the keyboard while it is open, and gives it back when it closes.
+    for _ in 0..15 {
+        press(&app, Key::Tab + "").await;
+        let inside = app
+            .js(
+                "return !!document.activeElement?.closest('.export-dialog, .dialog, dialog')",
+                &[],
+            )
+            .await;
+        assert_eq!(
+            inside,
+            Value::Bool(true),
+            "Tab stays inside the export dialog"
+        );
+    }
+    press(&app, Key::Escape + "").await;
+    app.wait_js(
+        "the export dialog closed",
+        "return !document.querySelector('.export-dialog, .dialog, dialog[open]')",
+        &[],
+    )
+    .await;
+    wait_focus(&app, "the editor", ".cm-content").await;
     assert!(
         out.join("index.html").is_file() && out.join("feature-tour/index.html").is_file(),
         "the site is in {}",
