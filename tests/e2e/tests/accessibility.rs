@@ -31,7 +31,8 @@ async fn audit(app: &App, theme: &str) -> Vec<String> {
     };
     check("window", violations(app).await);
 
-    let panels: [(&str, &str); 3] = [
+    let panels: [(&str, &str); 4] = [
+        ("essay menu", "#essay-list .essay-row .essay-actions"),
         ("history", "#show-history"),
         ("checks", "#open-checks"),
         ("export", "#open-export"),
@@ -40,19 +41,21 @@ async fn audit(app: &App, theme: &str) -> Vec<String> {
         app.click(button).await;
         app.wait_js(
             &format!("the {name} panel is open"),
-            "const d = document.querySelector('#drawer'); const dialog = document.querySelector('.dialog, dialog[open]');
+            "const d = document.querySelector('#drawer'); const dialog = document.querySelector('.dialog, dialog[open], [role=menu]');
              return (d && !d.hidden && d.children.length > 0) || !!dialog;",
             &[],
         )
         .await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        app.screenshot(&format!("{theme}-{name}")).await;
+        app.screenshot(&format!("{theme}-{}", name.replace(' ', "-")))
+            .await;
         check(name, violations(app).await);
         press(app, Key::Escape + "").await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
 
-    let keyed: [(&str, TypingData); 3] = [
+    let keyed: [(&str, TypingData); 4] = [
+        ("new essay dialog", Key::Control + "n" + Key::Null),
         ("outline", Key::Control + Key::Shift + "o" + Key::Null),
         (
             "command palette",

@@ -352,7 +352,9 @@ export class LibraryPane {
       item("Rename…", () => this.callbacks.rename(essay)),
       item("Delete…", () => this.callbacks.remove(essay), true),
     );
-    document.body.append(menu);
+    menu.setAttribute("aria-label", essay.title);
+    // Inside the library's landmark, where it belongs (it is fixed, so not clipped there).
+    (this.el.list.closest("aside") ?? document.body).append(menu);
     const width = menu.offsetWidth || 160;
     const height = menu.offsetHeight || 100;
     menu.style.left = `${Math.max(4, Math.min(x - width, window.innerWidth - width - 4))}px`;
