@@ -148,6 +148,7 @@ essays = new Essays(
     sort: byId<HTMLSelectElement>("sort"),
     list: byId("essay-list"),
     footer: byId("library-footer"),
+    trouble: byId("watch-trouble"),
     create: byId<HTMLButtonElement>("new-essay"),
   },
   workspace,

@@ -603,3 +603,55 @@ async fn a_link_to_a_heading_scrolls_the_preview() {
     .await;
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn the_library_says_when_outside_edits_are_not_taken_in() {
+    let fixture = Fixture::new("the_library_says_when_outside_edits_are_not_taken_in");
+    let app = fixture.launch().await;
+    let sample = app.essay_id("A Misplaced Focus").await;
+    app.wait_open(sample).await;
+
+    // Another program holds the store's write lock for longer than Quire waits for it, while
+    // an essay changes on disk: the library says so, in red, above its footer.
+    let lock = rusqlite::Connection::open(&fixture.db).expect("the store opens");
+    lock.execute_batch("BEGIN EXCLUSIVE").expect("lock taken");
+    let tour = String::from_utf8(fixture.read("feature-tour.md")).expect("UTF-8");
+    fixture.write_outside(
+        "feature-tour.md",
+        &tour.replacen("Quire turns", "Quire still turns", 1),
+    );
+    app.wait_js(
+        "the library says outside edits are not taken in",
+        "const t = document.getElementById('watch-trouble');
+         return !t.hidden && t.textContent.startsWith('Changes made outside Quire are not being taken in: ')
+           && t.textContent.includes('quire.db')",
+        &[],
+    )
+    .await;
+    app.screenshot("locked").await;
+
+    // The lock goes: the library is calm again, and the edit missed meanwhile is taken in.
+    lock.execute_batch("ROLLBACK").expect("lock given back");
+    drop(lock);
+    fixture.write_outside(
+        "feature-tour.md",
+        &tour.replacen("Quire turns", "Quire now turns", 1),
+    );
+    app.wait_js(
+        "the library is calm again",
+        "return document.getElementById('watch-trouble').hidden",
+        &[],
+    )
+    .await;
+    let tour_id = app.essay_id("A Tour of What Quire Renders").await;
+    app.open_by_title("A Tour of What Quire Renders").await;
+    app.wait_open(tour_id).await;
+    app.wait_js(
+        "the tour shows the edit made outside",
+        "return window.__quire.view().state.doc.toString().includes('Quire now turns')",
+        &[],
+    )
+    .await;
+    app.close().await;
+}

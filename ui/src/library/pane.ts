@@ -34,6 +34,8 @@ export interface LibraryElements {
   sort: HTMLSelectElement;
   list: HTMLElement;
   footer: HTMLElement;
+  /** Says, in full, why outside edits are not being taken in (hidden while they are). */
+  trouble: HTMLElement;
   create: HTMLButtonElement;
 }
 
@@ -240,12 +242,12 @@ export class LibraryPane {
     const count = this.essays.length;
     const parts = [count === 1 ? "1 essay" : `${count.toLocaleString("en-US")} essays`];
     if (this.footerNote) parts.push(this.footerNote);
-    if (this.watchTrouble !== null) parts.push(`outside edits are not taken in: ${this.watchTrouble}`);
     this.el.footer.textContent = parts.join(" · ");
-    // The footer is narrow: the whole sentence is in its tooltip.
-    this.el.footer.title = this.watchTrouble ?? "";
-    if (this.watchTrouble !== null) this.el.footer.dataset.tone = "error";
-    else delete this.el.footer.dataset.tone;
+    // Above the footer, in full: the footer is too narrow for a sentence, and "outside…"
+    // in red said nothing.
+    const trouble = this.el.trouble;
+    trouble.hidden = this.watchTrouble === null;
+    trouble.textContent = this.watchTrouble === null ? "" : `Changes made outside Quire are not being taken in: ${this.watchTrouble}`;
   }
 
   private essayRow(essay: EssaySummary): HTMLElement {
