@@ -90,9 +90,10 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
         .map(|relative| {
             let shown = essays.join(relative);
             let absolute = library.canonical_root.join(relative);
+            let convention = &library.convention;
             let mut essay = match drafts.get(relative) {
-                Some(text) => Essay::from_source(&absolute, text.clone()),
-                None => Essay::read(&absolute),
+                Some(text) => Essay::from_source_in(&absolute, relative, text.clone(), convention),
+                None => Essay::read_in(&absolute, relative, convention),
             }
             .map_err(|e| with_shown(&e, &shown))?;
             essay.path = relative.clone();

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
+use crate::conventions::{Convention, Generator};
 use crate::error::{Error, Result};
 
 /// Essays larger than this are refused before any parsing: nobody writes a 16 MB essay, and a
@@ -177,7 +178,8 @@ pub struct EssayDate {
 }
 
 impl EssayDate {
-    /// Reads `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, or RFC 3339 (`2015-05-29T10:30:00+02:00`).
+    /// Reads `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (with Jekyll's ` +0200` or not), or RFC
+    /// 3339 (`2015-05-29T10:30:00+02:00`).
     pub fn parse(text: &str) -> Option<EssayDate> {
         let text = text.trim();
         if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -191,6 +193,12 @@ impl EssayDate {
         }
         if let Ok(at) = DateTime::parse_from_rfc3339(text) {
             return Some(EssayDate { at, has_time: true });
+        }
+        // Jekyll writes `2015-05-29 10:30:00 +0200`.
+        for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"] {
+            if let Ok(at) = DateTime::parse_from_str(text, format) {
+                return Some(EssayDate { at, has_time: true });
+            }
         }
         for format in [
             "%Y-%m-%dT%H:%M:%S",
@@ -244,6 +252,13 @@ pub struct FrontMatter {
     pub status: Status,
     /// `summary`: one or two sentences for the index and the feed.
     pub summary: Option<String>,
+    /// `draft: true|false` (Hugo, Zola, Jekyll; Jekyll's `published: false` too): decides the
+    /// status when there is no `status`.
+    pub draft: Option<bool>,
+    /// `categories` (Jekyll, or Zola's `[taxonomies] categories`), kept apart from tags.
+    pub categories: Vec<String>,
+    /// Where the date came from when the front matter has no `date`.
+    pub date_from: DateFrom,
     /// Every other field, kept verbatim so that other tools' metadata survives.
     pub extra: Map<String, Value>,
     /// Lines of each field in the file, for messages that point at it.
@@ -265,6 +280,18 @@ impl FrontMatter {
     }
 }
 
+/// Where an essay's date was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateFrom {
+    /// `date:`, or nowhere (then there is no date).
+    #[default]
+    Date,
+    /// `publishDate`, `published` or `pubDate` (other generators' names for it).
+    OtherField,
+    /// A `YYYY-MM-DD-` file or bundle name (Jekyll, Zola).
+    FileName,
+}
+
 /// One essay file, read and split but not yet rendered.
 #[derive(Debug, Clone)]
 pub struct Essay {
@@ -282,21 +309,38 @@ pub struct Essay {
     pub slug: String,
     /// Why the slug differs from what the front matter asked for, if it does.
     pub slug_problem: Option<String>,
+    /// The generator whose conventions it was read with.
+    pub generator: Generator,
 }
 
 impl Essay {
-    /// Reads an essay from a file.
+    /// Reads an essay from a file, as Quire's own folders mean it.
     pub fn read(path: &Path) -> Result<Essay> {
+        Essay::read_in(path, path, &Convention::default())
+    }
+
+    /// Reads the essay file `path`, which is `relative` in a folder of `convention`.
+    pub fn read_in(path: &Path, relative: &Path, convention: &Convention) -> Result<Essay> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.len() > MAX_ESSAY_BYTES as u64 {
             return Err(too_large(path, meta.len()));
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Essay::parse(path, bytes)
+        Essay::parse_in(path, relative, bytes, convention)
     }
 
     /// Parses an essay from its bytes; `path` is used for messages and the default slug.
     pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Essay> {
+        Essay::parse_in(path, path, bytes, &Convention::default())
+    }
+
+    /// [`Essay::parse`] for the file `relative` in a folder of `convention`.
+    pub fn parse_in(
+        path: &Path,
+        relative: &Path,
+        bytes: Vec<u8>,
+        convention: &Convention,
+    ) -> Result<Essay> {
         if bytes.len() > MAX_ESSAY_BYTES {
             return Err(too_large(path, bytes.len() as u64));
         }
@@ -309,19 +353,46 @@ impl Essay {
                 "not valid UTF-8 (byte {valid}, column {column}); Quire reads essays as UTF-8 and will not guess, so re-save the file as UTF-8"
             ))
         })?;
-        Essay::from_source(path, source)
+        Essay::from_source_in(path, relative, source, convention)
     }
 
     /// Parses an essay from text already in memory (the editor's draft).
     pub fn from_source(path: &Path, source: String) -> Result<Essay> {
+        Essay::from_source_in(path, path, source, &Convention::default())
+    }
+
+    /// [`Essay::from_source`] for the file `relative` in a folder of `convention`: what an
+    /// essay that says nothing of its status is, the date its file name gives, the slug of a
+    /// page bundle (see [`crate::conventions`]).
+    pub fn from_source_in(
+        path: &Path,
+        relative: &Path,
+        source: String,
+        convention: &Convention,
+    ) -> Result<Essay> {
         let split = split(&source).map_err(|(line, message)| essay_error(path, line, message))?;
-        let front = match split.format {
+        let mut front = match split.format {
             None => FrontMatter::default(),
             Some(format) => parse_front_matter(format, split.front, split.front_line)
                 .map_err(|(line, message)| essay_error(path, line, message))?,
         };
+        if !front.has("status") {
+            let published = match front.draft {
+                Some(draft) => !draft,
+                None => convention.published_by_default(relative),
+            };
+            if published {
+                front.status = Status::Published;
+            }
+        }
+        if front.date.is_none() {
+            if let Some(date) = convention.date_in_name(relative).and_then(EssayDate::parse) {
+                front.date = Some(date);
+                front.date_from = DateFrom::FileName;
+            }
+        }
         let (body_offset, body_line) = (split.body_offset, split.body_line);
-        let (slug, slug_problem) = choose_slug(path, &front);
+        let (slug, slug_problem) = choose_slug(&convention.slug_from_name(relative), &front);
         Ok(Essay {
             path: path.to_path_buf(),
             source,
@@ -330,6 +401,7 @@ impl Essay {
             body_line,
             slug,
             slug_problem,
+            generator: convention.generator,
         })
     }
 
@@ -338,30 +410,65 @@ impl Essay {
         &self.source[self.body_offset..]
     }
 
-    /// The title, or a readable form of the file name when the front matter has none.
+    /// The title: the front matter's, else the body's first `# ` heading (how Hugo, Zola and
+    /// Jekyll posts often carry it), else a readable form of the file (or bundle) name.
     pub fn title(&self) -> String {
-        match &self.front.title {
-            Some(title) if !title.trim().is_empty() => title.trim().to_string(),
-            _ => {
-                let stem = self
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy())
-                    .unwrap_or_default();
-                let words = stem.replace(['-', '_'], " ");
-                let mut chars = words.trim().chars();
-                match chars.next() {
-                    Some(first) => first.to_uppercase().chain(chars).collect(),
-                    None => "Untitled".to_string(),
-                }
-            }
+        if let Some(title) = self.front.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            return title.trim().to_string();
         }
+        if let Some(heading) = first_heading(self.body()) {
+            return heading;
+        }
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default();
+        let name = if stem == "index" {
+            self.path
+                .parent()
+                .and_then(Path::file_name)
+                .map(|s| s.to_string_lossy())
+                .unwrap_or(stem)
+        } else {
+            stem
+        };
+        let words = name.replace(['-', '_'], " ");
+        let mut chars = words.trim().chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => "Untitled".to_string(),
+        }
+    }
+
+    /// Whether the title is the body's own first heading (no `title:`), so that a page shows
+    /// it once.
+    pub fn title_is_in_body(&self) -> bool {
+        self.front
+            .title
+            .as_deref()
+            .is_none_or(|t| t.trim().is_empty())
+            && first_heading(self.body()).is_some()
     }
 
     /// Whether a site export includes it without `--drafts`.
     pub fn is_published(&self) -> bool {
         self.front.status == Status::Published
     }
+}
+
+/// The text of the body's first level-one ATX heading (`# Title`), if it comes before any
+/// other text worth a title; only the first lines are looked at.
+fn first_heading(body: &str) -> Option<String> {
+    for line in body.lines().take(20) {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            continue;
+        }
+        let text = line.strip_prefix("# ")?.trim().trim_end_matches('#').trim();
+        return (!text.is_empty()).then(|| text.to_string());
+    }
+    None
 }
 
 fn too_large(path: &Path, size: u64) -> Error {
@@ -411,8 +518,14 @@ fn parse_front_matter(
         format: Some(format),
         ..FrontMatter::default()
     };
+    // Other generators' names for Quire's fields: used when Quire's own is absent, and never
+    // an error (they are those tools' fields; an unusable one is left for them).
+    let mut other = OtherNames::default();
     for (key, value) in map {
         let line = line_of(&key);
+        if other.take(&key, &value) {
+            continue;
+        }
         match key.as_str() {
             "title" => {
                 front.title =
@@ -454,8 +567,80 @@ fn parse_front_matter(
             }
         }
     }
+    other.fill(&mut front);
     front.lines = lines;
     Ok(front)
+}
+
+/// Fields other generators use for what Quire calls `date`, `updated`, `summary`, `tags` and
+/// `status`, gathered while the front matter is read and applied after it.
+#[derive(Default)]
+struct OtherNames {
+    date: Option<EssayDate>,
+    updated: Option<EssayDate>,
+    summary: Option<String>,
+    tags: Option<Vec<String>>,
+    categories: Option<Vec<String>>,
+    draft: Option<bool>,
+}
+
+impl OtherNames {
+    /// Takes `key` if it is one of them; false leaves it to Quire's own fields.
+    fn take(&mut self, key: &str, value: &Value) -> bool {
+        let date = || scalar_text(value).as_deref().and_then(EssayDate::parse);
+        match key {
+            "draft" => self.draft = self.draft.or(flag(value)),
+            // Jekyll's `published: false` is a flag; elsewhere `published` is a date.
+            "published" => match flag(value) {
+                Some(published) => self.draft = Some(!published),
+                None => self.date = self.date.or_else(date),
+            },
+            "publishDate" | "pubDate" => self.date = self.date.or_else(date),
+            "lastmod" | "last_modified_at" => self.updated = self.updated.or_else(date),
+            "description" | "excerpt" => {
+                if self.summary.is_none() {
+                    self.summary = scalar_text(value).filter(|s| !s.trim().is_empty());
+                }
+            }
+            "categories" | "category" => self.categories = parse_tags(value),
+            "taxonomies" => {
+                if let Value::Object(map) = value {
+                    self.tags = map.get("tags").and_then(parse_tags);
+                    if let Some(categories) = map.get("categories").and_then(parse_tags) {
+                        self.categories = Some(categories);
+                    }
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn fill(self, front: &mut FrontMatter) {
+        if front.date.is_none() && self.date.is_some() {
+            front.date = self.date;
+            front.date_from = DateFrom::OtherField;
+        }
+        front.updated = front.updated.or(self.updated);
+        if front.summary.is_none() {
+            front.summary = self.summary;
+        }
+        if front.tags.is_empty() {
+            front.tags = self.tags.unwrap_or_default();
+        }
+        front.categories = self.categories.unwrap_or_default();
+        front.draft = self.draft;
+    }
+}
+
+/// `true`/`false`, as YAML or TOML booleans or as the words.
+fn flag(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
 }
 
 fn parse_yaml(
@@ -622,11 +807,9 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && !RESERVED_SLUGS.contains(&slug)
 }
 
-fn choose_slug(path: &Path, front: &FrontMatter) -> (String, Option<String>) {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+/// The slug from the front matter, else from `name` (the file's or bundle's name).
+fn choose_slug(name: &str, front: &FrontMatter) -> (String, Option<String>) {
+    let stem = name.to_string();
     let (wanted, from_front) = match &front.slug {
         Some(slug) => (slug.clone(), true),
         None => (stem, false),

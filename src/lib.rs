@@ -22,6 +22,7 @@
 //!   check and export and shown by the CLI and the app.
 
 pub mod check;
+pub mod conventions;
 pub mod error;
 pub mod essay;
 pub mod export;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::conventions::Convention;
 use crate::essay::Essay;
 use crate::library::EssayId;
 use crate::markdown::blocks::split_blocks;
@@ -147,10 +148,11 @@ pub fn preview_path(path: Option<String>) -> PathBuf {
 pub fn render(
     path: &Path,
     text: String,
+    convention: &Convention,
     urls: &dyn Urls,
     page_for: impl Fn(&Essay, &Rendered) -> Result<String>,
 ) -> Result<Page> {
-    let essay = Essay::from_source(path, text)?;
+    let essay = Essay::from_source_in(path, path, text, convention)?;
     let mut rendered = render_essay(&essay, &RenderOptions::essay(), urls)?;
     let (shell, blocks) = page_parts(&mut rendered, |rendered| page_for(&essay, rendered))?;
     Ok(Page {
@@ -353,9 +355,13 @@ mod tests {
     use crate::markdown::KeepUrls;
 
     fn render_with(exporter: &Exporter, name: &str, text: &str) -> Page {
-        render(Path::new(name), text.to_string(), &KeepUrls, |essay, r| {
-            exporter.page_html(essay, r, "", true)
-        })
+        render(
+            Path::new(name),
+            text.to_string(),
+            &Convention::default(),
+            &KeepUrls,
+            |essay, r| exporter.page_html(essay, r, "", true),
+        )
         .unwrap()
     }
 
@@ -472,9 +478,13 @@ mod tests {
         );
         let held = apply(&[], &first.blocks);
         let broken = "---\ndate: not-a-date\n---\n# A\n";
-        let page = render(Path::new("a.md"), broken.into(), &KeepUrls, |e, r| {
-            exporter.page_html(e, r, "", true)
-        });
+        let page = render(
+            Path::new("a.md"),
+            broken.into(),
+            &Convention::default(),
+            &KeepUrls,
+            |e, r| exporter.page_html(e, r, "", true),
+        );
         let failed = sent.answer(
             essay,
             Some(first.blocks.generation),

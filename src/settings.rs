@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::conventions::Generator;
 use crate::error::{Error, Result};
 
 /// The settings file of an essays folder.
@@ -35,6 +36,9 @@ pub struct Settings {
     pub out: Option<PathBuf>,
     /// How many of the newest essays the feed carries.
     pub feed_entries: usize,
+    /// Which generator's conventions the folder follows (`quire`, `hugo`, `zola`, `jekyll`),
+    /// when detecting it from the folder's files is not wanted (see [`crate::conventions`]).
+    pub convention: Option<String>,
 }
 
 impl Default for Settings {
@@ -47,6 +51,7 @@ impl Default for Settings {
             language: "en".to_string(),
             out: None,
             feed_entries: 20,
+            convention: None,
         }
     }
 }
@@ -67,6 +72,17 @@ impl Settings {
             path: path.clone(),
             message: format!("quire.toml is not valid: {}", e.message()),
         })?;
+        if let Some(name) = &settings.convention {
+            if Generator::parse(name).is_none() {
+                return Err(Error::Theme {
+                    line: setting_line(&text, "convention"),
+                    path,
+                    message: format!(
+                        "convention `{name}` is not one Quire knows: use quire, hugo, zola or jekyll"
+                    ),
+                });
+            }
+        }
         if let Some(base) = &mut settings.base_url {
             if !(base.starts_with("https://") || base.starts_with("http://")) {
                 return Err(Error::Theme {
@@ -82,9 +98,21 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The generator named by `convention`, if any.
+    pub fn generator(&self) -> Option<Generator> {
+        self.convention.as_deref().and_then(Generator::parse)
+    }
+
     /// Where an export goes when the caller names no folder: `out` from `quire.toml`, else
     /// `public` inside the essays folder (scans skip it), so the site travels with the essays.
     pub fn export_folder(&self, essays: &Path) -> PathBuf {
         essays.join(self.out.as_deref().unwrap_or(Path::new(DEFAULT_OUT)))
     }
+}
+
+/// The 1-based line on which `key = …` is set in `text`, or 0 when it can't be found.
+fn setting_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(0, |i| i + 1)
 }

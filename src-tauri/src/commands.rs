@@ -233,6 +233,7 @@ pub async fn render_preview(
         preview::render(
             &path,
             text,
+            &opened.library.folder().convention,
             &assets::PreviewUrls { essay: &path },
             |essay, rendered| opened.exporter.page_html(essay, rendered, "", true),
         )

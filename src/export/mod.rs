@@ -100,6 +100,8 @@ struct EssayContext<'a> {
     /// `lang` (or `language`) from the front matter, when it looks like a language tag: an
     /// essay in another language than the site's says so to screen readers and hyphenation.
     lang: Option<&'a str>,
+    /// The title is the body's first heading: the page shows it there, not twice.
+    title_in_body: bool,
 }
 
 /// The essay's own language, if its front matter names one that looks like a BCP 47 tag
@@ -169,6 +171,7 @@ impl Exporter {
             reading_minutes: rendered.reading_minutes.max(1),
             draft: !essay.is_published(),
             lang: essay_language(essay),
+            title_in_body: essay.title_is_in_body(),
         };
         let inline_css = if standalone {
             Value::from(self.theme.css.as_str())
@@ -202,7 +205,9 @@ impl Exporter {
     /// into `out`. Returns the file written and any warnings.
     pub fn standalone(&self, file: &Path, out: &Path) -> Result<(PathBuf, Vec<Problem>)> {
         let relative = self.relative_to_root(file)?;
-        let essay = Essay::read(&self.library.canonical_root.join(&relative))
+        let essay = self
+            .library
+            .read_essay(&relative)
             .map_err(|e| with_path(e, file))?;
         let slugs = HashMap::new();
         let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Inline);
@@ -219,7 +224,9 @@ impl Exporter {
     /// Exports one essay as `<out>/<slug>/index.html` with its images and the stylesheet.
     pub fn post(&self, file: &Path, out: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>)> {
         let relative = self.relative_to_root(file)?;
-        let essay = Essay::read(&self.library.canonical_root.join(&relative))
+        let essay = self
+            .library
+            .read_essay(&relative)
             .map_err(|e| with_path(e, file))?;
         let slugs = HashMap::new();
         let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Copy);

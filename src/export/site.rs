@@ -130,12 +130,8 @@ impl Exporter {
         let parsed: Vec<Result<Essay>> = files
             .par_iter()
             .map(|relative| {
-                let absolute = self.library.canonical_root.join(relative);
-                Essay::read(&absolute)
-                    .map(|mut essay| {
-                        essay.path = relative.clone();
-                        essay
-                    })
+                self.library
+                    .read_essay(relative)
                     .map_err(|e| with_path(e, &self.library.root.join(relative)))
             })
             .collect();

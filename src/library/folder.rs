@@ -1,13 +1,16 @@
 //! A [`Folder`] is an essays folder: which files in it are essays, and which are skipped.
 //!
 //! Essays are `.md` / `.markdown` files anywhere below the folder, except in folders whose name
-//! starts with `.` or `_` (`_theme/`, `.git/`) and in any folder the caller excludes (an export
-//! folder kept inside the essays folder). Symbolic links are never followed out of the folder:
+//! starts with `.` or `_` (`_theme/`, `.git/`; Jekyll's `_posts/` and `_drafts/` hold essays)
+//! and in any folder the caller excludes (an export folder kept inside the essays folder), and
+//! except what the folder's [`Convention`] says is not an essay (a Hugo `_index.md`). Symbolic links are never followed out of the folder:
 //! a link is an essay only if it resolves to a file inside the folder.
 
 use std::path::{Path, PathBuf};
 
+use crate::conventions::Convention;
 use crate::error::{Error, Result};
+use crate::settings::Settings;
 
 /// An essays folder on disk.
 #[derive(Debug, Clone)]
@@ -16,6 +19,8 @@ pub struct Folder {
     pub root: PathBuf,
     /// The folder with symbolic links resolved, for containment checks.
     pub canonical_root: PathBuf,
+    /// Which generator's names and front matter the folder follows.
+    pub convention: Convention,
 }
 
 /// A file that looked like an essay but was not read, and why.
@@ -37,9 +42,16 @@ impl Folder {
                 root.display()
             )));
         }
+        // A broken quire.toml is reported by those who read the settings; here it only
+        // means no convention is set.
+        let setting = Settings::load(&canonical_root)
+            .ok()
+            .and_then(|s| s.generator());
+        let convention = Convention::detect(&canonical_root, setting);
         Ok(Folder {
             root: root.to_path_buf(),
             canonical_root,
+            convention,
         })
     }
 
@@ -54,7 +66,9 @@ impl Folder {
             .into_iter()
             .filter_entry(|entry| {
                 let name = entry.file_name().to_string_lossy();
-                let hidden = entry.depth() > 0 && (name.starts_with('.') || name.starts_with('_'));
+                let hidden = entry.depth() > 0
+                    && (name.starts_with('.') || name.starts_with('_'))
+                    && !(entry.file_type().is_dir() && self.convention.enters_hidden_folder(&name));
                 let excluded =
                     entry.file_type().is_dir() && exclude.iter().any(|x| x == entry.path());
                 !hidden && !excluded
@@ -75,6 +89,9 @@ impl Folder {
                 continue;
             }
             let relative = self.relative(entry.path());
+            if !self.convention.is_essay(&relative) {
+                continue;
+            }
             let file_type = entry.file_type();
             if file_type.is_file() {
                 essays.push(relative);
@@ -98,6 +115,14 @@ impl Folder {
             }
         }
         (essays, skipped)
+    }
+
+    /// Reads the essay at `relative` with the folder's conventions; its `path` is `relative`.
+    pub fn read_essay(&self, relative: &Path) -> Result<crate::essay::Essay> {
+        let absolute = self.canonical_root.join(relative);
+        let mut essay = crate::essay::Essay::read_in(&absolute, relative, &self.convention)?;
+        essay.path = relative.to_path_buf();
+        Ok(essay)
     }
 
     /// Resolves `path` (absolute, or relative to the root) and refuses it unless it stays inside

@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
 
+use crate::conventions::Convention;
 use crate::error::{Error, Result};
 use crate::essay::{slugify, Essay, Status};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
@@ -479,7 +480,7 @@ impl Library {
         let described: Vec<(Seen, EssayMeta, String)> = fresh
             .into_par_iter()
             .map(|seen| {
-                let (meta, body) = describe(&seen.path, &seen.bytes);
+                let (meta, body) = describe(&seen.path, &seen.bytes, &self.inner.folder.convention);
                 (seen, meta, body)
             })
             .collect();
@@ -760,7 +761,7 @@ impl Library {
         tx.add_revision(id, now, source, &state.hash, Some(key), added, removed)?;
         tx.set_path(id, Some(key))?;
         tx.set_file(id, Some(&state))?;
-        let (meta, body) = describe(key, bytes);
+        let (meta, body) = describe(key, bytes, &self.inner.folder.convention);
         tx.set_meta(id, &meta, &body)
     }
 
@@ -1147,9 +1148,9 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 
 /// Metadata and searchable body of a file's bytes. Files that cannot be read as essays are
 /// still indexed (with the problem recorded) so that they can be found and fixed.
-fn describe(key: &str, bytes: &[u8]) -> (EssayMeta, String) {
+fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, String) {
     let path = Path::new(key);
-    match Essay::parse(path, bytes.to_vec()) {
+    match Essay::parse_in(path, path, bytes.to_vec(), convention) {
         Ok(essay) => {
             let words = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)
                 .map_or(0, |r| r.words as i64);

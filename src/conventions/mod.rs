@@ -1,0 +1,378 @@
+//! What a folder written for another generator means by its names and front matter, so that a
+//! Hugo, Zola or Jekyll content folder opens as it is and exports the same posts, without a
+//! byte of it changed.
+//!
+//! A [`Convention`] is found once per folder ([`Convention::detect`]): `convention = "…"` in
+//! `quire.toml` wins; else the generator's own config file in the folder or up to
+//! [`LOOK_UP`] folders above it (content folders are usually `site/content/` or the site
+//! itself); else the folder is Quire's. The convention then answers the questions that differ
+//! between generators: which files are essays, what an essay without a status is, which date a
+//! file name gives, and which slug a page bundle has. Front matter fields with the same meaning
+//! in every generator (`draft`, `publishDate`, `lastmod`, `description`, taxonomies…) are read
+//! by the essay module itself, Quire's own fields winning. This module sits below it: it only
+//! knows names and folders.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How many folders above the essays folder are searched for a generator's config file.
+pub const LOOK_UP: usize = 2;
+
+/// The generators whose folders Quire reads as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Generator {
+    /// Quire's own folder: `status: published` publishes.
+    Quire,
+    /// Hugo: no `draft: true` publishes; `name/index.md` bundles; `_index.md` lists a section.
+    Hugo,
+    /// Zola: like Hugo, and dated file names (`2022-07-08-title.md`) give the date.
+    Zola,
+    /// Jekyll: `_posts/YYYY-MM-DD-title.md` are published, `_drafts/` are drafts.
+    Jekyll,
+}
+
+impl Generator {
+    /// The generator's name as a writer knows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::Quire => "Quire",
+            Generator::Hugo => "Hugo",
+            Generator::Zola => "Zola",
+            Generator::Jekyll => "Jekyll",
+        }
+    }
+
+    /// Reads `hugo`, `Zola`, … as written in `quire.toml`.
+    pub fn parse(text: &str) -> Option<Generator> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "quire" => Some(Generator::Quire),
+            "hugo" => Some(Generator::Hugo),
+            "zola" => Some(Generator::Zola),
+            "jekyll" => Some(Generator::Jekyll),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Generator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a folder is read the way it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// Nothing says otherwise: Quire's own convention.
+    Default,
+    /// `convention = "…"` in `quire.toml`.
+    Setting,
+    /// The generator's config file (or `_posts/` folder) found there.
+    Found(PathBuf),
+}
+
+/// How a folder's files are read: the generator it was written for, and why Quire thinks so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Convention {
+    pub generator: Generator,
+    pub evidence: Evidence,
+}
+
+impl Default for Convention {
+    fn default() -> Self {
+        Convention {
+            generator: Generator::Quire,
+            evidence: Evidence::Default,
+        }
+    }
+}
+
+impl Convention {
+    /// The convention of the essays folder `root`: `setting` (from `quire.toml`) when it names
+    /// one, else what the generator's files around the folder say, else Quire's.
+    pub fn detect(root: &Path, setting: Option<Generator>) -> Convention {
+        if let Some(generator) = setting {
+            return Convention {
+                generator,
+                evidence: Evidence::Setting,
+            };
+        }
+        let mut folder = Some(root);
+        for _ in 0..=LOOK_UP {
+            let Some(here) = folder else { break };
+            if let Some((generator, file)) = generator_files_in(here) {
+                return Convention {
+                    generator,
+                    evidence: Evidence::Found(file),
+                };
+            }
+            folder = here.parent();
+        }
+        Convention::default()
+    }
+
+    /// One line for `quire check` and the app: "Hugo (found ../hugo.toml)".
+    pub fn describe(&self, root: &Path) -> String {
+        let name = self.generator.name();
+        match &self.evidence {
+            Evidence::Default => format!("{name} (no other generator's config found)"),
+            Evidence::Setting => format!("{name} (set in quire.toml)"),
+            Evidence::Found(file) => format!("{name} (found {})", shown_from(root, file)),
+        }
+    }
+
+    /// Whether a folder whose name starts with `_` or `.` holds essays all the same
+    /// (Jekyll's `_posts` and `_drafts`). Others (`_theme`, `.git`) are never entered.
+    pub fn enters_hidden_folder(&self, name: &str) -> bool {
+        self.generator == Generator::Jekyll && matches!(name, "_posts" | "_drafts")
+    }
+
+    /// Whether the essay-named file at `relative` is an essay: a Hugo or Zola `_index.md`
+    /// describes a section (its list page), it is not a post.
+    pub fn is_essay(&self, relative: &Path) -> bool {
+        let name = relative.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        !(matches!(self.generator, Generator::Hugo | Generator::Zola) && name == "_index")
+    }
+
+    /// Whether an essay that says nothing of its status (no `status`, no `draft`) is
+    /// published: not in a Quire folder nor in Jekyll's `_drafts/`; yes where the generator
+    /// publishes it.
+    pub fn published_by_default(&self, relative: &Path) -> bool {
+        match self.generator {
+            Generator::Quire => false,
+            Generator::Hugo | Generator::Zola => true,
+            Generator::Jekyll => !relative.components().any(|c| c.as_os_str() == "_drafts"),
+        }
+    }
+
+    /// The name that stands for the essay in its URL and dates: the file's stem, or for a page
+    /// bundle (`name/index.md`) its folder's name.
+    pub fn page_name<'a>(&self, relative: &'a Path) -> &'a str {
+        let stem = relative.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem == "index" && self.generator != Generator::Quire {
+            if let Some(folder) = relative
+                .parent()
+                .and_then(Path::file_name)
+                .and_then(|s| s.to_str())
+            {
+                return folder;
+            }
+        }
+        stem
+    }
+
+    /// The date a file or bundle name gives (`2022-07-08-title` → `2022-07-08`), where the
+    /// generator reads it (Jekyll, Zola; Hugo too, as it is common there and harmless). Only
+    /// its shape is checked here; the essay module reads it as a date.
+    pub fn date_in_name<'a>(&self, relative: &'a Path) -> Option<&'a str> {
+        if self.generator == Generator::Quire {
+            return None;
+        }
+        split_date_prefix(self.page_name(relative)).map(|(date, _)| date)
+    }
+
+    /// The slug a file name gives when the front matter gives none: the page name without a
+    /// date prefix (`2022-07-08-title` → `title`), or the file's stem in a Quire folder.
+    pub fn slug_from_name(&self, relative: &Path) -> String {
+        let name = self.page_name(relative);
+        if self.generator == Generator::Quire {
+            return name.to_string();
+        }
+        match split_date_prefix(name) {
+            Some((_, rest)) if !rest.is_empty() => rest.to_string(),
+            _ => name.to_string(),
+        }
+    }
+}
+
+/// `2022-07-08-title` → `("2022-07-08", "title")`.
+fn split_date_prefix(name: &str) -> Option<(&str, &str)> {
+    let bytes = name.as_bytes();
+    let shaped = bytes.len() >= 10
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return None;
+    }
+    let rest = &name[10..];
+    if rest.is_empty() {
+        return Some((&name[..10], ""));
+    }
+    rest.strip_prefix('-').map(|rest| (&name[..10], rest))
+}
+
+/// The generator whose files are in `folder`, and the file that says so.
+fn generator_files_in(folder: &Path) -> Option<(Generator, PathBuf)> {
+    let file = |name: &str| Some(folder.join(name)).filter(|p| p.is_file());
+    if let Some(path) = file("zola.toml") {
+        return Some((Generator::Zola, path));
+    }
+    for name in ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"] {
+        if let Some(path) = file(name) {
+            return Some((Generator::Hugo, path));
+        }
+    }
+    if let Some(path) = file("_config.yml").or_else(|| file("_config.yaml")) {
+        return Some((Generator::Jekyll, path));
+    }
+    // Both Zola and (older) Hugo sites have a config.toml: their keys tell them apart.
+    if let Some(path) = file("config.toml") {
+        let text = read_head(&path);
+        if text.contains("base_url") || text.contains("compile_sass") {
+            return Some((Generator::Zola, path));
+        }
+        if text.contains("baseURL") || text.contains("baseurl") || text.contains("[params]") {
+            return Some((Generator::Hugo, path));
+        }
+    }
+    for name in ["config.yaml", "config.yml"] {
+        if let Some(path) = file(name) {
+            if read_head(&path).contains("baseURL") {
+                return Some((Generator::Hugo, path));
+            }
+        }
+    }
+    let posts = folder.join("_posts");
+    if posts.is_dir() {
+        return Some((Generator::Jekyll, posts));
+    }
+    None
+}
+
+/// The start of a config file (enough for its top-level keys; a huge file is not read whole).
+fn read_head(path: &Path) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file.take(64 * 1024).read_to_string(&mut text);
+    }
+    text
+}
+
+/// `file` as seen from `root`: `hugo.toml`, `../hugo.toml`, `../../_config.yml`.
+fn shown_from(root: &Path, file: &Path) -> String {
+    let mut up = String::new();
+    let mut folder = Some(root);
+    while let Some(here) = folder {
+        if let Ok(rest) = file.strip_prefix(here) {
+            return format!("{up}{}", rest.display());
+        }
+        up.push_str("../");
+        folder = here.parent();
+    }
+    file.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn convention(generator: Generator) -> Convention {
+        Convention {
+            generator,
+            evidence: Evidence::Setting,
+        }
+    }
+
+    #[test]
+    fn finds_the_generator_from_its_config_in_the_folder_or_above() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let content = site.join("content");
+        fs::create_dir_all(&content).unwrap();
+        assert_eq!(Convention::detect(&content, None), Convention::default());
+
+        fs::write(site.join("config.toml"), "base_url = \"https://x/\"\n").unwrap();
+        let found = Convention::detect(&content, None);
+        assert_eq!(found.generator, Generator::Zola);
+        assert_eq!(found.describe(&content), "Zola (found ../config.toml)");
+
+        fs::write(site.join("config.toml"), "baseURL = \"https://x/\"\n").unwrap();
+        assert_eq!(
+            Convention::detect(&content, None).generator,
+            Generator::Hugo
+        );
+
+        fs::write(site.join("hugo.toml"), "").unwrap();
+        assert_eq!(
+            Convention::detect(&content, None).describe(&content),
+            "Hugo (found ../hugo.toml)"
+        );
+        assert_eq!(
+            Convention::detect(&content, Some(Generator::Jekyll)).describe(&content),
+            "Jekyll (set in quire.toml)"
+        );
+    }
+
+    #[test]
+    fn a_jekyll_site_is_known_by_its_config_or_its_posts() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("_posts")).unwrap();
+        assert_eq!(
+            Convention::detect(dir.path(), None).generator,
+            Generator::Jekyll
+        );
+        fs::write(dir.path().join("_config.yml"), "title: x\n").unwrap();
+        assert_eq!(
+            Convention::detect(dir.path(), None).describe(dir.path()),
+            "Jekyll (found _config.yml)"
+        );
+    }
+
+    #[test]
+    fn an_essay_without_a_status_is_what_its_generator_makes_it() {
+        let p = Path::new;
+        assert!(!convention(Generator::Quire).published_by_default(p("a.md")));
+        assert!(convention(Generator::Hugo).published_by_default(p("posts/a.md")));
+        assert!(convention(Generator::Zola).published_by_default(p("a/index.md")));
+        let jekyll = convention(Generator::Jekyll);
+        assert!(jekyll.published_by_default(p("_posts/2022-07-08-a.md")));
+        assert!(!jekyll.published_by_default(p("_drafts/a.md")));
+    }
+
+    #[test]
+    fn bundles_and_dated_names_give_slugs_and_dates() {
+        let p = Path::new;
+        let zola = convention(Generator::Zola);
+        assert_eq!(
+            zola.slug_from_name(p("blog/2022-07-08-first-post.md")),
+            "first-post"
+        );
+        assert_eq!(
+            zola.date_in_name(p("blog/2022-07-08-first-post.md")),
+            Some("2022-07-08")
+        );
+        assert_eq!(zola.slug_from_name(p("blog/my-trip/index.md")), "my-trip");
+        assert_eq!(
+            zola.date_in_name(p("blog/2021-01-02-trip/index.md")),
+            Some("2021-01-02")
+        );
+        assert_eq!(zola.slug_from_name(p("2022-07-08.md")), "2022-07-08");
+        assert_eq!(zola.date_in_name(p("20220708-x.md")), None);
+        assert_eq!(zola.date_in_name(p("2022-07-08x.md")), None);
+        // Quire's own folders keep naming files as they like.
+        let quire = convention(Generator::Quire);
+        assert_eq!(quire.slug_from_name(p("2022-07-08-x.md")), "2022-07-08-x");
+        assert_eq!(quire.date_in_name(p("2022-07-08-x.md")), None);
+        assert_eq!(quire.slug_from_name(p("notes/index.md")), "index");
+    }
+
+    #[test]
+    fn section_pages_are_not_essays() {
+        let p = Path::new;
+        assert!(!convention(Generator::Hugo).is_essay(p("posts/_index.md")));
+        assert!(!convention(Generator::Zola).is_essay(p("_index.md")));
+        assert!(convention(Generator::Hugo).is_essay(p("posts/index.md")));
+        assert!(convention(Generator::Quire).is_essay(p("_index.md")));
+        assert!(convention(Generator::Jekyll).enters_hidden_folder("_posts"));
+        assert!(!convention(Generator::Jekyll).enters_hidden_folder("_site"));
+        assert!(!convention(Generator::Hugo).enters_hidden_folder("_posts"));
+    }
+}
