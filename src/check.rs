@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::conventions::Generator;
 use crate::error::{Error, Result};
 use crate::essay::{Essay, Status};
 use crate::export::Theme;
@@ -24,6 +25,9 @@ use crate::url::{LocalLink, Url};
 /// The findings for a folder.
 #[derive(Debug, Default)]
 pub struct CheckReport {
+    /// Which generator's conventions the folder was read with, and why: "Hugo site (found
+    /// ../hugo.toml)", "Quire folder".
+    pub convention: String,
     /// Essays looked at.
     pub essays: usize,
     /// Findings, sorted by file and line.
@@ -119,6 +123,7 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
     let mut by_slug: HashMap<&str, &Checked> = HashMap::new();
     for c in &essays_ok {
         problems.extend(front_matter_problems(&c.essay, essays));
+        problems.extend(shortcode_problems(c, essays));
         if let Some(first) = by_slug.get(c.essay.slug.as_str()) {
             problems.push(Problem::new(
                 essays.join(&c.essay.path),
@@ -142,6 +147,7 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
             .then(a.level.cmp(&b.level))
     });
     Ok(CheckReport {
+        convention: library.convention.describe(&library.canonical_root),
         essays: files.len(),
         problems,
     })
@@ -175,7 +181,10 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
     } else {
         Level::Warning
     };
-    if front.format.is_none() {
+    // In another generator's folder the title may be the first heading and the date the file
+    // name's: only what is missing altogether is a problem there.
+    let quire = essay.generator == Generator::Quire;
+    if front.format.is_none() && quire {
         problems.push(Problem::new(
             path,
             1,
@@ -184,7 +193,8 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
         ));
         return problems;
     }
-    if front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    let untitled = front.title.as_deref().is_none_or(|t| t.trim().is_empty());
+    if untitled && (quire || !essay.title_is_in_body()) {
         problems.push(Problem::new(
             path.clone(),
             front.line_of("title"),
@@ -207,7 +217,7 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
             Level::Error,
             format!("unknown status `{status}`: use `draft` or `published`"),
         ));
-    } else if !front.has("status") {
+    } else if quire && !front.has("status") && front.draft.is_none() {
         problems.push(Problem::new(
             path.clone(),
             1,
@@ -224,6 +234,29 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
         ));
     }
     problems
+}
+
+/// Each shortcode or template tag: the page shows a placeholder where it was.
+fn shortcode_problems(checked: &Checked, essays: &Path) -> Vec<Problem> {
+    let path = essays.join(&checked.essay.path);
+    checked
+        .rendered
+        .shortcodes
+        .iter()
+        .map(|tag| {
+            Problem::new(
+                path.clone(),
+                tag.line,
+                Level::Warning,
+                format!(
+                    "`{}` needs a replacement: Quire cannot run {} tags, so the page shows a placeholder named `{}` there",
+                    tag.text,
+                    checked.essay.generator,
+                    tag.name
+                ),
+            )
+        })
+        .collect()
 }
 
 fn link_problems(

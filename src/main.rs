@@ -499,6 +499,7 @@ fn check(folder: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
         writeln!(stdout, "{problem}")?;
     }
     if !quiet {
+        eprintln!("Read as a {}.", report.convention);
         eprintln!(
             "{} checked: {}, {}.",
             plural(report.essays, "essay"),

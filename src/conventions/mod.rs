@@ -112,13 +112,14 @@ impl Convention {
         Convention::default()
     }
 
-    /// One line for `quire check` and the app: "Hugo (found ../hugo.toml)".
+    /// What the folder is read as, for `quire check` and the app: "Hugo site (found
+    /// ../hugo.toml)", "Jekyll site (set in quire.toml)", "Quire folder".
     pub fn describe(&self, root: &Path) -> String {
         let name = self.generator.name();
         match &self.evidence {
-            Evidence::Default => format!("{name} (no other generator's config found)"),
-            Evidence::Setting => format!("{name} (set in quire.toml)"),
-            Evidence::Found(file) => format!("{name} (found {})", shown_from(root, file)),
+            Evidence::Default => format!("{name} folder"),
+            Evidence::Setting => format!("{name} site (set in quire.toml)"),
+            Evidence::Found(file) => format!("{name} site (found {})", shown_from(root, file)),
         }
     }
 
@@ -292,7 +293,7 @@ mod tests {
         fs::write(site.join("config.toml"), "base_url = \"https://x/\"\n").unwrap();
         let found = Convention::detect(&content, None);
         assert_eq!(found.generator, Generator::Zola);
-        assert_eq!(found.describe(&content), "Zola (found ../config.toml)");
+        assert_eq!(found.describe(&content), "Zola site (found ../config.toml)");
 
         fs::write(site.join("config.toml"), "baseURL = \"https://x/\"\n").unwrap();
         assert_eq!(
@@ -303,11 +304,11 @@ mod tests {
         fs::write(site.join("hugo.toml"), "").unwrap();
         assert_eq!(
             Convention::detect(&content, None).describe(&content),
-            "Hugo (found ../hugo.toml)"
+            "Hugo site (found ../hugo.toml)"
         );
         assert_eq!(
             Convention::detect(&content, Some(Generator::Jekyll)).describe(&content),
-            "Jekyll (set in quire.toml)"
+            "Jekyll site (set in quire.toml)"
         );
     }
 
@@ -322,7 +323,7 @@ mod tests {
         fs::write(dir.path().join("_config.yml"), "title: x\n").unwrap();
         assert_eq!(
             Convention::detect(dir.path(), None).describe(dir.path()),
-            "Jekyll (found _config.yml)"
+            "Jekyll site (found _config.yml)"
         );
     }
 

@@ -30,6 +30,7 @@ use pulldown_cmark::{
 };
 use pulldown_cmark_escape::escape_html;
 
+use crate::conventions::Generator;
 use crate::error::Error;
 use crate::essay::{slugify, Essay};
 use sanitize::{is_safe_url, HtmlSanitizer};
@@ -59,6 +60,9 @@ pub struct RenderOptions {
     pub heading_ids: bool,
     /// Highlight fenced code with `hl-*` classes.
     pub highlight: bool,
+    /// Show Hugo shortcodes and Liquid or Tera tags (`{{< … >}}`, `{% … %}`, `{{ … }}`) as
+    /// inert placeholders named after them, for folders written for those generators.
+    pub shortcodes: bool,
 }
 
 impl RenderOptions {
@@ -68,6 +72,7 @@ impl RenderOptions {
             extensions: true,
             heading_ids: true,
             highlight: true,
+            shortcodes: false,
         }
     }
 
@@ -77,6 +82,7 @@ impl RenderOptions {
             extensions: false,
             heading_ids: false,
             highlight: false,
+            shortcodes: false,
         }
     }
 
@@ -163,6 +169,20 @@ pub struct Rendered {
     pub source_map: Vec<usize>,
     /// Every link and image.
     pub links: Vec<LinkRef>,
+    /// Every shortcode or template tag shown as a placeholder.
+    pub shortcodes: Vec<Shortcode>,
+}
+
+/// A generator's shortcode or template tag found in the text (`{{< youtube id >}}`), which
+/// Quire cannot run: it is shown as a placeholder, and `quire check` asks for a replacement.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Shortcode {
+    /// Its name (`youtube`, `include`), or the expression of a `{{ … }}`.
+    pub name: String,
+    /// The whole tag as written.
+    pub text: String,
+    /// 1-based source line.
+    pub line: usize,
 }
 
 /// Why rendering stopped.
@@ -174,12 +194,17 @@ pub struct RenderError {
     pub message: String,
 }
 
-/// Renders an essay's body, naming the essay in any error.
+/// Renders an essay's body, naming the essay in any error. An essay of a Hugo, Zola or Jekyll
+/// folder has its shortcodes and template tags shown as placeholders.
 pub fn render_essay(
     essay: &Essay,
     options: &RenderOptions,
     urls: &dyn Urls,
 ) -> Result<Rendered, Error> {
+    let options = &RenderOptions {
+        shortcodes: options.shortcodes || essay.generator != Generator::Quire,
+        ..*options
+    };
     render(essay.body(), essay.body_line, options, urls).map_err(|e| Error::Render {
         path: essay.path.clone(),
         line: e.line,
@@ -218,7 +243,11 @@ fn render_unguarded(
 ) -> Result<Rendered, RenderError> {
     let mut facts = Facts::default();
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
-    let parser = Parser::new_ext(markdown, options.parser_options()).into_offset_iter();
+    // Text comes whole (not cut at every `<` or `*` the parser tried), so that a shortcode is
+    // found in one piece; the HTML is the same.
+    let parser = pulldown_cmark::utils::TextMergeWithOffset::new(
+        Parser::new_ext(markdown, options.parser_options()).into_offset_iter(),
+    );
     let pipeline = Pipeline::new(parser, markdown, first_line, *options, urls, &mut facts);
     pulldown_cmark::html::push_html(&mut html, pipeline);
     if let Some(error) = facts.error {
@@ -232,6 +261,7 @@ fn render_unguarded(
         reading_minutes,
         source_map: facts.source_map,
         links: facts.links,
+        shortcodes: facts.shortcodes,
     })
 }
 
@@ -242,6 +272,7 @@ struct Facts {
     words: usize,
     source_map: Vec<usize>,
     links: Vec<LinkRef>,
+    shortcodes: Vec<Shortcode>,
     error: Option<RenderError>,
 }
 
@@ -403,7 +434,11 @@ where
                 if let Some(Sink::Heading(h)) = self.sinks.last_mut() {
                     h.text.push_str(&text);
                 }
-                self.emit(Event::Text(text));
+                if self.options.shortcodes && self.html_block.is_none() && has_shortcode(&text) {
+                    self.shortcodes(&text, range);
+                } else {
+                    self.emit(Event::Text(text));
+                }
             }
             Event::Code(text) => {
                 self.output_bytes += text.len();
@@ -447,6 +482,46 @@ where
                 self.emit(event);
             }
             other => self.emit(other),
+        }
+    }
+
+    /// Emits `text` (from `range` of the source) with each shortcode in it replaced by its
+    /// placeholder. The tag is shown and recorded as the source has it: smart punctuation has
+    /// curled the quotes of `text`, and braces are never added or taken away, so the tags of
+    /// the two come in the same order.
+    fn shortcodes(&mut self, text: &str, range: std::ops::Range<usize>) {
+        let source = std::str::from_utf8(&self.lines.text[range.clone()]).unwrap_or("");
+        let (mut rest, mut written, mut written_at) = (text, source, range.start);
+        while let Some((start, end, name)) = next_shortcode(rest) {
+            if start > 0 {
+                self.emit(Event::Text(rest[..start].to_string().into()));
+            }
+            let (tag, line) = match next_shortcode(written) {
+                Some((from, to, _)) => {
+                    let tag = written[from..to].to_string();
+                    let line = self.lines.at(written_at + from);
+                    written_at += to;
+                    written = &written[to..];
+                    (tag, line)
+                }
+                None => (rest[start..end].to_string(), self.lines.at(range.start)),
+            };
+            let tag = tag.as_str();
+            let mut html = String::from("<span class=\"shortcode\" title=\"");
+            let _ = pulldown_cmark_escape::escape_html(&mut html, tag);
+            html.push_str("\">");
+            let _ = pulldown_cmark_escape::escape_html(&mut html, &name);
+            html.push_str("</span>");
+            self.emit(Event::InlineHtml(html.into()));
+            self.facts.shortcodes.push(Shortcode {
+                name,
+                text: tag.to_string(),
+                line,
+            });
+            rest = &rest[end..];
+        }
+        if !rest.is_empty() {
+            self.emit(Event::Text(rest.to_string().into()));
         }
     }
 
@@ -861,6 +936,57 @@ mod tests {
     }
 
     #[test]
+    fn shortcodes_become_inert_placeholders_named_after_them() {
+        let options = RenderOptions {
+            shortcodes: true,
+            ..RenderOptions::essay()
+        };
+        let text = "Watch {{< youtube id=\"x<y\" >}} and {% include note.html %}.\n\n{{ page.title | upcase }}\n\n`{{< kept >}}`\n\n```\n{% raw %}\n```\n";
+        let r = render(text, 1, &options, &KeepUrls).unwrap();
+        assert!(
+            r.html.contains("<p>Watch <span class=\"shortcode\" title=\"{{&lt; youtube id=&quot;x&lt;y&quot; &gt;}}\">youtube</span> and <span class=\"shortcode\" title=\"{% include note.html %}\">include</span>.</p>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<p><span class=\"shortcode\" title=\"{{ page.title | upcase }}\">page.title</span></p>"), "{}", r.html);
+        assert!(
+            r.html.contains("<code>{{&lt; kept &gt;}}</code>"),
+            "code stays as written: {}",
+            r.html
+        );
+        assert!(r.html.contains("{% raw %}"), "code blocks too: {}", r.html);
+        let found: Vec<_> = r
+            .shortcodes
+            .iter()
+            .map(|s| (s.name.as_str(), s.line))
+            .collect();
+        assert_eq!(found, [("youtube", 1), ("include", 1), ("page.title", 3)]);
+        // Quire's own essays may write braces as they like.
+        let plain = render("Set {{ x }} here.", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
+        assert_eq!(plain.html, "<p>Set {{ x }} here.</p>\n");
+        assert!(plain.shortcodes.is_empty());
+    }
+
+    #[test]
+    fn braces_that_are_not_tags_stay_text() {
+        let options = RenderOptions {
+            shortcodes: true,
+            ..RenderOptions::essay()
+        };
+        let r = render(
+            "A set {a, b} and {{ never closed, and {% }.",
+            1,
+            &options,
+            &KeepUrls,
+        )
+        .unwrap();
+        assert_eq!(
+            r.html,
+            "<p>A set {a, b} and {{ never closed, and {% }.</p>\n"
+        );
+    }
+
+    #[test]
     fn headings_leave_the_pages_own_ids_alone() {
         let r = render(
             "## Text
@@ -967,4 +1093,59 @@ mod tests {
         .unwrap();
         assert_eq!(r.source_map, [10, 12, 14, 17, 19]);
     }
+}
+
+/// Whether `text` may hold a shortcode or template tag (a quick look before the real one).
+fn has_shortcode(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
+}
+
+/// The longest tag looked for: longer text between braces is prose, not a shortcode.
+const MAX_SHORTCODE: usize = 1000;
+
+/// The first shortcode or template tag in `text`: its byte range and name. Hugo's `{{< … >}}`
+/// and `{{% … %}}`, Liquid's and Tera's `{% … %}` and `{{ … }}`.
+fn next_shortcode(text: &str) -> Option<(usize, usize, String)> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find('{') {
+        let start = from + found;
+        let after = &text[start..];
+        let (open, close) = if after.starts_with("{{<") {
+            ("{{<", ">}}")
+        } else if after.starts_with("{{%") {
+            ("{{%", "%}}")
+        } else if after.starts_with("{%") {
+            ("{%", "%}")
+        } else if after.starts_with("{{") {
+            ("{{", "}}")
+        } else {
+            from = start + 1;
+            continue;
+        };
+        let inner_start = start + open.len();
+        let window = &text[inner_start..text.len().min(inner_start + MAX_SHORTCODE)];
+        if let Some(len) = window.find(close) {
+            let inner = &window[..len];
+            let end = inner_start + len + close.len();
+            let name = shortcode_name(inner);
+            if !name.is_empty() {
+                return Some((start, end, name));
+            }
+        }
+        from = start + open.len();
+    }
+    None
+}
+
+/// `<` youtube id `>` → `youtube`; `/highlight` → `/highlight`; `- include x.html -` → `include`;
+/// `youtube(id="x")` (Zola) → `youtube`; `page.title | upcase` → `page.title`.
+fn shortcode_name(inner: &str) -> String {
+    let inner = inner.trim().trim_matches('-').trim();
+    inner
+        .split(|c: char| c.is_whitespace() || c == '(' || c == '|')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(64)
+        .collect()
 }
