@@ -905,6 +905,61 @@ where
     }
 }
 
+/// Whether `text` may hold a shortcode or template tag (a quick look before the real one).
+fn has_shortcode(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
+}
+
+/// The longest tag looked for: longer text between braces is prose, not a shortcode.
+const MAX_SHORTCODE: usize = 1000;
+
+/// The first shortcode or template tag in `text`: its byte range and name. Hugo's `{{< … >}}`
+/// and `{{% … %}}`, Liquid's and Tera's `{% … %}` and `{{ … }}`.
+fn next_shortcode(text: &str) -> Option<(usize, usize, String)> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find('{') {
+        let start = from + found;
+        let after = &text[start..];
+        let (open, close) = if after.starts_with("{{<") {
+            ("{{<", ">}}")
+        } else if after.starts_with("{{%") {
+            ("{{%", "%}}")
+        } else if after.starts_with("{%") {
+            ("{%", "%}")
+        } else if after.starts_with("{{") {
+            ("{{", "}}")
+        } else {
+            from = start + 1;
+            continue;
+        };
+        let inner_start = start + open.len();
+        let window = &text[inner_start..text.len().min(inner_start + MAX_SHORTCODE)];
+        if let Some(len) = window.find(close) {
+            let inner = &window[..len];
+            let end = inner_start + len + close.len();
+            let name = shortcode_name(inner);
+            if !name.is_empty() {
+                return Some((start, end, name));
+            }
+        }
+        from = start + open.len();
+    }
+    None
+}
+
+/// `<` youtube id `>` → `youtube`; `/highlight` → `/highlight`; `- include x.html -` → `include`;
+/// `youtube(id="x")` (Zola) → `youtube`; `page.title | upcase` → `page.title`.
+fn shortcode_name(inner: &str) -> String {
+    let inner = inner.trim().trim_matches('-').trim();
+    inner
+        .split(|c: char| c.is_whitespace() || c == '(' || c == '|')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(64)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1093,59 +1148,4 @@ mod tests {
         .unwrap();
         assert_eq!(r.source_map, [10, 12, 14, 17, 19]);
     }
-}
-
-/// Whether `text` may hold a shortcode or template tag (a quick look before the real one).
-fn has_shortcode(text: &str) -> bool {
-    text.contains("{{") || text.contains("{%")
-}
-
-/// The longest tag looked for: longer text between braces is prose, not a shortcode.
-const MAX_SHORTCODE: usize = 1000;
-
-/// The first shortcode or template tag in `text`: its byte range and name. Hugo's `{{< … >}}`
-/// and `{{% … %}}`, Liquid's and Tera's `{% … %}` and `{{ … }}`.
-fn next_shortcode(text: &str) -> Option<(usize, usize, String)> {
-    let mut from = 0;
-    while let Some(found) = text[from..].find('{') {
-        let start = from + found;
-        let after = &text[start..];
-        let (open, close) = if after.starts_with("{{<") {
-            ("{{<", ">}}")
-        } else if after.starts_with("{{%") {
-            ("{{%", "%}}")
-        } else if after.starts_with("{%") {
-            ("{%", "%}")
-        } else if after.starts_with("{{") {
-            ("{{", "}}")
-        } else {
-            from = start + 1;
-            continue;
-        };
-        let inner_start = start + open.len();
-        let window = &text[inner_start..text.len().min(inner_start + MAX_SHORTCODE)];
-        if let Some(len) = window.find(close) {
-            let inner = &window[..len];
-            let end = inner_start + len + close.len();
-            let name = shortcode_name(inner);
-            if !name.is_empty() {
-                return Some((start, end, name));
-            }
-        }
-        from = start + open.len();
-    }
-    None
-}
-
-/// `<` youtube id `>` → `youtube`; `/highlight` → `/highlight`; `- include x.html -` → `include`;
-/// `youtube(id="x")` (Zola) → `youtube`; `page.title | upcase` → `page.title`.
-fn shortcode_name(inner: &str) -> String {
-    let inner = inner.trim().trim_matches('-').trim();
-    inner
-        .split(|c: char| c.is_whitespace() || c == '(' || c == '|')
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(64)
-        .collect()
 }
