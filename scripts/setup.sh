@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # System packages: WebKitGTK and friends for the desktop app, Xvfb and WebDriver for its tests,
-# ImageMagick for screenshots, Chromium for the exported site's tests.
+# ImageMagick for screenshots, Chromium for the exported site's tests, Hugo to compare with.
 APT_PACKAGES=(
   build-essential pkg-config curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
@@ -15,6 +15,8 @@ APT_PACKAGES=(
   nodejs npm
   # the exported site's accessibility is checked in a real browser (axe-core through WebDriver)
   chromium chromium-driver
+  # a Hugo blog opened in Quire is compared with what Hugo builds from it
+  hugo
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -65,13 +65,14 @@ pub fn check_folder(essays: &Path) -> Result<CheckReport> {
 pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Result<CheckReport> {
     let library = Folder::open(essays)?;
     let mut problems = Vec::new();
-    let settings = match Settings::load(&library.canonical_root) {
+    let mut settings = match Settings::load(&library.canonical_root) {
         Ok(settings) => settings,
         Err(e) => {
             problems.push(Problem::from_error(&e, &essays.join(settings::FILE)));
             Settings::default()
         }
     };
+    settings.adopt(library.convention.site_facts());
     if settings.base_url.is_none() {
         problems.push(no_base_url(essays));
     }
@@ -202,7 +203,9 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
             "missing title: add `title: …` to the front matter",
         ));
     }
-    if front.date.is_none() {
+    // A generator's draft without a date is how drafts are there (Jekyll dates them when
+    // they are posted).
+    if front.date.is_none() && (quire || essay.is_published()) {
         problems.push(Problem::new(
             path.clone(),
             front.line_of("date"),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::conventions::Generator;
+use crate::conventions::{Generator, SiteFacts};
 use crate::error::{Error, Result};
 
 /// The settings file of an essays folder.
@@ -96,6 +96,31 @@ impl Settings {
             }
         }
         Ok(settings)
+    }
+
+    /// Fills what `quire.toml` leaves unset (title, base URL, description, language) from the
+    /// folder's generator config, so that a Hugo, Zola or Jekyll folder keeps its site's name
+    /// and address without a `quire.toml`.
+    pub fn adopt(&mut self, facts: SiteFacts) {
+        let defaults = Settings::default();
+        if self.title == defaults.title {
+            if let Some(title) = facts.title {
+                self.title = title;
+            }
+        }
+        if self.base_url.is_none() {
+            self.base_url = facts.base_url;
+        }
+        if self.description.is_empty() {
+            if let Some(description) = facts.description {
+                self.description = description;
+            }
+        }
+        if self.language == defaults.language {
+            if let Some(language) = facts.language {
+                self.language = language;
+            }
+        }
     }
 
     /// The generator named by `convention`, if any.

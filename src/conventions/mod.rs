@@ -187,6 +187,75 @@ impl Convention {
     }
 }
 
+/// What a generator's config says about the site, for the settings `quire.toml` leaves unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteFacts {
+    pub title: Option<String>,
+    pub base_url: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+}
+
+impl Convention {
+    /// The site's title, address, description and language from the generator's config file
+    /// (Hugo `baseURL`, Zola `base_url`, Jekyll `url` + `baseurl`…), when one was found and
+    /// reads; nothing otherwise.
+    pub fn site_facts(&self) -> SiteFacts {
+        let Evidence::Found(file) = &self.evidence else {
+            return SiteFacts::default();
+        };
+        let text = read_head(file);
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let config: serde_json::Value = if name.ends_with(".toml") {
+            match toml::from_str::<toml::Table>(&text) {
+                Ok(table) => serde_json::to_value(table).unwrap_or_default(),
+                Err(_) => return SiteFacts::default(),
+            }
+        } else if name.ends_with(".yml") || name.ends_with(".yaml") {
+            let options = serde_saphyr::options! {
+                budget: serde_saphyr::budget! { max_depth: 32, max_nodes: 20_000 },
+            };
+            serde_saphyr::from_str_with_options(&text, options).unwrap_or_default()
+        } else {
+            return SiteFacts::default();
+        };
+        let text_of = |keys: &[&str]| {
+            keys.iter().find_map(|key| {
+                let mut value = &config;
+                for part in key.split('.') {
+                    value = value.get(part)?;
+                }
+                value
+                    .as_str()
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            })
+        };
+        let base_url = match self.generator {
+            Generator::Jekyll => text_of(&["url"]).map(|url| {
+                let base = text_of(&["baseurl"]).unwrap_or_default();
+                format!("{}/{}", url.trim_end_matches('/'), base.trim_matches('/'))
+            }),
+            _ => text_of(&["baseURL", "baseurl", "base_url"]),
+        }
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .map(|url| {
+            if url.ends_with('/') {
+                url
+            } else {
+                format!("{url}/")
+            }
+        });
+        SiteFacts {
+            title: text_of(&["title"]),
+            base_url,
+            description: text_of(&["description", "params.description"]),
+            language: text_of(&["languageCode", "default_language", "lang"]),
+        }
+    }
+}
+
 /// `2022-07-08-title` → `("2022-07-08", "title")`.
 fn split_date_prefix(name: &str) -> Option<(&str, &str)> {
     let bytes = name.as_bytes();
@@ -309,6 +378,35 @@ mod tests {
         assert_eq!(
             Convention::detect(&content, Some(Generator::Jekyll)).describe(&content),
             "Jekyll site (set in quire.toml)"
+        );
+    }
+
+    #[test]
+    fn the_generators_config_names_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("_config.yml"),
+            "title: A Jekyll Blog\nurl: https://x.example\nbaseurl: /blog\nlang: fr\n",
+        )
+        .unwrap();
+        let facts = Convention::detect(dir.path(), None).site_facts();
+        assert_eq!(facts.title.as_deref(), Some("A Jekyll Blog"));
+        assert_eq!(facts.base_url.as_deref(), Some("https://x.example/blog/"));
+        assert_eq!(facts.language.as_deref(), Some("fr"));
+        fs::remove_file(dir.path().join("_config.yml")).unwrap();
+        fs::write(
+            dir.path().join("hugo.toml"),
+            "baseURL = 'https://h.example'\ntitle = 'H'\n[params]\ndescription = 'About H'\n",
+        )
+        .unwrap();
+        let facts = Convention::detect(dir.path(), None).site_facts();
+        assert_eq!(facts.base_url.as_deref(), Some("https://h.example/"));
+        assert_eq!(facts.description.as_deref(), Some("About H"));
+        // A config that does not parse says nothing (and is not Quire's to report).
+        fs::write(dir.path().join("hugo.toml"), "baseURL = [\n").unwrap();
+        assert_eq!(
+            Convention::detect(dir.path(), None).site_facts(),
+            SiteFacts::default()
         );
     }
 

@@ -22,6 +22,7 @@ mod feed;
 mod manifest;
 mod out;
 mod paths;
+mod redirects;
 mod site;
 pub mod theme;
 
@@ -128,7 +129,8 @@ impl Exporter {
     /// Opens an essays folder for export: its settings and theme.
     pub fn open(essays: &Path) -> Result<Exporter> {
         let library = Folder::open(essays)?;
-        let settings = Settings::load(&library.canonical_root)?;
+        let mut settings = Settings::load(&library.canonical_root)?;
+        settings.adopt(library.convention.site_facts());
         let theme = Theme::load(&library.canonical_root, &settings)?;
         Ok(Exporter {
             library,

@@ -18,6 +18,7 @@ use crate::problem::{Level, Problem};
 use super::manifest::{AssetRecord, Manifest, PageRecord};
 use super::out::Out;
 use super::paths::{ImageMode, PageUrls};
+use super::redirects::redirect_pages;
 use super::{tag_slug, url_problems, with_path, Exporter, Report, SiteOptions};
 
 /// One essay of the site with what its pages and lists need.
@@ -97,7 +98,22 @@ impl Exporter {
         report.essays = exported.len();
 
         exported.sort_by(|a, b| newest_first(a, b));
-        let generated = self.site_files(&exported, &mut feed_html, &slugs)?;
+        let mut generated = self.site_files(&exported, &mut feed_html, &slugs)?;
+        // Old addresses (aliases, redirect_from) get pages that send readers on; never over a
+        // page or file of the site.
+        let taken: HashSet<PathBuf> = exported
+            .iter()
+            .map(|e| Path::new(&e.slug).join("index.html"))
+            .chain(generated.iter().map(|(path, _)| path.clone()))
+            .collect();
+        let (redirects, problems) = redirect_pages(
+            &exported,
+            &taken,
+            &self.settings.language,
+            &self.library.root,
+        );
+        generated.extend(redirects);
+        report.warnings.extend(problems);
         for (relative, bytes) in &generated {
             if out.write_if_changed(relative, bytes)? {
                 report.written.push(relative.clone());

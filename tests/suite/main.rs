@@ -1,5 +1,6 @@
 //! Quire's integration tests: one binary, one module per area. See tests/README.md.
 
+mod blogs;
 mod cli;
 mod commonmark;
 mod durability;
