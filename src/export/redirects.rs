@@ -73,7 +73,12 @@ pub(super) fn redirect_pages(
 /// Where the redirect for `address` goes: `old/post/` → `old/post/index.html`, `old.html` as
 /// it is. None when it is not a plain path inside the site.
 fn redirect_file(address: &str) -> Option<PathBuf> {
-    let trimmed = address.trim().trim_start_matches('/');
+    let address = address.trim();
+    // `//host/…` is another host's address, not a path of this site.
+    if address.starts_with("//") {
+        return None;
+    }
+    let trimmed = address.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.len() > 300 {
         return None;
     }

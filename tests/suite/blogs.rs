@@ -119,9 +119,7 @@ fn opening_indexing_exporting_and_checking_change_no_byte() {
         let essays = library.essays().expect("lists");
         assert!(essays.len() >= 3, "{blog}: {} essays", essays.len());
         for essay in &essays {
-            library
-                .open_essay(essay.id.into())
-                .expect("opens the essay");
+            library.open_essay(essay.id).expect("opens the essay");
         }
         let published = essays
             .iter()
