@@ -4,6 +4,7 @@
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
+use quire::conventions::Generator;
 use quire::essay::Status;
 use quire::library::watch::WatchMode;
 use quire::library::{Change, EssayId, Library, OpenedEssay};
@@ -78,6 +79,9 @@ pub struct LibraryInfo {
     #[cfg_attr(test, ts(type = "\"events\" | \"polling\""))]
     watching: String,
     warning: Option<String>,
+    /// How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
+    /// a Quire folder.
+    read_as: Option<String>,
 }
 
 #[tauri::command]
@@ -104,6 +108,11 @@ pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
         essays: summaries(library)?,
         watching,
         warning,
+        read_as: {
+            let folder = library.folder();
+            (folder.convention.generator != Generator::Quire)
+                .then(|| folder.convention.describe(&folder.canonical_root))
+        },
     })
 }
 

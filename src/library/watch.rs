@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 
 use super::{atomic, is_essay_name, Library};
+use crate::conventions::Convention;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::Source;
 
@@ -154,8 +155,14 @@ pub enum PathKind {
     Ignore,
 }
 
-/// Decides what a changed path means, relative to the (canonical) root.
-pub fn classify(root: &Path, exclude: &[PathBuf], path: &Path) -> PathKind {
+/// Decides what a changed path means, relative to the (canonical) root of a folder of
+/// `convention`: the same files [`Folder::essay_files`](super::Folder::essay_files) finds.
+pub fn classify(
+    root: &Path,
+    convention: &Convention,
+    exclude: &[PathBuf],
+    path: &Path,
+) -> PathKind {
     let Ok(relative) = path.strip_prefix(root) else {
         return PathKind::Ignore;
     };
@@ -169,17 +176,18 @@ pub fn classify(root: &Path, exclude: &[PathBuf], path: &Path) -> PathKind {
     let Some((file, folders)) = names.split_last() else {
         return PathKind::Rescan;
     };
+    let hidden = |name: &str| name.starts_with('.') || name.starts_with('_');
     if folders
         .iter()
-        .any(|f| f.starts_with('.') || f.starts_with('_'))
+        .any(|f| hidden(f) && !convention.enters_hidden_folder(f))
         || atomic::is_temp_name(file)
     {
         return PathKind::Ignore;
     }
-    if file.starts_with('.') || file.starts_with('_') && path.is_dir() {
+    if hidden(file) && !(path.is_dir() && convention.enters_hidden_folder(file)) {
         return PathKind::Ignore;
     }
-    if is_essay_name(path) && !path.is_dir() {
+    if is_essay_name(path) && !path.is_dir() && convention.is_essay(relative) {
         return PathKind::Essay(names.join("/"));
     }
     if path.is_dir() {
@@ -373,7 +381,8 @@ impl Follower<'_> {
                         if event.need_rescan() {
                             rescan = true;
                         }
-                        note(root, exclude, &event, &mut paths, &mut rescan);
+                        let convention = &self.library.folder().convention;
+                        note(root, convention, exclude, &event, &mut paths, &mut rescan);
                     }
                     Ok(Err(error)) if limit_reached(&error) => {
                         // A folder created later could not be watched: events would miss it
@@ -418,6 +427,7 @@ impl Follower<'_> {
 
 fn note(
     root: &Path,
+    convention: &Convention,
     exclude: &[PathBuf],
     event: &Event,
     paths: &mut BTreeSet<String>,
@@ -427,7 +437,7 @@ fn note(
         return;
     }
     for path in &event.paths {
-        match classify(root, exclude, path) {
+        match classify(root, convention, exclude, path) {
             PathKind::Essay(key) => {
                 paths.insert(key);
             }
@@ -460,7 +470,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir(root.join("sub")).unwrap();
-        let c = |p: &str| classify(root, &[root.join("public")], &root.join(p));
+        let quire = Convention::default();
+        let c = |p: &str| classify(root, &quire, &[root.join("public")], &root.join(p));
         assert_eq!(c("a.md"), PathKind::Essay("a.md".into()));
         assert_eq!(c("sub/b.md"), PathKind::Essay("sub/b.md".into()));
         assert_eq!(c(".quire-tmp-1-2-a.md"), PathKind::Ignore);
@@ -470,6 +481,20 @@ mod tests {
         assert_eq!(c("public/a/index.md"), PathKind::Ignore);
         assert_eq!(c("notes.txt"), PathKind::Ignore);
         assert_eq!(c("sub"), PathKind::Rescan);
+        assert_eq!(c("_posts/2020-01-02-x.md"), PathKind::Ignore);
+        assert_eq!(c("sub/_index.md"), PathKind::Ignore, "as the scan skips it");
+
+        // Jekyll's posts and drafts are essays; a Hugo section page is not.
+        std::fs::create_dir(root.join("_posts")).unwrap();
+        let jekyll = Convention::detect(root, Some(crate::conventions::Generator::Jekyll));
+        let j = |p: &str| classify(root, &jekyll, &[], &root.join(p));
+        assert_eq!(
+            j("_posts/2020-01-02-x.md"),
+            PathKind::Essay("_posts/2020-01-02-x.md".into())
+        );
+        assert_eq!(j("_drafts/y.md"), PathKind::Essay("_drafts/y.md".into()));
+        assert_eq!(j("_posts"), PathKind::Rescan);
+        assert_eq!(j("_site/x.md"), PathKind::Ignore);
     }
 
     fn polling_reason(mode: WatchMode) -> String {

@@ -309,7 +309,8 @@ pub fn tail(path: &Path, max: u64) -> String {
 
 // --- Fixture -----------------------------------------------------------------------------------
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder and everything below it.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create the copy's folder");
     for entry in std::fs::read_dir(from).expect("read the essays folder") {
         let entry = entry.expect("a folder entry");

@@ -17,7 +17,12 @@ message: string, };
 
 export type EssaySummary = { id: number, path: string | null, title: string, date: string | null, status: Status, tags: Array<string>, words: number, problem: string | null, unsaved: boolean, };
 
-export type LibraryInfo = { root: string, name: string, essays: Array<EssaySummary>, watching: "events" | "polling", warning: string | null, };
+export type LibraryInfo = { root: string, name: string, essays: Array<EssaySummary>, watching: "events" | "polling", warning: string | null, 
+/**
+ * How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
+ * a Quire folder.
+ */
+readAs: string | null, };
 
 export type SearchHit = { essayId: number, path: string | null, title: string, status: Status, snippet: string, };
 

@@ -118,6 +118,7 @@ export class LibraryFolder {
     library.setEssays(info.essays);
     library.setWatchTrouble(null);
     library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
+    library.setReadAs(info.readAs);
     if (reopened) {
       this.context.shown(workspace.currentId);
       return;

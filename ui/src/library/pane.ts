@@ -50,6 +50,8 @@ export class LibraryPane {
   private menu: HTMLElement | null = null;
   private menuCleanup: (() => void) | null = null;
   private footerNote = "";
+  /** How another generator's folder is read ("Hugo site (found ../hugo.toml)"), or null. */
+  private readAs: string | null = null;
   private watchTrouble: string | null = null;
   private emptyMessage = "Loading your essays…";
 
@@ -101,6 +103,12 @@ export class LibraryPane {
   }
 
   /** Why outside edits are not being taken in (a locked store …), or null when they are. */
+  /** The folder was written for Hugo, Zola or Jekyll (null: a Quire folder). */
+  setReadAs(readAs: string | null): void {
+    this.readAs = readAs;
+    this.renderFooter();
+  }
+
   setWatchTrouble(message: string | null): void {
     this.watchTrouble = message;
     this.renderFooter();
@@ -241,8 +249,13 @@ export class LibraryPane {
   private renderFooter(): void {
     const count = this.essays.length;
     const parts = [count === 1 ? "1 essay" : `${count.toLocaleString("en-US")} essays`];
+    // "Hugo site" in the footer; why, and what that means, in its tooltip.
+    if (this.readAs) parts.push(this.readAs.split(" (")[0]!);
     if (this.footerNote) parts.push(this.footerNote);
     this.el.footer.textContent = parts.join(" · ");
+    this.el.footer.title = this.readAs
+      ? `Read as a ${this.readAs}: its posts are published unless they say draft, and nothing in the folder is rewritten.`
+      : "";
     // Above the footer, in full: the footer is too narrow for a sentence, and "outside…"
     // in red said nothing.
     const trouble = this.el.trouble;
