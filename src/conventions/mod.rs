@@ -187,6 +187,61 @@ impl Convention {
     }
 }
 
+impl Convention {
+    /// The text a new essay starts with, in the folder's own front matter: Quire's fields;
+    /// `draft: true` for Hugo and Jekyll (YAML) and Zola (TOML, the only front matter Zola
+    /// reads), so that the old generator still builds the folder and keeps it unpublished.
+    /// `quoted_title` is a double-quoted string (valid in YAML and TOML alike).
+    pub fn new_essay_text(&self, quoted_title: &str, today: &str) -> String {
+        match self.generator {
+            Generator::Quire => format!(
+                "---\ntitle: {quoted_title}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
+            ),
+            Generator::Hugo => {
+                format!("---\ntitle: {quoted_title}\ndate: {today}\ndraft: true\ntags: []\n---\n\n")
+            }
+            Generator::Zola => format!(
+                "+++\ntitle = {quoted_title}\ndate = {today}\ndraft = true\n\n[taxonomies]\ntags = []\n+++\n\n"
+            ),
+            Generator::Jekyll => {
+                format!("---\nlayout: post\ntitle: {quoted_title}\ntags: []\n---\n\n")
+            }
+        }
+    }
+
+    /// The folder (relative, `/`-separated, empty for the root) a new essay's file goes in:
+    /// Jekyll's `_drafts`; for Hugo and Zola the section most posts are in (`posts`, `blog`),
+    /// where the generator lists them; the root of a Quire folder.
+    pub fn new_essay_folder<'a>(&self, essays: impl Iterator<Item = &'a str>) -> String {
+        match self.generator {
+            Generator::Quire => String::new(),
+            Generator::Jekyll => "_drafts".to_string(),
+            Generator::Hugo | Generator::Zola => {
+                let mut sections: std::collections::BTreeMap<String, usize> = Default::default();
+                for key in essays {
+                    let path = Path::new(key);
+                    // A bundle's post is in the folder above its own.
+                    let folder = if path.file_stem().is_some_and(|s| s == "index") {
+                        path.parent().and_then(Path::parent)
+                    } else {
+                        path.parent()
+                    };
+                    let folder = folder.map(|f| f.to_string_lossy().replace('\\', "/"));
+                    *sections.entry(folder.unwrap_or_default()).or_default() += 1;
+                }
+                // The most posts; among equals, the first by name.
+                let mut best: Option<(String, usize)> = None;
+                for (folder, count) in sections {
+                    if best.as_ref().is_none_or(|(_, most)| count > *most) {
+                        best = Some((folder, count));
+                    }
+                }
+                best.map(|(folder, _)| folder).unwrap_or_default()
+            }
+        }
+    }
+}
+
 /// What a generator's config says about the site, for the settings `quire.toml` leaves unset.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SiteFacts {
@@ -461,6 +516,43 @@ mod tests {
         assert_eq!(quire.slug_from_name(p("2022-07-08-x.md")), "2022-07-08-x");
         assert_eq!(quire.date_in_name(p("2022-07-08-x.md")), None);
         assert_eq!(quire.slug_from_name(p("notes/index.md")), "index");
+    }
+
+    #[test]
+    fn a_new_essay_is_written_the_folders_way() {
+        let quoted = "\"A: New\"";
+        let zola = convention(Generator::Zola).new_essay_text(quoted, "2026-12-04");
+        let table: toml::Table = toml::from_str(zola.trim().trim_matches('+')).unwrap();
+        assert_eq!(table["title"].as_str(), Some("A: New"));
+        assert_eq!(table["draft"].as_bool(), Some(true));
+        let hugo = convention(Generator::Hugo).new_essay_text(quoted, "2026-12-04");
+        assert!(
+            hugo.starts_with("---\ntitle: \"A: New\"\ndate: 2026-12-04\ndraft: true\n"),
+            "{hugo}"
+        );
+        let jekyll = convention(Generator::Jekyll).new_essay_text(quoted, "2026-12-04");
+        assert!(
+            jekyll.contains("layout: post\n") && !jekyll.contains("status"),
+            "{jekyll}"
+        );
+
+        let keys = ["about.md", "posts/a.md", "posts/b/index.md", "notes/c.md"];
+        assert_eq!(
+            convention(Generator::Hugo).new_essay_folder(keys.into_iter()),
+            "posts"
+        );
+        assert_eq!(
+            convention(Generator::Zola).new_essay_folder(std::iter::empty()),
+            ""
+        );
+        assert_eq!(
+            convention(Generator::Jekyll).new_essay_folder(keys.into_iter()),
+            "_drafts"
+        );
+        assert_eq!(
+            convention(Generator::Quire).new_essay_folder(keys.into_iter()),
+            ""
+        );
     }
 
     #[test]

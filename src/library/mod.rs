@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
 
-use crate::conventions::Convention;
+use crate::conventions::{Convention, Generator};
 use crate::error::{Error, Result};
 use crate::essay::{slugify, Essay, Status};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
@@ -705,7 +705,32 @@ impl Library {
         now: i64,
     ) -> Result<String> {
         let text = String::from_utf8_lossy(bytes);
-        let essay = Essay::from_source(Path::new("new.md"), text.into_owned()).ok();
+        let convention = &self.inner.folder.convention;
+        let essay = Essay::from_source_in(
+            Path::new("new.md"),
+            Path::new("new.md"),
+            text.into_owned(),
+            convention,
+        )
+        .ok();
+        // Where the folder's generator keeps new posts (Jekyll's _drafts, the Hugo or Zola
+        // section most posts are in: only then are the files looked at).
+        let keys: Vec<String> = match convention.generator {
+            Generator::Hugo | Generator::Zola => {
+                let (files, _) = self.inner.folder.essay_files(&self.inner.exclude);
+                files
+                    .iter()
+                    .map(|f| f.to_string_lossy().replace('\\', "/"))
+                    .collect()
+            }
+            Generator::Quire | Generator::Jekyll => Vec::new(),
+        };
+        let folder = convention.new_essay_folder(keys.iter().map(String::as_str));
+        let folder = if folder.is_empty() {
+            folder
+        } else {
+            format!("{folder}/")
+        };
         let base = essay
             .as_ref()
             .and_then(|e| e.front.title.as_deref())
@@ -714,9 +739,9 @@ impl Library {
             .unwrap_or_else(|| "untitled".into());
         for n in 1.. {
             let key = if n == 1 {
-                format!("{base}.md")
+                format!("{folder}{base}.md")
             } else {
-                format!("{base}-{n}.md")
+                format!("{folder}{base}-{n}.md")
             };
             // Anything there, even a link, is passed over; a file that appears after this look
             // is refused by `write_new` itself.
@@ -814,9 +839,12 @@ impl Library {
         let today = chrono::Local::now().format("%Y-%m-%d");
         // A JSON string is a valid YAML double-quoted scalar: titles with colons or quotes survive.
         let quoted = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
-        let text = format!(
-            "---\ntitle: {quoted}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
-        );
+        // In a Hugo, Zola or Jekyll folder, that generator's front matter (see conventions).
+        let text = self
+            .inner
+            .folder
+            .convention
+            .new_essay_text(&quoted, &today.to_string());
         let lib = self.inner.library_id;
         let mut store = self.store();
         store.transaction(|tx| {

@@ -221,3 +221,90 @@ fn the_hugo_blog_has_the_posts_and_titles_hugo_builds() {
     assert_eq!(quire_posts, hugo_posts);
     assert!(quire_posts.len() >= 3, "{quire_posts:?}");
 }
+
+#[test]
+fn a_new_essay_follows_the_folders_conventions() {
+    let expected = [
+        (
+            "blogs/hugo",
+            "posts/a-new-post.md",
+            "---\ntitle: \"A New Post\"\ndate: ",
+        ),
+        (
+            "blogs/zola",
+            "blog/a-new-post.md",
+            "+++\ntitle = \"A New Post\"\ndate = ",
+        ),
+        (
+            "blogs/jekyll",
+            "_drafts/a-new-post.md",
+            "---\nlayout: post\ntitle: \"A New Post\"\n",
+        ),
+    ];
+    for ((blog, content), (_, file, start)) in BLOGS.into_iter().zip(expected) {
+        let (guard, site) = copy_fixture(blog);
+        let folder = site.join(content);
+        let db = guard.path().join("new.db");
+        let output = run(
+            &folder,
+            &[
+                "new",
+                "A New Post",
+                "--essays",
+                ".",
+                "--db",
+                db.to_str().unwrap(),
+            ],
+        );
+        assert!(output.status.success(), "{blog}: {}", stderr(&output));
+        let text = read(folder.join(file));
+        assert!(text.starts_with(start), "{blog}: {text}");
+        // A draft to the generator too, and nothing for check to complain about.
+        let check = run(&folder, &["check", "."]);
+        assert!(
+            !stdout(&check).contains("a-new-post"),
+            "{blog}: {}",
+            stdout(&check)
+        );
+        let export = run(
+            &folder,
+            &[
+                "export",
+                ".",
+                "--out",
+                guard.path().join("out").to_str().unwrap(),
+            ],
+        );
+        assert!(export.status.success(), "{}", stderr(&export));
+        assert!(
+            !guard.path().join("out/a-new-post").exists(),
+            "{blog}: a draft is not published"
+        );
+        // The old generator still builds the folder, and keeps the new essay a draft.
+        if blog == "blogs/hugo" {
+            if let Some(hugo) = hugo() {
+                let built = guard.path().join("hugo-out");
+                let output = Command::new(hugo)
+                    .args(["--quiet", "--source"])
+                    .arg(&site)
+                    .arg("--destination")
+                    .arg(&built)
+                    .output()
+                    .expect("hugo runs");
+                assert!(
+                    output.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                assert!(
+                    built.join("posts/first-post/index.html").is_file(),
+                    "Hugo built the blog"
+                );
+                assert!(
+                    !built.join("posts/a-new-post").exists(),
+                    "Hugo keeps it a draft"
+                );
+            }
+        }
+    }
+}
