@@ -7,7 +7,8 @@
 #        and pathological inputs at 100 KB and 1 MB.
 #   3.   Site export of the corpus with the release binary: 3 cold runs (fresh output folder),
 #        a warm re-export (nothing changed), a re-export after a one-line edit; then Hugo on the
-#        same essays, once.
+#        same essays, once; then (3b) a Hugo-shaped blog of 1,000 posts exported by Quire as a
+#        Hugo folder and built by Hugo, one after the other.
 #
 #   --quick      1,000 essays instead of 10,000, fewer iterations (a minute, not ten)
 #   --no-render  skip parts 1-2 (the cargo bench)
@@ -311,6 +312,43 @@ EOF
     awk -v h="$hugo_secs" -v q="$best" -v hp="$hugo_pages" -v qp="$quire_pages" 'BEGIN {
         printf "  hugo / quire wall time: %.1fx (%.2f s / %.2f s)\n", h / q, h, q
         printf "  per page written: hugo %.2f ms, quire %.3f ms (%.1fx)\n", h * 1000 / hp, q * 1000 / qp, (h / hp) / (q / qp) }'
+
+    # 3b. A Hugo blog as it is: 1,000 posts in content/posts/ with Hugo's own front matter
+    # (`draft: true|false`, no `status`), every tenth a page bundle (posts/NAME/index.md), one
+    # `_index.md` section page; Quire opens content/ as a Hugo folder and exports it, Hugo
+    # builds the same site, one after the other in this run.
+    blog="$run/hugo-blog"
+    mkdir -p "$blog/content/posts" "$blog/layouts"
+    cp "$site/hugo.toml" "$blog/"
+    cp -a "$site/layouts/." "$blog/layouts/"
+    printf -- '---\ntitle: "Posts"\n---\n' > "$blog/content/posts/_index.md"
+    n=0
+    for f in $(find "$corpus" -maxdepth 1 -name '*.md' | sort | head -n 1000); do
+        n=$((n + 1))
+        name=$(basename "$f" .md)
+        if [ $((n % 10)) = 0 ]; then
+            mkdir -p "$blog/content/posts/$name"
+            dest="$blog/content/posts/$name/index.md"
+        else
+            dest="$blog/content/posts/$name.md"
+        fi
+        sed -e 's/^status: draft$/draft: true/' -e 's/^status: published$/draft: false/' "$f" > "$dest"
+    done
+    blog_drafts=$({ grep -rl '^draft: true' "$blog/content/posts" || true; } | wc -l)
+    echo
+    echo "== 3b. A Hugo-shaped blog of $n posts ($blog_drafts drafts, every tenth a bundle): quire export content/ vs hugo, same folder =="
+    find "$blog/content" -name '*.md' -exec cat {} + > /dev/null
+    load
+    timed "quire export content/ (read as a Hugo folder), cold" "$run/blog-quire.log" \
+        "$quire" export "$blog/content" --out "$run/blog-quire" -q
+    blog_quire=$secs
+    timed "hugo, cold (fresh output and cache folders)" "$run/blog-hugo.log" \
+        hugo --quiet -s "$blog" -d "$run/blog-hugo" --cacheDir "$run/blog-hugo-cache"
+    blog_hugo=$secs
+    echo "  pages: quire $(pages "$run/blog-quire"), hugo $(pages "$run/blog-hugo") (both leave the drafts out;" \
+        "Hugo also writes section and taxonomy lists of its own)"
+    awk -v h="$blog_hugo" -v q="$blog_quire" 'BEGIN { printf "  hugo / quire wall time: %.1fx (%.2f s / %.2f s)\n", h / q, h, q }'
+    load
 fi
 echo
 load

@@ -121,23 +121,24 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
         .collect();
     let all_files: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
 
-    let mut by_slug: HashMap<&str, &Checked> = HashMap::new();
+    // Two pages at one place (a slug, or a generator's posts/title) would overwrite each other.
+    let mut by_place: HashMap<&str, &Checked> = HashMap::new();
     for c in &essays_ok {
         problems.extend(front_matter_problems(&c.essay, essays));
         problems.extend(shortcode_problems(c, essays));
-        if let Some(first) = by_slug.get(c.essay.slug.as_str()) {
+        if let Some(first) = by_place.get(c.essay.page.path.as_str()) {
             problems.push(Problem::new(
                 essays.join(&c.essay.path),
                 c.essay.front.line_of("slug"),
                 Level::Error,
                 format!(
                     "slug `{}` is also used by {}; give one of them another `slug:`",
-                    c.essay.slug,
+                    c.essay.page.path,
                     essays.join(&first.essay.path).display()
                 ),
             ));
         } else {
-            by_slug.insert(&c.essay.slug, c);
+            by_place.insert(&c.essay.page.path, c);
         }
         problems.extend(link_problems(&library, essays, c, &known, &all_files));
     }

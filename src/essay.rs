@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
-use crate::conventions::{Convention, Generator};
+use crate::conventions::{Convention, Generator, PageFacts, PagePlace};
 use crate::error::{Error, Result};
 
 /// Essays larger than this are refused before any parsing: nobody writes a 16 MB essay, and a
@@ -311,6 +311,9 @@ pub struct Essay {
     pub slug_problem: Option<String>,
     /// The generator whose conventions it was read with.
     pub generator: Generator,
+    /// Where its page goes in an exported site: at its slug in a Quire folder, where its
+    /// generator put it in another's (see [`Convention::page_place`]).
+    pub page: PagePlace,
 }
 
 impl Essay {
@@ -393,6 +396,24 @@ impl Essay {
         }
         let (body_offset, body_line) = (split.body_offset, split.body_line);
         let (slug, slug_problem) = choose_slug(&convention.slug_from_name(relative), &front);
+        let own = match convention.generator {
+            Generator::Hugo => "url",
+            Generator::Zola => "path",
+            Generator::Jekyll => "permalink",
+            Generator::Quire => "",
+        };
+        let page = convention.page_place(
+            relative,
+            PageFacts {
+                own: front.extra.get(own).and_then(Value::as_str),
+                slug: &slug,
+                date: front.date.map(|d| {
+                    use chrono::Datelike;
+                    (d.at.year(), d.at.month(), d.at.day())
+                }),
+                categories: &front.categories,
+            },
+        );
         Ok(Essay {
             path: path.to_path_buf(),
             source,
@@ -402,6 +423,7 @@ impl Essay {
             slug,
             slug_problem,
             generator: convention.generator,
+            page,
         })
     }
 

@@ -77,6 +77,8 @@ pub enum Evidence {
 pub struct Convention {
     pub generator: Generator,
     pub evidence: Evidence,
+    /// Jekyll's site-wide `permalink` (from `_config.yml`), when it sets one.
+    pub permalink: Option<String>,
 }
 
 impl Default for Convention {
@@ -84,32 +86,120 @@ impl Default for Convention {
         Convention {
             generator: Generator::Quire,
             evidence: Evidence::Default,
+            permalink: None,
         }
     }
+}
+
+/// Where a page goes in an exported site, as its generator would put it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagePlace {
+    /// The page's folder in the site (`posts/first-post`): its `index.html` is the page.
+    pub path: String,
+    /// The generator's own address for it when that is a file (`2021/03/04/title.html`):
+    /// a redirect page goes there, so old links keep working.
+    pub file: Option<String>,
+}
+
+/// What decides a page's place besides its file: the front matter's own address (Hugo `url`,
+/// Zola `path`, Jekyll `permalink`), its slug, date and categories.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageFacts<'a> {
+    pub own: Option<&'a str>,
+    pub slug: &'a str,
+    /// Year, month, day.
+    pub date: Option<(i32, u32, u32)>,
+    pub categories: &'a [String],
 }
 
 impl Convention {
     /// The convention of the essays folder `root`: `setting` (from `quire.toml`) when it names
     /// one, else what the generator's files around the folder say, else Quire's.
     pub fn detect(root: &Path, setting: Option<Generator>) -> Convention {
-        if let Some(generator) = setting {
-            return Convention {
-                generator,
-                evidence: Evidence::Setting,
-            };
-        }
+        let mut found = None;
         let mut folder = Some(root);
         for _ in 0..=LOOK_UP {
             let Some(here) = folder else { break };
-            if let Some((generator, file)) = generator_files_in(here) {
-                return Convention {
-                    generator,
-                    evidence: Evidence::Found(file),
-                };
+            if let Some(generator_and_file) = generator_files_in(here) {
+                found = Some(generator_and_file);
+                break;
             }
             folder = here.parent();
         }
-        Convention::default()
+        let mut convention = match (setting, found) {
+            (Some(generator), _) => Convention {
+                generator,
+                evidence: Evidence::Setting,
+                permalink: None,
+            },
+            (None, Some((generator, file))) => Convention {
+                generator,
+                evidence: Evidence::Found(file),
+                permalink: None,
+            },
+            (None, None) => Convention::default(),
+        };
+        if convention.generator == Generator::Jekyll {
+            let config = root.join("_config.yml");
+            convention.permalink = read_config(&config)
+                .get("permalink")
+                .and_then(|p| p.as_str())
+                .map(str::to_string);
+        }
+        convention
+    }
+
+    /// Where the page of the essay at `relative` goes (see [`PagePlace`]): Quire's folders
+    /// put every page at its slug; Hugo and Zola at its section and slug (`posts/title`) or
+    /// the front matter's `url` / `path`; Jekyll a post at its `permalink` (the post's, the
+    /// site's, or Jekyll's default `/:categories/:year/:month/:day/:title.html`) and a page at
+    /// its slug. An address that is not a plain path inside the site gives the slug's place.
+    pub fn page_place(&self, relative: &Path, facts: PageFacts<'_>) -> PagePlace {
+        let slug = facts.slug;
+        let at_slug = || PagePlace {
+            path: slug.to_string(),
+            file: None,
+        };
+        let place = match self.generator {
+            Generator::Quire => return at_slug(),
+            Generator::Hugo | Generator::Zola => match facts.own {
+                Some(own) => place_of(own),
+                None => {
+                    let section = self.section(relative);
+                    place_of(&format!("{section}/{slug}"))
+                }
+            },
+            Generator::Jekyll => {
+                let is_post = relative.components().any(|c| c.as_os_str() == "_posts");
+                let pattern = facts.own.or(if is_post {
+                    self.permalink.as_deref()
+                } else {
+                    None
+                });
+                match (is_post, pattern) {
+                    (_, Some(pattern)) => {
+                        expand_permalink(pattern, facts).and_then(|p| place_of(&p))
+                    }
+                    (true, None) => expand_permalink("date", facts).and_then(|p| place_of(&p)),
+                    (false, None) => None,
+                }
+            }
+        };
+        place.unwrap_or_else(at_slug)
+    }
+
+    /// The section folder of a post: the folder its file is in (a bundle's: the one above).
+    fn section(&self, relative: &Path) -> String {
+        let folder = if self.page_name(relative)
+            != relative.file_stem().and_then(|s| s.to_str()).unwrap_or("")
+        {
+            relative.parent().and_then(Path::parent)
+        } else {
+            relative.parent()
+        };
+        folder
+            .map(|f| f.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
     }
 
     /// What the folder is read as, for `quire check` and the app: "Hugo site (found
@@ -267,10 +357,7 @@ impl Convention {
                 Err(_) => return SiteFacts::default(),
             }
         } else if name.ends_with(".yml") || name.ends_with(".yaml") {
-            let options = serde_saphyr::options! {
-                budget: serde_saphyr::budget! { max_depth: 32, max_nodes: 20_000 },
-            };
-            serde_saphyr::from_str_with_options(&text, options).unwrap_or_default()
+            read_config(file)
         } else {
             return SiteFacts::default();
         };
@@ -309,6 +396,113 @@ impl Convention {
             language: text_of(&["languageCode", "default_language", "lang"]),
         }
     }
+}
+
+/// Top-level names of an exported site that no page may take.
+const SITE_FILES: [&str; 6] = [
+    "tags",
+    "media",
+    "index.html",
+    "style.css",
+    "feed.xml",
+    "sitemap.xml",
+];
+
+/// The place of an address (`/posts/x/`, `2021/03/04/x.html`), or None when it is not a plain
+/// path inside the site (`..`, a scheme, odd characters) or is one of the site's own names.
+fn place_of(address: &str) -> Option<PagePlace> {
+    let address = address.trim();
+    if address.starts_with("//") {
+        return None;
+    }
+    let trimmed = address.trim_matches('/');
+    if trimmed.is_empty() || trimmed.len() > 300 {
+        return None;
+    }
+    let plain = trimmed
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '/'));
+    let segments: Vec<&str> = trimmed.split('/').collect();
+    if !plain
+        || segments.len() > 16
+        || segments
+            .iter()
+            .any(|s| s.is_empty() || *s == "." || *s == "..")
+        || SITE_FILES.contains(&segments[0])
+    {
+        return None;
+    }
+    match trimmed.strip_suffix(".html") {
+        Some(stem) if !address.ends_with('/') => {
+            let stem = stem.strip_suffix("/index").unwrap_or(stem);
+            (!stem.is_empty() && !stem.ends_with('/')).then(|| PagePlace {
+                path: stem.to_string(),
+                file: (!trimmed.ends_with("index.html")).then(|| trimmed.to_string()),
+            })
+        }
+        _ => Some(PagePlace {
+            path: trimmed.to_string(),
+            file: None,
+        }),
+    }
+}
+
+/// Jekyll's permalink `pattern` (or a named style) for a post, or None when it names something
+/// Quire does not know (then the post goes at its slug).
+fn expand_permalink(pattern: &str, facts: PageFacts<'_>) -> Option<String> {
+    let pattern = match pattern {
+        "date" => "/:categories/:year/:month/:day/:title:output_ext",
+        "pretty" => "/:categories/:year/:month/:day/:title/",
+        "none" => "/:categories/:title:output_ext",
+        other => other,
+    };
+    let (year, month, day) = facts.date.unwrap_or((1970, 1, 1));
+    let categories: Vec<String> = facts
+        .categories
+        .iter()
+        .map(|c| c.trim().to_lowercase().replace(' ', "-"))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let token = &rest[..len];
+        rest = &rest[len..];
+        match token {
+            "year" => out.push_str(&format!("{year:04}")),
+            "short_year" => out.push_str(&format!("{:02}", year % 100)),
+            "month" => out.push_str(&format!("{month:02}")),
+            "i_month" => out.push_str(&month.to_string()),
+            "day" => out.push_str(&format!("{day:02}")),
+            "i_day" => out.push_str(&day.to_string()),
+            "title" | "slug" => out.push_str(facts.slug),
+            "categories" => out.push_str(&categories.join("/")),
+            "output_ext" => out.push_str(".html"),
+            _ => return None,
+        }
+    }
+    out.push_str(rest);
+    // An empty `:categories` leaves `//`.
+    while out.contains("//") {
+        out = out.replace("//", "/");
+    }
+    Some(out)
+}
+
+/// A YAML config file as JSON, or null when it can't be read (bounded like front matter).
+fn read_config(path: &Path) -> serde_json::Value {
+    if !path.is_file() {
+        return serde_json::Value::Null;
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! { max_depth: 32, max_nodes: 20_000 },
+    };
+    serde_saphyr::from_str_with_options(&read_head(path), options).unwrap_or_default()
 }
 
 /// `2022-07-08-title` → `("2022-07-08", "title")`.
@@ -403,7 +597,82 @@ mod tests {
         Convention {
             generator,
             evidence: Evidence::Setting,
+            permalink: None,
         }
+    }
+
+    #[test]
+    fn pages_go_where_their_generator_put_them() {
+        let p = Path::new;
+        let facts = |own, slug| PageFacts {
+            own,
+            slug,
+            date: Some((2021, 3, 4)),
+            categories: &[],
+        };
+        let place = |c: &Convention, file, own, slug| c.page_place(p(file), facts(own, slug));
+        let hugo = convention(Generator::Hugo);
+        assert_eq!(
+            place(&hugo, "posts/first-post.md", None, "first-post").path,
+            "posts/first-post"
+        );
+        assert_eq!(
+            place(&hugo, "posts/trip/index.md", None, "trip").path,
+            "posts/trip"
+        );
+        assert_eq!(place(&hugo, "about.md", None, "about").path, "about");
+        assert_eq!(
+            place(&hugo, "posts/x.md", Some("/custom/path/"), "x").path,
+            "custom/path"
+        );
+        let zola = convention(Generator::Zola);
+        assert_eq!(
+            place(&zola, "blog/b/index.md", Some("blog/bundle"), "b").path,
+            "blog/bundle"
+        );
+        // Addresses that are not plain paths inside the site fall back to the slug.
+        for bad in [
+            "../../etc",
+            "https://x.example/y",
+            "/tags/",
+            "a//b",
+            "a b",
+            "//h/x",
+        ] {
+            assert_eq!(
+                place(&hugo, "posts/x.md", Some(bad), "x").path,
+                "x",
+                "{bad}"
+            );
+        }
+
+        let mut jekyll = convention(Generator::Jekyll);
+        let default = place(&jekyll, "_posts/2021-03-04-hello.md", None, "hello");
+        assert_eq!(default.path, "2021/03/04/hello");
+        assert_eq!(default.file.as_deref(), Some("2021/03/04/hello.html"));
+        jekyll.permalink = Some("/:year/:month/:day/:title/".into());
+        let pretty = place(&jekyll, "_posts/2021-03-04-hello.md", None, "hello");
+        assert_eq!(
+            (pretty.path.as_str(), pretty.file),
+            ("2021/03/04/hello", None)
+        );
+        let news = jekyll.page_place(
+            p("_posts/2021-03-04-hello.md"),
+            PageFacts {
+                categories: &["News".to_string()],
+                ..facts(Some("pretty"), "hello")
+            },
+        );
+        assert_eq!(news.path, "news/2021/03/04/hello");
+        assert_eq!(place(&jekyll, "about.md", None, "about").path, "about");
+        assert_eq!(
+            place(&jekyll, "_posts/x.md", Some("/:unknown/"), "x").path,
+            "x"
+        );
+        assert_eq!(
+            place(&convention(Generator::Quire), "a/b.md", Some("/c/"), "b").path,
+            "b"
+        );
     }
 
     #[test]

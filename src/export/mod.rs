@@ -212,7 +212,7 @@ impl Exporter {
             .read_essay(&relative)
             .map_err(|e| with_path(e, file))?;
         let slugs = HashMap::new();
-        let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Inline);
+        let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Inline, "");
         let rendered =
             render_essay(&essay, &RenderOptions::essay(), &urls).map_err(|e| with_path(e, file))?;
         let html = self.page_html(&essay, &rendered, "", true)?;
@@ -231,7 +231,7 @@ impl Exporter {
             .read_essay(&relative)
             .map_err(|e| with_path(e, file))?;
         let slugs = HashMap::new();
-        let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Copy);
+        let urls = PageUrls::new(&self.library, &relative, &slugs, ImageMode::Copy, "../");
         let rendered =
             render_essay(&essay, &RenderOptions::essay(), &urls).map_err(|e| with_path(e, file))?;
         let html = self.page_html(&essay, &rendered, "../", false)?;

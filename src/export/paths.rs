@@ -36,6 +36,8 @@ pub(super) struct PageUrls<'a> {
     essay_path: &'a Path,
     slugs: &'a HashMap<PathBuf, String>,
     mode: ImageMode,
+    /// The way from the page to the site's root (`../`, `../../` for `posts/title/`).
+    root: &'a str,
     /// Essays linked to and the slug each had (None: not an exported essay).
     pub deps: RefCell<Vec<(PathBuf, Option<String>)>>,
     /// Images to copy: source, destination relative to the page's folder.
@@ -50,12 +52,14 @@ impl<'a> PageUrls<'a> {
         essay_path: &'a Path,
         slugs: &'a HashMap<PathBuf, String>,
         mode: ImageMode,
+        root: &'a str,
     ) -> Self {
         PageUrls {
             library,
             essay_path,
             slugs,
             mode,
+            root,
             deps: RefCell::default(),
             assets: RefCell::default(),
             problems: RefCell::default(),
@@ -76,7 +80,7 @@ impl Urls for PageUrls<'_> {
         let target = local.resolve(self.essay_path)?;
         let slug = self.slugs.get(&target).cloned();
         self.deps.borrow_mut().push((target, slug.clone()));
-        Some(format!("../{}/{}", slug?, local.suffix))
+        Some(format!("{}{}/{}", self.root, slug?, local.suffix))
     }
 
     fn image(&self, url: &str) -> Option<String> {

@@ -33,6 +33,20 @@ pub(super) fn redirect_pages(
     for entry in essays {
         let essay = &entry.essay;
         let path = root.join(&essay.path);
+        // The generator's own file address for the page (Jekyll's `title.html`).
+        if let Some(file) = essay
+            .page
+            .file
+            .as_deref()
+            .filter(|_| entry.slug == essay.page.path)
+        {
+            if let Some(file) = redirect_file(file) {
+                if !taken.contains(&file) && written.insert(file.clone()) {
+                    let html = redirect_html(&file, &entry.slug, &essay.title(), language);
+                    files.push((file, html.into_bytes()));
+                }
+            }
+        }
         for field in ["aliases", "redirect_from"] {
             let Some(value) = essay.front.extra.get(field) else {
                 continue;

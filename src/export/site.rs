@@ -172,21 +172,22 @@ impl Exporter {
                     problem.clone(),
                 ));
             }
-            let mut slug = essay.slug.clone();
+            // The page's place: its slug, or where its generator put it (posts/title).
+            let wanted = essay.page.path.clone();
+            let mut slug = wanted.clone();
             let mut n = 2;
             while taken.contains_key(&slug) {
-                slug = format!("{}-{n}", essay.slug);
+                slug = format!("{wanted}-{n}");
                 n += 1;
             }
-            if slug != essay.slug {
+            if slug != wanted {
                 report.warnings.push(Problem::new(
                     shown,
                     essay.front.line_of("slug"),
                     Level::Warning,
                     format!(
-                        "slug `{}` is already used by {}; exported as `{slug}`",
-                        essay.slug,
-                        taken[&essay.slug].display()
+                        "slug `{wanted}` is already used by {}; exported as `{slug}`",
+                        taken[&wanted].display()
                     ),
                 ));
             }
@@ -252,10 +253,18 @@ impl Exporter {
         out: &Out,
     ) -> Result<PageOutcome> {
         let shown = self.library.root.join(&entry.essay.path);
-        let urls = PageUrls::new(&self.library, &entry.essay.path, slugs, ImageMode::Copy);
+        // A page in a section (posts/title/) is deeper than one at its slug.
+        let root = "../".repeat(entry.slug.split('/').count());
+        let urls = PageUrls::new(
+            &self.library,
+            &entry.essay.path,
+            slugs,
+            ImageMode::Copy,
+            &root,
+        );
         let rendered = render_essay(&entry.essay, &RenderOptions::essay(), &urls)
             .map_err(|e| with_path(e, &shown))?;
-        let html = self.page_html(&entry.essay, &rendered, "../", false)?;
+        let html = self.page_html(&entry.essay, &rendered, &root, false)?;
         let page = Path::new(&entry.slug).join("index.html");
         let mut record = PageRecord {
             source: entry.hash.clone(),
@@ -348,7 +357,14 @@ impl Exporter {
 
         for entry in essays.iter().take(self.settings.feed_entries) {
             if !feed_html.contains_key(&entry.slug) {
-                let urls = PageUrls::new(&self.library, &entry.essay.path, slugs, ImageMode::Copy);
+                let root = "../".repeat(entry.slug.split('/').count());
+                let urls = PageUrls::new(
+                    &self.library,
+                    &entry.essay.path,
+                    slugs,
+                    ImageMode::Copy,
+                    &root,
+                );
                 if let Ok(rendered) = render_essay(&entry.essay, &RenderOptions::essay(), &urls) {
                     feed_html.insert(entry.slug.clone(), rendered.html);
                 }
