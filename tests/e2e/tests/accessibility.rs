@@ -93,6 +93,27 @@ async fn audit_theme(name: &str, theme: &str, gtk_theme: &str) {
     );
     let mut found = audit(&app, theme).await;
 
+    // A question that asks before something happens (Delete…, from the essay's menu).
+    app.click("#essay-list .essay-row .essay-actions").await;
+    app.click("[role=menu] .menu-item.danger").await;
+    app.wait_js(
+        "the delete question is asked",
+        "return !!document.querySelector('.dialog')",
+        &[],
+    )
+    .await;
+    app.screenshot(&format!("{theme}-confirm")).await;
+    for v in violations(&app).await {
+        found.push(format!("[{theme}, delete question] {v}"));
+    }
+    press(&app, Key::Escape + "").await;
+    app.wait_js(
+        "the question is gone",
+        "return !document.querySelector('.dialog')",
+        &[],
+    )
+    .await;
+
     // The conflict view: the writer's edit and one made outside overlap.
     app.type_at_end(" Mine.").await;
     app.wait_save_state("Draft autosaved").await;

@@ -129,9 +129,20 @@ async fn a_writer_without_a_mouse_does_everything() {
     );
     app.screenshot("resized").await;
 
-    // Ctrl+2 back to the text; the history opens with the focus inside, Escape comes back.
+    // Ctrl+3 to the preview (its page scrolls with the keys there), Ctrl+2 back to the text.
+    press(&app, Key::Control + "3" + Key::Null).await;
+    wait_focus(&app, "the preview", "#preview").await;
+    press(&app, Key::PageDown + "").await;
+    app.wait_js(
+        "Page Down scrolled the preview",
+        "return document.querySelector('#preview iframe.shown').contentWindow.scrollY > 100",
+        &[],
+    )
+    .await;
     press(&app, Key::Control + "2" + Key::Null).await;
     wait_focus(&app, "the editor", ".cm-content").await;
+
+    // The history opens with the focus inside, Escape comes back.
     press(&app, Key::Control + Key::Shift + "h" + Key::Null).await;
     wait_focus(&app, "the history panel", "#drawer *").await;
     app.screenshot("history").await;

@@ -115,6 +115,11 @@ export class PreviewPane {
   constructor(element: HTMLElement, options: PreviewPaneOptions) {
     this.element = element;
     this.options = options;
+    // The keyboard reaches the page through the pane, never inside the frame: keys pressed
+    // in a frame without scripts never reach the app, so Ctrl+2 (back to the text) and every
+    // other shortcut would stop working there. The pane scrolls the page for them.
+    element.tabIndex = 0;
+    element.addEventListener("keydown", (event) => this.scrollByKey(event));
     this.banner = document.createElement("div");
     this.banner.className = "preview-banner";
     this.banner.setAttribute("role", "status");
@@ -188,18 +193,34 @@ export class PreviewPane {
     return true;
   }
 
-  /** Gives the keyboard to the shown page (arrow keys and Page Down scroll it); false if none. */
+  /** Gives the keyboard to the preview (arrow keys, Page Down, Home, End scroll its page). */
   focus(): boolean {
-    const frame = this.shown ? this.frame(this.front) : null;
-    if (!frame) return false;
-    frame.focus();
+    this.element.focus();
     return true;
   }
 
-  /** Whether the keyboard is in the shown page. */
+  /** Whether the keyboard is in the preview. */
   hasFocus(): boolean {
-    const active = document.activeElement;
-    return active !== null && this.frames.some((frame) => frame === active);
+    return this.element.contains(document.activeElement);
+  }
+
+  /** Scrolls the shown page as its own keys would, while the pane has the focus. */
+  private scrollByKey(event: KeyboardEvent): void {
+    if (event.target !== this.element || event.ctrlKey || event.altKey || event.metaKey) return;
+    const win = this.shown ? this.frame(this.front)?.contentWindow : null;
+    if (!win) return;
+    const page = win.innerHeight * 0.9;
+    const by: Record<string, number> = { ArrowDown: 40, ArrowUp: -40, PageDown: page, PageUp: -page, " ": event.shiftKey ? -page : page };
+    if (event.key === "Home" || event.key === "End") {
+      win.scrollTo({ top: event.key === "Home" ? 0 : win.document.documentElement.scrollHeight, behavior: "instant" });
+    } else if (event.key in by) {
+      win.scrollBy({ top: by[event.key], behavior: "instant" });
+    } else {
+      return;
+    }
+    event.preventDefault();
+    // The writer moved the preview: the editor follows it (see the header).
+    this.previewLeads = true;
   }
 
   /** Shows why there is no preview (e.g. the core could not be reached). */
@@ -329,9 +350,7 @@ export class PreviewPane {
     // Where the shown page is, by source line, for when the preview leads.
     const place = this.previewLeads ? this.previewLine() : null;
     back.classList.add("shown");
-    back.tabIndex = 0;
     front?.classList.remove("shown");
-    if (front) front.tabIndex = -1;
     this.front = index;
     this.shown = page;
     this.loading = null;
