@@ -160,8 +160,12 @@ impl LocalLink {
     }
 
     /// The file it names, relative to the folder root; `None` when it climbs above the root.
+    /// Zola's internal links (`@/blog/post.md`) start at the folder root.
     pub fn resolve(&self, essay_path: &Path) -> Option<PathBuf> {
-        resolve_relative(essay_path, &self.path)
+        match self.path.strip_prefix("@/") {
+            Some(from_root) => resolve_relative(Path::new("essay.md"), from_root),
+            None => resolve_relative(essay_path, &self.path),
+        }
     }
 }
 
@@ -310,6 +314,22 @@ mod tests {
         );
         assert_eq!(
             resolve_relative(Path::new("b.md"), "../../etc/passwd"),
+            None
+        );
+    }
+
+    #[test]
+    fn zola_internal_links_start_at_the_folder_root() {
+        let link = LocalLink::parse("@/blog/post.md#part").unwrap();
+        assert_eq!(
+            link.resolve(Path::new("notes/deep/x.md")),
+            Some(PathBuf::from("blog/post.md"))
+        );
+        assert_eq!(link.fragment(), "part");
+        assert_eq!(
+            LocalLink::parse("@/../out.md")
+                .unwrap()
+                .resolve(Path::new("a.md")),
             None
         );
     }
