@@ -14,6 +14,11 @@ describe("classifyLink", () => {
     });
   });
 
+  it("starts Zola's @/ links at the library's root", () => {
+    expect(classifyLink("@/blog/post.md#a", "blog/deep/this.md")).toEqual({ kind: "essay", path: "blog/post.md", fragment: "a" });
+    expect(classifyLink("@/../out.md", "a.md")).toEqual({ kind: "none" });
+  });
+
   it("decodes escaped names", () => {
     expect(classifyLink("my%20essay.md", "a.md")).toEqual({ kind: "essay", path: "my essay.md", fragment: null });
   });

@@ -56,7 +56,8 @@ export function classifyLink(href: string, essayPath: string | null): PreviewLin
   const fragment = hash < 0 ? null : decode(raw.slice(hash + 1)) || null;
   const target = decode((hash < 0 ? raw : raw.slice(0, hash)).split("?")[0]!);
   if (target === null || !ESSAY_FILE.test(target)) return { kind: "none" };
-  const path = resolvePath(essayPath, target);
+  // Zola's internal links (`@/blog/post.md`) start at the library's root, as in the core.
+  const path = target.startsWith("@/") ? resolvePath(null, target.slice(2)) : resolvePath(essayPath, target);
   return path === null ? { kind: "none" } : { kind: "essay", path, fragment };
 }
 
