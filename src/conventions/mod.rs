@@ -181,7 +181,16 @@ impl Convention {
                         expand_permalink(pattern, facts).and_then(|p| place_of(&p))
                     }
                     (true, None) => expand_permalink("date", facts).and_then(|p| place_of(&p)),
-                    (false, None) => None,
+                    // A page (about.md) was at about.html: it goes at its slug, and a redirect
+                    // goes at the old address.
+                    (false, None) => {
+                        let old = relative.with_extension("html");
+                        let old = old.to_string_lossy().replace('\\', "/");
+                        Some(PagePlace {
+                            path: slug.to_string(),
+                            file: place_of(&old).map(|_| old),
+                        })
+                    }
                 }
             }
         };
@@ -664,7 +673,11 @@ mod tests {
             },
         );
         assert_eq!(news.path, "news/2021/03/04/hello");
-        assert_eq!(place(&jekyll, "about.md", None, "about").path, "about");
+        let about = place(&jekyll, "about.md", None, "about");
+        assert_eq!(
+            (about.path.as_str(), about.file.as_deref()),
+            ("about", Some("about.html"))
+        );
         assert_eq!(
             place(&jekyll, "_posts/x.md", Some("/:unknown/"), "x").path,
             "x"
