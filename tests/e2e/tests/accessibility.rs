@@ -93,6 +93,57 @@ async fn audit_theme(name: &str, theme: &str, gtk_theme: &str) {
     );
     let mut found = audit(&app, theme).await;
 
+    // What a screen reader hears: a library row names title, date, status and words; the save
+    // state and notices are live regions; the preview frame has a title.
+    let heard = app
+        .js(
+            "const id = window.__quire.openEssayId();
+             const row = document.querySelector(`#essay-list .essay-row[data-id='${id}'] .essay-open`);
+             return [row.textContent.replace(/\\s+/g, ' ').trim(),
+                     document.getElementById('save-state').getAttribute('role'),
+                     document.getElementById('error-banner').getAttribute('aria-live'),
+                     document.querySelector('#preview iframe.shown').getAttribute('title')];",
+            &[],
+        )
+        .await;
+    let heard: Vec<String> = serde_json::from_value(heard).expect("four strings");
+    assert_eq!(
+        heard[0], "A Misplaced Focus, 29 May 2015, published, 928 words",
+        "the open essay's row, as a screen reader names it"
+    );
+    assert_eq!(
+        heard[1..],
+        ["status", "polite", "Preview of the essay as published"]
+    );
+
+    // A visible focus: the ring around a control reached with Tab stands out 3:1 from what is
+    // around it.
+    app.js("document.getElementById('search').focus()", &[])
+        .await;
+    press(&app, Key::Tab + "").await;
+    let ring = app
+        .js(
+            "const rgba = (c) => { const n = c.match(/[\\d.]+/g).map(Number); const srgb = c.startsWith('color(');
+                 const [r, g, b] = n.slice(0, 3).map((v) => (srgb ? v * 255 : v)); return [r, g, b, n.length > 3 ? n[3] : 1]; };
+             const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+             const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+             const focused = document.activeElement;
+             if (getComputedStyle(focused).outlineStyle === 'none') return [focused.outerHTML.slice(0, 80), 'no ring', 0];
+             const ring = getComputedStyle(focused).outlineColor;
+             const around = getComputedStyle(document.getElementById('library')).backgroundColor;
+             // A see-through ring is seen over what is around it.
+             const [r, g, b, a] = rgba(ring); const bg = rgba(around);
+             const seen = [r * a + bg[0] * (1 - a), g * a + bg[1] * (1 - a), b * a + bg[2] * (1 - a)];
+             return [ring, around, ratio(seen, bg)];",
+            &[],
+        )
+        .await;
+    let contrast = ring[2].as_f64().expect("a ratio");
+    assert!(
+        contrast >= 3.0,
+        "the focus ring stands out {contrast:.2}:1 ({ring})"
+    );
+
     // A question that asks before something happens (Delete…, from the essay's menu).
     app.click("#essay-list .essay-row .essay-actions").await;
     app.click("[role=menu] .menu-item.danger").await;
