@@ -14,7 +14,7 @@
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { AutosaveScheduler, describeSaveState, type SaveState } from "./editor/autosave";
-import { markdownEditor, openFind } from "./editor/setup";
+import { hasHugeLine, markdownEditor, openFind } from "./editor/setup";
 import { replaceDocument } from "./editor/reload";
 import { followSystemTheme, syncTheme } from "./editor/theme";
 import type { Change, OpenedEssay } from "./ipc/types";
@@ -403,6 +403,7 @@ export class Workspace {
       extensions: [
         this.extra,
         markdownEditor({
+          wrap: !hasHugeLine(text),
           onEdit: (text) => {
             const session = this.current();
             if (!session) return;

@@ -3,7 +3,7 @@ import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { ensureSyntaxTree } from "@codemirror/language";
 import { classHighlighter, highlightTree, tags } from "@lezer/highlight";
-import { markdownEditor, markdownLanguageSupport, openFind } from "./setup";
+import { hasHugeLine, LONGEST_WRAPPED_LINE, markdownEditor, markdownLanguageSupport, openFind } from "./setup";
 import { quireHighlightStyle } from "./theme";
 
 /** The highlight classes on the first occurrence of `word` in `text`, once its languages are in. */
@@ -97,5 +97,16 @@ describe("find", () => {
     expect(host.querySelector(".cm-search input[name=search]")).not.toBeNull();
     view.destroy();
     host.remove();
+  });
+});
+
+describe("hasHugeLine", () => {
+  it("finds a line too long to wrap, wherever it is", () => {
+    const long = "x".repeat(LONGEST_WRAPPED_LINE + 1);
+    expect(hasHugeLine(long)).toBe(true);
+    expect(hasHugeLine(`a\n${long}\nb`)).toBe(true);
+    expect(hasHugeLine(`a\n${long}`)).toBe(true);
+    expect(hasHugeLine("x".repeat(LONGEST_WRAPPED_LINE))).toBe(false);
+    expect(hasHugeLine(`${"x".repeat(LONGEST_WRAPPED_LINE)}\n`.repeat(3))).toBe(false);
   });
 });

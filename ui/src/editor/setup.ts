@@ -15,12 +15,33 @@ import { boundedMarkdown } from "./bounded";
 import { systemTheme } from "./theme";
 import { fromOutside } from "./reload";
 
+/**
+ * A line longer than this (characters) is not wrapped: WebKit lays out a wrapped line whole,
+ * and a single line of 800 KB (a generated or damaged file; no one types it) took it over
+ * 10 s. Unwrapped, the editor draws only the part of the line in view.
+ */
+export const LONGEST_WRAPPED_LINE = 100_000;
+
+/** Whether `text` has a line longer than LONGEST_WRAPPED_LINE. */
+export function hasHugeLine(text: string): boolean {
+  if (text.length <= LONGEST_WRAPPED_LINE) return false;
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    if ((end < 0 ? text.length : end) - start > LONGEST_WRAPPED_LINE) return true;
+    if (end < 0) return false;
+    start = end + 1;
+  }
+}
+
 export interface EditorCallbacks {
   /** The writer changed the text (not called for text brought in from outside). */
   onEdit?: (text: string, transaction: Transaction) => void;
   /** The document changed for any reason (typing, undo, outside edit). */
   onDocChange?: (text: string) => void;
   onBlur?: () => void;
+  /** Wrap lines (the default); off for text with a huge line (see hasHugeLine). */
+  wrap?: boolean;
 }
 
 /**
@@ -50,7 +71,7 @@ export function markdownEditor(callbacks: EditorCallbacks = {}): Extension {
     rectangularSelection(),
     highlightSpecialChars(),
     indentOnInput(),
-    EditorView.lineWrapping,
+    callbacks.wrap === false ? [] : EditorView.lineWrapping,
     markdownLanguageSupport(),
     blockStyles(),
     spellcheck(),

@@ -31,6 +31,15 @@ export interface LivePreviewSource {
   onCounts: () => void;
 }
 
+/**
+ * Essays this long (characters) render when the writer pauses, not on every keystroke: WebKit
+ * lays out the preview's page on the window's one thread, and for such a page that takes a
+ * second or more (an 800 KB paragraph: 1-3 s), which typing would wait for each time.
+ */
+export const LONG_ESSAY = 300_000;
+/** The pause after which a long essay's preview follows. */
+export const PAUSE_MS = 700;
+
 interface RenderInput {
   id: number;
   text: string;
@@ -48,6 +57,7 @@ export class LivePreview {
   private currentText = "";
   /** The text of the render whose blocks the preview holds: a keystroke sends its change. */
   private renderedText: { id: number; generation: number; text: string } | null = null;
+  private pauseTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(element: HTMLElement, source: LivePreviewSource, notices: Notices) {
     this.source = source;
@@ -104,12 +114,26 @@ export class LivePreview {
     // Keep the last count until the new render arrives (no flicker), unless the essay changed.
     if (this.counted && this.counted.id !== id) this.counted = null;
     this.source.onCounts();
-    if (id !== null) this.renderer.request({ id, text });
+    if (id !== null) this.request({ id, text });
   }
 
   /** An essay is about to be shown: its render starts while its editor state is built. */
   willShow(id: number, text: string): void {
-    this.renderer.request({ id, text });
+    // A long essay's page comes on the first pause: until then, not another essay's page.
+    if (text.length >= LONG_ESSAY) this.pane.clear();
+    this.request({ id, text });
+  }
+
+  /** Renders now, or for a long essay once the writer pauses (see LONG_ESSAY). */
+  private request(input: RenderInput): void {
+    clearTimeout(this.pauseTimer);
+    if (input.text.length < LONG_ESSAY) {
+      this.renderer.request(input);
+      return;
+    }
+    this.pauseTimer = setTimeout(() => {
+      if (input.id === this.source.openId()) this.renderer.request(input);
+    }, PAUSE_MS);
   }
 
   /** The render pipeline's count when it's for this essay; else our own from the text. */
