@@ -257,8 +257,6 @@ pub struct FrontMatter {
     pub draft: Option<bool>,
     /// `categories` (Jekyll, or Zola's `[taxonomies] categories`), kept apart from tags.
     pub categories: Vec<String>,
-    /// Where the date came from when the front matter has no `date`.
-    pub date_from: DateFrom,
     /// Every other field, kept verbatim so that other tools' metadata survives.
     pub extra: Map<String, Value>,
     /// Lines of each field in the file, for messages that point at it.
@@ -278,18 +276,6 @@ impl FrontMatter {
     pub fn has(&self, field: &str) -> bool {
         self.lines.iter().any(|(name, _)| name == field)
     }
-}
-
-/// Where an essay's date was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DateFrom {
-    /// `date:`, or nowhere (then there is no date).
-    #[default]
-    Date,
-    /// `publishDate`, `published` or `pubDate` (other generators' names for it).
-    OtherField,
-    /// A `YYYY-MM-DD-` file or bundle name (Jekyll, Zola).
-    FileName,
 }
 
 /// One essay file, read and split but not yet rendered.
@@ -389,10 +375,7 @@ impl Essay {
             }
         }
         if front.date.is_none() {
-            if let Some(date) = convention.date_in_name(relative).and_then(EssayDate::parse) {
-                front.date = Some(date);
-                front.date_from = DateFrom::FileName;
-            }
+            front.date = convention.date_in_name(relative).and_then(EssayDate::parse);
         }
         let (body_offset, body_line) = (split.body_offset, split.body_line);
         let (slug, slug_problem) = choose_slug(&convention.slug_from_name(relative), &front);
@@ -639,10 +622,7 @@ impl OtherNames {
     }
 
     fn fill(self, front: &mut FrontMatter) {
-        if front.date.is_none() && self.date.is_some() {
-            front.date = self.date;
-            front.date_from = DateFrom::OtherField;
-        }
+        front.date = front.date.or(self.date);
         front.updated = front.updated.or(self.updated);
         if front.summary.is_none() {
             front.summary = self.summary;
