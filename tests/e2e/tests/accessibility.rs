@@ -139,6 +139,7 @@ async fn audit_theme(name: &str, theme: &str, gtk_theme: &str) {
         )
         .await;
     let contrast = ring[2].as_f64().expect("a ratio");
+    println!("{theme}: the focus ring stands out {contrast:.2}:1 ({ring})");
     assert!(
         contrast >= 3.0,
         "the focus ring stands out {contrast:.2}:1 ({ring})"
