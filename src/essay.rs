@@ -379,6 +379,12 @@ impl Essay {
         }
         let (body_offset, body_line) = (split.body_offset, split.body_line);
         let (slug, slug_problem) = choose_slug(&convention.slug_from_name(relative), &front);
+        let title_slug = front
+            .title
+            .as_deref()
+            .map(slugify)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| slug.clone());
         let own = match convention.generator {
             Generator::Hugo => "url",
             Generator::Zola => "path",
@@ -390,6 +396,8 @@ impl Essay {
             PageFacts {
                 own: front.extra.get(own).and_then(Value::as_str),
                 slug: &slug,
+                own_slug: front.slug.as_deref(),
+                title_slug: &title_slug,
                 date: front.date.map(|d| {
                     use chrono::Datelike;
                     (d.at.year(), d.at.month(), d.at.day())

@@ -79,6 +79,8 @@ pub struct Convention {
     pub evidence: Evidence,
     /// Jekyll's site-wide `permalink` (from `_config.yml`), when it sets one.
     pub permalink: Option<String>,
+    /// Hugo's `[permalinks]`: a pattern per section (`posts = "/:year/:month/:slug/"`).
+    pub permalinks: Vec<(String, String)>,
 }
 
 impl Default for Convention {
@@ -87,6 +89,7 @@ impl Default for Convention {
             generator: Generator::Quire,
             evidence: Evidence::Default,
             permalink: None,
+            permalinks: Vec::new(),
         }
     }
 }
@@ -107,6 +110,10 @@ pub struct PagePlace {
 pub struct PageFacts<'a> {
     pub own: Option<&'a str>,
     pub slug: &'a str,
+    /// The front matter's own `slug`, if it gives one.
+    pub own_slug: Option<&'a str>,
+    /// The title made into a URL name (Hugo's `:title`).
+    pub title_slug: &'a str,
     /// Year, month, day.
     pub date: Option<(i32, u32, u32)>,
     pub categories: &'a [String],
@@ -130,15 +137,29 @@ impl Convention {
             (Some(generator), _) => Convention {
                 generator,
                 evidence: Evidence::Setting,
-                permalink: None,
+                ..Convention::default()
             },
             (None, Some((generator, file))) => Convention {
                 generator,
                 evidence: Evidence::Found(file),
-                permalink: None,
+                ..Convention::default()
             },
             (None, None) => Convention::default(),
         };
+        if convention.generator == Generator::Hugo {
+            if let Evidence::Found(file) = &convention.evidence {
+                if let Some(serde_json::Value::Object(sections)) =
+                    read_any_config(file).get("permalinks")
+                {
+                    convention.permalinks = sections
+                        .iter()
+                        .filter_map(|(section, pattern)| {
+                            Some((section.clone(), pattern.as_str()?.to_string()))
+                        })
+                        .collect();
+                }
+            }
+        }
         if convention.generator == Generator::Jekyll {
             let config = root.join("_config.yml");
             convention.permalink = read_config(&config)
@@ -166,7 +187,18 @@ impl Convention {
                 Some(own) => place_of(own),
                 None => {
                     let section = self.section(relative);
-                    place_of(&format!("{section}/{slug}"))
+                    let top = section.split('/').next().unwrap_or("");
+                    let pattern = self.permalinks.iter().find(|(s, _)| s == top);
+                    match pattern {
+                        Some((_, pattern)) => expand_hugo_permalink(
+                            pattern,
+                            &section,
+                            self.page_name(relative),
+                            facts,
+                        )
+                        .and_then(|p| place_of(&p)),
+                        None => place_of(&format!("{section}/{slug}")),
+                    }
                 }
             },
             Generator::Jekyll => {
@@ -358,18 +390,7 @@ impl Convention {
         let Evidence::Found(file) = &self.evidence else {
             return SiteFacts::default();
         };
-        let text = read_head(file);
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let config: serde_json::Value = if name.ends_with(".toml") {
-            match toml::from_str::<toml::Table>(&text) {
-                Ok(table) => serde_json::to_value(table).unwrap_or_default(),
-                Err(_) => return SiteFacts::default(),
-            }
-        } else if name.ends_with(".yml") || name.ends_with(".yaml") {
-            read_config(file)
-        } else {
-            return SiteFacts::default();
-        };
+        let config = read_any_config(file);
         let text_of = |keys: &[&str]| {
             keys.iter().find_map(|key| {
                 let mut value = &config;
@@ -456,6 +477,42 @@ fn place_of(address: &str) -> Option<PagePlace> {
     }
 }
 
+/// Hugo's `[permalinks]` `pattern` for a page of `section` named `name` (its file or bundle),
+/// or None when it names something Quire does not know.
+fn expand_hugo_permalink(
+    pattern: &str,
+    section: &str,
+    name: &str,
+    facts: PageFacts<'_>,
+) -> Option<String> {
+    let (year, month, day) = facts.date?;
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let token = &rest[..len];
+        rest = &rest[len..];
+        match token {
+            "year" => out.push_str(&format!("{year:04}")),
+            "month" => out.push_str(&format!("{month:02}")),
+            "day" => out.push_str(&format!("{day:02}")),
+            "section" => out.push_str(section.split('/').next().unwrap_or("")),
+            "sections" => out.push_str(section),
+            // Hugo's :slug is the front matter's slug, else the title made into a URL.
+            "slug" => out.push_str(facts.own_slug.unwrap_or(facts.title_slug)),
+            "title" => out.push_str(facts.title_slug),
+            "filename" | "contentbasename" => out.push_str(name),
+            _ => return None,
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Jekyll's permalink `pattern` (or a named style) for a post, or None when it names something
 /// Quire does not know (then the post goes at its slug).
 fn expand_permalink(pattern: &str, facts: PageFacts<'_>) -> Option<String> {
@@ -501,6 +558,21 @@ fn expand_permalink(pattern: &str, facts: PageFacts<'_>) -> Option<String> {
         out = out.replace("//", "/");
     }
     Some(out)
+}
+
+/// A TOML or YAML config file as JSON, or null when it can't be read.
+fn read_any_config(path: &Path) -> serde_json::Value {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".toml") {
+        toml::from_str::<toml::Table>(&read_head(path))
+            .ok()
+            .and_then(|table| serde_json::to_value(table).ok())
+            .unwrap_or_default()
+    } else if name.ends_with(".yml") || name.ends_with(".yaml") {
+        read_config(path)
+    } else {
+        serde_json::Value::Null
+    }
 }
 
 /// A YAML config file as JSON, or null when it can't be read (bounded like front matter).
@@ -606,7 +678,7 @@ mod tests {
         Convention {
             generator,
             evidence: Evidence::Setting,
-            permalink: None,
+            ..Convention::default()
         }
     }
 
@@ -616,6 +688,8 @@ mod tests {
         let facts = |own, slug| PageFacts {
             own,
             slug,
+            own_slug: None,
+            title_slug: slug,
             date: Some((2021, 3, 4)),
             categories: &[],
         };
@@ -633,6 +707,29 @@ mod tests {
         assert_eq!(
             place(&hugo, "posts/x.md", Some("/custom/path/"), "x").path,
             "custom/path"
+        );
+        // Hugo's [permalinks] for a section: :slug is the front matter's, else the title's.
+        let mut dated = convention(Generator::Hugo);
+        dated.permalinks = vec![("posts".into(), "/:year/:month/:slug/".into())];
+        let titled = PageFacts {
+            title_slug: "my-first-post",
+            ..facts(None, "first-post")
+        };
+        assert_eq!(
+            dated.page_place(p("posts/first-post.md"), titled).path,
+            "2021/03/my-first-post"
+        );
+        let slugged = PageFacts {
+            own_slug: Some("hello"),
+            ..titled
+        };
+        assert_eq!(
+            dated.page_place(p("posts/first-post.md"), slugged).path,
+            "2021/03/hello"
+        );
+        assert_eq!(
+            dated.page_place(p("notes/x.md"), facts(None, "x")).path,
+            "notes/x"
         );
         let zola = convention(Generator::Zola);
         assert_eq!(
