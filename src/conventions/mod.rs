@@ -81,6 +81,9 @@ pub struct Convention {
     pub permalink: Option<String>,
     /// Hugo's `[permalinks]`: a pattern per section (`posts = "/:year/:month/:slug/"`).
     pub permalinks: Vec<(String, String)>,
+    /// `content` when the folder opened is a Hugo or Zola site itself rather than its content
+    /// folder: the posts are below it, and nothing else (themes, layouts, the README) is one.
+    pub content: Option<String>,
 }
 
 impl Default for Convention {
@@ -90,6 +93,7 @@ impl Default for Convention {
             evidence: Evidence::Default,
             permalink: None,
             permalinks: Vec::new(),
+            content: None,
         }
     }
 }
@@ -146,6 +150,13 @@ impl Convention {
             },
             (None, None) => Convention::default(),
         };
+        if let (Generator::Hugo | Generator::Zola, Evidence::Found(file)) =
+            (convention.generator, &convention.evidence)
+        {
+            if file.parent() == Some(root) && root.join("content").is_dir() {
+                convention.content = Some("content".to_string());
+            }
+        }
         if convention.generator == Generator::Hugo {
             if let Evidence::Found(file) = &convention.evidence {
                 if let Some(serde_json::Value::Object(sections)) =
@@ -238,9 +249,16 @@ impl Convention {
         } else {
             relative.parent()
         };
-        folder
+        let folder = folder
             .map(|f| f.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        match &self.content {
+            Some(content) if folder == *content => String::new(),
+            Some(content) => folder
+                .strip_prefix(&format!("{content}/"))
+                .map_or(folder.clone(), str::to_string),
+            None => folder,
+        }
     }
 
     /// What the folder is read as, for `quire check` and the app: "Hugo site (found
@@ -264,7 +282,12 @@ impl Convention {
     /// describes a section (its list page), it is not a post.
     pub fn is_essay(&self, relative: &Path) -> bool {
         let name = relative.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        !(matches!(self.generator, Generator::Hugo | Generator::Zola) && name == "_index")
+        let in_content = self
+            .content
+            .as_ref()
+            .is_none_or(|content| relative.starts_with(content));
+        in_content
+            && !(matches!(self.generator, Generator::Hugo | Generator::Zola) && name == "_index")
     }
 
     /// Whether an essay that says nothing of its status (no `status`, no `draft`) is

@@ -315,3 +315,35 @@ fn a_new_essay_follows_the_folders_conventions() {
         }
     }
 }
+
+#[test]
+fn a_hugo_or_zola_site_opened_at_its_root_is_read_from_its_content_folder() {
+    for blog in ["blogs/hugo", "blogs/zola"] {
+        let (guard, site) = copy_fixture(blog);
+        // What a site has besides its posts: a README and a theme's Markdown are not essays.
+        std::fs::write(site.join("README.md"), "# How to build this site\n").expect("write");
+        std::fs::create_dir_all(site.join("themes/plain")).expect("mkdir");
+        std::fs::write(site.join("themes/plain/README.md"), "# A theme\n").expect("write");
+        let from_content = guard.path().join("from-content");
+        let from_root = guard.path().join("from-root");
+        let a = run(
+            &site.join("content"),
+            &["export", ".", "--out", from_content.to_str().unwrap()],
+        );
+        let b = run(
+            &site,
+            &["export", ".", "--out", from_root.to_str().unwrap()],
+        );
+        assert!(
+            a.status.success() && b.status.success(),
+            "{}{}",
+            stderr(&a),
+            stderr(&b)
+        );
+        assert_eq!(
+            site_summary(&from_root),
+            site_summary(&from_content),
+            "{blog}"
+        );
+    }
+}
