@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
-use crate::conventions::{Convention, Generator, PageFacts, PagePlace};
+use crate::conventions::{Convention, FrontMatterFormat, Generator, PageFacts, PagePlace};
 use crate::error::{Error, Result};
 
 /// Essays larger than this are refused before any parsing: nobody writes a 16 MB essay, and a
@@ -29,16 +29,6 @@ const RESERVED_SLUGS: &[&str] = &[
     "tags", "media", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6",
     "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
-
-/// Which syntax the front matter is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FrontMatterFormat {
-    /// Between `---` lines.
-    Yaml,
-    /// Between `+++` lines.
-    Toml,
-}
 
 /// Where the front matter and body sit in an essay's text. Offsets are bytes into the source.
 #[derive(Debug, Clone, PartialEq, Eq)]

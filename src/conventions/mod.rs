@@ -61,6 +61,16 @@ impl fmt::Display for Generator {
     }
 }
 
+/// Which syntax front matter is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FrontMatterFormat {
+    /// Between `---` lines.
+    Yaml,
+    /// Between `+++` lines.
+    Toml,
+}
+
 /// Why a folder is read the way it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Evidence {
@@ -81,9 +91,12 @@ pub struct Convention {
     pub permalink: Option<String>,
     /// Hugo's `[permalinks]`: a pattern per section (`posts = "/:year/:month/:slug/"`).
     pub permalinks: Vec<(String, String)>,
-    /// `content` when the folder opened is a Hugo or Zola site itself rather than its content
-    /// folder: the posts are below it, and nothing else (themes, layouts, the README) is one.
-    pub content: Option<String>,
+    /// Where the essays folder is in the generator's site, from the folder its config (or
+    /// `_posts/`) was found in: empty when the essays folder is the site itself, `content` or
+    /// `content/posts` for a Hugo or Zola content folder, `_posts` for Jekyll's posts. None when
+    /// no site was found (a convention set in `quire.toml` over a bare folder) or it is laid
+    /// out otherwise: the essays folder is then read as the content folder.
+    pub in_site: Option<PathBuf>,
 }
 
 impl Default for Convention {
@@ -93,7 +106,7 @@ impl Default for Convention {
             evidence: Evidence::Default,
             permalink: None,
             permalinks: Vec::new(),
-            content: None,
+            in_site: None,
         }
     }
 }
@@ -131,30 +144,41 @@ impl Convention {
         let mut folder = Some(root);
         for _ in 0..=LOOK_UP {
             let Some(here) = folder else { break };
-            if let Some(generator_and_file) = generator_files_in(here) {
-                found = Some(generator_and_file);
+            if let Some((generator, file)) = generator_files_in(here) {
+                let in_site = root.strip_prefix(here).unwrap_or(Path::new("")).to_path_buf();
+                found = Some((generator, file, in_site, here));
                 break;
             }
             folder = here.parent();
         }
-        let mut convention = match (setting, found) {
+        let mut convention = match (setting, &found) {
             (Some(generator), _) => Convention {
                 generator,
                 evidence: Evidence::Setting,
+                // The site found is only the setting's when it is the same generator's.
+                in_site: found
+                    .as_ref()
+                    .filter(|(g, ..)| *g == generator)
+                    .map(|(_, _, in_site, _)| in_site.clone()),
                 ..Convention::default()
             },
-            (None, Some((generator, file))) => Convention {
-                generator,
-                evidence: Evidence::Found(file),
+            (None, Some((generator, file, in_site, _))) => Convention {
+                generator: *generator,
+                evidence: Evidence::Found(file.clone()),
+                in_site: Some(in_site.clone()),
                 ..Convention::default()
             },
             (None, None) => Convention::default(),
         };
-        if let (Generator::Hugo | Generator::Zola, Evidence::Found(file)) =
-            (convention.generator, &convention.evidence)
-        {
-            if file.parent() == Some(root) && root.join("content").is_dir() {
-                convention.content = Some("content".to_string());
+        if matches!(convention.generator, Generator::Hugo | Generator::Zola) {
+            // Posts are in the site's content/: a site without one, or a folder of it that
+            // is not in it, is read as a content folder of its own.
+            let laid_out = |in_site: &PathBuf| match in_site.components().next() {
+                None => root.join("content").is_dir(),
+                Some(first) => first.as_os_str() == "content",
+            };
+            if !convention.in_site.as_ref().is_some_and(laid_out) {
+                convention.in_site = None;
             }
         }
         if convention.generator == Generator::Hugo {
@@ -172,13 +196,35 @@ impl Convention {
             }
         }
         if convention.generator == Generator::Jekyll {
-            let config = root.join("_config.yml");
-            convention.permalink = read_config(&config)
+            // The site's _config.yml, wherever the site was found (the essays folder may be
+            // its `_posts/`).
+            let site = match (&convention.in_site, &found) {
+                (Some(_), Some((.., here))) => here.to_path_buf(),
+                _ => root.to_path_buf(),
+            };
+            convention.permalink = read_config(&site.join("_config.yml"))
                 .get("permalink")
                 .and_then(|p| p.as_str())
                 .map(str::to_string);
         }
         convention
+    }
+
+    /// The path of the essay at `relative` (to the essays folder) as its generator sees it:
+    /// for Hugo and Zola, inside the content folder (None for a file outside it, such as a
+    /// site's README or a theme's files when the site itself is opened); for Jekyll, inside
+    /// the site; for Quire, `relative` itself.
+    pub fn site_path(&self, relative: &Path) -> Option<PathBuf> {
+        let in_site = match &self.in_site {
+            Some(in_site) if self.generator != Generator::Quire => in_site.join(relative),
+            _ => return Some(relative.to_path_buf()),
+        };
+        match self.generator {
+            Generator::Hugo | Generator::Zola => {
+                in_site.strip_prefix("content").ok().map(Path::to_path_buf)
+            }
+            Generator::Jekyll | Generator::Quire => Some(in_site),
+        }
     }
 
     /// Where the page of the essay at `relative` goes (see [`PagePlace`]): Quire's folders
@@ -188,6 +234,10 @@ impl Convention {
     /// its slug. An address that is not a plain path inside the site gives the slug's place.
     pub fn page_place(&self, relative: &Path, facts: PageFacts<'_>) -> PagePlace {
         let slug = facts.slug;
+        let in_site = self
+            .site_path(relative)
+            .unwrap_or_else(|| relative.to_path_buf());
+        let relative = in_site.as_path();
         let at_slug = || PagePlace {
             path: slug.to_string(),
             file: None,
@@ -249,16 +299,9 @@ impl Convention {
         } else {
             relative.parent()
         };
-        let folder = folder
+        folder
             .map(|f| f.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
-        match &self.content {
-            Some(content) if folder == *content => String::new(),
-            Some(content) => folder
-                .strip_prefix(&format!("{content}/"))
-                .map_or(folder.clone(), str::to_string),
-            None => folder,
-        }
+            .unwrap_or_default()
     }
 
     /// What the folder is read as, for `quire check` and the app: "Hugo site (found
@@ -279,15 +322,16 @@ impl Convention {
     }
 
     /// Whether the essay-named file at `relative` is an essay: a Hugo or Zola `_index.md`
-    /// describes a section (its list page), it is not a post.
+    /// describes a section (its list page), it is not a post; nor is a Markdown file outside
+    /// the content folder when the whole site is opened (its README, a theme's files).
     pub fn is_essay(&self, relative: &Path) -> bool {
         let name = relative.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let in_content = self
-            .content
-            .as_ref()
-            .is_none_or(|content| relative.starts_with(content));
-        in_content
-            && !(matches!(self.generator, Generator::Hugo | Generator::Zola) && name == "_index")
+        match self.generator {
+            Generator::Hugo | Generator::Zola => {
+                name != "_index" && self.site_path(relative).is_some()
+            }
+            Generator::Quire | Generator::Jekyll => true,
+        }
     }
 
     /// Whether an essay that says nothing of its status (no `status`, no `draft`) is
@@ -297,7 +341,11 @@ impl Convention {
         match self.generator {
             Generator::Quire => false,
             Generator::Hugo | Generator::Zola => true,
-            Generator::Jekyll => !relative.components().any(|c| c.as_os_str() == "_drafts"),
+            Generator::Jekyll => !self
+                .site_path(relative)
+                .unwrap_or_else(|| relative.to_path_buf())
+                .components()
+                .any(|c| c.as_os_str() == "_drafts"),
         }
     }
 
@@ -341,38 +389,58 @@ impl Convention {
     }
 }
 
-impl Convention {
-    /// The text a new essay starts with, in the folder's own front matter: Quire's fields;
-    /// `draft: true` for Hugo and Jekyll (YAML) and Zola (TOML, the only front matter Zola
-    /// reads), so that the old generator still builds the folder and keeps it unpublished.
-    /// `quoted_title` is a double-quoted string (valid in YAML and TOML alike).
-    pub fn new_essay_text(&self, quoted_title: &str, today: &str) -> String {
-        match self.generator {
-            Generator::Quire => format!(
-                "---\ntitle: {quoted_title}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
-            ),
-            Generator::Hugo => {
-                format!("---\ntitle: {quoted_title}\ndate: {today}\ndraft: true\ntags: []\n---\n\n")
-            }
-            Generator::Zola => format!(
-                "+++\ntitle = {quoted_title}\ndate = {today}\ndraft = true\n\n[taxonomies]\ntags = []\n+++\n\n"
-            ),
-            Generator::Jekyll => {
-                format!("---\nlayout: post\ntitle: {quoted_title}\ntags: []\n---\n\n")
-            }
-        }
-    }
+/// How a new essay is written in a folder, so that the folder's generator still builds it
+/// and keeps the essay unpublished until the writer says otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEssay {
+    /// The folder its file goes in: relative to the essays folder, `/`-separated, empty for
+    /// the essays folder itself.
+    pub folder: String,
+    /// Whether its file name starts with its date (`2026-12-04-title.md`): Jekyll reads a
+    /// post's date from there, and its `_posts/` holds nothing else.
+    pub dated: bool,
+    /// The front matter it opens with: what most of the folder's posts use.
+    pub format: FrontMatterFormat,
+}
 
-    /// The folder (relative, `/`-separated, empty for the root) a new essay's file goes in:
-    /// Jekyll's `_drafts`; for Hugo and Zola the section most posts are in (`posts`, `blog`),
-    /// where the generator lists them; the root of a Quire folder.
-    pub fn new_essay_folder<'a>(&self, essays: impl Iterator<Item = &'a str>) -> String {
+impl Convention {
+    /// How a new essay is written in the essays folder `root`, given its `essays` (paths
+    /// relative to `root`, `/`-separated, with the front matter each opens with when known):
+    /// - Quire: at the root, Quire's YAML fields.
+    /// - Hugo and Zola: in the section most posts are in (`posts`, `blog`), where the generator
+    ///   lists them, with the front matter most of them use (else Hugo's YAML, Zola's TOML).
+    /// - Jekyll: in `_drafts/` when the site keeps drafts there; else in `_posts/` under a
+    ///   dated name, held back with `published: false`.
+    pub fn new_essay<'a>(
+        &self,
+        root: &Path,
+        essays: impl Iterator<Item = (&'a str, Option<FrontMatterFormat>)>,
+    ) -> NewEssay {
+        let at = |folder: &str, dated| NewEssay {
+            folder: folder.to_string(),
+            dated,
+            format: FrontMatterFormat::Yaml,
+        };
         match self.generator {
-            Generator::Quire => String::new(),
-            Generator::Jekyll => "_drafts".to_string(),
+            Generator::Quire => at("", false),
+            Generator::Jekyll => {
+                let in_site = self.in_site.clone().unwrap_or_default();
+                let first = in_site.components().next().map(|c| c.as_os_str());
+                if first.is_some_and(|f| f == "_posts") {
+                    at("", true)
+                } else if first.is_some_and(|f| f == "_drafts") {
+                    at("", false)
+                } else if root.join("_drafts").is_dir() || !root.join("_posts").is_dir() {
+                    // A site without either is new to Jekyll: drafts are its plainer way.
+                    at("_drafts", false)
+                } else {
+                    at("_posts", true)
+                }
+            }
             Generator::Hugo | Generator::Zola => {
                 let mut sections: std::collections::BTreeMap<String, usize> = Default::default();
-                for key in essays {
+                let (mut toml, mut yaml) = (0, 0);
+                for (key, format) in essays {
                     let path = Path::new(key);
                     // A bundle's post is in the folder above its own.
                     let folder = if path.file_stem().is_some_and(|s| s == "index") {
@@ -382,6 +450,11 @@ impl Convention {
                     };
                     let folder = folder.map(|f| f.to_string_lossy().replace('\\', "/"));
                     *sections.entry(folder.unwrap_or_default()).or_default() += 1;
+                    match format {
+                        Some(FrontMatterFormat::Toml) => toml += 1,
+                        Some(FrontMatterFormat::Yaml) => yaml += 1,
+                        None => {}
+                    }
                 }
                 // The most posts; among equals, the first by name.
                 let mut best: Option<(String, usize)> = None;
@@ -390,7 +463,49 @@ impl Convention {
                         best = Some((folder, count));
                     }
                 }
-                best.map(|(folder, _)| folder).unwrap_or_default()
+                let format = match (self.generator, toml.cmp(&yaml)) {
+                    (_, std::cmp::Ordering::Greater) => FrontMatterFormat::Toml,
+                    (_, std::cmp::Ordering::Less) => FrontMatterFormat::Yaml,
+                    (Generator::Zola, _) => FrontMatterFormat::Toml,
+                    _ => FrontMatterFormat::Yaml,
+                };
+                NewEssay {
+                    folder: best.map(|(folder, _)| folder).unwrap_or_default(),
+                    dated: false,
+                    format,
+                }
+            }
+        }
+    }
+
+    /// The text a new essay starts with, written `new`'s way: Quire's fields (`status:
+    /// draft`); the generator's draft flag elsewhere (`draft = true`, Jekyll's `published:
+    /// false` in `_posts/`), so that the old generator keeps it unpublished too.
+    /// `quoted_title` is a double-quoted string (valid in YAML and TOML alike).
+    pub fn new_essay_text(&self, new: &NewEssay, quoted_title: &str, today: &str) -> String {
+        use FrontMatterFormat::{Toml, Yaml};
+        match (self.generator, new.format) {
+            (Generator::Quire, _) => format!(
+                "---\ntitle: {quoted_title}\ndate: {today}\nstatus: draft\ntags: []\nsummary: \"\"\n---\n\n"
+            ),
+            (Generator::Hugo, Yaml) => {
+                format!("---\ntitle: {quoted_title}\ndate: {today}\ndraft: true\ntags: []\n---\n\n")
+            }
+            (Generator::Hugo, Toml) => {
+                format!("+++\ntitle = {quoted_title}\ndate = {today}\ndraft = true\ntags = []\n+++\n\n")
+            }
+            (Generator::Zola, Toml) => format!(
+                "+++\ntitle = {quoted_title}\ndate = {today}\ndraft = true\n\n[taxonomies]\ntags = []\n+++\n\n"
+            ),
+            (Generator::Zola, Yaml) => format!(
+                "---\ntitle: {quoted_title}\ndate: {today}\ndraft: true\ntaxonomies:\n  tags: []\n---\n\n"
+            ),
+            // The date of a post in _posts is its file name's.
+            (Generator::Jekyll, _) if new.dated => format!(
+                "---\nlayout: post\ntitle: {quoted_title}\npublished: false\ntags: []\n---\n\n"
+            ),
+            (Generator::Jekyll, _) => {
+                format!("---\nlayout: post\ntitle: {quoted_title}\ntags: []\n---\n\n")
             }
         }
     }
@@ -630,6 +745,20 @@ fn split_date_prefix(name: &str) -> Option<(&str, &str)> {
     rest.strip_prefix('-').map(|rest| (&name[..10], rest))
 }
 
+/// What only a Zola config.toml says: `base_url` (Hugo's is `baseURL`), Sass and search
+/// switches, and taxonomies as a list of tables (Hugo's `[taxonomies]` is one table).
+const ZOLA_KEYS: [&str; 6] = [
+    "base_url",
+    "compile_sass",
+    "build_search_index",
+    "[[taxonomies]]",
+    "taxonomies = [",
+    "generate_feed",
+];
+
+/// What only a Hugo config says (its keys are case-insensitive: `baseURL`, `baseurl`).
+const HUGO_KEYS: [&str; 5] = ["baseURL", "baseurl", "[params]", "languageCode", "params:"];
+
 /// The generator whose files are in `folder`, and the file that says so.
 fn generator_files_in(folder: &Path) -> Option<(Generator, PathBuf)> {
     let file = |name: &str| Some(folder.join(name)).filter(|p| p.is_file());
@@ -647,16 +776,25 @@ fn generator_files_in(folder: &Path) -> Option<(Generator, PathBuf)> {
     // Both Zola and (older) Hugo sites have a config.toml: their keys tell them apart.
     if let Some(path) = file("config.toml") {
         let text = read_head(&path);
-        if text.contains("base_url") || text.contains("compile_sass") {
+        if ZOLA_KEYS.iter().any(|key| text.contains(key)) {
             return Some((Generator::Zola, path));
         }
-        if text.contains("baseURL") || text.contains("baseurl") || text.contains("[params]") {
+        if HUGO_KEYS.iter().any(|key| text.contains(key)) {
             return Some((Generator::Hugo, path));
         }
     }
     for name in ["config.yaml", "config.yml"] {
         if let Some(path) = file(name) {
-            if read_head(&path).contains("baseURL") {
+            let text = read_head(&path);
+            if HUGO_KEYS.iter().any(|key| text.contains(key)) {
+                return Some((Generator::Hugo, path));
+            }
+        }
+    }
+    // Larger Hugo sites keep their config in a folder: config/_default/hugo.toml and the like.
+    for name in ["hugo", "config"] {
+        for extension in ["toml", "yaml", "yml", "json"] {
+            if let Some(path) = file(&format!("config/_default/{name}.{extension}")) {
                 return Some((Generator::Hugo, path));
             }
         }
@@ -922,38 +1060,159 @@ mod tests {
 
     #[test]
     fn a_new_essay_is_written_the_folders_way() {
+        use FrontMatterFormat::{Toml, Yaml};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
         let quoted = "\"A: New\"";
-        let zola = convention(Generator::Zola).new_essay_text(quoted, "2026-12-04");
-        let table: toml::Table = toml::from_str(zola.trim().trim_matches('+')).unwrap();
+        let way = |c: &Convention, essays: &[(&'static str, Option<FrontMatterFormat>)]| {
+            c.new_essay(root, essays.iter().copied())
+        };
+        let text = |c: &Convention, essays: &[(&'static str, Option<FrontMatterFormat>)]| {
+            c.new_essay_text(&way(c, essays), quoted, "2026-12-04")
+        };
+
+        let zola = convention(Generator::Zola);
+        let written = text(&zola, &[]);
+        let table: toml::Table = toml::from_str(written.trim().trim_matches('+')).unwrap();
         assert_eq!(table["title"].as_str(), Some("A: New"));
         assert_eq!(table["draft"].as_bool(), Some(true));
-        let hugo = convention(Generator::Hugo).new_essay_text(quoted, "2026-12-04");
+        // A Zola blog written in YAML gets YAML.
+        let written = text(&zola, &[("a.md", Some(Yaml)), ("b.md", Some(Yaml))]);
         assert!(
-            hugo.starts_with("---\ntitle: \"A: New\"\ndate: 2026-12-04\ndraft: true\n"),
-            "{hugo}"
-        );
-        let jekyll = convention(Generator::Jekyll).new_essay_text(quoted, "2026-12-04");
-        assert!(
-            jekyll.contains("layout: post\n") && !jekyll.contains("status"),
-            "{jekyll}"
+            written.starts_with("---\ntitle: \"A: New\"\ndate: 2026-12-04\ndraft: true\n"),
+            "{written}"
         );
 
-        let keys = ["about.md", "posts/a.md", "posts/b/index.md", "notes/c.md"];
-        assert_eq!(
-            convention(Generator::Hugo).new_essay_folder(keys.into_iter()),
-            "posts"
+        let hugo = convention(Generator::Hugo);
+        let written = text(&hugo, &[("posts/a.md", Some(Yaml))]);
+        assert!(
+            written.starts_with("---\ntitle: \"A: New\"\ndate: 2026-12-04\ndraft: true\n"),
+            "{written}"
         );
-        assert_eq!(
-            convention(Generator::Zola).new_essay_folder(std::iter::empty()),
-            ""
+        // Most of this Hugo blog's posts open with +++: so does the new one.
+        let written = text(
+            &hugo,
+            &[
+                ("posts/a.md", Some(Toml)),
+                ("posts/b/index.md", Some(Toml)),
+                ("about.md", Some(Yaml)),
+            ],
         );
+        let table: toml::Table = toml::from_str(written.trim().trim_matches('+')).unwrap();
+        assert_eq!(table["draft"].as_bool(), Some(true), "{written}");
+        assert_eq!(table["title"].as_str(), Some("A: New"));
+
+        let keys = [
+            ("about.md", None),
+            ("posts/a.md", None),
+            ("posts/b/index.md", None),
+            ("notes/c.md", None),
+        ];
+        assert_eq!(way(&hugo, &keys).folder, "posts");
+        assert_eq!(way(&zola, &[]).folder, "");
+        assert_eq!(way(&convention(Generator::Quire), &keys).folder, "");
+        assert_eq!(way(&convention(Generator::Quire), &keys).dated, false);
+
+        // Jekyll: _drafts/ where the site keeps drafts (or has neither folder yet) ...
+        let jekyll = convention(Generator::Jekyll);
+        assert_eq!((way(&jekyll, &[]).folder.as_str(), way(&jekyll, &[]).dated), ("_drafts", false));
+        let written = text(&jekyll, &[]);
+        assert!(written.contains("layout: post\n") && !written.contains("status"), "{written}");
+        // ... else a dated name in _posts/, held back as Jekyll holds back a post.
+        fs::create_dir(root.join("_posts")).unwrap();
+        let new = way(&jekyll, &[]);
+        assert_eq!((new.folder.as_str(), new.dated), ("_posts", true));
+        let written = text(&jekyll, &[]);
+        assert!(written.contains("\npublished: false\n"), "{written}");
+        fs::create_dir(root.join("_drafts")).unwrap();
+        assert_eq!(way(&jekyll, &[]).folder, "_drafts");
+        // The essays folder may be _posts/ itself.
+        let posts = Convention {
+            in_site: Some(PathBuf::from("_posts")),
+            ..convention(Generator::Jekyll)
+        };
+        let new = way(&posts, &[]);
+        assert_eq!((new.folder.as_str(), new.dated), ("", true));
+    }
+
+    #[test]
+    fn a_site_opened_at_its_root_or_a_section_reads_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let posts = site.join("content/posts");
+        fs::create_dir_all(&posts).unwrap();
+        fs::write(site.join("hugo.toml"), "title = 'x'\n").unwrap();
+        let facts = |slug| PageFacts {
+            slug,
+            ..PageFacts::default()
+        };
+        let p = Path::new;
+
+        // The site itself: only content/ holds posts, and the section is below content/.
+        let whole = Convention::detect(&site, None);
+        assert_eq!(whole.in_site.as_deref(), Some(p("")));
+        assert!(whole.is_essay(p("content/posts/a.md")));
+        assert!(!whole.is_essay(p("README.md")));
+        assert!(!whole.is_essay(p("themes/t/exampleSite/content/b.md")));
         assert_eq!(
-            convention(Generator::Jekyll).new_essay_folder(keys.into_iter()),
-            "_drafts"
+            whole.page_place(p("content/posts/a.md"), facts("a")).path,
+            "posts/a"
         );
+        // Its content folder, or one section of it: the same place.
+        let content = Convention::detect(&site.join("content"), None);
+        assert_eq!(content.page_place(p("posts/a.md"), facts("a")).path, "posts/a");
+        let section = Convention::detect(&posts, None);
+        assert_eq!(section.in_site.as_deref(), Some(p("content/posts")));
+        assert_eq!(section.page_place(p("a.md"), facts("a")).path, "posts/a");
+        assert!(section.is_essay(p("a.md")));
+
+        // Jekyll's _posts/ opened by itself: posts at the site's permalink, and published.
+        let jekyll = dir.path().join("jekyll");
+        fs::create_dir_all(jekyll.join("_posts")).unwrap();
+        fs::create_dir_all(jekyll.join("_drafts")).unwrap();
+        fs::write(
+            jekyll.join("_config.yml"),
+            "permalink: /blog/:year/:title/\n",
+        )
+        .unwrap();
+        let only_posts = Convention::detect(&jekyll.join("_posts"), None);
+        assert_eq!(only_posts.generator, Generator::Jekyll);
+        assert_eq!(only_posts.permalink.as_deref(), Some("/blog/:year/:title/"));
+        let place = only_posts.page_place(
+            p("2021-03-04-hello.md"),
+            PageFacts {
+                date: Some((2021, 3, 4)),
+                ..facts("hello")
+            },
+        );
+        assert_eq!(place.path, "blog/2021/hello");
+        assert!(only_posts.published_by_default(p("2021-03-04-hello.md")));
+        let only_drafts = Convention::detect(&jekyll.join("_drafts"), None);
+        assert!(!only_drafts.published_by_default(p("idea.md")));
+    }
+
+    #[test]
+    fn config_files_shared_by_hugo_and_zola_are_told_apart_by_their_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let detect = |text: &str| {
+            fs::write(root.join("config.toml"), text).unwrap();
+            Convention::detect(root, None).generator
+        };
+        assert_eq!(detect("[[taxonomies]]\nname = \"tags\"\n"), Generator::Zola);
+        assert_eq!(detect("taxonomies = [\n  {name = \"tags\"},\n]\n"), Generator::Zola);
+        assert_eq!(detect("build_search_index = true\n"), Generator::Zola);
+        assert_eq!(detect("languageCode = 'en-us'\n"), Generator::Hugo);
+        assert_eq!(detect("[taxonomies]\ntag = 'tags'\n[params]\n"), Generator::Hugo);
+        // A config.toml of neither (a Rust tool's, say) says nothing.
+        assert_eq!(detect("[package]\nname = 'x'\n"), Generator::Quire);
+        fs::remove_file(root.join("config.toml")).unwrap();
+        // Hugo's config folder.
+        fs::create_dir_all(root.join("config/_default")).unwrap();
+        fs::write(root.join("config/_default/hugo.yaml"), "title: x\n").unwrap();
         assert_eq!(
-            convention(Generator::Quire).new_essay_folder(keys.into_iter()),
-            ""
+            Convention::detect(root, None).describe(root),
+            "Hugo site (found config/_default/hugo.yaml)"
         );
     }
 

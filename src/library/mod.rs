@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
 
-use crate::conventions::{Convention, Generator};
+use crate::conventions::{Convention, FrontMatterFormat, Generator, NewEssay};
 use crate::error::{Error, Result};
 use crate::essay::{slugify, Essay, Status};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
@@ -713,30 +713,27 @@ impl Library {
             convention,
         )
         .ok();
-        // Where the folder's generator keeps new posts (Jekyll's _drafts, the Hugo or Zola
-        // section most posts are in: only then are the files looked at).
-        let keys: Vec<String> = match convention.generator {
-            Generator::Hugo | Generator::Zola => {
-                let (files, _) = self.inner.folder.essay_files(&self.inner.exclude);
-                files
-                    .iter()
-                    .map(|f| f.to_string_lossy().replace('\\', "/"))
-                    .collect()
-            }
-            Generator::Quire | Generator::Jekyll => Vec::new(),
-        };
-        let folder = convention.new_essay_folder(keys.iter().map(String::as_str));
-        let folder = if folder.is_empty() {
-            folder
+        let new = self.new_essay(false);
+        let folder = if new.folder.is_empty() {
+            new.folder
         } else {
-            format!("{folder}/")
+            format!("{}/", new.folder)
         };
-        let base = essay
+        let mut base = essay
             .as_ref()
             .and_then(|e| e.front.title.as_deref())
             .map(slugify)
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "untitled".into());
+        if new.dated {
+            // Jekyll's post date: the front matter's when it has one, else today.
+            let date = essay
+                .as_ref()
+                .and_then(|e| e.front.date.as_ref())
+                .map(|d| d.iso_day())
+                .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
+            base = format!("{date}-{base}");
+        }
         for n in 1.. {
             let key = if n == 1 {
                 format!("{folder}{base}.md")
@@ -760,6 +757,33 @@ impl Library {
             }
         }
         unreachable!("some numbered name is free")
+    }
+
+    /// How a new essay is written in this folder ([`Convention::new_essay`]). Hugo's and
+    /// Zola's folders are looked through for their sections; `formats`: and for the front
+    /// matter their posts open with (only a new essay's text needs it; a bounded sample).
+    fn new_essay(&self, formats: bool) -> NewEssay {
+        /// Enough posts to tell a folder's habit; a huge folder is not read whole for it.
+        const SAMPLE: usize = 200;
+        let folder = &self.inner.folder;
+        let files = match folder.convention.generator {
+            Generator::Hugo | Generator::Zola => folder.essay_files(&self.inner.exclude).0,
+            Generator::Quire | Generator::Jekyll => Vec::new(),
+        };
+        let essays: Vec<(String, Option<FrontMatterFormat>)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| {
+                let format = (formats && i < SAMPLE)
+                    .then(|| front_matter_format(&folder.canonical_root.join(file)))
+                    .flatten();
+                (file.to_string_lossy().replace('\\', "/"), format)
+            })
+            .collect();
+        folder.convention.new_essay(
+            &folder.canonical_root,
+            essays.iter().map(|(key, format)| (key.as_str(), *format)),
+        )
     }
 
     /// Records `bytes`, just written to `path` (the file of `key`): the text, a revision from
@@ -840,11 +864,12 @@ impl Library {
         // A JSON string is a valid YAML double-quoted scalar: titles with colons or quotes survive.
         let quoted = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
         // In a Hugo, Zola or Jekyll folder, that generator's front matter (see conventions).
-        let text = self
-            .inner
-            .folder
-            .convention
-            .new_essay_text(&quoted, &today.to_string());
+        let new = self.new_essay(true);
+        let text =
+            self.inner
+                .folder
+                .convention
+                .new_essay_text(&new, &quoted, &today.to_string());
         let lib = self.inner.library_id;
         let mut store = self.store();
         store.transaction(|tx| {
@@ -1176,6 +1201,24 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 
 /// Metadata and searchable body of a file's bytes. Files that cannot be read as essays are
 /// still indexed (with the problem recorded) so that they can be found and fixed.
+/// The front matter the file at `path` opens with, read from its first few kilobytes.
+fn front_matter_format(path: &Path) -> Option<FrontMatterFormat> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(4096).read_to_end(&mut head))
+        .ok()?;
+    let head = String::from_utf8_lossy(&head);
+    match crate::essay::split(&head) {
+        Ok(split) => split.format,
+        // Opened but not closed within the head: a long front matter, still of that format.
+        Err(_) if head.trim_start_matches('\u{feff}').starts_with("+++") => {
+            Some(FrontMatterFormat::Toml)
+        }
+        Err(_) => Some(FrontMatterFormat::Yaml),
+    }
+}
+
 fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, String) {
     let path = Path::new(key);
     match Essay::parse_in(path, path, bytes.to_vec(), convention) {
