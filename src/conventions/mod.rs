@@ -145,7 +145,10 @@ impl Convention {
         for _ in 0..=LOOK_UP {
             let Some(here) = folder else { break };
             if let Some((generator, file)) = generator_files_in(here) {
-                let in_site = root.strip_prefix(here).unwrap_or(Path::new("")).to_path_buf();
+                let in_site = root
+                    .strip_prefix(here)
+                    .unwrap_or(Path::new(""))
+                    .to_path_buf();
                 found = Some((generator, file, in_site, here));
                 break;
             }
@@ -1115,9 +1118,15 @@ mod tests {
 
         // Jekyll: _drafts/ where the site keeps drafts (or has neither folder yet) ...
         let jekyll = convention(Generator::Jekyll);
-        assert_eq!((way(&jekyll, &[]).folder.as_str(), way(&jekyll, &[]).dated), ("_drafts", false));
+        assert_eq!(
+            (way(&jekyll, &[]).folder.as_str(), way(&jekyll, &[]).dated),
+            ("_drafts", false)
+        );
         let written = text(&jekyll, &[]);
-        assert!(written.contains("layout: post\n") && !written.contains("status"), "{written}");
+        assert!(
+            written.contains("layout: post\n") && !written.contains("status"),
+            "{written}"
+        );
         // ... else a dated name in _posts/, held back as Jekyll holds back a post.
         fs::create_dir(root.join("_posts")).unwrap();
         let new = way(&jekyll, &[]);
@@ -1160,7 +1169,10 @@ mod tests {
         );
         // Its content folder, or one section of it: the same place.
         let content = Convention::detect(&site.join("content"), None);
-        assert_eq!(content.page_place(p("posts/a.md"), facts("a")).path, "posts/a");
+        assert_eq!(
+            content.page_place(p("posts/a.md"), facts("a")).path,
+            "posts/a"
+        );
         let section = Convention::detect(&posts, None);
         assert_eq!(section.in_site.as_deref(), Some(p("content/posts")));
         assert_eq!(section.page_place(p("a.md"), facts("a")).path, "posts/a");
@@ -1200,10 +1212,16 @@ mod tests {
             Convention::detect(root, None).generator
         };
         assert_eq!(detect("[[taxonomies]]\nname = \"tags\"\n"), Generator::Zola);
-        assert_eq!(detect("taxonomies = [\n  {name = \"tags\"},\n]\n"), Generator::Zola);
+        assert_eq!(
+            detect("taxonomies = [\n  {name = \"tags\"},\n]\n"),
+            Generator::Zola
+        );
         assert_eq!(detect("build_search_index = true\n"), Generator::Zola);
         assert_eq!(detect("languageCode = 'en-us'\n"), Generator::Hugo);
-        assert_eq!(detect("[taxonomies]\ntag = 'tags'\n[params]\n"), Generator::Hugo);
+        assert_eq!(
+            detect("[taxonomies]\ntag = 'tags'\n[params]\n"),
+            Generator::Hugo
+        );
         // A config.toml of neither (a Rust tool's, say) says nothing.
         assert_eq!(detect("[package]\nname = 'x'\n"), Generator::Quire);
         fs::remove_file(root.join("config.toml")).unwrap();

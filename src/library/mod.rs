@@ -865,11 +865,11 @@ impl Library {
         let quoted = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
         // In a Hugo, Zola or Jekyll folder, that generator's front matter (see conventions).
         let new = self.new_essay(true);
-        let text =
-            self.inner
-                .folder
-                .convention
-                .new_essay_text(&new, &quoted, &today.to_string());
+        let text = self
+            .inner
+            .folder
+            .convention
+            .new_essay_text(&new, &quoted, &today.to_string());
         let lib = self.inner.library_id;
         let mut store = self.store();
         store.transaction(|tx| {

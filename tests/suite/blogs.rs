@@ -347,3 +347,131 @@ fn a_hugo_or_zola_site_opened_at_its_root_is_read_from_its_content_folder() {
         );
     }
 }
+
+/// The pages of an export (`path/index.html: title`), redirects and the rest left out.
+fn page_list(out: &Path) -> Vec<String> {
+    posts(out)
+        .into_iter()
+        .map(|(page, title)| format!("{page}: {title}"))
+        .collect()
+}
+
+#[test]
+fn a_section_or_jekylls_posts_opened_alone_export_their_posts_at_the_same_addresses() {
+    let export = |folder: &Path, out: &Path| {
+        let output = run(folder, &["export", ".", "--out", out.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        page_list(out)
+    };
+
+    // Hugo: one section of the content opened alone (its [permalinks] and its pages' places
+    // are the section's all the same).
+    let (guard, site) = copy_fixture("blogs/hugo");
+    let from_content = export(&site.join("content"), &guard.path().join("a"));
+    let from_section = export(&site.join("content/posts"), &guard.path().join("b"));
+    assert_eq!(from_section, from_content);
+    assert!(from_content.len() >= 3, "{from_content:?}");
+
+    // Jekyll: _posts/ opened alone, its posts at the site's permalink.
+    let (guard, site) = copy_fixture("blogs/jekyll");
+    let whole = export(&site, &guard.path().join("a"));
+    let posts_only = export(&site.join("_posts"), &guard.path().join("b"));
+    assert_eq!(
+        posts_only,
+        [
+            "2021/03/04/hello-jekyll: Hello, Jekyll",
+            "2021/05/06/liquid-tags: Liquid Tags"
+        ]
+    );
+    assert!(posts_only.iter().all(|p| whole.contains(p)), "{whole:?}");
+}
+
+#[test]
+fn a_new_post_in_a_jekyll_site_without_drafts_is_dated_and_held_back_in_posts() {
+    let (guard, site) = copy_fixture("blogs/jekyll");
+    std::fs::remove_dir_all(site.join("_drafts")).unwrap();
+    let db = guard.path().join("new.db");
+    let output = run(
+        &site,
+        &[
+            "new",
+            "A New Post",
+            "--essays",
+            ".",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let file = format!("_posts/{today}-a-new-post.md");
+    assert!(stdout(&output).contains(&file), "{}", stdout(&output));
+    let text = read(site.join(&file));
+    assert!(text.contains("\npublished: false\n"), "{text}");
+    let check = run(&site, &["check", "."]);
+    assert!(!stdout(&check).contains("a-new-post"), "{}", stdout(&check));
+    let out = guard.path().join("out");
+    let export = run(&site, &["export", ".", "--out", out.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert!(
+        !page_list(&out).iter().any(|p| p.contains("a-new-post")),
+        "a post Jekyll holds back is not published"
+    );
+}
+
+#[test]
+fn a_new_post_opens_with_the_front_matter_most_of_the_blogs_posts_use() {
+    // This Hugo blog's posts are mostly TOML (+++): a new one too, still a draft to Hugo.
+    let (guard, site) = copy_fixture("blogs/hugo");
+    let posts = site.join("content/posts");
+    for name in ["toml-one", "toml-two", "toml-three"] {
+        std::fs::write(
+            posts.join(format!("{name}.md")),
+            format!("+++\ntitle = \"{name}\"\ndate = 2023-01-01\n+++\n\nText.\n"),
+        )
+        .unwrap();
+    }
+    let db = guard.path().join("new.db");
+    let output = run(
+        &site.join("content"),
+        &[
+            "new",
+            "A New Post",
+            "--essays",
+            ".",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = read(posts.join("a-new-post.md"));
+    assert!(
+        text.starts_with("+++\ntitle = \"A New Post\"\ndate = ")
+            && text.contains("\ndraft = true\n"),
+        "{text}"
+    );
+    if let Some(hugo) = hugo() {
+        let built = guard.path().join("hugo-out");
+        let output = Command::new(hugo)
+            .args(["--quiet", "--source"])
+            .arg(&site)
+            .arg("--destination")
+            .arg(&built)
+            .output()
+            .expect("hugo runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // The blog's [permalinks] put posts at /:year/:month/:slug/.
+        assert!(built.join("2023/01/toml-one/index.html").is_file());
+        let built_pages = files(&built);
+        assert!(
+            !built_pages
+                .iter()
+                .any(|f| f.ends_with(".html") && read(built.join(f)).contains("A New Post")),
+            "Hugo keeps it a draft"
+        );
+    }
+}
