@@ -330,6 +330,7 @@ struct Pipeline<'a, 'f, I> {
     in_word: bool,
     code: Option<(String, String)>,
     html_block: Option<String>,
+    html_block_line: usize,
     image_alt: Option<usize>,
     sanitizer: HtmlSanitizer,
     /// Open raw-HTML elements at the start of each enclosing block (see `close_raw_html`).
@@ -341,6 +342,14 @@ struct Pipeline<'a, 'f, I> {
     footnote_numbers: HashMap<String, (usize, usize)>,
     footnotes: Vec<(String, Vec<Event<'a>>)>,
     finished: bool,
+    /// The end (in the source) of a shortcode the parser cut into several events (its
+    /// `<name …>` read as HTML, a `*` in it as emphasis): the events up to there are its
+    /// placeholder's, left out.
+    cut_shortcode: Option<usize>,
+    /// Emphasis, links … opened inside a cut shortcode and left out, whose ends come after it
+    /// and are left out too; and how deep the tags opened since then are.
+    cut_open: usize,
+    cut_after_depth: usize,
 }
 
 impl<'a, 'f, I> Pipeline<'a, 'f, I>
@@ -373,6 +382,7 @@ where
             in_word: false,
             code: None,
             html_block: None,
+            html_block_line: 0,
             image_alt: None,
             sanitizer: HtmlSanitizer::new(),
             raw_html_marks: Vec::new(),
@@ -382,6 +392,9 @@ where
             footnote_numbers: HashMap::new(),
             footnotes: Vec::new(),
             finished: false,
+            cut_shortcode: None,
+            cut_open: 0,
+            cut_after_depth: 0,
         }
     }
 
@@ -418,6 +431,90 @@ where
     }
 
     fn handle(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        if self.cut_shortcode.is_some() || self.cut_open > 0 {
+            let Some(event) = self.leave_out_cut_shortcode(event, range.clone()) else {
+                return;
+            };
+            return self.handle_whole(event, range);
+        }
+        self.handle_whole(event, range)
+    }
+
+    /// Leaves out the events inside a cut shortcode (see `cut_shortcode`) and the ends of the
+    /// tags opened in it; gives back any other event. Text running past the shortcode's end
+    /// comes back as its part after the end.
+    fn leave_out_cut_shortcode(
+        &mut self,
+        event: Event<'a>,
+        range: std::ops::Range<usize>,
+    ) -> Option<Event<'a>> {
+        if let Some(end) = self.cut_shortcode {
+            match &event {
+                // An end comes where its element ends: one opened inside the tag is left out
+                // with it; one opened before it goes out, so the HTML stays balanced.
+                Event::End(tag) if is_inline_end(tag) && self.cut_open > 0 => {
+                    self.cut_open -= 1;
+                    return None;
+                }
+                Event::End(_) => return Some(event),
+                // A start's range is its whole element: it is inside if it starts inside.
+                Event::Start(tag) if range.start < end && is_inline_tag(tag) => {
+                    self.cut_open += 1;
+                    return None;
+                }
+                _ if range.start >= end => self.cut_shortcode = None,
+                Event::Text(text) if range.end > end => {
+                    // Braces are never changed by the parser: the text after as many `}` as
+                    // the source has up to the shortcode's end is what follows it.
+                    self.cut_shortcode = None;
+                    let closing = self.lines.text[range.start..end]
+                        .iter()
+                        .filter(|b| **b == b'}')
+                        .count();
+                    let after = text
+                        .match_indices('}')
+                        .nth(closing.checked_sub(1)?)
+                        .map(|(i, _)| i + 1)?;
+                    let tail = text[after..].to_string();
+                    if !tail.is_empty() {
+                        self.handle(Event::Text(tail.into()), end..range.end);
+                    }
+                    return None;
+                }
+                // Anything else running past the end (a block starting) ends the cut.
+                _ if range.end > end => {
+                    self.cut_shortcode = None;
+                    self.cut_open = 0;
+                    return Some(event);
+                }
+                _ => {
+                    if range.end == end {
+                        self.cut_shortcode = None;
+                    }
+                    return None;
+                }
+            }
+        }
+        match &event {
+            Event::Start(tag) if is_inline_tag(tag) => self.cut_after_depth += 1,
+            Event::End(tag) if is_inline_end(tag) => {
+                if self.cut_after_depth > 0 {
+                    self.cut_after_depth -= 1;
+                } else {
+                    self.cut_open -= 1;
+                    return None;
+                }
+            }
+            Event::Start(_) | Event::End(_) => {
+                self.cut_open = 0;
+                self.cut_after_depth = 0;
+            }
+            _ => {}
+        }
+        Some(event)
+    }
+
+    fn handle_whole(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
@@ -506,23 +603,115 @@ where
                 }
                 None => (rest[start..end].to_string(), self.lines.at(range.start)),
             };
-            let tag = tag.as_str();
-            let mut html = String::from("<span class=\"shortcode\" title=\"");
-            let _ = pulldown_cmark_escape::escape_html(&mut html, tag);
-            html.push_str("\">");
-            let _ = pulldown_cmark_escape::escape_html(&mut html, &name);
-            html.push_str("</span>");
-            self.emit(Event::InlineHtml(html.into()));
-            self.facts.shortcodes.push(Shortcode {
-                name,
-                text: tag.to_string(),
-                line,
-            });
+            self.emit_placeholder(&tag, &name, line);
             rest = &rest[end..];
+        }
+        if let Some((opener, name, tag, end)) = self.cut_shortcode_in(rest, range.clone()) {
+            if opener > 0 {
+                self.emit(Event::Text(rest[..opener].to_string().into()));
+            }
+            let line = self.lines.at(end - tag.len());
+            self.emit_placeholder(&tag, &name, line);
+            self.cut_shortcode = Some(end);
+            return;
         }
         if !rest.is_empty() {
             self.emit(Event::Text(rest.to_string().into()));
         }
+    }
+
+    /// A shortcode that starts in `rest` (the end of the text of source `range`) and goes on
+    /// past it, because the parser read part of it as HTML or emphasis: where it starts in
+    /// `rest`, its name, its source text and its end in the source.
+    fn cut_shortcode_in(
+        &self,
+        rest: &str,
+        range: std::ops::Range<usize>,
+    ) -> Option<(usize, String, String, usize)> {
+        let opener = rest.rfind("{{").into_iter().chain(rest.rfind("{%")).min()?;
+        // The same opening brace in the source: braces are never changed by the parser.
+        let braces_after = rest[opener..].matches('{').count();
+        let source = &self.lines.text[range.clone()];
+        let at = source
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, b)| **b == b'{')
+            .nth(braces_after - 1)?
+            .0;
+        let from = range.start + at;
+        let ahead = &self.lines.text[from..self.lines.text.len().min(from + MAX_SHORTCODE + 8)];
+        let ahead = match std::str::from_utf8(ahead) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&ahead[..e.valid_up_to()]).ok()?,
+        };
+        let (start, end, name) = next_shortcode(ahead)?;
+        let tag = &ahead[start..end];
+        // Only a tag that starts right there, runs past this text, and stays in its paragraph.
+        if start != 0 || from + end <= range.end || tag.contains("\n\n") || tag.contains("\n\r\n") {
+            return None;
+        }
+        Some((opener, name, tag.to_string(), from + end))
+    }
+
+    /// `block` (raw HTML) with each shortcode between its tags replaced by its placeholder;
+    /// one inside a tag (an attribute's value) is left to the sanitizer.
+    fn html_block_shortcodes(&mut self, block: &str) -> String {
+        let mut out = String::with_capacity(block.len());
+        let mut rest = block;
+        let mut inside_tag = false;
+        while let Some((start, end, name)) = next_shortcode(rest) {
+            let before = &rest[..start];
+            out.push_str(before);
+            if let Some(last) = before.rfind(['<', '>']) {
+                inside_tag = before.as_bytes()[last] == b'<';
+            }
+            let tag = &rest[start..end];
+            if inside_tag {
+                // Inert as an attribute's text; still one to replace.
+                out.push_str(tag);
+                let line = self.html_block_line
+                    + block[..block.len() - rest.len() + start]
+                        .matches('\n')
+                        .count();
+                self.facts.shortcodes.push(Shortcode {
+                    name,
+                    text: tag.to_string(),
+                    line,
+                });
+            } else {
+                let line = self.html_block_line
+                    + block[..block.len() - rest.len() + start]
+                        .matches('\n')
+                        .count();
+                let html = self.placeholder(tag, &name, line);
+                out.push_str(&html);
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn emit_placeholder(&mut self, tag: &str, name: &str, line: usize) {
+        let html = self.placeholder(tag, name, line);
+        self.emit(Event::InlineHtml(html.into()));
+    }
+
+    /// The inert placeholder of a shortcode (its name, with the whole tag as its tooltip),
+    /// recorded for `quire check`.
+    fn placeholder(&mut self, tag: &str, name: &str, line: usize) -> String {
+        let mut html = String::from("<span class=\"shortcode\" title=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, tag);
+        html.push_str("\">");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, name);
+        html.push_str("</span>");
+        self.facts.shortcodes.push(Shortcode {
+            name: name.to_string(),
+            text: tag.to_string(),
+            line,
+        });
+        html
     }
 
     fn sanitize(&mut self, html: &str) -> String {
@@ -572,6 +761,7 @@ where
             }
             Tag::HtmlBlock => {
                 self.html_block = Some(String::new());
+                self.html_block_line = self.lines.at(range.start);
                 self.emit(Event::Start(Tag::HtmlBlock));
             }
             Tag::FootnoteDefinition(name) => {
@@ -689,7 +879,10 @@ where
                 }
             }
             TagEnd::HtmlBlock => {
-                if let Some(block) = self.html_block.take() {
+                if let Some(mut block) = self.html_block.take() {
+                    if self.options.shortcodes && has_shortcode(&block) {
+                        block = self.html_block_shortcodes(&block);
+                    }
                     let safe = self.sanitize(&block);
                     self.emit(Event::Html(safe.into()));
                 }
@@ -905,6 +1098,21 @@ where
     }
 }
 
+/// Whether a tag is inline (may sit inside a shortcode the parser cut).
+fn is_inline_tag(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+    )
+}
+
 /// Whether `text` may hold a shortcode or template tag (a quick look before the real one).
 fn has_shortcode(text: &str) -> bool {
     text.contains("{{") || text.contains("{%")
@@ -1020,6 +1228,72 @@ mod tests {
         let plain = render("Set {{ x }} here.", 1, &RenderOptions::essay(), &KeepUrls).unwrap();
         assert_eq!(plain.html, "<p>Set {{ x }} here.</p>\n");
         assert!(plain.shortcodes.is_empty());
+    }
+
+    #[test]
+    fn shortcodes_the_parser_cuts_in_pieces_are_still_one_placeholder() {
+        let options = RenderOptions {
+            shortcodes: true,
+            ..RenderOptions::essay()
+        };
+        let r = |text: &str| render(text, 1, &options, &KeepUrls).unwrap();
+        let span = |title: &str, name: &str| {
+            format!("<span class=\"shortcode\" title=\"{title}\">{name}</span>")
+        };
+        // Without spaces Hugo's `<figure …>` reads as an HTML tag.
+        let cut = r("A {{<figure src=\"a.png\">}} b {{<youtube x>}}.");
+        assert_eq!(
+            cut.html,
+            format!(
+                "<p>A {} b {}.</p>\n",
+                span("{{&lt;figure src=&quot;a.png&quot;&gt;}}", "figure"),
+                span("{{&lt;youtube x&gt;}}", "youtube")
+            )
+        );
+        // A `*` or `_` inside reads as emphasis: the tag is still whole, the HTML balanced
+        // (an emphasis around it may end where the parser says, inside it).
+        for text in [
+            "*a {{< f src=\"x*y*.png\" t=\"*z*\" >}} b* and **c**",
+            "a {{< f src=\"x_y_.png\" t=\"_z_\" >}} b and **c**",
+        ] {
+            let cut = r(text);
+            assert!(cut.html.contains(">f</span>"), "{}", cut.html);
+            assert_eq!(cut.html.matches("{{").count(), 1, "{}", cut.html);
+            assert_eq!(
+                cut.html.matches("<em>").count(),
+                cut.html.matches("</em>").count()
+            );
+            assert!(cut.html.contains("<strong>c</strong>"), "{}", cut.html);
+        }
+        // An emphasis opened inside the tag and closed after it is dropped whole.
+        let cut = r("{{< f \"*\" >}} then *c* and d*");
+        assert_eq!(
+            cut.html,
+            format!(
+                "<p>{} then <em>c</em> and d</p>\n",
+                span("{{&lt; f &quot;*&quot; &gt;}}", "f")
+            )
+        );
+        assert_eq!(
+            cut.html.matches("<em>").count(),
+            cut.html.matches("</em>").count()
+        );
+        // In a raw HTML block too, between its tags (an attribute keeps it as inert text).
+        let block = r("<div>\n{{< note >}} and <img alt=\"{{< y >}}\">\n</div>\n");
+        assert!(
+            block.html.contains(&span("{{&lt; note &gt;}}", "note")),
+            "{}",
+            block.html
+        );
+        let found: Vec<_> = block
+            .shortcodes
+            .iter()
+            .map(|s| (s.name.as_str(), s.line))
+            .collect();
+        assert_eq!(found, [("note", 2), ("y", 2)]);
+        // Not across a paragraph break, and never in code.
+        let apart = r("{{<a\n\nb>}} and `{{<c>}}`");
+        assert!(apart.shortcodes.is_empty(), "{}", apart.html);
     }
 
     #[test]
