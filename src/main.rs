@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use quire::check::check_folder;
 use quire::essay::Essay;
 use quire::export::{Exporter, SiteOptions};
+use quire::library::folder::Folder;
 use quire::library::Library;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
 use quire::problem::{Level, Problem};
@@ -371,10 +372,16 @@ fn folder_of(file: &Path, essays: &Path) -> anyhow::Result<PathBuf> {
 }
 
 fn render(file: &Path, page: bool, essays: &Path) -> anyhow::Result<ExitCode> {
-    let essay = Essay::read(file)?;
+    // Read as its folder reads it: a Hugo post's shortcodes become placeholders here too.
+    let folder = Folder::open(&folder_of(file, essays)?)?;
+    let canonical = file.canonicalize()?;
+    let relative = canonical
+        .strip_prefix(&folder.canonical_root)
+        .unwrap_or(file);
+    let essay = Essay::read_in(file, relative, &folder.convention)?;
     let rendered = render_essay(&essay, &RenderOptions::essay(), &KeepUrls)?;
     let html = if page {
-        let exporter = Exporter::open(&folder_of(file, essays)?)?;
+        let exporter = Exporter::open(&folder.root)?;
         exporter.page_html(&essay, &rendered, "", true)?
     } else {
         rendered.html

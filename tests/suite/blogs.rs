@@ -475,3 +475,18 @@ fn a_new_post_opens_with_the_front_matter_most_of_the_blogs_posts_use() {
         );
     }
 }
+
+#[test]
+fn render_reads_a_post_as_its_blog_does() {
+    let (_guard, site) = copy_fixture("blogs/hugo");
+    let output = run(&site, &["render", "content/posts/first-post.md"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = stdout(&output);
+    assert!(
+        html.contains(
+            "<span class=\"shortcode\" title=\"{{&lt; youtube dQw4w9WgXcQ &gt;}}\">youtube</span>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("<p>{{"), "{html}");
+}
