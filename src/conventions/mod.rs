@@ -1114,7 +1114,7 @@ mod tests {
         assert_eq!(way(&hugo, &keys).folder, "posts");
         assert_eq!(way(&zola, &[]).folder, "");
         assert_eq!(way(&convention(Generator::Quire), &keys).folder, "");
-        assert_eq!(way(&convention(Generator::Quire), &keys).dated, false);
+        assert!(!way(&convention(Generator::Quire), &keys).dated);
 
         // Jekyll: _drafts/ where the site keeps drafts (or has neither folder yet) ...
         let jekyll = convention(Generator::Jekyll);
