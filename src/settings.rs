@@ -39,6 +39,10 @@ pub struct Settings {
     /// Which generator's conventions the folder follows (`quire`, `hugo`, `zola`, `jekyll`),
     /// when detecting it from the folder's files is not wanted (see [`crate::conventions`]).
     pub convention: Option<String>,
+    /// Where an export goes when neither `--out` nor `out` names a folder, when the folder's
+    /// generator says (see [`SiteFacts::export_folder`]); not a setting of the file.
+    #[serde(skip)]
+    pub generator_out: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -52,6 +56,7 @@ impl Default for Settings {
             out: None,
             feed_entries: 20,
             convention: None,
+            generator_out: None,
         }
     }
 }
@@ -121,6 +126,7 @@ impl Settings {
                 self.language = language;
             }
         }
+        self.generator_out = facts.export_folder;
     }
 
     /// The generator named by `convention`, if any.
@@ -129,9 +135,15 @@ impl Settings {
     }
 
     /// Where an export goes when the caller names no folder: `out` from `quire.toml`, else
-    /// `public` inside the essays folder (scans skip it), so the site travels with the essays.
+    /// where the folder's generator leaves room for it (a Hugo, Zola or Jekyll site's
+    /// `_quire-site`, once adopted: see [`Settings::adopt`]), else `public` inside the essays
+    /// folder (scans skip it), so the site travels with the essays.
     pub fn export_folder(&self, essays: &Path) -> PathBuf {
-        essays.join(self.out.as_deref().unwrap_or(Path::new(DEFAULT_OUT)))
+        match (&self.out, &self.generator_out) {
+            (Some(out), _) => essays.join(out),
+            (None, Some(generator_out)) => generator_out.clone(),
+            (None, None) => essays.join(DEFAULT_OUT),
+        }
     }
 }
 

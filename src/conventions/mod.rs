@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 /// How many folders above the essays folder are searched for a generator's config file.
 pub const LOOK_UP: usize = 2;
 
+/// The export folder's name in a generator's site (see [`SiteFacts::export_folder`]).
+pub const GENERATOR_OUT: &str = "_quire-site";
+
 /// The generators whose folders Quire reads as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -97,6 +100,8 @@ pub struct Convention {
     /// no site was found (a convention set in `quire.toml` over a bare folder) or it is laid
     /// out otherwise: the essays folder is then read as the content folder.
     pub in_site: Option<PathBuf>,
+    /// The generator's site folder (where `in_site` starts), when one was found.
+    pub site: Option<PathBuf>,
 }
 
 impl Default for Convention {
@@ -107,6 +112,7 @@ impl Default for Convention {
             permalink: None,
             permalinks: Vec::new(),
             in_site: None,
+            site: None,
         }
     }
 }
@@ -163,12 +169,17 @@ impl Convention {
                     .as_ref()
                     .filter(|(g, ..)| *g == generator)
                     .map(|(_, _, in_site, _)| in_site.clone()),
+                site: found
+                    .as_ref()
+                    .filter(|(g, ..)| *g == generator)
+                    .map(|(.., here)| here.to_path_buf()),
                 ..Convention::default()
             },
-            (None, Some((generator, file, in_site, _))) => Convention {
+            (None, Some((generator, file, in_site, here))) => Convention {
                 generator: *generator,
                 evidence: Evidence::Found(file.clone()),
                 in_site: Some(in_site.clone()),
+                site: Some(here.to_path_buf()),
                 ..Convention::default()
             },
             (None, None) => Convention::default(),
@@ -201,10 +212,10 @@ impl Convention {
         if convention.generator == Generator::Jekyll {
             // The site's _config.yml, wherever the site was found (the essays folder may be
             // its `_posts/`).
-            let site = match (&convention.in_site, &found) {
-                (Some(_), Some((.., here))) => here.to_path_buf(),
-                _ => root.to_path_buf(),
-            };
+            let site = convention
+                .site
+                .clone()
+                .unwrap_or_else(|| root.to_path_buf());
             convention.permalink = read_config(&site.join("_config.yml"))
                 .get("permalink")
                 .and_then(|p| p.as_str())
@@ -521,6 +532,11 @@ pub struct SiteFacts {
     pub base_url: Option<String>,
     pub description: Option<String>,
     pub language: Option<String>,
+    /// Where an export goes when nothing names a folder: `_quire-site` in the generator's site
+    /// folder, which none of the three builds from (Hugo and Zola read only their own folders,
+    /// Jekyll skips `_` names), where `public` inside a content folder would be built into the
+    /// old site as pages, and the site's own `public` is Hugo's output.
+    pub export_folder: Option<PathBuf>,
 }
 
 impl Convention {
@@ -528,8 +544,12 @@ impl Convention {
     /// (Hugo `baseURL`, Zola `base_url`, Jekyll `url` + `baseurl`…), when one was found and
     /// reads; nothing otherwise.
     pub fn site_facts(&self) -> SiteFacts {
+        let export_folder = self.site.as_ref().map(|site| site.join(GENERATOR_OUT));
         let Evidence::Found(file) = &self.evidence else {
-            return SiteFacts::default();
+            return SiteFacts {
+                export_folder,
+                ..SiteFacts::default()
+            };
         };
         let config = read_any_config(file);
         let text_of = |keys: &[&str]| {
@@ -565,6 +585,7 @@ impl Convention {
             base_url,
             description: text_of(&["description", "params.description"]),
             language: text_of(&["languageCode", "default_language", "lang"]),
+            export_folder,
         }
     }
 }
@@ -1000,11 +1021,15 @@ mod tests {
         let facts = Convention::detect(dir.path(), None).site_facts();
         assert_eq!(facts.base_url.as_deref(), Some("https://h.example/"));
         assert_eq!(facts.description.as_deref(), Some("About H"));
-        // A config that does not parse says nothing (and is not Quire's to report).
+        // A config that does not parse says nothing (and is not Quire's to report) but where
+        // the site is.
         fs::write(dir.path().join("hugo.toml"), "baseURL = [\n").unwrap();
         assert_eq!(
             Convention::detect(dir.path(), None).site_facts(),
-            SiteFacts::default()
+            SiteFacts {
+                export_folder: Some(dir.path().join("_quire-site")),
+                ..SiteFacts::default()
+            }
         );
     }
 
@@ -1167,6 +1192,14 @@ mod tests {
             whole.page_place(p("content/posts/a.md"), facts("a")).path,
             "posts/a"
         );
+        // An export goes beside the site's folders, whichever is opened.
+        for opened in [&site, &posts] {
+            assert_eq!(
+                Convention::detect(opened, None).site_facts().export_folder,
+                Some(site.join("_quire-site"))
+            );
+        }
+        assert_eq!(Convention::default().site_facts().export_folder, None);
         // Its content folder, or one section of it: the same place.
         let content = Convention::detect(&site.join("content"), None);
         assert_eq!(

@@ -185,9 +185,9 @@ impl Library {
         let month_ago = now_ms() - 30 * 24 * 3600 * 1000;
         store.transaction(|tx| tx.prune(KEEP_REVISIONS, month_ago))?;
         // An export folder inside the essays folder is output, not essays.
-        let out = Settings::load(&folder.canonical_root)
-            .unwrap_or_default()
-            .export_folder(&folder.canonical_root);
+        let mut settings = Settings::load(&folder.canonical_root).unwrap_or_default();
+        settings.adopt(folder.convention.site_facts());
+        let out = settings.export_folder(&folder.canonical_root);
         let db = store.path().to_path_buf();
         let inner = Inner {
             folder,

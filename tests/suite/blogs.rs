@@ -490,3 +490,46 @@ fn render_reads_a_post_as_its_blog_does() {
     );
     assert!(!html.contains("<p>{{"), "{html}");
 }
+
+#[test]
+fn an_export_with_no_folder_named_goes_where_the_old_generator_does_not_build_from() {
+    for (blog, content) in BLOGS {
+        let (guard, site) = copy_fixture(blog);
+        let folder = site.join(content);
+        let before = files(&folder);
+        let output = run(&folder, &["export", "."]);
+        assert!(output.status.success(), "{blog}: {}", stderr(&output));
+        // Beside the generator's folders, not in the content (where it would be built into
+        // the old site as pages) nor in Hugo's public/.
+        assert!(
+            site.join("_quire-site/index.html").is_file(),
+            "{blog}: {}",
+            stdout(&output)
+        );
+        if !content.is_empty() {
+            assert_eq!(files(&folder), before, "{blog}: the content folder changed");
+        }
+        if blog == "blogs/hugo" {
+            if let Some(hugo) = hugo() {
+                let built = guard.path().join("hugo-out");
+                let output = Command::new(hugo)
+                    .args(["--quiet", "--source"])
+                    .arg(&site)
+                    .arg("--destination")
+                    .arg(&built)
+                    .output()
+                    .expect("hugo runs");
+                assert!(
+                    output.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                let pages = files(&built);
+                assert!(
+                    pages.iter().all(|p| !p.contains("quire")),
+                    "Hugo built Quire's export into the site: {pages:?}"
+                );
+            }
+        }
+    }
+}
