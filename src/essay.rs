@@ -355,6 +355,9 @@ impl Essay {
             Some(format) => parse_front_matter(format, split.front, split.front_line)
                 .map_err(|(line, message)| essay_error(path, line, message))?,
         };
+        if convention.generator == Generator::Jekyll {
+            split_jekyll_words(&mut front, &source);
+        }
         if !front.has("status") {
             let published = match front.draft {
                 Some(draft) => !draft,
@@ -630,6 +633,37 @@ impl OtherNames {
         }
         front.categories = self.categories.unwrap_or_default();
         front.draft = self.draft;
+    }
+}
+
+/// Jekyll reads `tags: travel food` (one string) as two tags, and `categories` the same way;
+/// a list keeps its items whole (`[static sites]`).
+fn split_jekyll_words(front: &mut FrontMatter, source: &str) {
+    for field in ["tags", "categories", "category"] {
+        if !front.has(field) {
+            continue;
+        }
+        let line = source
+            .lines()
+            .nth(front.line_of(field).saturating_sub(1))
+            .unwrap_or("");
+        let Some((_, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() || value.starts_with('[') {
+            continue;
+        }
+        let list = if field == "tags" {
+            &mut front.tags
+        } else {
+            &mut front.categories
+        };
+        *list = list
+            .iter()
+            .flat_map(|item| item.split_whitespace())
+            .map(str::to_string)
+            .collect();
     }
 }
 
@@ -936,6 +970,34 @@ mod tests {
     fn slugify_folds_accents_and_punctuation() {
         assert_eq!(slugify("Café — it’s “Good”!"), "cafe-its-good");
         assert_eq!(slugify("  A  Misplaced Focus "), "a-misplaced-focus");
+    }
+
+    #[test]
+    fn jekyll_reads_a_string_of_tags_or_categories_as_words() {
+        let jekyll = Convention {
+            generator: Generator::Jekyll,
+            ..Convention::default()
+        };
+        let read = |text: &str, convention: &Convention| {
+            Essay::from_source_in(
+                Path::new("_posts/2021-01-01-a.md"),
+                Path::new("_posts/2021-01-01-a.md"),
+                text.to_string(),
+                convention,
+            )
+            .unwrap()
+        };
+        let text = "---\ntags: travel food\ncategories: \"news notes\"\n---\n";
+        let e = read(text, &jekyll);
+        assert_eq!(e.front.tags, ["travel", "food"]);
+        assert_eq!(e.front.categories, ["news", "notes"]);
+        // A list keeps its items whole; Quire's own folders keep a string whole but at commas.
+        let e = read("---\ntags: [static sites, rust]\n---\n", &jekyll);
+        assert_eq!(e.front.tags, ["static sites", "rust"]);
+        let e = read("---\ntags:\n  - static sites\n---\n", &jekyll);
+        assert_eq!(e.front.tags, ["static sites"]);
+        let e = read(text, &Convention::default());
+        assert_eq!(e.front.tags, ["travel food"]);
     }
 
     #[test]
