@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use crate::conventions::Generator;
 use crate::problem::{Level, Problem};
 
 use super::site::Entry;
@@ -58,7 +59,11 @@ pub(super) fn redirect_pages(
                 _ => Vec::new(),
             };
             for address in addresses.into_iter().take(MAX_ALIASES) {
-                let Some(file) = redirect_file(address) else {
+                let resolved = match essay.generator {
+                    Generator::Hugo => beside(&essay.page.path, address),
+                    _ => None,
+                };
+                let Some(file) = redirect_file(resolved.as_deref().unwrap_or(address)) else {
                     problems.push(Problem::new(
                         path.clone(),
                         line,
@@ -82,6 +87,31 @@ pub(super) fn redirect_pages(
         }
     }
     (files, problems)
+}
+
+/// Hugo reads an alias without a leading `/` from the folder the page's address is in (`old`
+/// for the page at `posts/new/` is `posts/old/`; `..` goes up). None for an alias from the
+/// site's root, or one that is not a plain path (left for [`redirect_file`] to refuse).
+fn beside(page: &str, alias: &str) -> Option<String> {
+    let alias = alias.trim();
+    if alias.starts_with('/') || alias.contains(':') || alias.contains('\\') || alias.contains("//")
+    {
+        return None;
+    }
+    let mut parts: Vec<&str> = page.split('/').filter(|s| !s.is_empty()).collect();
+    parts.pop();
+    for segment in alias.trim_end_matches('/').split('/') {
+        match segment {
+            "." => {}
+            // Above the site's root is nowhere: the `..` stays for redirect_file to refuse.
+            ".." => {
+                parts.pop()?;
+            }
+            segment => parts.push(segment),
+        }
+    }
+    let slash = if alias.ends_with('/') { "/" } else { "" };
+    Some(format!("/{}{slash}", parts.join("/")))
 }
 
 /// Where the redirect for `address` goes: `old/post/` → `old/post/index.html`, `old.html` as
@@ -174,6 +204,21 @@ mod tests {
             "%2e%2e/x",
         ] {
             assert_eq!(redirect_file(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn hugo_reads_a_relative_alias_from_the_folder_of_the_pages_address() {
+        // As hugo 0.111 writes them: posts/a/ with [old-a, ../top-a, /abs-a/].
+        assert_eq!(beside("posts/a", "old-a").as_deref(), Some("/posts/old-a"));
+        assert_eq!(beside("2020/a", "old-a/").as_deref(), Some("/2020/old-a/"));
+        assert_eq!(beside("posts/a", "../top-a").as_deref(), Some("/top-a"));
+        assert_eq!(beside("posts/a", "/abs-a/"), None);
+        assert_eq!(beside("a", "x.html").as_deref(), Some("/x.html"));
+        // Out of the site, or not a path: left to redirect_file, which refuses it.
+        for refused in ["../../x", "https://e.example/x", "a\\b", "a//b"] {
+            let address = beside("posts/a", refused).unwrap_or_else(|| refused.to_string());
+            assert_eq!(redirect_file(&address), None, "{refused}");
         }
     }
 

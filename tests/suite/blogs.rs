@@ -533,3 +533,48 @@ fn an_export_with_no_folder_named_goes_where_the_old_generator_does_not_build_fr
         }
     }
 }
+
+/// The addresses of a built site's redirect pages (`posts/old/`, `2022/07/first.html`).
+fn redirects(out: &Path) -> Vec<String> {
+    files(out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html") && read(out.join(f)).contains("http-equiv=\"refresh\""))
+        .map(|f| {
+            f.strip_suffix("index.html")
+                .map_or(f.clone(), str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn the_hugo_blogs_old_addresses_are_where_hugo_puts_them() {
+    let Some(hugo) = hugo() else { return };
+    let (guard, site) = copy_fixture("blogs/hugo");
+    // Aliases as Hugo reads them: from the site's root, or beside the page's address.
+    std::fs::write(
+        site.join("content/posts/moved.md"),
+        "---\ntitle: \"Moved\"\ndate: 2023-04-05\naliases: [\"was-here\", \"../gone/\", \"/abs/\", \"old.html\"]\n---\n\nText.\n",
+    )
+    .expect("write");
+    let built = guard.path().join("hugo-out");
+    let output = Command::new(hugo)
+        .args(["--quiet", "--source"])
+        .arg(&site)
+        .arg("--destination")
+        .arg(&built)
+        .output()
+        .expect("hugo runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ours = guard.path().join("quire-out");
+    let export = run(
+        &site.join("content"),
+        &["export", ".", "--out", ours.to_str().unwrap()],
+    );
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert_eq!(redirects(&ours), redirects(&built));
+    assert!(redirects(&ours).contains(&"2023/04/was-here/".to_string()));
+}
