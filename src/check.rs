@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::conventions::Generator;
+use crate::conventions::{Convention, Generator};
 use crate::error::{Error, Result};
 use crate::essay::{Essay, Status};
 use crate::export::Theme;
@@ -124,7 +124,7 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
     // Two pages at one place (a slug, or a generator's posts/title) would overwrite each other.
     let mut by_place: HashMap<&str, &Checked> = HashMap::new();
     for c in &essays_ok {
-        problems.extend(front_matter_problems(&c.essay, essays));
+        problems.extend(front_matter_problems(&c.essay, essays, &library.convention));
         problems.extend(shortcode_problems(c, essays));
         if let Some(first) = by_place.get(c.essay.page.path.as_str()) {
             problems.push(Problem::new(
@@ -173,7 +173,7 @@ fn with_shown(error: &Error, shown: &Path) -> Problem {
     problem
 }
 
-fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
+fn front_matter_problems(essay: &Essay, essays: &Path, convention: &Convention) -> Vec<Problem> {
     let path = essays.join(&essay.path);
     let front = &essay.front;
     let mut problems = Vec::new();
@@ -205,8 +205,9 @@ fn front_matter_problems(essay: &Essay, essays: &Path) -> Vec<Problem> {
         ));
     }
     // A generator's draft without a date is how drafts are there (Jekyll dates them when
-    // they are posted).
-    if front.date.is_none() && (quire || essay.is_published()) {
+    // they are posted), and its pages (about, contact) have none.
+    if front.date.is_none() && (quire || (essay.is_published() && convention.is_post(&essay.path)))
+    {
         problems.push(Problem::new(
             path.clone(),
             front.line_of("date"),

@@ -348,6 +348,23 @@ impl Convention {
         }
     }
 
+    /// Whether the essay at `relative` is a post, which its generator lists by date, rather
+    /// than a page (an about or contact page), which has none: every essay of a Quire folder;
+    /// Hugo's and Zola's in a section (not at the content's top); Jekyll's in `_posts/` or
+    /// `_drafts/`.
+    pub fn is_post(&self, relative: &Path) -> bool {
+        let Some(in_site) = self.site_path(relative) else {
+            return false;
+        };
+        match self.generator {
+            Generator::Quire => true,
+            Generator::Hugo | Generator::Zola => !self.section(&in_site).is_empty(),
+            Generator::Jekyll => in_site
+                .components()
+                .any(|c| matches!(c.as_os_str().to_str(), Some("_posts" | "_drafts"))),
+        }
+    }
+
     /// Whether an essay that says nothing of its status (no `status`, no `draft`) is
     /// published: not in a Quire folder nor in Jekyll's `_drafts/`; yes where the generator
     /// publishes it.
@@ -1265,6 +1282,21 @@ mod tests {
             Convention::detect(root, None).describe(root),
             "Hugo site (found config/_default/hugo.yaml)"
         );
+    }
+
+    #[test]
+    fn posts_are_in_sections_or_jekylls_posts_and_pages_are_not() {
+        let p = Path::new;
+        let hugo = convention(Generator::Hugo);
+        assert!(hugo.is_post(p("posts/a.md")));
+        assert!(hugo.is_post(p("posts/trip/index.md")));
+        assert!(!hugo.is_post(p("about.md")));
+        assert!(!hugo.is_post(p("about/index.md")));
+        let jekyll = convention(Generator::Jekyll);
+        assert!(jekyll.is_post(p("_posts/2021-01-01-a.md")));
+        assert!(jekyll.is_post(p("_drafts/a.md")));
+        assert!(!jekyll.is_post(p("contact.md")));
+        assert!(convention(Generator::Quire).is_post(p("about.md")));
     }
 
     #[test]

@@ -578,3 +578,38 @@ fn the_hugo_blogs_old_addresses_are_where_hugo_puts_them() {
     assert_eq!(redirects(&ours), redirects(&built));
     assert!(redirects(&ours).contains(&"2023/04/was-here/".to_string()));
 }
+
+#[test]
+fn check_asks_a_date_of_posts_not_of_pages() {
+    // A page (about, contact) has no date in any of the three; a post in a section does.
+    let cases = [
+        ("blogs/jekyll", "", "contact.md", "_posts/undated.md"),
+        ("blogs/zola", "content", "about.md", "blog/undated.md"),
+        ("blogs/hugo", "content", "about.md", "posts/undated.md"),
+    ];
+    for (blog, content, page, post) in cases {
+        let (_guard, site) = copy_fixture(blog);
+        let folder = site.join(content);
+        let front = if blog == "blogs/zola" {
+            "+++\ntitle = \"T\"\n+++\n\nText.\n"
+        } else {
+            "---\ntitle: T\n---\n\nText.\n"
+        };
+        std::fs::write(folder.join(page), front).expect("write");
+        std::fs::write(folder.join(post), front).expect("write");
+        let output = run(&folder, &["check", "."]);
+        let text = stdout(&output) + &stderr(&output);
+        assert!(
+            !text.contains(&format!("{page}:1: error: missing date"))
+                && !text.contains(&format!("{page}: error: missing date")),
+            "{blog}: {text}"
+        );
+        if blog != "blogs/jekyll" {
+            // Jekyll leaves an undated file in _posts out altogether.
+            assert!(
+                text.contains("undated.md:1: error: missing date"),
+                "{blog}: {text}"
+            );
+        }
+    }
+}
