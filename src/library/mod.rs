@@ -1199,8 +1199,6 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
-/// Metadata and searchable body of a file's bytes. Files that cannot be read as essays are
-/// still indexed (with the problem recorded) so that they can be found and fixed.
 /// The front matter the file at `path` opens with, read from its first few kilobytes.
 fn front_matter_format(path: &Path) -> Option<FrontMatterFormat> {
     use std::io::Read;
@@ -1219,6 +1217,8 @@ fn front_matter_format(path: &Path) -> Option<FrontMatterFormat> {
     }
 }
 
+/// Metadata and searchable body of a file's bytes. Files that cannot be read as essays are
+/// still indexed (with the problem recorded) so that they can be found and fixed.
 fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, String) {
     let path = Path::new(key);
     match Essay::parse_in(path, path, bytes.to_vec(), convention) {
