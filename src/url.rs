@@ -169,6 +169,28 @@ impl LocalLink {
     }
 }
 
+/// The segments of an address inside an exported site (`/posts/x/` → `["posts", "x"]`), or
+/// None when it is not a plain path there: another host (`//…`), `.`, `..` or empty segments,
+/// anything but letters, digits and `-_.~/`, over 300 characters (leading slashes aside) or 16
+/// segments. Addresses come from essays (Hugo's `url`, Jekyll's `permalink`, `aliases`): this
+/// is the one reading of them, for pages and redirects alike.
+pub fn site_path_segments(address: &str) -> Option<Vec<&str>> {
+    let address = address.trim();
+    if address.starts_with("//") {
+        return None;
+    }
+    let unrooted = address.trim_start_matches('/');
+    if unrooted.is_empty() || unrooted.len() > 300 {
+        return None;
+    }
+    let plain = unrooted
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '/'));
+    let segments: Vec<&str> = unrooted.trim_end_matches('/').split('/').collect();
+    let odd = |s: &&str| s.is_empty() || *s == "." || *s == "..";
+    (plain && segments.len() <= 16 && !segments.iter().any(odd)).then_some(segments)
+}
+
 /// Decodes `%XX` escapes in a URL path; `None` when the result is not UTF-8.
 pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();

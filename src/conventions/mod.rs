@@ -15,6 +15,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::url::site_path_segments;
+
 /// How many folders above the essays folder are searched for a generator's config file.
 pub const LOOK_UP: usize = 2;
 
@@ -620,27 +622,12 @@ const SITE_FILES: [&str; 6] = [
 /// The place of an address (`/posts/x/`, `2021/03/04/x.html`), or None when it is not a plain
 /// path inside the site (`..`, a scheme, odd characters) or is one of the site's own names.
 fn place_of(address: &str) -> Option<PagePlace> {
+    let segments = site_path_segments(address)?;
+    if SITE_FILES.contains(&segments[0]) {
+        return None;
+    }
     let address = address.trim();
-    if address.starts_with("//") {
-        return None;
-    }
     let trimmed = address.trim_matches('/');
-    if trimmed.is_empty() || trimmed.len() > 300 {
-        return None;
-    }
-    let plain = trimmed
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '/'));
-    let segments: Vec<&str> = trimmed.split('/').collect();
-    if !plain
-        || segments.len() > 16
-        || segments
-            .iter()
-            .any(|s| s.is_empty() || *s == "." || *s == "..")
-        || SITE_FILES.contains(&segments[0])
-    {
-        return None;
-    }
     match trimmed.strip_suffix(".html") {
         Some(stem) if !address.ends_with('/') => {
             let stem = stem.strip_suffix("/index").unwrap_or(stem);
@@ -665,31 +652,20 @@ fn expand_hugo_permalink(
     facts: PageFacts<'_>,
 ) -> Option<String> {
     let (year, month, day) = facts.date?;
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(i) = rest.find(':') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i + 1..];
-        let len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let token = &rest[..len];
-        rest = &rest[len..];
-        match token {
-            "year" => out.push_str(&format!("{year:04}")),
-            "month" => out.push_str(&format!("{month:02}")),
-            "day" => out.push_str(&format!("{day:02}")),
-            "section" => out.push_str(section.split('/').next().unwrap_or("")),
-            "sections" => out.push_str(section),
+    expand_tokens(pattern, |token| {
+        Some(match token {
+            "year" => format!("{year:04}"),
+            "month" => format!("{month:02}"),
+            "day" => format!("{day:02}"),
+            "section" => section.split('/').next().unwrap_or("").to_string(),
+            "sections" => section.to_string(),
             // Hugo's :slug is the front matter's slug, else the title made into a URL.
-            "slug" => out.push_str(facts.own_slug.unwrap_or(facts.title_slug)),
-            "title" => out.push_str(facts.title_slug),
-            "filename" | "contentbasename" => out.push_str(name),
+            "slug" => facts.own_slug.unwrap_or(facts.title_slug).to_string(),
+            "title" => facts.title_slug.to_string(),
+            "filename" | "contentbasename" => name.to_string(),
             _ => return None,
-        }
-    }
-    out.push_str(rest);
-    Some(out)
+        })
+    })
 }
 
 /// Jekyll's permalink `pattern` (or a named style) for a post, or None when it names something
@@ -708,6 +684,30 @@ fn expand_permalink(pattern: &str, facts: PageFacts<'_>) -> Option<String> {
         .map(|c| c.trim().to_lowercase().replace(' ', "-"))
         .filter(|c| !c.is_empty())
         .collect();
+    let mut out = expand_tokens(pattern, |token| {
+        Some(match token {
+            "year" => format!("{year:04}"),
+            "short_year" => format!("{:02}", year % 100),
+            "month" => format!("{month:02}"),
+            "i_month" => month.to_string(),
+            "day" => format!("{day:02}"),
+            "i_day" => day.to_string(),
+            "title" | "slug" => facts.slug.to_string(),
+            "categories" => categories.join("/"),
+            "output_ext" => ".html".to_string(),
+            _ => return None,
+        })
+    })?;
+    // An empty `:categories` leaves `//`.
+    while out.contains("//") {
+        out = out.replace("//", "/");
+    }
+    Some(out)
+}
+
+/// `pattern` with each `:token` (letters, digits, `_`) replaced by what `value` gives for it;
+/// None when `value` does not know one. The scanning both generators' permalinks share.
+fn expand_tokens(pattern: &str, mut value: impl FnMut(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = pattern;
     while let Some(i) = rest.find(':') {
@@ -716,26 +716,10 @@ fn expand_permalink(pattern: &str, facts: PageFacts<'_>) -> Option<String> {
         let len = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(rest.len());
-        let token = &rest[..len];
+        out.push_str(&value(&rest[..len])?);
         rest = &rest[len..];
-        match token {
-            "year" => out.push_str(&format!("{year:04}")),
-            "short_year" => out.push_str(&format!("{:02}", year % 100)),
-            "month" => out.push_str(&format!("{month:02}")),
-            "i_month" => out.push_str(&month.to_string()),
-            "day" => out.push_str(&format!("{day:02}")),
-            "i_day" => out.push_str(&day.to_string()),
-            "title" | "slug" => out.push_str(facts.slug),
-            "categories" => out.push_str(&categories.join("/")),
-            "output_ext" => out.push_str(".html"),
-            _ => return None,
-        }
     }
     out.push_str(rest);
-    // An empty `:categories` leaves `//`.
-    while out.contains("//") {
-        out = out.replace("//", "/");
-    }
     Some(out)
 }
 

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::conventions::Generator;
 use crate::problem::{Level, Problem};
+use crate::url::site_path_segments;
 
 use super::site::Entry;
 
@@ -117,29 +118,8 @@ fn beside(page: &str, alias: &str) -> Option<String> {
 /// Where the redirect for `address` goes: `old/post/` → `old/post/index.html`, `old.html` as
 /// it is. None when it is not a plain path inside the site.
 fn redirect_file(address: &str) -> Option<PathBuf> {
-    let address = address.trim();
-    // `//host/…` is another host's address, not a path of this site.
-    if address.starts_with("//") {
-        return None;
-    }
-    let trimmed = address.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.len() > 300 {
-        return None;
-    }
-    let plain = trimmed
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '/'));
-    if !plain {
-        return None;
-    }
-    let segments: Vec<&str> = trimmed.trim_end_matches('/').split('/').collect();
-    if segments.len() > 16
-        || segments
-            .iter()
-            .any(|s| s.is_empty() || *s == "." || *s == "..")
-    {
-        return None;
-    }
+    let segments = site_path_segments(address)?;
+    let trimmed = address.trim().trim_start_matches('/');
     let mut file: PathBuf = segments.iter().collect();
     let last = segments.last()?;
     let is_page = !trimmed.ends_with('/') && (last.ends_with(".html") || last.ends_with(".htm"));

@@ -30,6 +30,14 @@ pub(super) struct Entry {
     pub hash: String,
 }
 
+impl Entry {
+    /// The way from its page to the site's root: a page in a section (`posts/title/`) is
+    /// deeper than one at its slug.
+    fn root(&self) -> String {
+        "../".repeat(self.slug.split('/').count())
+    }
+}
+
 #[derive(Serialize, Clone)]
 struct ListItem {
     title: String,
@@ -253,8 +261,7 @@ impl Exporter {
         out: &Out,
     ) -> Result<PageOutcome> {
         let shown = self.library.root.join(&entry.essay.path);
-        // A page in a section (posts/title/) is deeper than one at its slug.
-        let root = "../".repeat(entry.slug.split('/').count());
+        let root = entry.root();
         let urls = PageUrls::new(
             &self.library,
             &entry.essay.path,
@@ -357,7 +364,7 @@ impl Exporter {
 
         for entry in essays.iter().take(self.settings.feed_entries) {
             if !feed_html.contains_key(&entry.slug) {
-                let root = "../".repeat(entry.slug.split('/').count());
+                let root = entry.root();
                 let urls = PageUrls::new(
                     &self.library,
                     &entry.essay.path,
