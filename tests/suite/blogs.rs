@@ -166,6 +166,22 @@ fn hugo() -> Option<PathBuf> {
     found
 }
 
+/// Builds the Hugo site `site` into `built` with `hugo` (quietly); fails the test if Hugo does.
+fn build_with_hugo(hugo: &Path, site: &Path, built: &Path) {
+    let output = Command::new(hugo)
+        .args(["--quiet", "--source"])
+        .arg(site)
+        .arg("--destination")
+        .arg(built)
+        .output()
+        .expect("hugo runs");
+    assert!(
+        output.status.success(),
+        "hugo failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The posts of a built site: page address (its folder) → title, from each page with a
 /// level-one heading, leaving out the front page, tag pages and redirects.
 fn posts(out: &Path) -> BTreeMap<String, String> {
@@ -194,18 +210,7 @@ fn the_hugo_blog_has_the_pages_addresses_and_titles_hugo_builds() {
     let Some(hugo) = hugo() else { return };
     let (guard, site) = copy_fixture("blogs/hugo");
     let built = guard.path().join("hugo-out");
-    let output = Command::new(hugo)
-        .args(["--quiet", "--source"])
-        .arg(&site)
-        .arg("--destination")
-        .arg(&built)
-        .output()
-        .expect("hugo runs");
-    assert!(
-        output.status.success(),
-        "hugo failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    build_with_hugo(&hugo, &site, &built);
     let ours = guard.path().join("quire-out");
     let export = run(
         &site.join("content"),
@@ -288,18 +293,7 @@ fn a_new_essay_follows_the_folders_conventions() {
         if blog == "blogs/hugo" {
             if let Some(hugo) = hugo() {
                 let built = guard.path().join("hugo-out");
-                let output = Command::new(hugo)
-                    .args(["--quiet", "--source"])
-                    .arg(&site)
-                    .arg("--destination")
-                    .arg(&built)
-                    .output()
-                    .expect("hugo runs");
-                assert!(
-                    output.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
+                build_with_hugo(&hugo, &site, &built);
                 assert!(
                     built.join("2022/07/my-first-post/index.html").is_file(),
                     "Hugo built the blog"
@@ -452,18 +446,7 @@ fn a_new_post_opens_with_the_front_matter_most_of_the_blogs_posts_use() {
     );
     if let Some(hugo) = hugo() {
         let built = guard.path().join("hugo-out");
-        let output = Command::new(hugo)
-            .args(["--quiet", "--source"])
-            .arg(&site)
-            .arg("--destination")
-            .arg(&built)
-            .output()
-            .expect("hugo runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        build_with_hugo(&hugo, &site, &built);
         // The blog's [permalinks] put posts at /:year/:month/:slug/.
         assert!(built.join("2023/01/toml-one/index.html").is_file());
         let built_pages = files(&built);
@@ -512,18 +495,7 @@ fn an_export_with_no_folder_named_goes_where_the_old_generator_does_not_build_fr
         if blog == "blogs/hugo" {
             if let Some(hugo) = hugo() {
                 let built = guard.path().join("hugo-out");
-                let output = Command::new(hugo)
-                    .args(["--quiet", "--source"])
-                    .arg(&site)
-                    .arg("--destination")
-                    .arg(&built)
-                    .output()
-                    .expect("hugo runs");
-                assert!(
-                    output.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
+                build_with_hugo(&hugo, &site, &built);
                 let pages = files(&built);
                 assert!(
                     pages.iter().all(|p| !p.contains("quire")),
@@ -557,18 +529,7 @@ fn the_hugo_blogs_old_addresses_are_where_hugo_puts_them() {
     )
     .expect("write");
     let built = guard.path().join("hugo-out");
-    let output = Command::new(hugo)
-        .args(["--quiet", "--source"])
-        .arg(&site)
-        .arg("--destination")
-        .arg(&built)
-        .output()
-        .expect("hugo runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    build_with_hugo(&hugo, &site, &built);
     let ours = guard.path().join("quire-out");
     let export = run(
         &site.join("content"),
