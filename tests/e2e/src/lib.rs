@@ -662,6 +662,16 @@ impl App {
         editor.send_keys(keys).await.expect("press keys");
     }
 
+    /// Sends keys to whatever has the focus, as a keyboard does (not to the editor).
+    pub async fn press_focused(&self, keys: impl Into<TypingData>) {
+        let focused = self
+            .driver()
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused.send_keys(keys).await.expect("send keys");
+    }
+
     /// The visible text of the preview's shown frame, read inside the (sandboxed) frame, or
     /// None while there is none.
     pub async fn preview_text(&self) -> Option<String> {

@@ -11,16 +11,6 @@ async fn violations(app: &App) -> Vec<String> {
     axe_violations(app.driver()).await
 }
 
-/// Sends keys to whatever has the focus, as a keyboard does.
-async fn press(app: &App, keys: impl Into<TypingData>) {
-    let focused = app
-        .driver()
-        .active_element()
-        .await
-        .expect("a focused element");
-    focused.send_keys(keys).await.expect("send keys");
-}
-
 /// Runs axe in each state of the window: at rest, then with each panel and dialog open.
 async fn audit(app: &App, theme: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -50,7 +40,7 @@ async fn audit(app: &App, theme: &str) -> Vec<String> {
         app.screenshot(&format!("{theme}-{}", name.replace(' ', "-")))
             .await;
         check(name, violations(app).await);
-        press(app, Key::Escape + "").await;
+        app.press_focused(Key::Escape + "").await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
 
@@ -64,12 +54,12 @@ async fn audit(app: &App, theme: &str) -> Vec<String> {
         ("quick open", Key::Control + "p" + Key::Null),
     ];
     for (name, keys) in keyed {
-        press(app, keys).await;
+        app.press_focused(keys).await;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         app.screenshot(&format!("{theme}-{}", name.replace(' ', "-")))
             .await;
         check(name, violations(app).await);
-        press(app, Key::Escape + "").await;
+        app.press_focused(Key::Escape + "").await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
     found
@@ -120,7 +110,7 @@ async fn audit_theme(name: &str, theme: &str, gtk_theme: &str) {
     // around it.
     app.js("document.getElementById('search').focus()", &[])
         .await;
-    press(&app, Key::Tab + "").await;
+    app.press_focused(Key::Tab + "").await;
     let ring = app
         .js(
             "const rgba = (c) => { const n = c.match(/[\\d.]+/g).map(Number); const srgb = c.startsWith('color(');
@@ -158,7 +148,7 @@ async fn audit_theme(name: &str, theme: &str, gtk_theme: &str) {
     for v in violations(&app).await {
         found.push(format!("[{theme}, delete question] {v}"));
     }
-    press(&app, Key::Escape + "").await;
+    app.press_focused(Key::Escape + "").await;
     app.wait_js(
         "the question is gone",
         "return !document.querySelector('.dialog')",
@@ -176,9 +166,10 @@ async fn audit_theme(name: &str, theme: &str, gtk_theme: &str) {
     );
     app.wait_save_state("Conflict: the file changed outside Quire")
         .await;
-    press(&app, Key::Control + Key::Shift + "p" + Key::Null).await;
-    press(&app, "Resolve conflict").await;
-    press(&app, Key::Enter + "").await;
+    app.press_focused(Key::Control + Key::Shift + "p" + Key::Null)
+        .await;
+    app.press_focused("Resolve conflict").await;
+    app.press_focused(Key::Enter + "").await;
     app.wait_js(
         "the conflict view is open",
         "return !!document.querySelector('.conflict-view .conflict-hunk')",

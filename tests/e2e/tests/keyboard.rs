@@ -5,19 +5,8 @@
 
 use quire_e2e::{App, Fixture, Key};
 use serde_json::{json, Value};
-use thirtyfour::common::keys::TypingData;
 
 const TOUR_TITLE: &str = "A Tour of What Quire Renders";
-
-/// Sends keys to whatever has the focus.
-async fn press(app: &App, keys: impl Into<TypingData>) {
-    let focused = app
-        .driver()
-        .active_element()
-        .await
-        .expect("a focused element");
-    focused.send_keys(keys).await.expect("send keys");
-}
 
 /// Waits until the focused element matches the CSS `selector`.
 async fn wait_focus(app: &App, what: &str, selector: &str) {
@@ -37,9 +26,9 @@ async fn tab_to(app: &App, what: &str, selector: &str, backwards: bool, limit: u
             return;
         }
         if backwards {
-            press(app, Key::Shift + Key::Tab + Key::Null).await;
+            app.press_focused(Key::Shift + Key::Tab + Key::Null).await;
         } else {
-            press(app, Key::Tab + "").await;
+            app.press_focused(Key::Tab + "").await;
         }
     }
     let at = app
@@ -65,9 +54,9 @@ async fn a_writer_without_a_mouse_does_everything() {
     app.wait_save_state("Saved").await;
 
     // Ctrl+1: to the library's search. Typing narrows the list, ↓ reaches the row, Enter opens.
-    press(&app, Key::Control + "1" + Key::Null).await;
+    app.press_focused(Key::Control + "1" + Key::Null).await;
     wait_focus(&app, "the library's search", "#search").await;
-    press(&app, "Tour").await;
+    app.press_focused("Tour").await;
     let tour = app.essay_id(TOUR_TITLE).await;
     app.wait_js(
         "the search shows only the tour",
@@ -76,16 +65,16 @@ async fn a_writer_without_a_mouse_does_everything() {
         &[json!(tour)],
     )
     .await;
-    press(&app, Key::Down + "").await;
+    app.press_focused(Key::Down + "").await;
     wait_focus(&app, "the tour's row", ".essay-open").await;
-    press(&app, Key::Enter + "").await;
+    app.press_focused(Key::Enter + "").await;
     app.wait_open(tour).await;
     wait_focus(&app, "the editor", ".cm-content").await;
 
     // Edit at the end, save with Ctrl+S.
-    press(&app, Key::Control + Key::End + Key::Null).await;
-    press(&app, "\n\nWritten without a mouse.").await;
-    press(&app, Key::Control + "s" + Key::Null).await;
+    app.press_focused(Key::Control + Key::End + Key::Null).await;
+    app.press_focused("\n\nWritten without a mouse.").await;
+    app.press_focused(Key::Control + "s" + Key::Null).await;
     app.wait_save_state("Saved").await;
     let file = String::from_utf8(fixture.read("feature-tour.md")).expect("UTF-8");
     assert!(
@@ -95,7 +84,7 @@ async fn a_writer_without_a_mouse_does_everything() {
     );
 
     // Resize the library: Tab from its search to its divider, then the arrow keys.
-    press(&app, Key::Control + "1" + Key::Null).await;
+    app.press_focused(Key::Control + "1" + Key::Null).await;
     wait_focus(&app, "the library's search", "#search").await;
     tab_to(&app, "the library's divider", "#divider-library", false, 12).await;
     let before = app
@@ -104,8 +93,8 @@ async fn a_writer_without_a_mouse_does_everything() {
             &[],
         )
         .await;
-    press(&app, Key::Right + "").await;
-    press(&app, Key::Right + "").await;
+    app.press_focused(Key::Right + "").await;
+    app.press_focused(Key::Right + "").await;
     let after = app
         .js(
             "return Number(document.activeElement.getAttribute('aria-valuenow'))",
@@ -130,23 +119,24 @@ async fn a_writer_without_a_mouse_does_everything() {
     app.screenshot("resized").await;
 
     // Ctrl+3 to the preview (its page scrolls with the keys there), Ctrl+2 back to the text.
-    press(&app, Key::Control + "3" + Key::Null).await;
+    app.press_focused(Key::Control + "3" + Key::Null).await;
     wait_focus(&app, "the preview", "#preview").await;
-    press(&app, Key::PageDown + "").await;
+    app.press_focused(Key::PageDown + "").await;
     app.wait_js(
         "Page Down scrolled the preview",
         "return document.querySelector('#preview iframe.shown').contentWindow.scrollY > 100",
         &[],
     )
     .await;
-    press(&app, Key::Control + "2" + Key::Null).await;
+    app.press_focused(Key::Control + "2" + Key::Null).await;
     wait_focus(&app, "the editor", ".cm-content").await;
 
     // The history opens with the focus inside, Escape comes back.
-    press(&app, Key::Control + Key::Shift + "h" + Key::Null).await;
+    app.press_focused(Key::Control + Key::Shift + "h" + Key::Null)
+        .await;
     wait_focus(&app, "the history panel", "#drawer *").await;
     app.screenshot("history").await;
-    press(&app, Key::Escape + "").await;
+    app.press_focused(Key::Escape + "").await;
     app.wait_js(
         "the history closed",
         "return document.getElementById('drawer').hidden",
@@ -156,18 +146,20 @@ async fn a_writer_without_a_mouse_does_everything() {
     wait_focus(&app, "the editor", ".cm-content").await;
 
     // A conflict: the writer types while the file changes outside; resolved from the palette.
-    press(&app, Key::Control + Key::Home + Key::Null).await;
-    press(&app, Key::Control + Key::End + Key::Null).await;
-    press(&app, " Mine.").await;
+    app.press_focused(Key::Control + Key::Home + Key::Null)
+        .await;
+    app.press_focused(Key::Control + Key::End + Key::Null).await;
+    app.press_focused(" Mine.").await;
     app.wait_save_state("Draft autosaved").await;
     let outside = file.trim_end().to_string() + " Theirs.\n";
     fixture.write_outside("feature-tour.md", &outside);
     app.wait_save_state("Conflict: the file changed outside Quire")
         .await;
-    press(&app, Key::Control + Key::Shift + "p" + Key::Null).await;
+    app.press_focused(Key::Control + Key::Shift + "p" + Key::Null)
+        .await;
     wait_focus(&app, "the command palette", "input").await;
-    press(&app, "Resolve conflict").await;
-    press(&app, Key::Enter + "").await;
+    app.press_focused("Resolve conflict").await;
+    app.press_focused(Key::Enter + "").await;
     app.wait_js(
         "the conflict view is open",
         "return !!document.querySelector('.conflict-view')",
@@ -188,10 +180,10 @@ async fn a_writer_without_a_mouse_does_everything() {
         10,
     )
     .await;
-    press(&app, Key::Enter + "").await;
+    app.press_focused(Key::Enter + "").await;
     tab_to(&app, "Apply", ".conflict-apply", false, 12).await;
     app.screenshot("conflict").await;
-    press(&app, Key::Enter + "").await;
+    app.press_focused(Key::Enter + "").await;
     app.wait_js(
         "the conflict view closed",
         "return !document.querySelector('.conflict-view')",
@@ -207,7 +199,7 @@ async fn a_writer_without_a_mouse_does_everything() {
     );
 
     // Export the site: Ctrl+E, the site, a folder typed, Enter.
-    press(&app, Key::Control + "e" + Key::Null).await;
+    app.press_focused(Key::Control + "e" + Key::Null).await;
     wait_focus(&app, "the export dialog", ".dialog *, dialog *").await;
     // The kinds are one radio group: one Tab stop, the arrow keys choose.
     tab_to(
@@ -218,8 +210,8 @@ async fn a_writer_without_a_mouse_does_everything() {
         10,
     )
     .await;
-    press(&app, Key::Down + "").await;
-    press(&app, Key::Down + "").await;
+    app.press_focused(Key::Down + "").await;
+    app.press_focused(Key::Down + "").await;
     wait_focus(
         &app,
         "the site choice",
@@ -227,9 +219,9 @@ async fn a_writer_without_a_mouse_does_everything() {
     )
     .await;
     tab_to(&app, "the folder field", "#export-folder", false, 10).await;
-    press(&app, Key::Control + "a" + Key::Null).await;
-    press(&app, out.display().to_string()).await;
-    press(&app, Key::Enter + "").await;
+    app.press_focused(Key::Control + "a" + Key::Null).await;
+    app.press_focused(out.display().to_string()).await;
+    app.press_focused(Key::Enter + "").await;
     app.wait_js(
         "the export finished",
         "return !!document.querySelector('.export-summary')",
@@ -239,7 +231,7 @@ async fn a_writer_without_a_mouse_does_everything() {
     app.screenshot("exported").await;
     // The dialog keeps the keyboard while it is open, and gives it back when it closes.
     for _ in 0..15 {
-        press(&app, Key::Tab + "").await;
+        app.press_focused(Key::Tab + "").await;
         let inside = app
             .js(
                 "return !!document.activeElement?.closest('.export-dialog, .dialog, dialog')",
@@ -252,7 +244,7 @@ async fn a_writer_without_a_mouse_does_everything() {
             "Tab stays inside the export dialog"
         );
     }
-    press(&app, Key::Escape + "").await;
+    app.press_focused(Key::Escape + "").await;
     app.wait_js(
         "the export dialog closed",
         "return !document.querySelector('.export-dialog, .dialog, dialog[open]')",
