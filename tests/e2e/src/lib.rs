@@ -605,14 +605,10 @@ impl App {
     /// Opens the essay titled `title` by clicking its row, and waits until the editor shows it.
     pub async fn open_by_title(&self, title: &str) -> i64 {
         let id = self.essay_id(title).await;
-        let row = self
-            .driver()
-            .find(By::Css(format!(
-                "#essay-list .essay-row[data-id='{id}'] .essay-open"
-            )))
-            .await
-            .expect("the essay's row");
-        row.click().await.expect("click the row");
+        self.click(&format!(
+            "#essay-list .essay-row[data-id='{id}'] .essay-open"
+        ))
+        .await;
         self.wait_js(
             &format!("essay {id} ({title:?}) is open"),
             "return window.__quire.openEssayId() === arguments[0]",
@@ -952,20 +948,33 @@ impl App {
         out
     }
 
-    /// Clicks the element `css` (waiting until it is shown).
+    /// Clicks the element `css` (waiting until it is shown). The library redraws its rows when
+    /// an outside change is taken in, so the element found may be replaced before the click
+    /// lands; a writer would then have clicked its successor, and so does this.
     pub async fn click(&self, css: &str) {
-        let element = self
-            .driver()
-            .query(By::Css(css))
-            .and_displayed()
-            .wait(timeout(), POLL)
-            .first()
-            .await
-            .unwrap_or_else(|e| panic!("no {css} to click: {e}"));
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + timeout();
+        loop {
+            let element = self
+                .driver()
+                .query(By::Css(css))
+                .and_displayed()
+                .wait(timeout(), POLL)
+                .first()
+                .await
+                .unwrap_or_else(|e| panic!("no {css} to click: {e}"));
+            match element.click().await {
+                Ok(()) => return,
+                Err(e)
+                    if matches!(
+                        e.as_inner(),
+                        thirtyfour::error::WebDriverErrorInner::StaleElementReference(_)
+                    ) && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(POLL).await
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     /// The text of the element `css`, or None when there is none.
