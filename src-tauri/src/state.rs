@@ -11,17 +11,24 @@ use quire::library::Library;
 use quire::preview::SentBlocks;
 
 /// The folder and store the app starts with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Startup {
     /// The essays folder.
     pub essays: PathBuf,
     /// The store file.
     pub db: PathBuf,
+    /// The essay asked for on the command line (`quire-desktop FILE.md`, as a file manager
+    /// calls it), to be open first.
+    pub essay: Option<PathBuf>,
+    /// Why what was asked for on the command line could not be opened, to be said in the
+    /// window: a desktop launcher shows no terminal, so a message on stderr alone is unread.
+    pub trouble: Option<String>,
 }
 
 impl Startup {
-    /// `quire-desktop [ESSAYS]`, else `QUIRE_ESSAYS`, else the last folder, else `./essays` if
-    /// it exists, else `~/Essays` (created). `QUIRE_DB` overrides the store as for the CLI.
+    /// `quire-desktop [ESSAYS | FILE.md]`, else `QUIRE_ESSAYS`, else the last folder, else
+    /// `./essays` if it exists, else `~/Essays` (created). `QUIRE_DB` overrides the store as
+    /// for the CLI.
     pub fn from_env() -> Result<Startup, String> {
         let arg = std::env::args_os()
             .skip(1)
@@ -41,6 +48,11 @@ impl Startup {
     }
 
     /// The choice itself, with everything it depends on passed in.
+    ///
+    /// An essay file opens in its folder, or in the last folder when it lies inside that one
+    /// (an essay in a subfolder of the writer's library opens in the library). An argument
+    /// that is neither a folder nor an essay is set aside with a sentence for the window, and
+    /// the app starts as it would without it: never a blank window.
     pub fn choose(
         arg: Option<PathBuf>,
         env: Option<PathBuf>,
@@ -49,25 +61,92 @@ impl Startup {
         home: Option<PathBuf>,
         db: PathBuf,
     ) -> Result<Startup, String> {
-        if let Some(folder) = arg.or(env) {
+        let last = last.filter(|l| l.is_dir());
+        let mut trouble = None;
+        if let Some(arg) = arg {
+            let arg = cwd.join(arg);
+            if arg.is_dir() {
+                return Ok(Startup::folder(arg, db));
+            }
+            match asked_essay(&arg, last.as_deref()) {
+                Ok((essays, essay)) => {
+                    return Ok(Startup {
+                        essay: Some(essay),
+                        ..Startup::folder(essays, db)
+                    })
+                }
+                Err(sentence) => trouble = Some(sentence),
+            }
+        }
+        let mut startup = Startup::without_arg(env, last, cwd, home, db)?;
+        startup.trouble = trouble;
+        Ok(startup)
+    }
+
+    fn folder(essays: PathBuf, db: PathBuf) -> Startup {
+        Startup {
+            essays,
+            db,
+            ..Startup::default()
+        }
+    }
+
+    fn without_arg(
+        env: Option<PathBuf>,
+        last: Option<PathBuf>,
+        cwd: &Path,
+        home: Option<PathBuf>,
+        db: PathBuf,
+    ) -> Result<Startup, String> {
+        if let Some(folder) = env {
             if !folder.is_dir() {
                 return Err(format!("{} is not a folder", folder.display()));
             }
-            return Ok(Startup { essays: folder, db });
+            return Ok(Startup::folder(folder, db));
         }
-        if let Some(last) = last.filter(|l| l.is_dir()) {
-            return Ok(Startup { essays: last, db });
+        if let Some(last) = last {
+            return Ok(Startup::folder(last, db));
         }
         let local = cwd.join("essays");
         if local.is_dir() {
-            return Ok(Startup { essays: local, db });
+            return Ok(Startup::folder(local, db));
         }
         let home =
             home.ok_or("no home folder to keep essays in; pass a folder: quire-desktop ESSAYS")?;
         let essays = home.join("Essays");
         std::fs::create_dir_all(&essays).map_err(|e| format!("{}: {e}", essays.display()))?;
-        Ok(Startup { essays, db })
+        Ok(Startup::folder(essays, db))
     }
+}
+
+/// The folder to open for an essay file given on the command line, and the file; or the
+/// sentence that says why it can't be opened.
+fn asked_essay(file: &Path, last: Option<&Path>) -> Result<(PathBuf, PathBuf), String> {
+    let shown = file.display();
+    if !file.exists() {
+        return Err(format!(
+            "Quire couldn't open {shown}: there is no such file or folder."
+        ));
+    }
+    if !file.is_file() || !quire::library::folder::is_essay_name(file) {
+        return Err(format!(
+            "Quire couldn't open {shown}: it is not a Markdown essay (a .md or .markdown file) or a folder of essays."
+        ));
+    }
+    let file = file
+        .canonicalize()
+        .map_err(|e| format!("Quire couldn't open {shown}: {e}."))?;
+    let in_last = last
+        .and_then(|l| l.canonicalize().ok())
+        .filter(|l| file.starts_with(l));
+    let folder = match in_last {
+        Some(last) => last,
+        None => file
+            .parent()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| format!("Quire couldn't open {shown}: it has no folder."))?,
+    };
+    Ok((folder, file))
 }
 
 fn last_folder_file() -> Option<PathBuf> {
@@ -134,6 +213,18 @@ pub struct AppState {
     pub last_export: Mutex<Option<PathBuf>>,
     /// The preview's blocks as last sent, so that a keystroke sends only the changed ones.
     preview_blocks: Mutex<SentBlocks>,
+    /// What the command line asked for (an essay to open first, or why it couldn't be opened),
+    /// until the window has taken it.
+    asked: Mutex<Option<Asked>>,
+}
+
+/// What the command line asked the window to do at startup.
+#[derive(Debug, Clone, Default)]
+pub struct Asked {
+    /// The essay file to open first.
+    pub essay: Option<PathBuf>,
+    /// The sentence to show.
+    pub trouble: Option<String>,
 }
 
 impl AppState {
@@ -146,7 +237,21 @@ impl AppState {
             closing: AtomicBool::new(false),
             last_export: Mutex::new(None),
             preview_blocks: Mutex::default(),
+            asked: Mutex::new(Some(Asked {
+                essay: startup.essay.clone(),
+                trouble: startup.trouble.clone(),
+            })),
         })
+    }
+
+    /// What the command line asked for, once: the window asks when it starts, and a reload of
+    /// the window must not reopen that essay over the one the writer has moved on to.
+    pub fn take_asked(&self) -> Asked {
+        self.asked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .unwrap_or_default()
     }
 
     /// The preview's record of what the window holds, whatever a panicked render left in it
@@ -248,8 +353,66 @@ mod tests {
             dir.path().join("home/Essays").is_dir(),
             "created on first run"
         );
-        let err = Startup::choose(Some(dir.path().join("missing")), None, None, &cwd, None, db)
-            .unwrap_err();
-        assert!(err.contains("is not a folder"), "{err}");
+    }
+
+    #[test]
+    fn an_essay_file_opens_in_its_folder_or_in_the_library_holding_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let library = root.join("library");
+        let elsewhere = root.join("downloads");
+        std::fs::create_dir_all(library.join("2015")).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(library.join("2015/focus.md"), "# Focus\n").unwrap();
+        std::fs::write(elsewhere.join("draft.markdown"), "# Draft\n").unwrap();
+        let db = root.join("q.db");
+        let pick = |arg: &str, last: Option<&PathBuf>| {
+            Startup::choose(
+                Some(PathBuf::from(arg)),
+                None,
+                last.cloned(),
+                &root,
+                None,
+                db.clone(),
+            )
+            .unwrap()
+        };
+
+        let inside = pick("library/2015/focus.md", Some(&library));
+        assert_eq!(inside.essays, library, "the library it lies in");
+        assert_eq!(inside.essay, Some(library.join("2015/focus.md")));
+        assert_eq!(inside.trouble, None);
+
+        let outside = pick("downloads/draft.markdown", Some(&library));
+        assert_eq!(outside.essays, elsewhere, "its own folder");
+        assert_eq!(outside.essay, Some(elsewhere.join("draft.markdown")));
+    }
+
+    #[test]
+    fn what_cannot_be_opened_is_said_and_the_app_starts_anyway() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let library = root.join("library");
+        std::fs::create_dir_all(&library).unwrap();
+        std::fs::write(root.join("photo.jpg"), [0xff, 0xd8, 0xff]).unwrap();
+        let db = root.join("q.db");
+        for (arg, says) in [
+            ("missing.md", "there is no such file or folder"),
+            ("photo.jpg", "it is not a Markdown essay"),
+        ] {
+            let startup = Startup::choose(
+                Some(PathBuf::from(arg)),
+                None,
+                Some(library.clone()),
+                &root,
+                None,
+                db.clone(),
+            )
+            .unwrap();
+            assert_eq!(startup.essays, library, "{arg}: the last folder opens");
+            assert_eq!(startup.essay, None);
+            let trouble = startup.trouble.unwrap_or_default();
+            assert!(trouble.contains(arg) && trouble.contains(says), "{trouble}");
+        }
     }
 }

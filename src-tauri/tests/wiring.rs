@@ -31,6 +31,7 @@ fn app(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
     let startup = Startup {
         essays,
         db: dir.join("quire.db"),
+        ..Startup::default()
     };
     let mut app = quire_desktop::build(mock_builder(), startup)
         .build(tauri::generate_context!("../tauri.conf.json"))

@@ -390,6 +390,12 @@ impl Fixture {
 
     /// Starts the app on the essays folder and waits until its UI has started.
     pub async fn launch(&self) -> App {
+        self.launch_with(&self.essays).await
+    }
+
+    /// Starts the app with `arg` on its command line (a folder, an essay file, anything a file
+    /// manager may pass) and waits until its UI has started.
+    pub async fn launch_with(&self, arg: &Path) -> App {
         let home = self.dir.path();
         let (config, data, cache) = (home.join("config"), home.join("data"), home.join("cache"));
         let mut envs: Vec<(&str, &Path)> = vec![
@@ -405,7 +411,7 @@ impl Fixture {
             "tauri:options",
             json!({
                 "application": app_binary(),
-                "args": [self.essays],
+                "args": [arg],
             }),
         )
         .expect("capabilities");
@@ -425,6 +431,7 @@ impl Fixture {
             driver: Some(driver),
             server: Some(server),
             essays: self.essays.clone(),
+            arg: arg.to_path_buf(),
             log: self.log.clone(),
         };
         app.wait_js("the UI has started", "return !!window.__quire", &[])
@@ -442,6 +449,8 @@ pub struct App {
     driver: Option<WebDriver>,
     server: Option<TauriDriver>,
     essays: PathBuf,
+    /// What the app was started on (its processes are found by it).
+    arg: PathBuf,
     log: PathBuf,
 }
 
@@ -463,7 +472,7 @@ impl App {
 
     /// The pids of this app (the `quire-desktop` started on this fixture's folder).
     pub fn pids(&self) -> Vec<u32> {
-        app_pids_with_arg(&self.essays)
+        app_pids_with_arg(&self.arg)
     }
 
     /// Runs a script in the app's window and returns its result.

@@ -15,6 +15,7 @@ use serde_json::json;
 const SAMPLE: &str = "a-misplaced-focus.md";
 const SAMPLE_TITLE: &str = "A Misplaced Focus";
 const TOUR_TITLE: &str = "A Tour of What Quire Renders";
+const TOUR: &str = "feature-tour.md";
 
 fn utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).expect("the essay is UTF-8")
@@ -653,5 +654,41 @@ async fn the_library_says_when_outside_edits_are_not_taken_in() {
         &[],
     )
     .await;
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn an_essay_file_opens_in_its_folder_and_anything_else_is_said() {
+    let fixture = Fixture::new("an_essay_file_opens_in_its_folder_and_anything_else_is_said");
+
+    // `quire-desktop FILE.md`, as a file manager calls it: the file's folder, that essay open
+    // (not the one the app would pick by itself).
+    let app = fixture.launch_with(&fixture.essay(TOUR)).await;
+    let tour = app.essay_id(TOUR_TITLE).await;
+    app.essay_id(SAMPLE_TITLE).await;
+    app.wait_open(tour).await;
+    assert_eq!(app.editor_text().await, utf8(fixture.original(TOUR)));
+    app.close().await;
+
+    // A file that is not an essay: the window says so, and opens the last folder as it would
+    // without it, never blank.
+    let photo = fixture.essays.join("assets").join("not-an-essay.jpg");
+    std::fs::write(&photo, [0xff, 0xd8, 0xff, 0xe0]).expect("a photo");
+    let app = fixture.launch_with(&photo).await;
+    app.wait_js(
+        "the window says the photo is not an essay",
+        "return [...document.querySelectorAll('#error-banner .notice')].some((n) =>
+           n.textContent.includes('not-an-essay.jpg: it is not a Markdown essay'))",
+        &[],
+    )
+    .await;
+    app.wait_js(
+        "an essay is open",
+        "return window.__quire.openEssayId() !== null",
+        &[],
+    )
+    .await;
+    app.screenshot("not-an-essay").await;
     app.close().await;
 }

@@ -22,7 +22,16 @@ export type LibraryInfo = { root: string, name: string, essays: Array<EssaySumma
  * How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
  * a Quire folder.
  */
-readAs: string | null, };
+readAs: string | null, 
+/**
+ * The essay the command line asked to open first (`quire-desktop FILE.md`); only in the
+ * window's first `library_info`.
+ */
+askedEssay: number | null, 
+/**
+ * Why what the command line asked for could not be opened; only in the first answer.
+ */
+askedTrouble: string | null, };
 
 export type SearchHit = { essayId: number, path: string | null, title: string, status: Status, snippet: string, };
 

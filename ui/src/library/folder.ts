@@ -111,8 +111,13 @@ export class LibraryFolder {
     this.elements.name.title = `${info.root}\nOpen another folder… (${keysOf("library.open-folder")})`;
     notices.dismiss("library-warning");
     if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
-    // The essay the writer had open first: its preview is being rendered while the list is drawn.
-    const again = essayToReopen(session.current, info.root, info.essays.map((essay) => essay.id));
+    if (info.askedTrouble) notices.show(info.askedTrouble, { tone: "error", key: "asked", sticky: true });
+    // The essay asked for (a file opened from the file manager), else the one the writer had
+    // open: its preview is being rendered while the list is drawn.
+    const again =
+      info.askedEssay !== null
+        ? { id: info.askedEssay, cursor: 0, top: 1 }
+        : essayToReopen(session.current, info.root, info.essays.map((essay) => essay.id));
     const reopened = again !== null && (await workspace.open(again.id));
     if (again && reopened) placeCursor(workspace.view, again);
     library.setEssays(info.essays);
