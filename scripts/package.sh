@@ -52,8 +52,10 @@ dist=target/dist
 stage=$dist/stage
 rm -rf "$stage"
 mkdir -p "$stage"
-install -D -m 0755 target/dist/quire "$stage/usr/bin/quire"
-install -D -m 0755 target/dist/quire-desktop "$stage/usr/lib/quire/quire-desktop"
+# Stripped here too: the profile's `strip` did not reach the CLI once a package override applied
+# to its own crate (lintian: unstripped-binary-or-object).
+install -D -s -m 0755 target/dist/quire "$stage/usr/bin/quire"
+install -D -s -m 0755 target/dist/quire-desktop "$stage/usr/lib/quire/quire-desktop"
 
 # The launcher: a desktop session shows nothing of the dynamic loader's "error while loading
 # shared libraries", so each library the app links is looked for first, and a missing one is
@@ -139,8 +141,6 @@ cp "$rpm" "$dist/"
 rm -rf "$stage/DEBIAN"
 
 say "packages"
-for file in "$deb" "$dist/$(basename "$rpm")"; do
-  printf '  %s  %s\n' "$(du -h "$file" | cut -f1)" "$file"
+for file in "$deb" "$dist/$(basename "$rpm")" "$stage/usr/lib/quire/quire-desktop" "$stage/usr/bin/quire"; do
+  printf '  %6.1f MB  %s\n' "$(awk -v b="$(stat -c %s "$file")" 'BEGIN { print b / 1e6 }')" "$file"
 done
-printf '  quire-desktop %s, quire %s (dist profile, stripped)\n' \
-  "$(du -h target/dist/quire-desktop | cut -f1)" "$(du -h target/dist/quire | cut -f1)"

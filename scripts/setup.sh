@@ -17,6 +17,8 @@ APT_PACKAGES=(
   chromium chromium-driver
   # a Hugo blog opened in Quire is compared with what Hugo builds from it
   hugo
+  # the installable packages (scripts/package.sh) and their checks
+  dpkg-dev rpm lintian desktop-file-utils
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -9,7 +9,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 say "building the UI"
 npm run --silent build:ui
 say "building Quire (release; the first build takes several minutes)"
-cargo build --release -j2 -p quire-desktop --features custom-protocol
+# The commit goes into the About (command palette) and `quire --version`.
+QUIRE_COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown) \
+  cargo build --release -j2 -p quire-desktop --features custom-protocol
 
 essays="${1:-${QUIRE_ESSAYS:-essays}}"
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then

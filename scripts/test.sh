@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh) and runs every check and test: formatting, lints, the UI's unit
 # tests, the core's unit, snapshot, CLI, CommonMark, hostile-input and durability tests, the
-# desktop shell's command wiring, and the end-to-end tests of the real app under Xvfb.
+# desktop shell's command wiring, the end-to-end tests of the real app under Xvfb, and the
+# packages (built, checked with lintian, installed with apt, started, purged).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -25,3 +26,6 @@ cargo test -j2 --workspace --exclude quire-e2e
 
 say "end-to-end tests (the real app under Xvfb)"
 bash scripts/e2e.sh
+
+say "packages: build, lintian, install with apt, run, purge"
+bash tests/package/run.sh

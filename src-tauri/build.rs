@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "render_preview",
     "open_external",
     "close_window",
+    "about",
     "essay_history",
     "revision_diff",
     "restore_revision",

@@ -35,3 +35,19 @@ pub mod store;
 pub mod url;
 
 pub use error::{Error, ErrorKind, Result};
+
+/// Quire's version and the commit it was built from ("0.1.0 (commit 3856626)"), as
+/// `quire --version` and the app's About say it. The commit comes from `QUIRE_COMMIT` at build
+/// time, which the scripts that build for people (start, package) set from git: a build.rs
+/// asking git would rebuild the core and the app on every commit during development.
+pub fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        let commit = option_env!("QUIRE_COMMIT").filter(|c| !c.trim().is_empty());
+        format!(
+            "{} (commit {})",
+            env!("CARGO_PKG_VERSION"),
+            commit.map_or("unknown", str::trim)
+        )
+    })
+}

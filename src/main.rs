@@ -21,7 +21,7 @@ use quire::store::SearchFilter;
 
 /// Write, preview and publish essays.
 #[derive(Parser)]
-#[command(name = "quire", version, about, max_term_width = 100)]
+#[command(name = "quire", version = quire::version(), about, max_term_width = 100)]
 struct Cli {
     /// The essays folder.
     #[arg(long, global = true, env = "QUIRE_ESSAYS", default_value = "essays")]

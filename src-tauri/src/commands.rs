@@ -82,12 +82,33 @@ pub struct LibraryInfo {
     /// How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
     /// a Quire folder.
     read_as: Option<String>,
+    /// The essay the command line asked to open first (`quire-desktop FILE.md`); only in the
+    /// window's first `library_info`.
+    asked_essay: Option<EssayId>,
+    /// Why what the command line asked for could not be opened; only in the first answer.
+    asked_trouble: Option<String>,
 }
 
 #[tauri::command]
 pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
     let opened = state.current();
-    blocking(move || info(&opened)).await
+    let asked = state.take_asked();
+    blocking(move || {
+        let mut info = info(&opened)?;
+        info.asked_trouble = asked.trouble;
+        if let Some(file) = asked.essay {
+            match opened.library.find(&file) {
+                Ok(row) => info.asked_essay = Some(row.id),
+                // Inside the folder but not an essay Quire reads (a theme or hidden folder).
+                Err(error) => {
+                    info.asked_trouble =
+                        Some(format!("Quire couldn't open {}: {error}.", file.display()))
+                }
+            }
+        }
+        Ok(info)
+    })
+    .await
 }
 
 /// What the window shows of an open folder.
@@ -113,6 +134,8 @@ pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
             (folder.convention.generator != Generator::Quire)
                 .then(|| folder.convention.describe(&folder.canonical_root))
         },
+        asked_essay: None,
+        asked_trouble: None,
     })
 }
 
@@ -278,6 +301,12 @@ pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result
     app.opener()
         .open_url(parsed.as_str(), None::<&str>)
         .map_err(|e| UiError::new(ErrorKind::Io, format!("could not open {url}: {e}")))
+}
+
+/// Quire's version and commit, for the About in the command palette.
+#[tauri::command]
+pub fn about() -> String {
+    format!("Quire {}", quire::version())
 }
 
 /// Closes the window after the UI has autosaved its drafts (see `flush-drafts`).

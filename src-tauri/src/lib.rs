@@ -73,6 +73,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             commands::render_preview,
             commands::open_external,
             commands::close_window,
+            commands::about,
             panels::essay_history,
             panels::revision_diff,
             panels::restore_revision,

@@ -543,3 +543,16 @@ fn watch_says_when_the_store_is_locked_and_when_it_works_again() {
         "the edit missed while locked is taken in"
     );
 }
+
+#[test]
+fn version_names_the_release_and_the_commit() {
+    let output = run(&fixture("site"), &["--version"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stdout(&output);
+    // The scripts that build for people set QUIRE_COMMIT; a plain `cargo build` says so.
+    let commit = option_env!("QUIRE_COMMIT").unwrap_or("unknown");
+    assert_eq!(
+        said.trim(),
+        format!("quire {} (commit {commit})", env!("CARGO_PKG_VERSION"))
+    );
+}

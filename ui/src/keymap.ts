@@ -24,6 +24,7 @@ export type ActionId =
   | "history.open"
   | "conflict.resolve"
   | "library.open-folder"
+  | "app.about"
   | "mode.leave-fullscreen";
 
 export interface Binding {
@@ -69,6 +70,7 @@ export const keymap: readonly Binding[] = [
   { action: "history.open", keys: "Ctrl+Shift+H" },
   { action: "conflict.resolve", keys: null },
   { action: "library.open-folder", keys: "Ctrl+O" },
+  { action: "app.about", keys: null },
   { action: "mode.leave-fullscreen", keys: "Escape", last: true, listed: false },
 ];
 

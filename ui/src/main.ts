@@ -241,6 +241,16 @@ const modes = new ModeSwitch({
   app,
   setWindowFullscreen: (on) => (ipc.hasBackend() ? ipc.setFullscreen(on) : Promise.resolve()),
 });
+actions.add({
+  id: "app.about",
+  title: "About Quire",
+  group: "Help",
+  run: () =>
+    void ipc
+      .about()
+      .then((about) => notices.info(`${about}. Your essays stay plain Markdown files in your folder.`, "about"))
+      .catch((error: unknown) => notices.error(`Couldn't say which Quire this is: ${ipc.toQuireError(error).message}`, "about")),
+});
 actions.add({ id: "mode.focus", title: "Focus mode", group: "Writing", run: () => modes.toggleFocus() });
 actions.add({ id: "mode.focus-unit", title: "Focus mode: paragraph or sentence", group: "Writing", run: () => modes.toggleFocusUnit() });
 actions.add({ id: "mode.typewriter", title: "Typewriter scrolling", group: "Writing", run: () => modes.toggleTypewriter() });

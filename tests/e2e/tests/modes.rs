@@ -443,3 +443,26 @@ async fn full_screen_shows_only_the_text_until_escape() {
     assert_eq!(app.js(chrome, &[]).await, json!([true, true, true]));
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn the_palette_says_which_quire_this_is() {
+    let fixture = Fixture::new("the_palette_says_which_quire_this_is");
+    let app = fixture.launch().await;
+    started(&app).await;
+    keys_in_editor(&app, Key::Control + Key::Shift + "p").await;
+    type_in_picker(&app, "commands", "about").await;
+    assert_eq!(selected_row(&app).await, "About Quire");
+    picker_enter(&app).await;
+    let said = app
+        .wait_js(
+            "the window says the version and the commit",
+            r"const notice = [...document.querySelectorAll('#error-banner .notice')]
+                 .find((n) => /Quire \d+\.\d+\.\d+ \(commit [^)]+\)/.test(n.textContent));
+               return notice && notice.textContent;",
+            &[],
+        )
+        .await;
+    println!("About: {said}");
+    app.close().await;
+}

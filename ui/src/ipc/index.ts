@@ -79,6 +79,8 @@ export const renderPreview = (
 export const openExternal = (url: string) => call<null>("open_external", { url });
 /** Closes the window once its drafts are autosaved (after "flush-drafts"). */
 export const closeWindow = () => call<null>("close_window");
+/** "Quire 0.1.0 (commit 3856626)". */
+export const about = () => call<string>("about");
 
 // --- The panels ------------------------------------------------------------------------------
 
