@@ -44,7 +44,8 @@ say "building the UI"
 npm run --silent build:ui
 say "building quire and quire-desktop (dist profile: LTO, slower to link)"
 start=$SECONDS
-QUIRE_COMMIT=$commit cargo build --profile dist -j2 -p quire -p quire-desktop \
+# The bundled SQLite (C) is built with the same buffer-overflow checks as Debian's own packages.
+CFLAGS="${CFLAGS:-} -D_FORTIFY_SOURCE=2" QUIRE_COMMIT=$commit cargo build --profile dist -j2 -p quire -p quire-desktop \
   --features quire-desktop/custom-protocol
 say "built in $((SECONDS - start)) s"
 
@@ -52,10 +53,11 @@ dist=target/dist
 stage=$dist/stage
 rm -rf "$stage"
 mkdir -p "$stage"
+install -D -m 0755 target/dist/quire "$stage/usr/bin/quire"
+install -D -m 0755 target/dist/quire-desktop "$stage/usr/lib/quire/quire-desktop"
 # Stripped here too: the profile's `strip` did not reach the CLI once a package override applied
-# to its own crate (lintian: unstripped-binary-or-object).
-install -D -s -m 0755 target/dist/quire "$stage/usr/bin/quire"
-install -D -s -m 0755 target/dist/quire-desktop "$stage/usr/lib/quire/quire-desktop"
+# to its own crate (lintian: unstripped-binary-or-object); .comment only names the compilers.
+strip --strip-all --remove-section=.comment "$stage/usr/bin/quire" "$stage/usr/lib/quire/quire-desktop"
 
 # The launcher: a desktop session shows nothing of the dynamic loader's "error while loading
 # shared libraries", so each library the app links is looked for first, and a missing one is
@@ -124,7 +126,7 @@ sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@DEPENDS@/$depends/" \
 (cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum >DEBIAN/md5sums)
 chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
 deb=$dist/Quire_${version}_${arch}.deb
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z9 --build "$stage" "$deb" >/dev/null
 
 say "assembling the .rpm"
 # rpmbuild finds the libraries' sonames itself (its ELF dependency generator).

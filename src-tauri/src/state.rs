@@ -122,7 +122,10 @@ impl Startup {
 /// The folder to open for an essay file given on the command line, and the file; or the
 /// sentence that says why it can't be opened.
 fn asked_essay(file: &Path, last: Option<&Path>) -> Result<(PathBuf, PathBuf), String> {
-    let shown = file.display();
+    // The name the writer clicked, not a long path that wraps the notice over several lines.
+    let shown = file
+        .file_name()
+        .map_or_else(|| file.display(), |name| Path::new(name).display());
     if !file.exists() {
         return Err(format!(
             "Quire couldn't open {shown}: there is no such file or folder."

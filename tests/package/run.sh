@@ -45,17 +45,18 @@ rpm=$(pwd)/target/dist/quire-${version}-1.x86_64.rpm
 [[ -f $rpm ]] || fail "no $rpm"
 
 say "sizes (budgets: quire-desktop 15 MB, .deb 8 MB)"
-mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.2f MB (%.2f MiB)", b / 1e6, b / 1048576 }'; }
 echo "  quire-desktop $(mb target/dist/quire-desktop), quire $(mb target/dist/quire), .deb $(mb "$deb"), .rpm $(mb "$rpm")"
 
 say "lintian"
 # Errors fail the test; warnings are printed, and each one kept is justified in tests/README.md.
-lintian_out=$(lintian --fail-on error --no-tag-display-limit "$deb" 2>&1) || {
+lintian_out=$(lintian --fail-on error --tag-display-limit 0 "$deb" 2>&1 | grep -v 'root privileges') || true
+if grep -q '^E:' <<<"$lintian_out"; then
   echo "$lintian_out" >&2
   fail "lintian found errors in the .deb"
-}
-[[ -n $lintian_out ]] && echo "$lintian_out" >&2
-if grep -q '^E:' <<<"$lintian_out"; then fail "lintian found errors in the .deb"; fi
+fi
+echo "  lintian: $(grep -c '^E:' <<<"$lintian_out") errors, $(grep -c '^W:' <<<"$lintian_out") warnings"
+grep '^[WIN]:' <<<"$lintian_out" >&2 || true
 
 say "what the .deb holds"
 dpkg-deb -x "$deb" "$work/deb"
