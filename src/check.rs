@@ -126,6 +126,7 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
     for c in &essays_ok {
         problems.extend(front_matter_problems(&c.essay, essays, &library.convention));
         problems.extend(shortcode_problems(c, essays));
+        problems.extend(formula_problems(c, essays));
         if let Some(first) = by_place.get(c.essay.page.path.as_str()) {
             problems.push(Problem::new(
                 essays.join(&c.essay.path),
@@ -258,6 +259,27 @@ fn shortcode_problems(checked: &Checked, essays: &Path) -> Vec<Problem> {
                     tag.text,
                     checked.essay.generator,
                     tag.name
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Each formula that could not be typeset: the page shows its TeX in an error box there.
+fn formula_problems(checked: &Checked, essays: &Path) -> Vec<Problem> {
+    let path = essays.join(&checked.essay.path);
+    checked
+        .rendered
+        .formula_errors
+        .iter()
+        .map(|formula| {
+            Problem::new(
+                path.clone(),
+                formula.line,
+                Level::Error,
+                format!(
+                    "the formula `{}` can't be typeset ({}); the page shows its TeX instead",
+                    formula.tex, formula.message
                 ),
             )
         })

@@ -97,6 +97,7 @@ impl RenderOptions {
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_SMART_PUNCTUATION
             | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_MATH
     }
 }
 
@@ -171,7 +172,24 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Every shortcode or template tag shown as a placeholder.
     pub shortcodes: Vec<Shortcode>,
+    /// Every formula that could not be typeset (the page shows its source there).
+    pub formula_errors: Vec<FormulaError>,
 }
+
+/// A `$…$` or `$$…$$` formula that Quire could not typeset: the page shows its TeX and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormulaError {
+    /// The TeX as written.
+    pub tex: String,
+    /// Why it could not be typeset.
+    pub message: String,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// A formula longer than this is not typeset: real ones are a few hundred characters, and the
+/// cap keeps a hostile one's cost bounded whatever the converter does with it.
+pub const MAX_FORMULA_BYTES: usize = 10_000;
 
 /// A generator's shortcode or template tag found in the text (`{{< youtube id >}}`), which
 /// Quire cannot run: it is shown as a placeholder, and `quire check` asks for a replacement.
@@ -262,6 +280,7 @@ fn render_unguarded(
         source_map: facts.source_map,
         links: facts.links,
         shortcodes: facts.shortcodes,
+        formula_errors: facts.formula_errors,
     })
 }
 
@@ -273,6 +292,7 @@ struct Facts {
     source_map: Vec<usize>,
     links: Vec<LinkRef>,
     shortcodes: Vec<Shortcode>,
+    formula_errors: Vec<FormulaError>,
     error: Option<RenderError>,
 }
 
@@ -291,6 +311,40 @@ enum Sink<'a> {
     Heading(PendingHeading<'a>),
     Footnote(String, Vec<Event<'a>>),
 }
+
+/// TeX to MathML Core, or why not. One converter serves every render: it keeps no state
+/// between formulas (`convert_with_local_state`).
+fn typeset(tex: &str, display: math_core::MathDisplay) -> Result<String, String> {
+    static CONVERTER: std::sync::LazyLock<math_core::LatexToMathML> =
+        std::sync::LazyLock::new(math_core::LatexToMathML::default);
+    if tex.len() > MAX_FORMULA_BYTES {
+        return Err(format!(
+            "this formula is longer than {MAX_FORMULA_BYTES} characters"
+        ));
+    }
+    let convert = || {
+        CONVERTER
+            .convert_with_local_state(tex, display)
+            .map(|converted| converted.mathml)
+            // A sentence of its own (`Unknown command "\volume".`) reads better without its
+            // full stop inside the check's parentheses and the page's error box.
+            .map_err(|error| error.to_string().trim_end_matches('.').to_string())
+    };
+    // The converter recurses once per level of nesting, and a formula of MAX_FORMULA_BYTES can
+    // nest some 5,000 deep. Few formulas have this many groups and commands; those that do get
+    // a stack of their own, large enough for any formula under the cap.
+    let nestable = tex.bytes().filter(|&b| matches!(b, b'{' | b'\\')).count();
+    if nestable < FORMULA_SMALL {
+        convert()
+    } else {
+        stacker::grow(FORMULA_STACK, convert)
+    }
+}
+
+/// Below this many `{` and `\` a formula nests shallowly enough for any thread's stack.
+const FORMULA_SMALL: usize = 200;
+/// The stack a large formula is typeset on (only the pages it touches are used).
+const FORMULA_STACK: usize = 64 * 1024 * 1024;
 
 /// Maps byte offsets to 1-based lines, cheaply for the mostly increasing offsets events have.
 struct Lines<'a> {
@@ -558,6 +612,8 @@ where
                 self.emit(Event::InlineHtml(safe.into()));
             }
             Event::FootnoteReference(name) => self.footnote_reference(name),
+            Event::InlineMath(tex) => self.formula(&tex, math_core::MathDisplay::Inline, range),
+            Event::DisplayMath(tex) => self.formula(&tex, math_core::MathDisplay::Block, range),
             // A bare checkbox has no name: a screen reader would say only "checkbox".
             Event::TaskListMarker(done) => self.emit(Event::InlineHtml(
                 if done {
@@ -578,8 +634,46 @@ where
                 }
                 self.emit(event);
             }
-            other => self.emit(other),
         }
+    }
+
+    /// Emits a formula as MathML Core, through the MathML sanitizer; or, when it can't be
+    /// typeset, its TeX and the reason in an error box, so the rest of the page stands.
+    fn formula(
+        &mut self,
+        tex: &str,
+        display: math_core::MathDisplay,
+        range: std::ops::Range<usize>,
+    ) {
+        self.output_bytes += tex.len();
+        self.in_word = false;
+        if let Some(Sink::Heading(h)) = self.sinks.last_mut() {
+            h.text.push_str(tex);
+        }
+        let html = match typeset(tex, display) {
+            Ok(mathml) => {
+                let mut safe = String::with_capacity(mathml.len());
+                let mut sanitizer = HtmlSanitizer::mathml();
+                sanitizer.push(&mathml, &mut safe);
+                sanitizer.finish(&mut safe);
+                safe
+            }
+            Err(message) => {
+                let mut html = String::from("<span class=\"math-error\"><code>");
+                let _ = escape_html(&mut html, tex);
+                html.push_str("</code> <span class=\"math-error-why\">");
+                let _ = escape_html(&mut html, &message);
+                html.push_str("</span></span>");
+                let line = self.lines.at(range.start);
+                self.facts.formula_errors.push(FormulaError {
+                    tex: tex.to_string(),
+                    message,
+                    line,
+                });
+                html
+            }
+        };
+        self.emit(Event::InlineHtml(html.into()));
     }
 
     /// Emits `text` (from `range` of the source) with each shortcode in it replaced by its

@@ -49,6 +49,45 @@ const ATTRS: &[&str] = &[
 ];
 const MAX_DEPTH: usize = 64;
 
+/// MathML Core's elements, for the formulas the pipeline makes from `$…$` ([`HtmlSanitizer::mathml`]).
+/// Left out: `annotation-xml` (it can hold HTML), `maction` and `mglyph` (not in Core).
+#[rustfmt::skip]
+const MATH_ALLOWED: &[&str] = &[
+    "math", "annotation", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover",
+    "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle",
+    "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder", "munderover", "none",
+    "semantics",
+];
+/// MathML Core's presentation attributes: none of them holds a URL or runs anything. `style`
+/// passes only as a plain colour (`\color`), never as CSS that could load a `url()`.
+#[rustfmt::skip]
+const MATH_ATTRS: &[&str] = &[
+    "display", "displaystyle", "scriptlevel", "mathvariant", "dir", "form", "fence", "separator",
+    "lspace", "rspace", "stretchy", "symmetric", "maxsize", "minsize", "largeop", "movablelimits",
+    "accent", "accentunder", "linethickness", "width", "height", "depth", "voffset",
+    "columnalign", "rowalign", "columnspan", "rowspan", "encoding", "class", "style",
+    "mathcolor", "mathbackground",
+];
+
+/// What a sanitizer lets through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Policy {
+    /// The HTML an essay may contain.
+    #[default]
+    Essay,
+    /// MathML Core and nothing else.
+    Math,
+}
+
+impl Policy {
+    fn elements(self) -> &'static [&'static str] {
+        match self {
+            Policy::Essay => ALLOWED,
+            Policy::Math => MATH_ALLOWED,
+        }
+    }
+}
+
 /// Whether a link or image URL may appear in output: http, https, mailto (case-insensitive),
 /// or a path on the same site, read as a browser reads it ([`Url`]). Everything else
 /// (javascript:, vbscript:, data:, file:, unknown schemes, `//host` and `\\host` network
@@ -67,12 +106,23 @@ pub struct HtmlSanitizer {
     overflow: HashMap<&'static str, usize>,
     /// The element whose content is being dropped, and how deeply it is nested in itself.
     skip: Option<(&'static str, usize)>,
+    policy: Policy,
 }
 
 impl HtmlSanitizer {
     /// A sanitizer with nothing open, for the start of a document.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A sanitizer for MathML: the formulas the pipeline converts from TeX pass through it, so
+    /// that whatever the converter emits, only MathML Core's elements and attributes reach the
+    /// page. (Raw `<math>` written in an essay stays dropped, with its content.)
+    pub fn mathml() -> Self {
+        HtmlSanitizer {
+            policy: Policy::Math,
+            ..Self::default()
+        }
     }
 
     /// Appends the safe form of one raw HTML fragment to `out`.
@@ -168,15 +218,24 @@ impl HtmlSanitizer {
         if tag.close {
             return self.close(tag.name, out);
         }
-        if let Some(name) = lookup(SKIP_CONTENT, tag.name) {
+        let elements = self.policy.elements();
+        if let Some(name) = lookup(SKIP_CONTENT, tag.name).filter(|n| !elements.contains(n)) {
             if !empty_foreign(name) {
                 self.skip = Some((name, 1));
             }
             return;
         }
-        let Some(name) = lookup(ALLOWED, tag.name) else {
+        let Some(name) = lookup(elements, tag.name) else {
             return;
         };
+        // In MathML `<mspace/>` is complete: it is written out closed, and opens nothing.
+        if self.policy == Policy::Math && tag.self_closing {
+            out.push('<');
+            out.push_str(name);
+            push_attrs(self.policy, name, &tag.attrs, out);
+            out.push('>');
+            return push_close(name, out);
+        }
         if !VOID.contains(&name) {
             if self.open.len() >= MAX_DEPTH {
                 *self.overflow.entry(name).or_default() += 1;
@@ -186,12 +245,12 @@ impl HtmlSanitizer {
         }
         out.push('<');
         out.push_str(name);
-        push_attrs(name, &tag.attrs, out);
+        push_attrs(self.policy, name, &tag.attrs, out);
         out.push('>');
     }
 
     fn close(&mut self, name: &str, out: &mut String) {
-        let Some(name) = lookup(ALLOWED, name) else {
+        let Some(name) = lookup(self.policy.elements(), name) else {
             return;
         };
         if let Some(n) = self.overflow.get_mut(name).filter(|n| **n > 0) {
@@ -366,10 +425,29 @@ fn attr_allowed(elem: &str, attr: &str) -> bool {
         )
 }
 
-fn push_attrs(elem: &str, attrs: &[(&str, Option<&str>)], out: &mut String) {
+/// Whether a MathML attribute's value is harmless: colours and `style` only as a plain colour.
+fn math_value_allowed(attr: &str, value: &str) -> bool {
+    let colour = |v: &str| {
+        !v.is_empty() && v.len() <= 32 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '#')
+    };
+    match attr {
+        "mathcolor" | "mathbackground" => colour(value),
+        "style" => value
+            .strip_prefix("color:")
+            .map(|v| v.strip_suffix(';').unwrap_or(v))
+            .is_some_and(colour),
+        _ => true,
+    }
+}
+
+fn push_attrs(policy: Policy, elem: &str, attrs: &[(&str, Option<&str>)], out: &mut String) {
     let mut seen = Vec::new();
+    let names = match policy {
+        Policy::Essay => ATTRS,
+        Policy::Math => MATH_ATTRS,
+    };
     for &(raw_name, raw_value) in attrs {
-        let Some(name) = lookup(ATTRS, raw_name) else {
+        let Some(name) = lookup(names, raw_name) else {
             continue;
         };
         // Browsers use the first of repeated attributes.
@@ -377,8 +455,14 @@ fn push_attrs(elem: &str, attrs: &[(&str, Option<&str>)], out: &mut String) {
             continue;
         }
         seen.push(name);
-        if !attr_allowed(elem, name) {
+        if policy == Policy::Essay && !attr_allowed(elem, name) {
             continue;
+        }
+        if policy == Policy::Math {
+            let (value, unknown_ref) = decode(raw_value.unwrap_or(""));
+            if unknown_ref || !math_value_allowed(name, &value) {
+                continue;
+            }
         }
         if matches!(name, "open" | "reversed") {
             out.push(' ');

@@ -29,12 +29,24 @@ fn render_guarded(name: &str, bytes: Vec<u8>) -> Result<String, String> {
 
 /// What must never appear in rendered essay HTML: dangerous elements anywhere, and in any tag
 /// an event handler or a URL with a scheme that runs or embeds content. (Such words in plain
-/// text, escaped, are harmless and allowed: a writer may write about `javascript:`.)
+/// text, escaped, are harmless and allowed: a writer may write about `javascript:`.) MathML
+/// appears only as the pipeline typesets `$…$`, and only MathML Core: no `annotation-xml`
+/// (which can hold HTML), `maction` or `mglyph`.
 fn assert_inert(html: &str, case: &str) {
     let lower = html.to_ascii_lowercase();
     for banned in [
-        "<script", "<iframe", "<object", "<embed", "<style", "<form", "<base", "<meta", "<svg",
-        "<math",
+        "<script",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<style",
+        "<form",
+        "<base",
+        "<meta",
+        "<svg",
+        "<annotation-xml",
+        "<maction",
+        "<mglyph",
     ] {
         assert!(
             !lower.contains(banned),
@@ -49,7 +61,7 @@ fn assert_inert(html: &str, case: &str) {
             .split(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'')
             .any(|word| word.starts_with("on") && word.contains('='));
         assert!(!handler, "{case}: event handler in tag `{tag}`");
-        for scheme in ["javascript:", "vbscript:", "data:", "srcdoc"] {
+        for scheme in ["javascript:", "vbscript:", "data:", "srcdoc", "url("] {
             assert!(!tag.contains(scheme), "{case}: `{scheme}` in tag `{tag}`");
         }
         rest = &rest[end..];
@@ -93,7 +105,23 @@ const XSS_BODIES: &[(&str, &str)] = &[
     ("noscript", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>"),
     ("template", "<template><script>alert(1)</script></template>"),
     ("xmp", "<xmp><script>alert(1)</script></xmp>"),
+    ("tex text script", "$\\text{<script>alert(1)</script>}$"),
+    ("tex text attribute breakout", "$$\\text{\"><img src=x onerror=alert(1)>}$$"),
+    ("tex href", "$\\href{javascript:alert(1)}{x}$"),
+    ("tex url", "$\\url{javascript:alert(1)}$"),
+    ("tex html class", "$\\htmlClass{x onclick=alert(1)}{y}$"),
+    ("tex style", "$\\style{background:url(https://evil.example/x)}{y}$"),
+    ("tex colour as css", "$\\color{red;background:url(https://evil.example/x)}{x}$"),
+    ("tex raw mathml", "$x$ <math><annotation-xml encoding=\"text/html\"><img src=x onerror=alert(1)></annotation-xml></math>"),
 ];
+
+#[test]
+fn raw_mathml_in_an_essay_is_dropped_only_typeset_formulas_make_math() {
+    let html = render_guarded("x.md", b"<math><mi>raw</mi></math> and $typeset$".to_vec())
+        .expect("renders");
+    assert_eq!(html.matches("<math").count(), 1, "{html}");
+    assert!(!html.contains("<mi>raw"), "{html}");
+}
 
 #[test]
 fn script_payloads_in_the_body_render_inert() {
@@ -157,6 +185,29 @@ fn pathological_nesting_gives_an_error_or_a_render_never_a_hang() {
         ("mixed delimiters", "*_".repeat(100_000)),
         // Duplicate heading ids were once found by trying -1, -2, … from scratch: quadratic.
         ("20k identical headings", "## Notes\n\n".repeat(20_000)),
+        // The formula converter recurses once per level: these nest thousands deep within the
+        // size cap, rendered on a 2 MiB thread like the app's blocking pool.
+        (
+            "5k nested groups in a formula",
+            format!("${}x{}$", "{".repeat(4_999), "}".repeat(4_999)),
+        ),
+        (
+            "1.6k nested roots",
+            format!("${}x$", "\\sqrt ".repeat(1_600)),
+        ),
+        (
+            "1.6k nested fractions",
+            format!("${}x$", "\\frac1".repeat(1_600)),
+        ),
+        (
+            "1k nested matrices",
+            format!("${}x$", "\\begin{matrix}".repeat(1_000)),
+        ),
+        (
+            "a formula past the cap",
+            format!("${}$", "x+".repeat(20_000)),
+        ),
+        ("10k formulas", "$x^2$ ".repeat(10_000)),
         (
             "table storm",
             format!("|{}\n|{}\n", "a|".repeat(20_000), "-|".repeat(20_000)),

@@ -214,3 +214,28 @@ fn named_references_beyond_the_common_few_are_decoded() {
         ]
     );
 }
+
+#[test]
+fn the_mathml_sanitizer_keeps_mathml_core_and_nothing_else() {
+    let mut out = String::new();
+    let mut sanitizer = HtmlSanitizer::mathml();
+    sanitizer.push(
+        concat!(
+            r#"<math display="block" onclick="alert(1)"><mi href="javascript:alert(1)" style="background:url(x)">a</mi>"#,
+            r#"<annotation-xml encoding="text/html"><img src=x onerror=alert(1)></annotation-xml>"#,
+            r#"<mspace width="1em"/><mrow style="color:#FF0000;"><mi>b</mi></mrow>"#,
+            r#"<mtext mathcolor="red" mathbackground="url(x)">c<b>d</b></mtext><script>alert(2)</script>"#,
+            r#"<mglyph src="x.png"/><maction actiontype="toggle"><mi>e</mi></maction></math>"#,
+        ),
+        &mut out,
+    );
+    sanitizer.finish(&mut out);
+    assert_eq!(
+        out,
+        concat!(
+            r#"<math display="block"><mi>a</mi>"#,
+            r#"<mspace width="1em"></mspace><mrow style="color:#FF0000;"><mi>b</mi></mrow>"#,
+            r#"<mtext mathcolor="red">cd</mtext><mi>e</mi></math>"#,
+        )
+    );
+}
