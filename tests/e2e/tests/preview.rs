@@ -302,3 +302,46 @@ async fn preview_link_to_another_essay_opens_it() {
     .await;
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn a_formula_is_typeset_in_the_preview_without_script() {
+    let fixture = Fixture::new("a_formula_is_typeset_in_the_preview_without_script");
+    let app = fixture.launch().await;
+    app.open_by_title("A Tour of What Quire Renders").await;
+    app.wait_preview_contains("a circle").await;
+    // WebKit lays the MathML out (the preview runs no script): the display formula has a size
+    // and a fraction in it; the inline one sits in its sentence.
+    let sizes = app
+        .in_preview(|app| async move {
+            app.js(
+                r"const block = document.querySelector('math[display=block]');
+                  const inline = [...document.querySelectorAll('p math:not([display])')]
+                    .find((m) => m.textContent.includes('π'));
+                  const box = (el) => { const r = el.getBoundingClientRect(); return [r.width, r.height]; };
+                  block.scrollIntoView({ block: 'center' });
+                  return { block: box(block), fractions: block.querySelectorAll('mfrac').length,
+                           inline: inline ? box(inline) : null,
+                           namespace: block.namespaceURI };",
+                &[],
+            )
+            .await
+        })
+        .await;
+    println!("formula boxes: {sizes}");
+    assert_eq!(
+        sizes["namespace"],
+        json!("http://www.w3.org/1998/Math/MathML")
+    );
+    assert_eq!(sizes["fractions"], json!(2), "{sizes}");
+    for which in ["block", "inline"] {
+        let w = sizes[which][0].as_f64().unwrap_or_default();
+        let h = sizes[which][1].as_f64().unwrap_or_default();
+        assert!(
+            w > 10.0 && h > 5.0,
+            "the {which} formula is laid out: {sizes}"
+        );
+    }
+    app.screenshot("").await;
+    app.close().await;
+}
