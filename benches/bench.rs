@@ -85,6 +85,9 @@ fn main() {
     if config.wants("render-highlight") {
         highlight_throughput();
     }
+    if config.wants("render-math") {
+        math_throughput();
+    }
     if config.wants("pathological") {
         pathological(&config);
     }
@@ -412,6 +415,54 @@ impl<'a> Item<'a> {
         code.len() as f64 / best / 1e6,
         code.len(),
         out.len()
+    );
+}
+
+/// Formulas typeset per second: an essay of 2,000 short paragraphs, each with one inline and
+/// every tenth with one display formula, against the same essay with each formula's TeX in a
+/// code span instead (the pipeline without math, the same bytes to read).
+fn math_throughput() {
+    let formulas = [
+        r"e^{i\pi} + 1 = 0",
+        r"\int_0^\infty e^{-x^2}\,dx = \frac{\sqrt{\pi}}{2}",
+        r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+        r"\sum_{i=1}^{n} i = \frac{n(n+1)}{2}",
+        r"\mathbb{R} \neq \mathbb{Q}",
+    ];
+    let essay = |math: bool| {
+        let mut text = String::new();
+        for i in 0..2_000 {
+            let tex = formulas[i % formulas.len()];
+            let (open, close) = if math { ("$", "$") } else { ("`", "`") };
+            text.push_str(&format!("Paragraph {i} says {open}{tex}{close} and goes on.\n\n"));
+            if i % 10 == 0 {
+                let (open, close) = if math { ("$$", "$$") } else { ("``", "``") };
+                text.push_str(&format!("{open}{tex}{close}\n\n"));
+            }
+        }
+        text
+    };
+    let (with_math, without) = (essay(true), essay(false));
+    let count = 2_000 + 200;
+    let best = |text: &str| {
+        (0..20)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(render(black_box(text), 1, &RenderOptions::essay(), &KeepUrls))
+                    .expect("renders");
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let (math_s, plain_s) = (best(&with_math), best(&without));
+    println!();
+    println!("== 1c. Formulas (math-core to MathML, then the MathML sanitizer; one thread) ==");
+    println!(
+        "{count} formulas in {:.1} ms: {:.0} formulas/s; the same essay with code spans instead: {:.1} ms ({:.1}x), best of 20",
+        math_s * 1e3,
+        count as f64 / math_s,
+        plain_s * 1e3,
+        math_s / plain_s
     );
 }
 
