@@ -434,7 +434,9 @@ fn math_throughput() {
         for i in 0..2_000 {
             let tex = formulas[i % formulas.len()];
             let (open, close) = if math { ("$", "$") } else { ("`", "`") };
-            text.push_str(&format!("Paragraph {i} says {open}{tex}{close} and goes on.\n\n"));
+            text.push_str(&format!(
+                "Paragraph {i} says {open}{tex}{close} and goes on.\n\n"
+            ));
             if i % 10 == 0 {
                 let (open, close) = if math { ("$$", "$$") } else { ("``", "``") };
                 text.push_str(&format!("{open}{tex}{close}\n\n"));
@@ -448,8 +450,13 @@ fn math_throughput() {
         (0..20)
             .map(|_| {
                 let start = Instant::now();
-                black_box(render(black_box(text), 1, &RenderOptions::essay(), &KeepUrls))
-                    .expect("renders");
+                black_box(render(
+                    black_box(text),
+                    1,
+                    &RenderOptions::essay(),
+                    &KeepUrls,
+                ))
+                .expect("renders");
                 start.elapsed().as_secs_f64()
             })
             .fold(f64::MAX, f64::min)

@@ -99,10 +99,13 @@ pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
         if let Some(file) = asked.essay {
             match opened.library.find(&file) {
                 Ok(row) => info.asked_essay = Some(row.id),
-                // Inside the folder but not an essay Quire reads (a theme or hidden folder).
-                Err(error) => {
-                    info.asked_trouble =
-                        Some(format!("Quire couldn't open {}: {error}.", file.display()))
+                // Inside the folder but not where Quire reads essays (a theme or hidden folder).
+                Err(_) => {
+                    let name = file.file_name().unwrap_or(file.as_os_str());
+                    info.asked_trouble = Some(format!(
+                        "Quire couldn't open {}: it is in a folder Quire keeps no essays in (a hidden or theme folder).",
+                        std::path::Path::new(name).display()
+                    ))
                 }
             }
         }
