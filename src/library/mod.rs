@@ -22,7 +22,7 @@ pub mod watch;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
@@ -33,7 +33,8 @@ use crate::essay::{slugify, Essay, Status};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
 use crate::settings::Settings;
 use crate::store::{
-    Draft, EssayMeta, EssayRow, FileState, Revision, SearchFilter, SearchHit, Source, Store, Tx,
+    Draft, EssayMeta, EssayRow, FileState, KeptBody, KnownFile, Revision, SearchFilter, SearchHit,
+    Source, Store, Tx,
 };
 use crate::url::resolve_relative;
 pub use atomic::write_atomic;
@@ -42,6 +43,10 @@ use merge::{Choice, Merge};
 
 /// After this many changes in one batch the search index is merged into one segment.
 const OPTIMIZE_AFTER: usize = 200;
+
+/// Files found changed by one scan are read, and written to the store in one transaction, this
+/// many at a time.
+const BATCH_FILES: usize = 1000;
 
 /// Every essay keeps at least this many of its newest revisions, however old.
 const KEEP_REVISIONS: usize = 200;
@@ -366,13 +371,13 @@ impl Library {
             .iter()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .collect();
-        let known: HashMap<String, EssayRow> = {
+        let known: HashMap<String, KnownFile> = {
             let store = self.store();
             store
                 .read()
-                .essays(self.inner.library_id)?
+                .known_files(self.inner.library_id)?
                 .into_iter()
-                .filter_map(|r| Some((r.path.clone()?, r)))
+                .map(|file| (file.path.clone(), file))
                 .collect()
         };
         let mut report = ScanReport {
@@ -380,40 +385,50 @@ impl Library {
             unreadable: skipped,
             ..ScanReport::default()
         };
-        let seen: Vec<(String, Result<Option<Seen>>)> = keys
+        let to_read: Vec<&String> = keys
             .par_iter()
             .filter(|key| {
                 // The fast path: a file with the size and time we recorded is the file we hashed.
                 let unchanged = known.get(*key).and_then(|row| {
                     let meta = std::fs::metadata(self.absolute(key)).ok()?;
                     Some(
-                        row.hash.is_some()
+                        row.on_disk
                             && row.size == meta.len() as i64
                             && row.mtime_ns == mtime_ns(&meta),
                     )
                 });
                 unchanged != Some(true)
             })
-            .map(|key| (key.clone(), self.see(key)))
             .collect();
         let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
-        let gone: Vec<&EssayRow> = known
+        let gone: Vec<EssayId> = known
             .values()
-            .filter(|r| r.hash.is_some() && r.path.as_deref().is_some_and(|p| !present.contains(p)))
+            .filter(|r| r.on_disk && !present.contains(r.path.as_str()))
+            .map(|r| r.id)
             .collect();
-
-        let mut fresh = Vec::new();
-        for (key, result) in seen {
-            match result {
-                Ok(Some(seen)) => fresh.push(seen),
-                Ok(None) => {}
-                Err(e) => report.unreadable.push(Skipped {
-                    path: PathBuf::from(&key),
-                    reason: e.to_string(),
-                }),
-            }
-        }
-        let changes = self.apply(fresh, gone.iter().map(|r| r.id).collect(), new_source)?;
+        // Files are read batch by batch as the store takes them in, so reading overlaps writing
+        // and a large first scan never holds the whole folder in memory.
+        let unreadable = Mutex::new(Vec::new());
+        let read = to_read.chunks(BATCH_FILES).map(|keys| {
+            keys.par_iter()
+                .filter_map(|key| match self.see(key) {
+                    Ok(seen) => seen,
+                    Err(e) => {
+                        lock(&unreadable).push(Skipped {
+                            path: PathBuf::from(key.as_str()),
+                            reason: e.to_string(),
+                        });
+                        None
+                    }
+                })
+                .collect()
+        });
+        let changes = self.apply(read, gone, new_source);
+        // Reported in the folder's order, whichever batch found them.
+        let mut unreadable = unreadable.into_inner().unwrap_or_else(|p| p.into_inner());
+        unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+        report.unreadable.extend(unreadable);
+        let changes = changes?;
         {
             let store = self.store();
             let tx = store.read();
@@ -462,132 +477,178 @@ impl Library {
                 }
             }
         }
-        self.apply(fresh, gone, Source::Disk)
+        self.apply(std::iter::once(fresh), gone, Source::Disk)
     }
 
     /// Records what was read from disk: new essays, changed essays (merging with drafts),
     /// renames (a gone essay whose text reappears elsewhere) and removals.
     fn apply(
         &self,
-        fresh: Vec<Seen>,
+        fresh: impl Iterator<Item = Vec<Seen>> + Send,
         gone: Vec<EssayId>,
         new_source: Source,
     ) -> Result<Vec<Change>> {
-        if fresh.is_empty() && gone.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Parsing and rendering (for word counts) is the slow part: do it outside the lock.
-        let described: Vec<(Seen, EssayMeta, String)> = fresh
-            .into_par_iter()
-            .map(|seen| {
-                let (meta, body) = describe(&seen.path, &seen.bytes, &self.inner.folder.convention);
-                (seen, meta, body)
-            })
-            .collect();
         let now = now_ms();
-        let lib = self.inner.library_id;
-        let mut store = self.store();
-        let changes = store.transaction(|tx| {
-            let mut changes = Vec::new();
-            let mut gone: Vec<EssayId> = gone;
-            for (seen, meta, body) in described {
-                // Re-check under the lock: a save may have written this file since it was read.
-                let current = std::fs::metadata(self.absolute(&seen.path)).ok();
-                if current.as_ref().is_some_and(|m| {
-                    m.len() as i64 != seen.state.size || mtime_ns(m) != seen.state.mtime_ns
-                }) {
-                    continue;
-                }
-                let row = tx.essay_by_path(lib, &seen.path)?;
-                if let Some(row) = &row {
-                    if row.hash.as_deref() == Some(seen.state.hash.as_str()) {
-                        tx.set_file(row.id, Some(&seen.state))?;
-                        continue;
+        let mut gone = gone;
+        let mut changes = Vec::new();
+        // Parsing and rendering (for word counts) is the slow part of reading; it runs on the
+        // thread pool, outside the lock, while the batch before is written: SQLite writes on one
+        // thread, so on two cores the two overlap.
+        std::thread::scope(|scope| -> Result<()> {
+            let (send, described) = sync_channel::<Vec<(Seen, Described)>>(1);
+            let convention = &self.inner.folder.convention;
+            scope.spawn(move || {
+                for batch in fresh.filter(|batch| !batch.is_empty()) {
+                    let batch = batch
+                        .into_par_iter()
+                        .map(|seen| {
+                            let (meta, body) = describe(&seen.path, &seen.bytes, convention);
+                            let words = words_in(&seen.bytes);
+                            (seen, Described { meta, body, words })
+                        })
+                        .collect();
+                    if send.send(batch).is_err() {
+                        return;
                     }
                 }
-                tx.put_text(&seen.state.hash, &seen.bytes)?;
-                let (id, kind) = match row {
-                    Some(row) => (row.id, ChangeKind::Modified),
-                    None => {
-                        // Delete + create with the same content is a rename: keep the history.
-                        let renamed = gone
-                            .iter()
-                            .position(|id| {
-                                tx.latest_revision(*id)
-                                    .ok()
-                                    .flatten()
-                                    .is_some_and(|r| r.hash == seen.state.hash)
-                            })
-                            .map(|i| gone.remove(i))
-                            .or_else(|| {
-                                tx.missing_with_hash(lib, &seen.state.hash)
-                                    .ok()
-                                    .and_then(|ids| ids.first().copied())
-                            });
-                        match renamed {
-                            Some(id) => {
-                                let from = tx.essay(id)?.and_then(|r| r.path).unwrap_or_default();
-                                tx.set_path(id, Some(&seen.path))?;
-                                tx.set_file(id, Some(&seen.state))?;
-                                tx.set_meta(id, &meta, &body)?;
-                                changes.push(Change {
-                                    essay: id,
-                                    path: Some(seen.path.clone()),
-                                    kind: ChangeKind::Renamed { from },
-                                    source: Source::Disk,
-                                });
-                                continue;
-                            }
-                            None => (tx.insert_essay(lib, Some(&seen.path))?, ChangeKind::Added),
-                        }
+            });
+            // One transaction per batch: a first scan of a large folder neither grows the WAL
+            // to the size of the folder nor keeps autosaves waiting until it is done.
+            for batch in described {
+                let mut store = self.store();
+                let landed = store.transaction(|tx| {
+                    let mut landed = Vec::new();
+                    for (seen, described) in batch {
+                        let change =
+                            self.take_in_file(tx, &seen, &described, &mut gone, new_source, now)?;
+                        landed.extend(change);
                     }
-                };
-                let source = if kind == ChangeKind::Added {
-                    new_source
-                } else {
-                    Source::Disk
-                };
-                let (added, removed) = word_change(tx, id, &seen.bytes)?;
-                tx.add_revision(
-                    id,
-                    now,
-                    source,
-                    &seen.state.hash,
-                    Some(&seen.path),
-                    added,
-                    removed,
-                )?;
-                tx.set_file(id, Some(&seen.state))?;
-                tx.set_meta(id, &meta, &body)?;
-                let kind = match tx.draft(id)? {
-                    Some(draft) => take_in(tx, draft, &seen, now)?.unwrap_or(kind),
-                    None => kind,
-                };
-                changes.push(Change {
-                    essay: id,
-                    path: Some(seen.path.clone()),
-                    kind,
-                    source: Source::Disk,
-                });
+                    Ok(landed)
+                })?;
+                drop(store);
+                self.publish(&landed);
+                changes.extend(landed);
             }
+            Ok(())
+        })?;
+        if gone.is_empty() && changes.len() < OPTIMIZE_AFTER {
+            return Ok(changes);
+        }
+        let mut store = self.store();
+        let landed = store.transaction(|tx| {
+            let mut landed = Vec::new();
             for id in gone {
                 let row = tx.essay(id)?;
                 tx.set_file(id, None)?;
-                changes.push(Change {
+                landed.push(Change {
                     essay: id,
                     path: row.and_then(|r| r.path),
                     kind: ChangeKind::Removed,
                     source: Source::Disk,
                 });
             }
-            if changes.len() >= OPTIMIZE_AFTER {
+            if changes.len() + landed.len() >= OPTIMIZE_AFTER {
                 tx.optimize_search()?;
             }
-            Ok(changes)
+            Ok(landed)
         })?;
         drop(store);
-        self.publish(&changes);
+        self.publish(&landed);
+        changes.extend(landed);
         Ok(changes)
+    }
+
+    /// Records one file read from disk: a new essay, a changed one (merged with its draft), or
+    /// a rename of an essay in `gone`. `None` when there is nothing to report.
+    #[allow(clippy::too_many_arguments)]
+    fn take_in_file(
+        &self,
+        tx: &Tx<'_>,
+        seen: &Seen,
+        described: &Described,
+        gone: &mut Vec<EssayId>,
+        new_source: Source,
+        now: i64,
+    ) -> Result<Option<Change>> {
+        let lib = self.inner.library_id;
+        let Described { meta, body, words } = described;
+        // Re-check under the lock: a save may have written this file since it was read.
+        let current = std::fs::metadata(self.absolute(&seen.path)).ok();
+        if current.as_ref().is_some_and(|m| {
+            m.len() as i64 != seen.state.size || mtime_ns(m) != seen.state.mtime_ns
+        }) {
+            return Ok(None);
+        }
+        let row = tx.essay_by_path(lib, &seen.path)?;
+        if let Some(row) = &row {
+            if row.hash.as_deref() == Some(seen.state.hash.as_str()) {
+                tx.set_file(row.id, Some(&seen.state))?;
+                return Ok(None);
+            }
+        }
+        tx.put_text(&seen.state.hash, &seen.bytes)?;
+        let (id, kind) = match row {
+            Some(row) => (row.id, ChangeKind::Modified),
+            None => {
+                // Delete + create with the same content is a rename: keep the history.
+                let renamed = gone
+                    .iter()
+                    .position(|id| {
+                        tx.latest_revision(*id)
+                            .ok()
+                            .flatten()
+                            .is_some_and(|r| r.hash == seen.state.hash)
+                    })
+                    .map(|i| gone.remove(i))
+                    .or_else(|| {
+                        tx.missing_with_hash(lib, &seen.state.hash)
+                            .ok()
+                            .and_then(|ids| ids.first().copied())
+                    });
+                match renamed {
+                    Some(id) => {
+                        let from = tx.essay(id)?.and_then(|r| r.path).unwrap_or_default();
+                        tx.set_path(id, Some(&seen.path))?;
+                        tx.set_file(id, Some(&seen.state))?;
+                        tx.set_meta(id, meta, &body.text, body.kept(&seen.state.hash))?;
+                        return Ok(Some(Change {
+                            essay: id,
+                            path: Some(seen.path.clone()),
+                            kind: ChangeKind::Renamed { from },
+                            source: Source::Disk,
+                        }));
+                    }
+                    None => (tx.insert_essay(lib, Some(&seen.path))?, ChangeKind::Added),
+                }
+            }
+        };
+        let source = if kind == ChangeKind::Added {
+            new_source
+        } else {
+            Source::Disk
+        };
+        let (added, removed) = word_change(tx, id, &seen.bytes, Some(*words))?;
+        tx.add_revision(
+            id,
+            now,
+            source,
+            &seen.state.hash,
+            Some(&seen.path),
+            added,
+            removed,
+        )?;
+        tx.set_file(id, Some(&seen.state))?;
+        tx.set_meta(id, meta, &body.text, body.kept(&seen.state.hash))?;
+        let kind = match tx.draft(id)? {
+            Some(draft) => take_in(tx, draft, seen, now)?.unwrap_or(kind),
+            None => kind,
+        };
+        Ok(Some(Change {
+            essay: id,
+            path: Some(seen.path.clone()),
+            kind,
+            source: Source::Disk,
+        }))
     }
 
     /// Every essay: files, and new essays that exist only as drafts. Essays whose file is gone
@@ -806,12 +867,12 @@ impl Library {
             mtime_ns: mtime_ns(&meta),
         };
         tx.put_text(&state.hash, bytes)?;
-        let (added, removed) = word_change(tx, id, bytes)?;
+        let (added, removed) = word_change(tx, id, bytes, None)?;
         tx.add_revision(id, now, source, &state.hash, Some(key), added, removed)?;
         tx.set_path(id, Some(key))?;
         tx.set_file(id, Some(&state))?;
         let (meta, body) = describe(key, bytes, &self.inner.folder.convention);
-        tx.set_meta(id, &meta, &body)
+        tx.set_meta(id, &meta, &body.text, body.kept(&state.hash))
     }
 
     fn row(&self, id: EssayId) -> Result<EssayRow> {
@@ -880,7 +941,7 @@ impl Library {
                 status: Status::Draft,
                 ..EssayMeta::default()
             };
-            tx.set_meta(id, &meta, "")?;
+            tx.set_meta(id, &meta, "", None)?;
             tx.put_draft(&Draft {
                 essay_id: id,
                 text: text.clone(),
@@ -1183,6 +1244,13 @@ impl Library {
     }
 }
 
+/// A lock that a panic elsewhere left poisoned still guards sound data here.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn unknown(id: EssayId) -> Error {
     Error::NotFound(format!("there is no essay {id}"))
 }
@@ -1217,9 +1285,36 @@ fn front_matter_format(path: &Path) -> Option<FrontMatterFormat> {
     }
 }
 
+/// The searchable body of a file: its text, and the byte offset in the file where it starts.
+struct Body {
+    text: String,
+    start: usize,
+}
+
+impl Body {
+    /// Where the store finds this body again: the file's kept text `hash`, from `start` on.
+    fn kept<'a>(&self, hash: &'a str) -> Option<KeptBody<'a>> {
+        let start = self.start;
+        Some(KeptBody { hash, start })
+    }
+}
+
+/// Whitespace-separated words of a file, as revisions count them.
+fn words_in(bytes: &[u8]) -> i64 {
+    String::from_utf8_lossy(bytes).split_whitespace().count() as i64
+}
+
+/// What a file says, worked out before the store is touched.
+struct Described {
+    meta: EssayMeta,
+    body: Body,
+    /// [`words_in`] the file: a new essay's first revision adds them all.
+    words: i64,
+}
+
 /// Metadata and searchable body of a file's bytes. Files that cannot be read as essays are
 /// still indexed (with the problem recorded) so that they can be found and fixed.
-fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, String) {
+fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, Body) {
     let path = Path::new(key);
     match Essay::parse_in(path, path, bytes.to_vec(), convention) {
         Ok(essay) => {
@@ -1235,7 +1330,11 @@ fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, Str
                 words,
                 problem: None,
             };
-            (meta, essay.body().to_string())
+            let body = Body {
+                text: essay.body().to_string(),
+                start: essay.body_offset,
+            };
+            (meta, body)
         }
         Err(e) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
@@ -1251,17 +1350,19 @@ fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, Str
                 problem: Some(e.to_string()),
                 ..EssayMeta::default()
             };
-            (meta, text)
+            // Indexed as read lossily from the start; snippets read the kept bytes the same way.
+            (meta, Body { text, start: 0 })
         }
     }
 }
 
-/// Words added and removed between the essay's newest revision and `bytes`.
-fn word_change(tx: &Tx<'_>, id: EssayId, bytes: &[u8]) -> Result<(i64, i64)> {
-    let new = String::from_utf8_lossy(bytes);
+/// Words added and removed between the essay's newest revision and `bytes`. `words` is the
+/// count of `bytes`' words ([`words_in`]) when already known.
+fn word_change(tx: &Tx<'_>, id: EssayId, bytes: &[u8], words: Option<i64>) -> Result<(i64, i64)> {
     let Some(previous) = tx.latest_revision(id)? else {
-        return Ok((new.split_whitespace().count() as i64, 0));
+        return Ok((words.unwrap_or_else(|| words_in(bytes)), 0));
     };
+    let new = String::from_utf8_lossy(bytes);
     let old = text_of(tx, &previous.hash)?;
     let diff = similar::TextDiff::configure()
         .timeout(std::time::Duration::from_millis(200))

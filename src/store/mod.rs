@@ -6,6 +6,10 @@
 //! (texts deduplicated by content hash), and publish records. Deleting the store loses history
 //! and unsaved drafts, never an essay.
 //!
+//! The search index is contentless: it holds the words' positions, not the bodies. Each essay
+//! row says which kept text its indexed body is ([`KeptBody`]), and search snippets are made
+//! from that text, so a library's words are stored once.
+//!
 //! The file is opened in WAL mode with a busy timeout; the schema moves forward through the
 //! numbered [`MIGRATIONS`]; statements are prepared once and cached. Every failure names the
 //! store file and says what to do, and none of them touches an essay file.
@@ -18,10 +22,19 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 use crate::error::{Error, Result};
 use crate::essay::Status;
 
+/// One schema change: plain SQL, or steps that need Rust (rows read and rewritten).
+pub enum Migration {
+    /// Statements run as one batch.
+    Sql(&'static str),
+    /// A function run inside the migration's transaction.
+    Steps(fn(&Connection) -> rusqlite::Result<()>),
+}
+
 /// Schema changes, in order. The store's `user_version` says how many have been applied.
-pub const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[Migration] = &[
     // 1: libraries, essays, search, texts, revisions, drafts, publish records.
-    r#"
+    Migration::Sql(
+        r#"
     CREATE TABLE libraries (
         id INTEGER PRIMARY KEY,
         root TEXT NOT NULL UNIQUE
@@ -86,7 +99,89 @@ pub const MIGRATIONS: &[&str] = &[
         hash TEXT
     );
     "#,
+    ),
+    // 2: the search index keeps no copy of the bodies (snippets are read from `texts`).
+    Migration::Steps(search_reads_kept_texts),
 ];
+
+/// The search index: contentless, so the bodies are not kept a second time beside `texts`.
+/// Which library and status an essay has is read from `essays` when searching.
+const SEARCH_TABLE: &str = "
+    USING fts5(
+        title, body, tags,
+        content = '', contentless_delete = 1,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    )";
+
+/// Migration 2. Each indexed body is pointed at the kept text it came from (`body_hash`, and
+/// `body_start`, the byte offset where the body begins after the front matter), then the index
+/// is rebuilt without its copy of the bodies. A body found in no kept text of its essay (which
+/// the code before never wrote, but an old store may hold) is kept as a text of its own.
+fn search_reads_kept_texts(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "ALTER TABLE essays ADD COLUMN body_hash TEXT;
+         ALTER TABLE essays ADD COLUMN body_start INTEGER NOT NULL DEFAULT 0;",
+    )?;
+    let mut bodies = conn.prepare(
+        "SELECT s.rowid, CAST(s.body AS BLOB), e.hash,
+                (SELECT r.hash FROM revisions r WHERE r.essay_id = e.id ORDER BY r.id DESC LIMIT 1)
+         FROM search s JOIN essays e ON e.id = s.rowid WHERE length(s.body) > 0",
+    )?;
+    let mut text = conn.prepare("SELECT text FROM texts WHERE hash = ?1")?;
+    let mut keep = conn.prepare("INSERT OR IGNORE INTO texts(hash, text) VALUES (?1, ?2)")?;
+    let mut point =
+        conn.prepare("UPDATE essays SET body_hash = ?2, body_start = ?3 WHERE id = ?1")?;
+    let mut rows = bodies.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let body: Vec<u8> = row.get(1)?;
+        let candidates = [row.get::<_, Option<String>>(2)?, row.get(3)?];
+        let mut found = None;
+        for hash in candidates.into_iter().flatten() {
+            let Some(kept) = text
+                .query_row([&hash], |r| Ok(bytes_of(r.get_ref(0)?)))
+                .optional()?
+            else {
+                continue;
+            };
+            if kept.ends_with(&body) {
+                found = Some((hash, kept.len() - body.len()));
+                break;
+            }
+            // A file that is not UTF-8 was indexed as its lossy reading, from its start.
+            if String::from_utf8_lossy(&kept).as_bytes() == body.as_slice() {
+                found = Some((hash, 0));
+                break;
+            }
+        }
+        let (hash, start) = match found {
+            Some(found) => found,
+            None => {
+                // The content hash of every kept text (the library's `content_hash`).
+                let hash = blake3::hash(&body).to_hex().to_string();
+                keep.execute(params![hash, body])?;
+                (hash, 0)
+            }
+        };
+        point.execute(params![id, hash, start as i64])?;
+    }
+    drop(rows);
+    conn.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE search_new {SEARCH_TABLE};
+         INSERT INTO search_new(search_new, rank) VALUES ('rank', 'bm25(10.0, 1.0, 5.0)');
+         INSERT INTO search_new(rowid, title, body, tags) SELECT rowid, title, body, tags FROM search;
+         DROP TABLE search;
+         ALTER TABLE search_new RENAME TO search;"
+    ))
+}
+
+/// The bytes of a text or blob value (texts are written as blobs; this reads either).
+fn bytes_of(value: rusqlite::types::ValueRef<'_>) -> Vec<u8> {
+    match value {
+        rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => b.to_vec(),
+        _ => Vec::new(),
+    }
+}
 
 /// Where a change came from. Every change carries one, so the library can tell the writer's
 /// own saves from outside edits.
@@ -196,6 +291,21 @@ pub struct FileState {
     pub mtime_ns: i64,
 }
 
+/// An essay's file as last seen, without the rest of its row (see [`Tx::known_files`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownFile {
+    /// The essay.
+    pub id: i64,
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// Whether the file was there when last seen (its content hash is known).
+    pub on_disk: bool,
+    /// File size when last seen.
+    pub size: i64,
+    /// File modification time (ns) when last seen.
+    pub mtime_ns: i64,
+}
+
 /// The writer's working copy of an essay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
@@ -261,6 +371,16 @@ pub struct SearchFilter {
     pub tag: Option<String>,
     /// At most this many results (default 20).
     pub limit: Option<usize>,
+}
+
+/// Where an indexed body is kept: the text `hash` (see [`Tx::put_text`]) from byte `start` on
+/// (after the front matter). Search snippets are read from there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeptBody<'a> {
+    /// Content hash of the kept text.
+    pub hash: &'a str,
+    /// Byte offset of the body in that text.
+    pub start: usize,
 }
 
 // A status is kept as its word, so filtering by status stays a plain string comparison.
@@ -346,6 +466,10 @@ impl Store {
         self.conn.execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 20000; PRAGMA cache_size = -65536;",
         )?;
+        // A large scan's WAL, once checkpointed, is cut back to this size instead of keeping
+        // its high-water mark on disk for as long as the store exists.
+        self.conn
+            .execute_batch("PRAGMA journal_size_limit = 67108864;")?;
         self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }
@@ -366,12 +490,16 @@ impl Store {
                 ),
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = self
                 .conn
                 .transaction()
                 .map_err(|e| store_error(&path, &e))?;
-            tx.execute_batch(sql).map_err(|e| store_error(&path, &e))?;
+            match migration {
+                Migration::Sql(sql) => tx.execute_batch(sql),
+                Migration::Steps(steps) => steps(&tx),
+            }
+            .map_err(|e| store_error(&path, &e))?;
             tx.pragma_update(None, "user_version", i as i64 + 1)
                 .map_err(|e| store_error(&path, &e))?;
             tx.commit().map_err(|e| store_error(&path, &e))?;
@@ -498,6 +626,29 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
+    /// The files a library's essays were last seen as: what a scan compares the folder with.
+    pub fn known_files(&self, library: i64) -> Result<Vec<KnownFile>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT id, path, hash IS NOT NULL, size, mtime_ns FROM essays WHERE library_id = ?1 AND path IS NOT NULL",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([library], |r| {
+                Ok(KnownFile {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                    on_disk: r.get(2)?,
+                    size: r.get(3)?,
+                    mtime_ns: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// One essay by path.
     pub fn essay_by_path(&self, library: i64, path: &str) -> Result<Option<EssayRow>> {
         let sql = format!("SELECT {ESSAY_COLUMNS} FROM essays WHERE library_id = ?1 AND path = ?2");
@@ -549,15 +700,28 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Updates metadata and the search index from the essay's text.
-    pub fn set_meta(&self, id: i64, meta: &EssayMeta, body: &str) -> Result<()> {
+    /// Updates metadata and the search index from the essay's text. `body` is what is
+    /// indexed; `kept` says where it is kept (snippets are read from there, the index keeps no
+    /// copy); `None` for an essay with no text yet, whose body must then be empty.
+    pub fn set_meta(
+        &self,
+        id: i64,
+        meta: &EssayMeta,
+        body: &str,
+        kept: Option<KeptBody<'_>>,
+    ) -> Result<()> {
         let tags = serde_json::to_string(&meta.tags).unwrap_or_else(|_| "[]".into());
+        let (body_hash, body_start) = match kept {
+            Some(k) => (Some(k.hash), k.start as i64),
+            None => (None, 0),
+        };
         self.tx
             .prepare_cached(
-                "UPDATE essays SET title = ?2, slug = ?3, status = ?4, date = ?5, tags = ?6, summary = ?7, words = ?8, problem = ?9 WHERE id = ?1",
+                "UPDATE essays SET title = ?2, slug = ?3, status = ?4, date = ?5, tags = ?6, summary = ?7, words = ?8, problem = ?9,
+                 body_hash = ?10, body_start = ?11 WHERE id = ?1",
             )
             .and_then(|mut s| {
-                s.execute(params![id, meta.title, meta.slug, meta.status, meta.date, tags, meta.summary, meta.words, meta.problem])
+                s.execute(params![id, meta.title, meta.slug, meta.status, meta.date, tags, meta.summary, meta.words, meta.problem, body_hash, body_start])
             })
             .map_err(|e| self.err(e))?;
         self.tx
@@ -565,10 +729,7 @@ impl Tx<'_> {
             .and_then(|mut s| s.execute([id]))
             .map_err(|e| self.err(e))?;
         self.tx
-            .prepare_cached(
-                "INSERT INTO search(rowid, title, body, tags, library, status)
-                 SELECT ?1, ?2, ?3, ?4, library_id, status FROM essays WHERE id = ?1",
-            )
+            .prepare_cached("INSERT INTO search(rowid, title, body, tags) VALUES (?1, ?2, ?3, ?4)")
             .and_then(|mut s| s.execute(params![id, meta.title, body, meta.tags.join(" ; ")]))
             .map(drop)
             .map_err(|e| self.err(e))
@@ -764,18 +925,16 @@ impl Tx<'_> {
             )
             .and_then(|mut s| s.exists(params![expression, RANKED_AT_MOST]))
             .map_err(|e| self.match_error(query, e))?;
+        // The library and status filters read `essays` (the index keeps neither), one row
+        // lookup per match, in the order FTS5 gives, until the page is full.
         let sql = if broad {
-            "SELECT e.id, e.path, e.title, e.status, 0.0 FROM (
-                 SELECT rowid FROM search
-                 WHERE search MATCH ?2 AND library = ?1 AND (?3 IS NULL OR status = ?3)
-                 ORDER BY rowid DESC LIMIT ?4
-             ) s JOIN essays e ON e.id = s.rowid ORDER BY s.rowid DESC"
+            "SELECT e.id, e.path, e.title, e.status, 0.0 FROM search s JOIN essays e ON e.id = s.rowid
+             WHERE search MATCH ?2 AND e.library_id = ?1 AND (?3 IS NULL OR e.status = ?3)
+             ORDER BY s.rowid DESC LIMIT ?4"
         } else {
-            "SELECT e.id, e.path, e.title, e.status, s.rank FROM (
-                 SELECT rowid, rank FROM search
-                 WHERE search MATCH ?2 AND library = ?1 AND (?3 IS NULL OR status = ?3)
-                 ORDER BY rank LIMIT ?4
-             ) s JOIN essays e ON e.id = s.rowid ORDER BY s.rank"
+            "SELECT e.id, e.path, e.title, e.status, s.rank FROM search s JOIN essays e ON e.id = s.rowid
+             WHERE search MATCH ?2 AND e.library_id = ?1 AND (?3 IS NULL OR e.status = ?3)
+             ORDER BY s.rank LIMIT ?4"
         };
         let mut stmt = self.tx.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -800,26 +959,38 @@ impl Tx<'_> {
         Ok(hits)
     }
 
-    /// The snippet of one hit. Reads the start of its body first: the first matches are
-    /// nearly always there, and a long essay's whole body would cost more than the search.
+    /// The snippet of one hit, from the kept text its body was indexed from. Reads the start
+    /// of the body first: the first matches are nearly always there, and a long essay's whole
+    /// body would cost more than the search.
     fn snippet(&self, id: i64, terms: &snippet::Terms, marks: (&str, &str)) -> Result<String> {
-        let body = |chars: Option<i64>| {
+        let body = |bytes: Option<i64>| {
             self.tx
                 .prepare_cached(
-                    "SELECT CASE WHEN ?2 IS NULL THEN body ELSE substr(body, 1, ?2) END FROM search WHERE rowid = ?1",
+                    "SELECT CASE WHEN ?2 IS NULL THEN substr(t.text, e.body_start + 1)
+                                 ELSE substr(t.text, e.body_start + 1, ?2) END
+                     FROM essays e JOIN texts t ON t.hash = e.body_hash WHERE e.id = ?1",
                 )
-                .and_then(|mut s| s.query_row(params![id, chars], |r| r.get::<_, Option<String>>(0)).optional())
-                .map(|text| text.flatten().unwrap_or_default())
+                .and_then(|mut s| {
+                    s.query_row(params![id, bytes], |r| Ok(bytes_of(r.get_ref(0)?)))
+                        .optional()
+                })
+                .map(Option::unwrap_or_default)
                 .map_err(|e| self.err(e))
         };
-        let start = body(Some(SNIPPET_READS))?;
-        let cut = start.len() >= SNIPPET_READS as usize
-            && start.chars().count() == SNIPPET_READS as usize;
-        let built = snippet::build(&start, terms, marks, cut);
+        // A character is at most 4 bytes, so this many bytes hold the first SNIPPET_READS
+        // characters whenever the body has that many (a character cut at the end lies past them).
+        let start = body(Some(4 * SNIPPET_READS as i64))?;
+        let start = String::from_utf8_lossy(&start);
+        let (head, cut) = match start.char_indices().nth(SNIPPET_READS) {
+            Some((end, _)) => (&start[..end], true),
+            None => (&start[..], false),
+        };
+        let built = snippet::build(head, terms, marks, cut);
         if built.found || !cut {
             return Ok(built.text);
         }
-        Ok(snippet::build(&body(None)?, terms, marks, false).text)
+        let whole = body(None)?;
+        Ok(snippet::build(&String::from_utf8_lossy(&whole), terms, marks, false).text)
     }
 
     fn match_error(&self, query: &str, e: rusqlite::Error) -> Error {
@@ -860,7 +1031,8 @@ impl Tx<'_> {
             .execute(
                 "DELETE FROM texts WHERE hash NOT IN (SELECT hash FROM revisions)
                    AND hash NOT IN (SELECT theirs_hash FROM drafts WHERE theirs_hash IS NOT NULL)
-                   AND hash NOT IN (SELECT base_hash FROM drafts WHERE base_hash IS NOT NULL)",
+                   AND hash NOT IN (SELECT base_hash FROM drafts WHERE base_hash IS NOT NULL)
+                   AND hash NOT IN (SELECT body_hash FROM essays WHERE body_hash IS NOT NULL)",
                 [],
             )
             .map_err(|e| self.err(e))?;
@@ -874,7 +1046,7 @@ impl Tx<'_> {
 pub const RANKED_AT_MOST: i64 = 1000;
 
 /// How many characters of a hit's body are read for its snippet before the whole body is.
-const SNIPPET_READS: i64 = 20_000;
+const SNIPPET_READS: usize = 20_000;
 
 /// Each word of a query as a literal FTS5 string, keeping a trailing `*` as a prefix search.
 fn literal_query(query: &str) -> String {
@@ -925,6 +1097,11 @@ mod snippet;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A kept text's content hash, as the library makes it.
+    fn hash_of(bytes: &[u8]) -> String {
+        blake3::hash(bytes).to_hex().to_string()
+    }
 
     #[test]
     fn migrations_bring_a_new_store_to_the_latest_schema_and_are_idempotent() {
@@ -1001,7 +1178,13 @@ mod tests {
                         tags: tags.into_iter().map(String::from).collect(),
                         ..EssayMeta::default()
                     };
-                    tx.set_meta(id, &meta, body)?;
+                    let hash = hash_of(body.as_bytes());
+                    tx.put_text(&hash, body.as_bytes())?;
+                    let kept = KeptBody {
+                        hash: &hash,
+                        start: 0,
+                    };
+                    tx.set_meta(id, &meta, body, Some(kept))?;
                 }
                 Ok(())
             })
@@ -1057,7 +1240,13 @@ mod tests {
                         status: Status::Draft,
                         ..EssayMeta::default()
                     };
-                    tx.set_meta(id, &meta, body)?;
+                    let hash = hash_of(body.as_bytes());
+                    tx.put_text(&hash, body.as_bytes())?;
+                    let kept = KeptBody {
+                        hash: &hash,
+                        start: 0,
+                    };
+                    tx.set_meta(id, &meta, body, Some(kept))?;
                 }
                 Ok(())
             })
@@ -1091,6 +1280,117 @@ mod tests {
         );
         let err = tx.search(lib, "\"*", &filter, ("[", "]")).unwrap_err();
         assert!(err.to_string().contains("double quotes"), "{err}");
+    }
+
+    /// A store as Quire wrote it at schema 1: the search index kept its own copy of each body.
+    fn version_one_store(path: &Path) {
+        let conn = Connection::open(path).unwrap();
+        let Migration::Sql(schema) = &MIGRATIONS[0] else {
+            unreachable!("schema 1 is SQL")
+        };
+        conn.execute_batch(schema).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute("INSERT INTO libraries(id, root) VALUES (1, '/e')", [])
+            .unwrap();
+        let essay = |id: i64, path: Option<&str>, file: Option<&[u8]>, title: &str, body: &str| {
+            let hash = file.map(hash_of);
+            conn.execute(
+                "INSERT INTO essays(id, library_id, path, hash, title, status) VALUES (?1, 1, ?2, ?3, ?4, 'published')",
+                params![id, path, hash, title],
+            )
+            .unwrap();
+            if let (Some(hash), Some(file)) = (&hash, file) {
+                conn.execute(
+                    "INSERT INTO texts(hash, text) VALUES (?1, ?2)",
+                    params![hash, file],
+                )
+                .unwrap();
+                conn.execute(
+                    "INSERT INTO revisions(essay_id, at, source, hash, path) VALUES (?1, 1, 'import', ?2, ?3)",
+                    params![id, hash, path],
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO search(rowid, title, body, tags, library, status) VALUES (?1, ?2, ?3, '', 1, 'published')",
+                params![id, title, body],
+            )
+            .unwrap();
+        };
+        essay(
+            1,
+            Some("otters.md"),
+            Some(b"---\ntitle: Otters\n---\nThe otter swims in the river.\n"),
+            "Otters",
+            "The otter swims in the river.\n",
+        );
+        essay(
+            2,
+            Some("latin1.md"),
+            Some(b"Caf\xe9 talk about the heron.\n"),
+            "latin1",
+            "Caf\u{fffd} talk about the heron.\n",
+        );
+        // Deleted on disk, its last text pruned: the index still held its body.
+        essay(
+            3,
+            Some("gone.md"),
+            None,
+            "Gone",
+            "A body only the index remembers: kingfisher.",
+        );
+        // A new essay, a draft with no file yet, indexed by its title.
+        essay(4, None, None, "Badgers at dusk", "");
+    }
+
+    #[test]
+    fn a_version_one_store_migrates_and_searches_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.db");
+        version_one_store(&path);
+        let store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let tx = store.read();
+        // Forgets everything but the newest revision, and every text nothing else refers to.
+        tx.prune(0, i64::MAX).unwrap();
+        let find = |q: &str| {
+            let hits = tx
+                .search(1, q, &SearchFilter::default(), ("[", "]"))
+                .unwrap();
+            hits.into_iter()
+                .map(|h| (h.essay_id, h.snippet))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            find("otter"),
+            [(1, "The [otter] swims in the river.".to_string())]
+        );
+        assert_eq!(
+            find("heron"),
+            [(2, "Caf\u{fffd} talk about the [heron].".to_string())]
+        );
+        assert_eq!(
+            find("kingfisher"),
+            [(
+                3,
+                "A body only the index remembers: [kingfisher].".to_string()
+            )]
+        );
+        assert_eq!(find("badgers"), [(4, String::new())]);
+        let copies: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM search WHERE body IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(copies, 0, "the index keeps no copy of the bodies");
+        assert_eq!(store.integrity_check().unwrap(), "ok");
     }
 
     #[test]
