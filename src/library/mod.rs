@@ -627,7 +627,13 @@ impl Library {
         } else {
             Source::Disk
         };
-        let (added, removed) = word_change(tx, id, &seen.bytes, Some(*words))?;
+        // A new essay has no revision to compare with, nor a draft to merge into.
+        let new = kind == ChangeKind::Added;
+        let (added, removed) = if new {
+            (*words, 0)
+        } else {
+            word_change(tx, id, &seen.bytes)?
+        };
         tx.add_revision(
             id,
             now,
@@ -639,7 +645,7 @@ impl Library {
         )?;
         tx.set_file(id, Some(&seen.state))?;
         tx.set_meta(id, meta, &body.text, body.kept(&seen.state.hash))?;
-        let kind = match tx.draft(id)? {
+        let kind = match if new { None } else { tx.draft(id)? } {
             Some(draft) => take_in(tx, draft, seen, now)?.unwrap_or(kind),
             None => kind,
         };
@@ -867,7 +873,7 @@ impl Library {
             mtime_ns: mtime_ns(&meta),
         };
         tx.put_text(&state.hash, bytes)?;
-        let (added, removed) = word_change(tx, id, bytes, None)?;
+        let (added, removed) = word_change(tx, id, bytes)?;
         tx.add_revision(id, now, source, &state.hash, Some(key), added, removed)?;
         tx.set_path(id, Some(key))?;
         tx.set_file(id, Some(&state))?;
@@ -1356,11 +1362,10 @@ fn describe(key: &str, bytes: &[u8], convention: &Convention) -> (EssayMeta, Bod
     }
 }
 
-/// Words added and removed between the essay's newest revision and `bytes`. `words` is the
-/// count of `bytes`' words ([`words_in`]) when already known.
-fn word_change(tx: &Tx<'_>, id: EssayId, bytes: &[u8], words: Option<i64>) -> Result<(i64, i64)> {
+/// Words added and removed between the essay's newest revision and `bytes`.
+fn word_change(tx: &Tx<'_>, id: EssayId, bytes: &[u8]) -> Result<(i64, i64)> {
     let Some(previous) = tx.latest_revision(id)? else {
-        return Ok((words.unwrap_or_else(|| words_in(bytes)), 0));
+        return Ok((words_in(bytes), 0));
     };
     let new = String::from_utf8_lossy(bytes);
     let old = text_of(tx, &previous.hash)?;

@@ -563,6 +563,19 @@ pub struct Tx<'a> {
     path: &'a Path,
 }
 
+/// A search hit from columns 0 (id), 2 (path), 3 (title) and 4 (status); its snippet is
+/// made afterwards.
+fn hit_from_row(row: &rusqlite::Row<'_>, score: f64) -> rusqlite::Result<SearchHit> {
+    Ok(SearchHit {
+        essay_id: row.get(0)?,
+        path: row.get(2)?,
+        title: row.get(3)?,
+        status: row.get(4)?,
+        snippet: String::new(),
+        score,
+    })
+}
+
 fn essay_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EssayRow> {
     let tags: String = row.get(9)?;
     Ok(EssayRow {
@@ -909,7 +922,7 @@ impl Tx<'_> {
         filter: &SearchFilter,
         marks: (&str, &str),
     ) -> Result<Vec<SearchHit>> {
-        let limit = filter.limit.unwrap_or(20) as i64;
+        let limit = filter.limit.unwrap_or(20);
         // The tag filter joins the match expression, so FTS5 does all the filtering itself.
         let expression = match &filter.tag {
             Some(tag) => format!("({query}) AND tags : \"{}\"", tag.replace('"', "\"\"")),
@@ -918,40 +931,56 @@ impl Tx<'_> {
         // Walking the matches newest first costs little per match; bm25 costs about 1 µs per
         // match, and a phrase's weight takes a pass over all its matches. So a broad query
         // (in any library of the store) is listed newest first, and a selective one by bm25.
-        let broad = self
-            .tx
-            .prepare_cached(
-                "SELECT 1 FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-            )
-            .and_then(|mut s| s.exists(params![expression, RANKED_AT_MOST]))
-            .map_err(|e| self.match_error(query, e))?;
-        // The library and status filters read `essays` (the index keeps neither), one row
-        // lookup per match, in the order FTS5 gives, until the page is full.
-        let sql = if broad {
-            "SELECT e.id, e.path, e.title, e.status, 0.0 FROM search s JOIN essays e ON e.id = s.rowid
-             WHERE search MATCH ?2 AND e.library_id = ?1 AND (?3 IS NULL OR e.status = ?3)
-             ORDER BY s.rowid DESC LIMIT ?4"
+        // One walk, newest first, both counts the matches (broad past RANKED_AT_MOST) and
+        // gathers the page of hits the filters let through: FTS5 gathers a prefix's or a
+        // phrase's matches afresh for every statement, which a separate probe paid twice. The
+        // library and status filters read `essays` (the index keeps neither), one row lookup
+        // per match.
+        let mut newest = Vec::new();
+        let mut matches = 0;
+        {
+            let mut stmt = self
+                .tx
+                .prepare_cached(
+                    "SELECT s.rowid, e.id IS NOT NULL AND e.library_id = ?1 AND (?2 IS NULL OR e.status = ?2),
+                            e.path, e.title, e.status
+                     FROM search s LEFT JOIN essays e ON e.id = s.rowid
+                     WHERE search MATCH ?3 ORDER BY s.rowid DESC",
+                )
+                .map_err(|e| self.err(e))?;
+            let mut rows = stmt
+                .query(params![library, filter.status, expression])
+                .map_err(|e| self.match_error(query, e))?;
+            while let Some(row) = rows.next().map_err(|e| self.match_error(query, e))? {
+                matches += 1;
+                if newest.len() < limit && row.get::<_, bool>(1).map_err(|e| self.err(e))? {
+                    newest.push(hit_from_row(row, 0.0).map_err(|e| self.err(e))?);
+                }
+                if matches > RANKED_AT_MOST && newest.len() >= limit {
+                    break;
+                }
+            }
+        }
+        let mut hits = if matches > RANKED_AT_MOST {
+            newest
         } else {
-            "SELECT e.id, e.path, e.title, e.status, s.rank FROM search s JOIN essays e ON e.id = s.rowid
-             WHERE search MATCH ?2 AND e.library_id = ?1 AND (?3 IS NULL OR e.status = ?3)
-             ORDER BY s.rank LIMIT ?4"
+            let mut stmt = self
+                .tx
+                .prepare_cached(
+                    "SELECT e.id, 1, e.path, e.title, e.status, s.rank FROM search s JOIN essays e ON e.id = s.rowid
+                     WHERE search MATCH ?2 AND e.library_id = ?1 AND (?3 IS NULL OR e.status = ?3)
+                     ORDER BY s.rank LIMIT ?4",
+                )
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map(
+                    params![library, expression, filter.status, limit as i64],
+                    |r| hit_from_row(r, r.get(5)?),
+                )
+                .map_err(|e| self.err(e))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(|e| self.match_error(query, e))?
         };
-        let mut stmt = self.tx.prepare_cached(sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![library, expression, filter.status, limit], |r| {
-                Ok(SearchHit {
-                    essay_id: r.get(0)?,
-                    path: r.get(1)?,
-                    title: r.get(2)?,
-                    status: r.get(3)?,
-                    snippet: String::new(),
-                    score: r.get(4)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        let mut hits = rows
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.match_error(query, e))?;
         let terms = snippet::Terms::of_query(query);
         for hit in &mut hits {
             hit.snippet = self.snippet(hit.essay_id, &terms, marks)?;
@@ -1043,7 +1072,7 @@ impl Tx<'_> {
 /// A query matching more essays than this lists its hits newest first instead of by bm25,
 /// which would cost about 1 ms per thousand matches. A writer's search that matches over a
 /// thousand essays names words that nearly every essay uses; ranking them says little.
-pub const RANKED_AT_MOST: i64 = 1000;
+pub const RANKED_AT_MOST: usize = 1000;
 
 /// How many characters of a hit's body are read for its snippet before the whole body is.
 const SNIPPET_READS: usize = 20_000;
@@ -1223,7 +1252,7 @@ mod tests {
     #[test]
     fn selective_queries_rank_by_bm25_and_broad_ones_list_the_newest_first() {
         let mut store = Store::in_memory().unwrap();
-        let broad = RANKED_AT_MOST as usize + 5;
+        let broad = RANKED_AT_MOST + 5;
         store
             .transaction(|tx| {
                 let lib = tx.library_id("/e")?;
