@@ -1,7 +1,8 @@
 //! Store and library benchmarks: figures printed, no assertions. Budgets (DESIGN section 8):
 //! index 10,000 essays from scratch under 5 s, rescan with nothing changed under 0.3 s,
 //! search p95 under 2 ms, outside edit to change event p95 under 150 ms, autosave of a 100 KB
-//! draft p99 under 2 ms. Run: `cargo bench --bench store-bench` (QUIRE_BENCH_COUNT=1000 for a
+//! draft p99 under 2 ms; at 100,000 essays index under 40 s, rescan under 1 s, search p95
+//! under 10 ms, store at most 2.5x the corpus. Run: `cargo bench --bench store-bench` (QUIRE_BENCH_COUNT=1000 for a
 //! quick run; QUIRE_BENCH_BIG=1 adds the 100,000-essay index and search).
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,22 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The 1, 5 and 15 minute load averages: other work on the machine skews every figure.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// DESIGN section 8's budgets at this many essays: index (s), rescan (ms), search p95 (ms).
+fn budgets(count: usize) -> (f64, f64, f64) {
+    if count >= 100_000 {
+        (40.0, 1000.0, 10.0)
+    } else {
+        (5.0, 300.0, 2.0)
+    }
+}
+
 fn main() {
     let count: usize = std::env::var("QUIRE_BENCH_COUNT")
         .ok()
@@ -60,12 +77,14 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|_| std::env::temp_dir().join("quire-bench"));
     std::fs::create_dir_all(&base).expect("bench dir");
+    println!("load average {} (1, 5, 15 min)", load_average());
     println!("== store and library, {count} essays ==");
     run(&base, count, true);
     if std::env::var("QUIRE_BENCH_BIG").is_ok() {
         println!("\n== growth: 100,000 essays ==");
         run(&base, 100_000, false);
     }
+    println!("load average at the end {}", load_average());
 }
 
 fn run(base: &Path, count: usize, everything: bool) {
@@ -81,13 +100,19 @@ fn run(base: &Path, count: usize, everything: bool) {
         .expect("cp");
     assert!(status.success());
     let db = work.path().join("quire.db");
+    let corpus_bytes: u64 = std::fs::read_dir(&essays)
+        .expect("corpus")
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let (index_budget, rescan_budget, search_budget) = budgets(count);
 
     let started = Instant::now();
     let library = Library::open(&essays, &db).expect("open");
     let report = library.scan().expect("scan");
     let index = started.elapsed();
     println!(
-        "index from scratch: {:.2} s ({} essays; budget 5 s)",
+        "index from scratch: {:.2} s ({} essays; budget {index_budget} s)",
         index.as_secs_f64(),
         report.new
     );
@@ -95,7 +120,12 @@ fn run(base: &Path, count: usize, everything: bool) {
         + std::fs::metadata(db.with_extension("db-wal"))
             .map(|m| m.len())
             .unwrap_or(0);
-    println!("store size: {:.0} MB", db_size as f64 / 1e6);
+    println!(
+        "store size: {:.0} MB, {:.2}x the corpus's {:.0} MB (budget at 100,000 essays 2.5x)",
+        db_size as f64 / 1e6,
+        db_size as f64 / corpus_bytes as f64,
+        corpus_bytes as f64 / 1e6
+    );
 
     let mut rescans: Vec<Duration> = (0..5)
         .map(|_| {
@@ -106,7 +136,7 @@ fn run(base: &Path, count: usize, everything: bool) {
         })
         .collect();
     println!(
-        "rescan, nothing changed: median {:.0} ms (budget 300 ms)",
+        "rescan, nothing changed: median {:.0} ms (budget {rescan_budget} ms)",
         ms(percentile(&mut rescans, 0.5))
     );
 
@@ -130,7 +160,7 @@ fn run(base: &Path, count: usize, everything: bool) {
         .collect();
     println!("search median per query (ms): {}", medians.join(", "));
     println!(
-        "search ({} queries x 20): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (budget p95 2 ms)",
+        "search ({} queries x 20): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (budget p95 {search_budget} ms)",
         QUERIES.len(),
         ms(percentile(&mut searches, 0.5)),
         ms(percentile(&mut searches, 0.95)),
