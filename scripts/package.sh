@@ -4,6 +4,9 @@
 #
 #   bash scripts/package.sh
 #
+# QUIRE_ICON=FILE.png packages another icon (a square PNG of at least 512 px) for the menu and
+# the file manager; the window's own icon is the one built into the app.
+#
 # What they install: /usr/bin/quire (the command line), /usr/bin/quire-desktop (a small launcher
 # that names a missing runtime library's package, then runs /usr/lib/quire/quire-desktop), a
 # desktop entry that opens .md files, icons at 32, 128, 256 and 512 px, and the copyright file.
@@ -25,20 +28,21 @@ die() {
 
 bash scripts/setup.sh
 
+icon=${QUIRE_ICON:-src-tauri/icons/icon.png}
+# A damaged or missing icon would make a package whose menu entry shows a blank square: say so
+# before anything is built.
+[[ -f $icon ]] || die "the app icon $icon is missing"
+size=$(identify -format '%m %w %h\n' "$icon" 2>/dev/null | head -n1) ||
+  die "the app icon $icon is not an image ImageMagick can read (damaged?)"
+read -r format width height <<<"$size"
+[[ $format == PNG && $width == "$height" && ${width:-0} -ge 512 ]] ||
+  die "the app icon $icon must be a square PNG of at least 512 px; it is ${format:-unreadable} ${width:-?}x${height:-?}"
+
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 [[ -n $version ]] || die "no version in Cargo.toml"
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 arch=$(dpkg --print-architecture)
 [[ $arch == amd64 ]] || die "packages are built for amd64 only; this machine is $arch"
-
-icon=src-tauri/icons/icon.png
-# A damaged or missing icon would make a package whose menu entry shows a blank square.
-[[ -f $icon ]] || die "the app icon $icon is missing"
-size=$(identify -format '%m %w %h' "$icon" 2>/dev/null) ||
-  die "the app icon $icon is not an image ImageMagick can read (damaged?)"
-read -r format width height <<<"$size"
-[[ $format == PNG && $width == "$height" && $width -ge 512 ]] ||
-  die "the app icon $icon must be a square PNG of at least 512 px; it is $format ${width}x$height"
 
 say "building the UI"
 npm run --silent build:ui

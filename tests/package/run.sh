@@ -36,6 +36,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+say "a missing, damaged or wrong-sized icon stops the build with a sentence"
+printf 'not a png' >"$work/damaged.png"
+convert -size 300x200 xc:red "$work/small.png"
+for case in "missing.png:is missing" "damaged.png:is not an image ImageMagick can read" \
+  "small.png:must be a square PNG of at least 512 px; it is PNG 300x200"; do
+  file=${case%%:*} expected=${case#*:}
+  status=0
+  said=$(QUIRE_ICON="$work/$file" bash scripts/package.sh 2>&1 >/dev/null) || status=$?
+  [[ $status == 1 && $said == *"the app icon $work/$file $expected"* ]] ||
+    fail "with the icon $file, package.sh said '$said' (exit $status)"
+done
+
 bash scripts/package.sh
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 commit=$(git rev-parse --short=12 HEAD)
