@@ -454,6 +454,14 @@ pub struct App {
     log: PathBuf,
 }
 
+/// Whether a command failed because its element was replaced in the page (nothing was done).
+fn is_stale(error: &WebDriverError) -> bool {
+    matches!(
+        error.as_inner(),
+        thirtyfour::error::WebDriverErrorInner::StaleElementReference(_)
+    )
+}
+
 /// JavaScript truthiness of a script's result.
 fn truthy(value: &Value) -> bool {
     match value {
@@ -667,14 +675,27 @@ impl App {
         editor.send_keys(keys).await.expect("press keys");
     }
 
-    /// Sends keys to whatever has the focus, as a keyboard does (not to the editor).
+    /// Sends keys to whatever has the focus, as a keyboard does (not to the editor). The
+    /// library redraws its rows when search results or an outside change come in, and gives
+    /// the focus to the new row; keys sent meanwhile to the old one are sent again to whatever
+    /// has the focus now, which is where a keyboard's would have gone.
     pub async fn press_focused(&self, keys: impl Into<TypingData>) {
-        let focused = self
-            .driver()
-            .active_element()
-            .await
-            .expect("a focused element");
-        focused.send_keys(keys).await.expect("send keys");
+        let keys: String = keys.into().as_vec().into_iter().collect();
+        let deadline = Instant::now() + timeout();
+        loop {
+            let focused = self
+                .driver()
+                .active_element()
+                .await
+                .expect("a focused element");
+            match focused.send_keys(keys.as_str()).await {
+                Ok(()) => return,
+                Err(e) if is_stale(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await
+                }
+                Err(e) => panic!("send keys: {e}"),
+            }
+        }
     }
 
     /// The visible text of the preview's shown frame, read inside the (sandboxed) frame, or
@@ -973,12 +994,7 @@ impl App {
                 .unwrap_or_else(|e| panic!("no {css} to click: {e}"));
             match element.click().await {
                 Ok(()) => return,
-                Err(e)
-                    if matches!(
-                        e.as_inner(),
-                        thirtyfour::error::WebDriverErrorInner::StaleElementReference(_)
-                    ) && Instant::now() < deadline =>
-                {
+                Err(e) if is_stale(&e) && Instant::now() < deadline => {
                     tokio::time::sleep(POLL).await
                 }
                 Err(e) => panic!("click {css}: {e}"),
