@@ -1152,6 +1152,18 @@ mod tests {
         blake3::hash(bytes).to_hex().to_string()
     }
 
+    /// Keeps `body` as a text of its own and indexes the essay from it, as a save of a file
+    /// without front matter does.
+    fn index_whole_text(tx: &Tx<'_>, id: i64, meta: &EssayMeta, body: &str) -> Result<()> {
+        let hash = hash_of(body.as_bytes());
+        tx.put_text(&hash, body.as_bytes())?;
+        let kept = KeptBody {
+            hash: &hash,
+            start: 0,
+        };
+        tx.set_meta(id, meta, body, Some(kept))
+    }
+
     #[test]
     fn migrations_bring_a_new_store_to_the_latest_schema_and_are_idempotent() {
         let dir = tempfile::tempdir().unwrap();
@@ -1227,13 +1239,7 @@ mod tests {
                         tags: tags.into_iter().map(String::from).collect(),
                         ..EssayMeta::default()
                     };
-                    let hash = hash_of(body.as_bytes());
-                    tx.put_text(&hash, body.as_bytes())?;
-                    let kept = KeptBody {
-                        hash: &hash,
-                        start: 0,
-                    };
-                    tx.set_meta(id, &meta, body, Some(kept))?;
+                    index_whole_text(tx, id, &meta, body)?;
                 }
                 Ok(())
             })
@@ -1289,13 +1295,7 @@ mod tests {
                         status: Status::Draft,
                         ..EssayMeta::default()
                     };
-                    let hash = hash_of(body.as_bytes());
-                    tx.put_text(&hash, body.as_bytes())?;
-                    let kept = KeptBody {
-                        hash: &hash,
-                        start: 0,
-                    };
-                    tx.set_meta(id, &meta, body, Some(kept))?;
+                    index_whole_text(tx, id, &meta, body)?;
                 }
                 Ok(())
             })
@@ -1345,13 +1345,7 @@ mod tests {
                         ..EssayMeta::default()
                     };
                     let body = "Common words, written late.";
-                    let hash = hash_of(body.as_bytes());
-                    tx.put_text(&hash, body.as_bytes())?;
-                    let kept = KeptBody {
-                        hash: &hash,
-                        start: 0,
-                    };
-                    tx.set_meta(id, &meta, body, Some(kept))?;
+                    index_whole_text(tx, id, &meta, body)?;
                     ids.push(id);
                 }
                 Ok((ids[1], ids[0]))
