@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use quire::check::check_folder;
 use quire::essay::Essay;
-use quire::export::{Exporter, SiteOptions};
+use quire::export::{Exporter, Format, SiteOptions};
 use quire::library::folder::Folder;
 use quire::library::Library;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
@@ -34,6 +34,26 @@ struct Cli {
     quiet: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--format`'s names; [`Format`] itself knows nothing of clap.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Html,
+    Pdf,
+    Docx,
+    Epub,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Html => Format::Html,
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Epub => Format::Epub,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -59,6 +79,10 @@ enum Command {
         /// With a file: write one self-contained .html (CSS inlined, images embedded).
         #[arg(long)]
         standalone: bool,
+        /// html (a post, a standalone page or the site), pdf, docx, or epub (one essay, or a
+        /// folder's published essays as one book).
+        #[arg(long, value_enum, default_value_t = FormatArg::Html)]
+        format: FormatArg,
     },
     /// Report what would go wrong if the folder were published, as `path:line: level: message`.
     Check {
@@ -133,17 +157,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             drafts,
             standalone,
+            format,
         } => {
             let target = target.unwrap_or_else(|| cli.essays.clone());
+            let format = Format::from(format);
+            if standalone && format != Format::Html {
+                bail!(
+                    "--standalone is for --format html; a .{} is one file already",
+                    format.extension()
+                )
+            }
             if target.is_file() {
-                export_file(&target, out, standalone, &cli.essays, cli.quiet)
+                export_file(&target, out, standalone, format, &cli.essays, cli.quiet)
+            } else if format == Format::Epub {
+                export_site(&target, out, drafts, Format::Epub, cli.quiet)
+            } else if format != Format::Html {
+                bail!(
+                    "--format {} exports one essay: give a file, not the folder {}",
+                    format.extension(),
+                    target.display()
+                )
             } else if standalone {
                 bail!(
                     "--standalone exports one essay: give a file, not the folder {}",
                     target.display()
                 )
             } else {
-                export_site(&target, out, drafts, cli.quiet)
+                export_site(&target, out, drafts, Format::Html, cli.quiet)
             }
         }
         Command::Check { folder } => check(&folder.unwrap_or(cli.essays), cli.quiet),
@@ -396,16 +436,19 @@ fn export_file(
     file: &Path,
     out: Option<PathBuf>,
     standalone: bool,
+    format: Format,
     essays: &Path,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     let exporter = Exporter::open(&folder_of(file, essays)?)?;
     let out = out.unwrap_or_else(|| exporter.default_out());
-    let (written, problems) = if standalone {
-        let (file, problems) = exporter.standalone(file, &out)?;
-        (vec![file], problems)
-    } else {
-        exporter.post(file, &out)?
+    let one = |(file, problems): (PathBuf, Vec<Problem>)| (vec![file], problems);
+    let (written, problems) = match format {
+        Format::Html if standalone => one(exporter.standalone(file, &out)?),
+        Format::Html => exporter.post(file, &out)?,
+        Format::Pdf => one(exporter.pdf(file, &out)?),
+        Format::Docx => one(exporter.docx(file, &out)?),
+        Format::Epub => one(exporter.epub(file, &out)?),
     };
     print_problems(&problems, usize::MAX);
     if !quiet {
@@ -419,10 +462,12 @@ fn export_file(
 /// At most this many warnings are printed one by one; `quire check` lists them all.
 const WARNINGS_SHOWN: usize = 20;
 
+/// The site, or with `Format::Epub` the folder's book.
 fn export_site(
     folder: &Path,
     out: Option<PathBuf>,
     drafts: bool,
+    format: Format,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     let exporter = Exporter::open(folder)?;
@@ -443,13 +488,15 @@ fn export_site(
             bar.set_position(done as u64);
         }
     };
-    let report = exporter.site(
-        &SiteOptions {
-            out: out.clone(),
-            drafts,
-        },
-        &progress,
-    )?;
+    let options = SiteOptions {
+        out: out.clone(),
+        drafts,
+    };
+    let report = if format == Format::Epub {
+        exporter.book(&options, &progress)?
+    } else {
+        exporter.site(&options, &progress)?
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

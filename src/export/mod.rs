@@ -18,10 +18,13 @@
 //! essays folder. One failing essay never stops the others; it is reported with its file and
 //! line.
 
+mod docx;
+mod epub;
 mod feed;
 mod manifest;
 mod out;
 mod paths;
+mod pdf;
 mod redirects;
 mod site;
 pub mod theme;
@@ -59,6 +62,34 @@ pub struct Report {
     pub failed: Vec<Error>,
     /// Things worth fixing that did not stop the export.
     pub warnings: Vec<Problem>,
+}
+
+/// What one essay (or, for EPUB, a folder) can be exported as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// A web page: a post, a standalone file, or the whole site.
+    #[default]
+    Html,
+    /// A PDF printed by the preview's engine.
+    Pdf,
+    /// A Word document.
+    Docx,
+    /// An EPUB 3 book.
+    Epub,
+}
+
+impl Format {
+    /// The file extension, which is also the name the CLI takes.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Epub => "epub",
+        }
+    }
 }
 
 /// Options for a site export.
