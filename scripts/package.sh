@@ -46,10 +46,10 @@ arch=$(dpkg --print-architecture)
 
 say "building the UI"
 npm run --silent build:ui
-say "building quire and quire-desktop (dist profile: LTO, slower to link)"
+say "building quire, quire-desktop and quire-print (dist profile: LTO, slower to link)"
 start=$SECONDS
 # The bundled SQLite (C) is built with the same buffer-overflow checks as Debian's own packages.
-CFLAGS="${CFLAGS:-} -D_FORTIFY_SOURCE=2" QUIRE_COMMIT=$commit cargo build --profile dist -j2 -p quire -p quire-desktop \
+CFLAGS="${CFLAGS:-} -D_FORTIFY_SOURCE=2" QUIRE_COMMIT=$commit cargo build --profile dist -j2 -p quire -p quire-desktop -p quire-print \
   --features quire-desktop/custom-protocol
 say "built in $((SECONDS - start)) s"
 
@@ -59,9 +59,12 @@ rm -rf "$stage"
 mkdir -p "$stage"
 install -D -m 0755 target/dist/quire "$stage/usr/bin/quire"
 install -D -m 0755 target/dist/quire-desktop "$stage/usr/lib/quire/quire-desktop"
+# The PDF printer: a helper of `quire export --format pdf` and of the app, not a command of its own.
+install -D -m 0755 target/dist/quire-print "$stage/usr/lib/quire/quire-print"
 # Stripped here too: the profile's `strip` did not reach the CLI once a package override applied
 # to its own crate (lintian: unstripped-binary-or-object); .comment only names the compilers.
-strip --strip-all --remove-section=.comment "$stage/usr/bin/quire" "$stage/usr/lib/quire/quire-desktop"
+strip --strip-all --remove-section=.comment "$stage/usr/bin/quire" "$stage/usr/lib/quire/quire-desktop" \
+  "$stage/usr/lib/quire/quire-print"
 
 # The launcher: a desktop session shows nothing of the dynamic loader's "error while loading
 # shared libraries", so each library the app links is looked for first, and a missing one is
@@ -120,7 +123,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/debian"
 printf 'Source: quire\n\nPackage: quire\nArchitecture: any\n' >"$scratch/debian/control"
-depends=$(cd "$scratch" && dpkg-shlibdeps -O "$root/$stage/usr/lib/quire/quire-desktop" "$root/$stage/usr/bin/quire" 2>/dev/null |
+depends=$(cd "$scratch" && dpkg-shlibdeps -O "$root/$stage/usr/lib/quire/quire-desktop" "$root/$stage/usr/lib/quire/quire-print" "$root/$stage/usr/bin/quire" 2>/dev/null |
   sed -n 's/^shlibs:Depends=//p')
 [[ -n $depends ]] || die "dpkg-shlibdeps found no runtime dependencies"
 installed_kb=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)

@@ -36,6 +36,8 @@ pub struct Settings {
     pub out: Option<PathBuf>,
     /// How many of the newest essays the feed carries.
     pub feed_entries: usize,
+    /// The sheet a PDF export is printed on: `a4` (the default) or `letter`.
+    pub paper: Paper,
     /// Which generator's conventions the folder follows (`quire`, `hugo`, `zola`, `jekyll`),
     /// when detecting it from the folder's files is not wanted (see [`crate::conventions`]).
     pub convention: Option<String>,
@@ -55,6 +57,7 @@ impl Default for Settings {
             language: "en".to_string(),
             out: None,
             feed_entries: 20,
+            paper: Paper::A4,
             convention: None,
             generator_out: None,
         }
@@ -143,6 +146,27 @@ impl Settings {
             (Some(out), _) => essays.join(out),
             (None, Some(generator_out)) => generator_out.clone(),
             (None, None) => essays.join(DEFAULT_OUT),
+        }
+    }
+}
+
+/// The paper a PDF export is laid out on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// 210 × 297 mm.
+    #[default]
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// The name `quire.toml` and `quire-print --paper` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "letter",
         }
     }
 }

@@ -72,7 +72,7 @@ grep '^[WIN]:' <<<"$lintian_out" >&2 || true
 
 say "what the .deb holds"
 dpkg-deb -x "$deb" "$work/deb"
-for file in usr/bin/quire usr/bin/quire-desktop usr/lib/quire/quire-desktop \
+for file in usr/bin/quire usr/bin/quire-desktop usr/lib/quire/quire-desktop usr/lib/quire/quire-print \
   usr/share/applications/quire.desktop usr/share/doc/quire/copyright \
   usr/share/icons/hicolor/{32x32,128x128,256x256,512x512}/apps/quire.png; do
   [[ -f $work/deb/$file ]] || fail "the .deb has no /$file"
@@ -121,6 +121,11 @@ export QUIRE_DB=$work/quire.db
 mkdir -p "$HOME"
 /usr/bin/quire --quiet export "$work/essays" --out "$work/site" || fail "quire export failed"
 grep -q 'A Misplaced Focus' "$work/site/index.html" || fail "the exported index does not list the sample essay"
+# The installed CLI finds its printer in /usr/lib/quire and prints a PDF on a virtual display.
+xvfb-run -a /usr/bin/quire --quiet export "$work/essays/feature-tour.md" --format pdf --out "$work/pdf" ||
+  fail "quire export --format pdf failed"
+pdftotext "$work/pdf/feature-tour.pdf" - | grep -q 'Typography that takes care of itself' ||
+  fail "the installed PDF export lacks the essay's text"
 
 say "a missing runtime library is named with its package"
 # The installed launcher, with its table pointed at a library that is not there.

@@ -556,3 +556,28 @@ fn version_names_the_release_and_the_commit() {
         format!("quire {} (commit {commit})", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn export_formats_say_what_they_take() {
+    let dir = fixture("site");
+    let folder = run(&dir, &["export", ".", "--format", "pdf"]);
+    assert_eq!(folder.status.code(), Some(1));
+    assert!(
+        stderr(&folder).contains("--format pdf exports one essay: give a file, not the folder"),
+        "{}",
+        stderr(&folder)
+    );
+    let standalone = run(
+        &dir,
+        &["export", "first.md", "--format", "docx", "--standalone"],
+    );
+    assert_eq!(standalone.status.code(), Some(1));
+    assert!(
+        stderr(&standalone).contains("--standalone is for --format html"),
+        "{}",
+        stderr(&standalone)
+    );
+    let unknown = run(&dir, &["export", "first.md", "--format", "rtf"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("[possible values: html, pdf, docx, epub]"));
+}

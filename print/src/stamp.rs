@@ -1,0 +1,180 @@
+//! The running title and page numbers. WebKit prints nothing in a page's margins (it has no
+//! `@page` margin boxes), so they are printed by WebKit too, as a second document of as many
+//! pages, each carrying only its title and number, and laid over the text's pages: the same
+//! engine, the same fonts, embedded the same way. The margins go under the text's page, which
+//! paints only inside its margins.
+
+use std::path::Path;
+
+use lopdf::{dictionary, Document, Object, ObjectId, Stream};
+
+use crate::Job;
+
+pub fn page_count(pdf: &Path) -> Result<usize, String> {
+    let doc = Document::load(pdf).map_err(|e| format!("the printed PDF can't be read: {e}"))?;
+    Ok(doc.get_pages().len())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A page of margins for each printed page: the title at the head of every page but the first
+/// (which opens with it), "n / N" at the foot of every one.
+pub fn margins_html(title: &str, pages: usize, setup: &gtk::PageSetup) -> String {
+    let height = setup.paper_height(gtk::Unit::Mm);
+    let width = setup.paper_width(gtk::Unit::Mm);
+    let top = setup.top_margin(gtk::Unit::Mm);
+    let bottom = setup.bottom_margin(gtk::Unit::Mm);
+    let side = setup.left_margin(gtk::Unit::Mm);
+    let title = escape(title);
+    let mut html = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><style>\
+         html, body {{ margin: 0; padding: 0; }}\
+         .sheet {{ position: relative; width: {width}mm; height: {h}mm; overflow: hidden;\
+           break-after: page; font: 8.5pt system-ui, \"Noto Sans\", \"DejaVu Sans\", sans-serif;\
+           color: #6b665e; }}\
+         .sheet:last-child {{ break-after: auto; }}\
+         .head, .foot {{ position: absolute; left: {side}mm; right: {side}mm; text-align: center;\
+           white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}\
+         .head {{ top: {head}mm; }}\
+         .foot {{ bottom: {foot}mm; }}\
+         </style></head><body>",
+        // A hair under the sheet, so rounding never spills a page onto a second one.
+        h = height - 0.5,
+        head = top * 0.45,
+        foot = bottom * 0.45 - 0.5,
+    );
+    for page in 1..=pages {
+        html.push_str("<div class=\"sheet\">");
+        if page > 1 {
+            html.push_str(&format!("<div class=\"head\">{title}</div>"));
+        }
+        html.push_str(&format!("<div class=\"foot\">{page} / {pages}</div></div>"));
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+fn fail(e: lopdf::Error) -> String {
+    format!("the printed PDF can't be finished: {e}")
+}
+
+/// Lays each page of `margins` over the same page of `text` and writes the result to the job's
+/// file, with the author in the document's information.
+pub fn overlay(text: &Path, margins: &Path, job: &Job) -> Result<(), String> {
+    let mut doc = Document::load(text).map_err(fail)?;
+    let mut sheet = Document::load(margins).map_err(fail)?;
+    sheet.renumber_objects_with(doc.max_id + 1);
+    doc.max_id = sheet.max_id;
+    let sheet_pages = sheet.get_pages();
+    let mut forms = Vec::new();
+    for (_, page_id) in sheet_pages {
+        let content = sheet.get_page_content(page_id);
+        let page = sheet.get_dictionary(page_id).map_err(fail)?;
+        let resources = page
+            .get(b"Resources")
+            .cloned()
+            .unwrap_or(Object::Dictionary(dictionary! {}));
+        let bbox = page.get(b"MediaBox").cloned().map_err(fail)?;
+        forms.push((content, resources, bbox));
+    }
+    // The sheet's fonts and images come along; its page tree is dropped by the prune below.
+    for (id, object) in std::mem::take(&mut sheet.objects) {
+        doc.objects.insert(id, object);
+    }
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    if pages.len() != forms.len() {
+        return Err(format!(
+            "the page numbers came out on {} pages for {} pages of text",
+            forms.len(),
+            pages.len()
+        ));
+    }
+    for (page_id, (content, resources, bbox)) in pages.into_iter().zip(forms) {
+        let mut form = Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Form",
+                "BBox" => bbox,
+                "Resources" => resources,
+            },
+            content,
+        );
+        let _ = form.compress();
+        let form_id = doc.add_object(form);
+        // Under the text, not over it: WebKit paints each sheet's white paper, which would hide
+        // the text, while the text's pages paint only inside their margins.
+        let under = doc.add_object(Stream::new(
+            dictionary! {},
+            b"q /QuireMargins Do Q\n".to_vec(),
+        ));
+        add_form_to_resources(&mut doc, page_id, form_id)?;
+        let page = doc.get_dictionary_mut(page_id).map_err(fail)?;
+        let mut contents = vec![Object::Reference(under)];
+        match page.get(b"Contents").cloned() {
+            Ok(Object::Array(parts)) => contents.extend(parts),
+            Ok(part) => contents.push(part),
+            Err(_) => {}
+        }
+        page.set("Contents", Object::Array(contents));
+    }
+    set_info(&mut doc, job);
+    doc.prune_objects();
+    doc.compress();
+    doc.save(&job.out)
+        .map_err(|e| format!("{}: {e}", job.out.display()))?;
+    Ok(())
+}
+
+fn add_form_to_resources(
+    doc: &mut Document,
+    page_id: ObjectId,
+    form: ObjectId,
+) -> Result<(), String> {
+    // Resources may sit in the page or be a reference to a shared dictionary; the page gets a
+    // copy of its own so the form is added to this page only.
+    let page = doc.get_dictionary(page_id).map_err(fail)?;
+    let mut resources = match page.get(b"Resources") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).map_err(fail)?.clone(),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => dictionary! {},
+    };
+    let mut xobjects = match resources.get(b"XObject") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).map_err(fail)?.clone(),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => dictionary! {},
+    };
+    xobjects.set("QuireMargins", Object::Reference(form));
+    resources.set("XObject", Object::Dictionary(xobjects));
+    doc.get_dictionary_mut(page_id)
+        .map_err(fail)?
+        .set("Resources", Object::Dictionary(resources));
+    Ok(())
+}
+
+fn set_info(doc: &mut Document, job: &Job) {
+    let text = |s: &str| Object::String(utf16(s), lopdf::StringFormat::Hexadecimal);
+    let mut info = match doc.trailer.get(b"Info") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).cloned().unwrap_or_default(),
+        _ => dictionary! {},
+    };
+    info.set("Title", text(&job.title));
+    if !job.author.is_empty() {
+        info.set("Author", text(&job.author));
+    }
+    info.set("Creator", text("Quire"));
+    let id = doc.add_object(info);
+    doc.trailer.set("Info", Object::Reference(id));
+}
+
+/// A PDF text string that holds any character: UTF-16BE with its byte-order mark.
+fn utf16(s: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in s.encode_utf16() {
+        bytes.extend(unit.to_be_bytes());
+    }
+    bytes
+}
