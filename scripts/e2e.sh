@@ -33,6 +33,9 @@ say "npm run build:ui:e2e"
 npm run --silent build:ui:e2e -- --logLevel warn
 say "cargo build -p quire-desktop --features e2e"
 TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' cargo build -j2 -p quire-desktop --features e2e
+# The app's PDF export runs the printer beside it.
+say "cargo build -p quire-print"
+cargo build -j2 -p quire-print
 say "cargo build -p quire-e2e (tests)"
 cargo test -j2 -p quire-e2e --no-run
 

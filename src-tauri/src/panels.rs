@@ -274,8 +274,16 @@ pub enum ExportKind {
     Post,
     /// One self-contained `.html` file with styles and images inside.
     Standalone,
+    /// One essay as a PDF, printed as the preview lays it out.
+    Pdf,
+    /// One essay as a Word document.
+    Docx,
+    /// One essay as an EPUB book.
+    Epub,
     /// Every published essay, the index, tag pages and the feed.
     Site,
+    /// Every published essay as one EPUB book.
+    Book,
 }
 
 /// What to export.
@@ -285,11 +293,11 @@ pub enum ExportKind {
 pub struct ExportRequest {
     /// What the export makes.
     kind: ExportKind,
-    /// The essay, for `post` and `standalone`.
+    /// The essay, for every kind but `site` and `book`.
     id: Option<EssayId>,
     /// The output folder; the folder's default (`quire.toml`'s `out`, else `public/`) if unset.
     out: Option<String>,
-    /// Include drafts in a site.
+    /// Include drafts in a site or a book.
     #[serde(default)]
     drafts: bool,
 }
@@ -384,11 +392,16 @@ pub async fn export_essays(
                         warnings: problem_views(&root, &known, warnings),
                     }
                 }
-                ExportKind::Standalone => {
+                ExportKind::Standalone | ExportKind::Pdf | ExportKind::Docx | ExportKind::Epub => {
+                    let file = file_of(request.id)?;
                     let _ = on_progress.send(ExportProgress { done: 0, total: 1 });
-                    let (written, warnings) = opened
-                        .exporter
-                        .standalone(&file_of(request.id)?, &out_folder)?;
+                    let exporter = &opened.exporter;
+                    let (written, warnings) = match request.kind {
+                        ExportKind::Pdf => exporter.pdf(&file, &out_folder)?,
+                        ExportKind::Docx => exporter.docx(&file, &out_folder)?,
+                        ExportKind::Epub => exporter.epub(&file, &out_folder)?,
+                        _ => exporter.standalone(&file, &out_folder)?,
+                    };
                     let _ = on_progress.send(ExportProgress { done: 1, total: 1 });
                     ExportOutcome {
                         out: out_folder.display().to_string(),
@@ -398,7 +411,7 @@ pub async fn export_essays(
                         warnings: problem_views(&root, &known, warnings),
                     }
                 }
-                ExportKind::Site => {
+                ExportKind::Site | ExportKind::Book => {
                     let options = SiteOptions {
                         out: out_folder.clone(),
                         drafts: request.drafts,
@@ -407,7 +420,11 @@ pub async fn export_essays(
                     let progress = |done: usize, total: usize| {
                         let _ = on_progress.send(ExportProgress { done, total });
                     };
-                    let report = opened.exporter.site(&options, &progress)?;
+                    let report = if request.kind == ExportKind::Book {
+                        opened.exporter.book(&options, &progress)?
+                    } else {
+                        opened.exporter.site(&options, &progress)?
+                    };
                     let failed = report
                         .failed
                         .iter()

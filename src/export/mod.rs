@@ -207,7 +207,7 @@ impl Exporter {
             title_in_body: essay.title_is_in_body(),
         };
         let inline_css = if standalone {
-            Value::from(self.theme.css.as_str())
+            Value::from(self.theme.standalone_css(rendered.formulas > 0))
         } else {
             Value::from(())
         };
@@ -277,6 +277,10 @@ impl Exporter {
         }
         out.write_if_changed(Path::new("style.css"), self.theme.css.as_bytes())?;
         written.push(out.root.join("style.css"));
+        if rendered.formulas > 0 {
+            out.write_if_changed(Path::new(theme::MATH_FONT_FILE), theme::MATH_FONT)?;
+            written.push(out.root.join(theme::MATH_FONT_FILE));
+        }
         let problems = url_problems(file, &rendered, urls.problems.into_inner());
         Ok((written, problems))
     }

@@ -388,6 +388,12 @@ impl Exporter {
             PathBuf::from("style.css"),
             self.theme.css.clone().into_bytes(),
         ));
+        // Written whether or not a formula needs it: which essays have one is known only after
+        // rendering, and an unused font costs a reader nothing (browsers fetch fonts on use).
+        files.push((
+            PathBuf::from(super::theme::MATH_FONT_FILE),
+            super::theme::MATH_FONT.to_vec(),
+        ));
         Ok(files)
     }
 }

@@ -22,6 +22,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("style.css", include_str!("theme/style.css")),
 ];
 
+/// The math font every theme's formulas are set in: TeX Gyre Pagella Math (GUST Font License,
+/// see `theme/quire-math.LICENSE`), as WOFF2. Readers' machines rarely have a math font, and
+/// without one MathML falls back to text fonts with no stretchy brackets or big operators.
+pub const MATH_FONT: &[u8] = include_bytes!("theme/quire-math.woff2");
+
+/// Where an export puts [`MATH_FONT`], relative to `style.css` (which names it so).
+pub const MATH_FONT_FILE: &str = "fonts/quire-math.woff2";
+
 /// Theme files larger than this are refused (they are read from a folder that syncs).
 const MAX_THEME_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -33,6 +41,9 @@ pub struct Theme {
     /// Changes whenever a template, the CSS, the settings or Quire itself change; exported
     /// pages made with another fingerprint are rebuilt.
     pub fingerprint: String,
+    /// The CSS with [`MATH_FONT`] inside it, made the first time a page with a formula is
+    /// exported on its own (a standalone page, a PDF, the preview).
+    css_with_font: std::sync::OnceLock<String>,
 }
 
 impl Theme {
@@ -72,6 +83,7 @@ impl Theme {
             env,
             css,
             fingerprint: hasher.finalize().to_hex().to_string(),
+            css_with_font: std::sync::OnceLock::new(),
         })
     }
 
@@ -91,7 +103,25 @@ impl Theme {
             env,
             css,
             fingerprint: String::new(),
+            css_with_font: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The CSS for a page that must stand alone: with a formula on the page, the math font
+    /// goes inside as a data URI (only then: it is 300 KB).
+    pub fn standalone_css(&self, has_math: bool) -> &str {
+        if !has_math {
+            return &self.css;
+        }
+        self.css_with_font.get_or_init(|| {
+            use base64::Engine as _;
+            let data = format!(
+                "url(\"data:font/woff2;base64,{}\")",
+                base64::engine::general_purpose::STANDARD.encode(MATH_FONT)
+            );
+            self.css
+                .replace(&format!("url(\"{MATH_FONT_FILE}\")"), &data)
+        })
     }
 
     /// Renders one template with a context.

@@ -174,6 +174,8 @@ pub struct Rendered {
     pub shortcodes: Vec<Shortcode>,
     /// Every formula that could not be typeset (the page shows its source there).
     pub formula_errors: Vec<FormulaError>,
+    /// How many formulas were typeset: a page with any needs the theme's math font.
+    pub formulas: usize,
 }
 
 /// A `$…$` or `$$…$$` formula that Quire could not typeset: the page shows its TeX and why.
@@ -281,6 +283,7 @@ fn render_unguarded(
         links: facts.links,
         shortcodes: facts.shortcodes,
         formula_errors: facts.formula_errors,
+        formulas: facts.formulas,
     })
 }
 
@@ -293,6 +296,7 @@ struct Facts {
     links: Vec<LinkRef>,
     shortcodes: Vec<Shortcode>,
     formula_errors: Vec<FormulaError>,
+    formulas: usize,
     error: Option<RenderError>,
 }
 
@@ -652,6 +656,7 @@ where
         }
         let html = match typeset(tex, display) {
             Ok(mathml) => {
+                self.facts.formulas += 1;
                 let mut safe = String::with_capacity(mathml.len());
                 let mut sanitizer = HtmlSanitizer::mathml();
                 sanitizer.push(&mathml, &mut safe);

@@ -9,7 +9,7 @@ use std::time::Duration;
 use quire::essay::Essay;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
 
-use crate::support::{files, read, run, stderr};
+use crate::support::{files, read, read_lossy, run, stderr};
 
 /// Parses and renders on another thread; fails the test if that takes more than a minute
 /// (a hang), returns the body HTML or the error message.
@@ -140,7 +140,7 @@ fn script_payloads_in_front_matter_are_escaped_on_the_page() {
     let output = run(dir.path(), &["export", ".", "--out", "out", "-q"]);
     assert!(output.status.success(), "{}", stderr(&output));
     for file in files(&dir.path().join("out")) {
-        let text = read(dir.path().join("out").join(&file));
+        let text = read_lossy(dir.path().join("out").join(&file));
         assert!(!text.contains("<script>"), "{file}: {text}");
         assert!(!text.contains("<img src=x"), "{file}");
         assert!(!text.contains("<svg onload"), "{file}");
@@ -314,7 +314,7 @@ fn export_copies_nothing_from_outside_the_essays_folder() {
     assert!(err.contains("outside the essays folder"), "{err}");
     for file in files(&dir.path().join("out")) {
         assert_ne!(
-            read(dir.path().join("out").join(&file)),
+            read_lossy(dir.path().join("out").join(&file)),
             "SECRET",
             "{file} is a copy of a file outside the folder"
         );

@@ -314,3 +314,48 @@ fn an_essay_in_another_language_says_so_on_its_page() {
     assert!(!odd.contains("onload"), "{odd}");
     assert!(read(out.join("index.html")).contains("<html lang=\"en\">"));
 }
+
+#[test]
+fn the_math_font_travels_with_pages_that_have_formulas_and_only_those() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let essays = dir.path().join("essays");
+    std::fs::create_dir_all(&essays).expect("mkdir");
+    std::fs::write(
+        essays.join("math.md"),
+        "# Sums\n\nThe area is $\\pi r^2$.\n",
+    )
+    .expect("write");
+    std::fs::write(essays.join("prose.md"), "# Prose\n\nNo formulas here.\n").expect("write");
+    let font = quire::export::theme::MATH_FONT;
+
+    for (essay, has_math) in [("math", true), ("prose", false)] {
+        let file = format!("essays/{essay}.md");
+        let out = format!("usb-{essay}");
+        let output = run(
+            dir.path(),
+            &["export", &file, "--standalone", "--out", &out],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        let page = read(dir.path().join(&out).join(format!("{essay}.html")));
+        assert_eq!(
+            page.contains("url(\"data:font/woff2;base64,"),
+            has_math,
+            "{essay}"
+        );
+        assert_eq!(page.contains("<math"), has_math, "{essay}");
+
+        let out = format!("post-{essay}");
+        let output = run(dir.path(), &["export", &file, "--out", &out]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let written = dir.path().join(&out).join("fonts/quire-math.woff2");
+        assert_eq!(written.is_file(), has_math, "{essay}");
+        if has_math {
+            assert_eq!(std::fs::read(&written).expect("font"), font);
+            let css = read(dir.path().join(&out).join("style.css"));
+            assert!(css.contains("src: url(\"fonts/quire-math.woff2\") format(\"woff2\")"));
+        }
+    }
+    // A real WOFF2 file, not a placeholder.
+    assert_eq!(&font[..4], b"wOF2");
+    assert!(font.len() > 100_000);
+}

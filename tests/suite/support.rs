@@ -86,3 +86,10 @@ pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path.as_ref())
         .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
 }
+
+/// A file's bytes as text, whatever they are (an export holds fonts and images too).
+pub fn read_lossy(path: impl AsRef<Path>) -> String {
+    let bytes =
+        std::fs::read(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()));
+    String::from_utf8_lossy(&bytes).into_owned()
+}

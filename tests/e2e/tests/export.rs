@@ -290,3 +290,70 @@ async fn check_panel_finds_a_problem_jumps_to_it_and_clears_when_fixed() {
     app.screenshot("fixed").await;
     app.close().await;
 }
+
+/// Every single-essay format from the dialog, each read back by a tool nobody here wrote.
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn the_export_dialog_makes_a_pdf_of_the_open_essay() {
+    let fixture = Fixture::new("the_export_dialog_makes_a_pdf_of_the_open_essay");
+    let out_dir = tempfile::Builder::new()
+        .prefix("quire-e2e-pdf-out-")
+        .tempdir()
+        .expect("a temporary output folder");
+    let out = out_dir.path().join("printed");
+    let app = fixture.launch().await;
+    app.open_by_title("A Tour of What Quire Renders").await;
+
+    app.press(Key::Control + "e" + Key::Null).await;
+    app.wait_js(
+        "the export dialog shows a folder",
+        "const f = document.getElementById('export-folder'); return f && f.value.length > 0",
+        &[],
+    )
+    .await;
+    app.click(".export-kind input[value='pdf']").await;
+    let driver = app.driver();
+    let field = driver
+        .find(By::Id("export-folder"))
+        .await
+        .expect("the folder field");
+    field.clear().await.expect("clear the field");
+    field
+        .send_keys(out.display().to_string())
+        .await
+        .expect("type the folder");
+    app.screenshot("pdf-chosen").await;
+    app.click("#export-run").await;
+    let summary = app
+        .wait_js(
+            "the PDF is written",
+            "return document.querySelector('.export-summary')?.textContent \
+             ?? (document.querySelector('.export-error:not([hidden])')?.textContent || null)",
+            &[],
+        )
+        .await;
+    let summary = summary.as_str().expect("the summary").to_string();
+    assert_eq!(
+        summary,
+        format!("Exported 1 file to {}.", out.display()),
+        "the dialog's outcome"
+    );
+    assert_eq!(
+        app.text_of(".export-files li").await.as_deref(),
+        Some("feature-tour.pdf")
+    );
+    app.screenshot("pdf-done").await;
+    let pdf = out.join("feature-tour.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("A Tour of What Quire Renders")
+            && text.contains("Notes at the foot of the page"),
+        "{text}"
+    );
+    app.close().await;
+}

@@ -239,7 +239,7 @@ essayId: number | null, line: number, level: "error" | "warning", message: strin
 
 export type CheckResult = { essays: number, problems: Array<ProblemInfo>, };
 
-export type ExportKind = "post" | "standalone" | "site";
+export type ExportKind = "post" | "standalone" | "pdf" | "docx" | "epub" | "site" | "book";
 
 export type ExportRequest = { 
 /**
@@ -247,7 +247,7 @@ export type ExportRequest = {
  */
 kind: ExportKind, 
 /**
- * The essay, for `post` and `standalone`.
+ * The essay, for every kind but `site` and `book`.
  */
 id: number | null, 
 /**
@@ -255,7 +255,7 @@ id: number | null,
  */
 out: string | null, 
 /**
- * Include drafts in a site.
+ * Include drafts in a site or a book.
  */
 drafts: boolean, };
 

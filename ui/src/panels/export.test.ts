@@ -199,4 +199,31 @@ describe("the export dialog", () => {
     await settle();
     expect(exportEssays).toHaveBeenCalledWith({ kind: "standalone", id: 1, out: "/tmp/out", drafts: false }, expect.any(Function));
   });
+
+  it("sends a PDF, Word or EPUB of the open essay, and a book of the folder with its drafts choice", async () => {
+    const exportEssays = vi.fn(async () => outcome());
+    await new ExportDialog(hooks({ exportEssays })).open();
+    const drafts = q<HTMLInputElement>("#export-drafts")!;
+    for (const kind of ["pdf", "docx", "epub"]) {
+      q<HTMLInputElement>(`input[value=${kind}]`)!.click();
+      expect(drafts.disabled).toBe(true);
+      q<HTMLFormElement>(".export-dialog")!.requestSubmit();
+      await settle();
+      expect(exportEssays).toHaveBeenLastCalledWith({ kind, id: 1, out: "/essays/public", drafts: false }, expect.any(Function));
+    }
+    q<HTMLInputElement>("input[value=book]")!.click();
+    expect(drafts.disabled).toBe(false);
+    drafts.click();
+    q<HTMLFormElement>(".export-dialog")!.requestSubmit();
+    await settle();
+    expect(exportEssays).toHaveBeenLastCalledWith({ kind: "book", id: null, out: "/essays/public", drafts: true }, expect.any(Function));
+    const groups = [...document.querySelectorAll(".export-group")].map((g) => g.textContent);
+    expect(groups).toEqual(["“On Walking” as", "Every published essay as"]);
+  });
+
+  it("offers a book but no single-essay format when no essay is open", async () => {
+    await new ExportDialog(hooks({ openEssay: () => null })).open();
+    for (const kind of ["pdf", "docx", "epub"]) expect(q<HTMLInputElement>(`input[value=${kind}]`)!.disabled).toBe(true);
+    expect(q<HTMLInputElement>("input[value=book]")!.disabled).toBe(false);
+  });
 });

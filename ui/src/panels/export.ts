@@ -1,5 +1,6 @@
-// The export dialog (Ctrl+E): this post as a folder with its page and images, one
-// self-contained file, or the whole site. The writer picks (or types) the output folder, which
+// The export dialog (Ctrl+E): this essay as a folder with its page and images, one
+// self-contained file, a PDF, a Word document or an EPUB; or every published essay as the
+// site or as one EPUB book. The writer picks (or types) the output folder, which
 // is remembered per library; progress arrives from the core over a Channel; the outcome lists
 // the files written, the warnings, and the essays that failed (each one a link to its line).
 // The pure helpers below (progress, paths, remembered settings, summaries) are unit-tested.
@@ -37,7 +38,12 @@ function readAll(storage: KeyValueStore): Remembered {
   }
 }
 
-const KINDS: readonly ExportKind[] = ["post", "standalone", "site"];
+const KINDS: readonly ExportKind[] = ["post", "standalone", "pdf", "docx", "epub", "site", "book"];
+
+/** Kinds made of every published essay, not of the open one: they take "Include drafts". */
+export function isWholeFolder(kind: ExportKind): boolean {
+  return kind === "site" || kind === "book";
+}
 
 /** The export settings remembered for the library at `root`, or null. */
 export function rememberedChoice(storage: KeyValueStore, root: string): Partial<ExportChoice> | null {
@@ -152,9 +158,13 @@ export interface ExportHooks {
 }
 
 const CHOICES: { kind: ExportKind; label: string; detail: string }[] = [
-  { kind: "post", label: "This post", detail: "A folder with its page and images" },
-  { kind: "standalone", label: "One self-contained file", detail: "A single .html with styles and images inside" },
-  { kind: "site", label: "The whole site", detail: "Every published essay, the index, tag pages and the feed" },
+  { kind: "post", label: "Web page", detail: "a folder with the page and its images" },
+  { kind: "standalone", label: "One self-contained file", detail: "a single .html with styles and images inside" },
+  { kind: "pdf", label: "PDF", detail: "laid out as the preview shows it" },
+  { kind: "docx", label: "Word document", detail: "real headings, footnotes and images" },
+  { kind: "epub", label: "EPUB", detail: "a small e-book" },
+  { kind: "site", label: "The whole site", detail: "the index, tag pages and the feed" },
+  { kind: "book", label: "One EPUB book", detail: "newest first, with a table of contents" },
 ];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
@@ -236,44 +246,44 @@ export class ExportDialog {
     const legend = el("legend", "export-legend", "What to export");
     kinds.append(legend);
     const radios = new Map<ExportKind, HTMLInputElement>();
+    const chosenKind = (): ExportKind => CHOICES.find((c) => radios.get(c.kind)?.checked)?.kind ?? "site";
+    const drafts = el("label", "export-drafts");
+    const draftsBox = el("input");
+    draftsBox.type = "checkbox";
+    draftsBox.id = "export-drafts";
+    draftsBox.checked = remembered?.drafts ?? false;
+    drafts.append(draftsBox, el("span", "", "Include drafts"));
+    let group = "";
     for (const choice of CHOICES) {
+      const wanted = isWholeFolder(choice.kind) ? "Every published essay as" : essay ? `“${essay.title}” as` : "This essay as";
+      if (wanted !== group) {
+        group = wanted;
+        kinds.append(el("p", "export-group", group));
+      }
       const label = el("label", "export-kind");
       const radio = el("input");
       radio.type = "radio";
       radio.name = "export-kind";
       radio.value = choice.kind;
-      const disabled = choice.kind !== "site" && !canPost;
+      const disabled = !isWholeFolder(choice.kind) && !canPost;
       radio.disabled = disabled;
       const text = el("span", "export-kind-text");
       const title = el("span", "export-kind-label", choice.label);
-      const detail = el(
-        "span",
-        "export-kind-detail",
-        disabled ? (essay ? "Save the essay to a file first" : "Open an essay first") : choice.kind === "site" ? choice.detail : `${choice.detail}: ${essay?.title ?? ""}`,
-      );
+      const detail = el("span", "export-kind-detail", disabled ? (essay ? "save the essay to a file first" : "open an essay first") : choice.detail);
       text.append(title, detail);
       label.append(radio, text);
       if (disabled) label.classList.add("disabled");
       kinds.append(label);
       radios.set(choice.kind, radio);
-      if (choice.kind === "site") {
-        const drafts = el("label", "export-drafts");
-        const box = el("input");
-        box.type = "checkbox";
-        box.id = "export-drafts";
-        box.checked = remembered?.drafts ?? false;
-        drafts.append(box, el("span", "", "Include drafts"));
-        text.append(drafts);
-      }
     }
-    const draftsBox = kinds.querySelector<HTMLInputElement>("#export-drafts")!;
+    kinds.append(drafts);
     let kind: ExportKind = remembered?.kind ?? (canPost ? "post" : "site");
-    if (kind !== "site" && !canPost) kind = "site";
+    if (!isWholeFolder(kind) && !canPost) kind = "site";
     radios.get(kind)!.checked = true;
     const syncDrafts = () => {
-      const site = radios.get("site")!.checked;
-      draftsBox.disabled = !site;
-      draftsBox.parentElement!.classList.toggle("disabled", !site);
+      const whole = isWholeFolder(chosenKind());
+      draftsBox.disabled = !whole;
+      drafts.classList.toggle("disabled", !whole);
     };
     kinds.addEventListener("change", syncDrafts);
     syncDrafts();
@@ -335,7 +345,6 @@ export class ExportDialog {
       problem.textContent = message ?? "";
       problem.hidden = message === null;
     };
-    const chosenKind = (): ExportKind => CHOICES.find((c) => radios.get(c.kind)!.checked)?.kind ?? "site";
     const syncOk = () => {
       ok.disabled = input.value.trim() === "";
     };
@@ -381,7 +390,7 @@ export class ExportDialog {
       if (ok.disabled) return;
       const out = input.value.trim();
       const kind = chosenKind();
-      const drafts = kind === "site" && draftsBox.checked;
+      const withDrafts = isWholeFolder(kind) && draftsBox.checked;
       ok.disabled = true;
       choose.disabled = true;
       show.hidden = true;
@@ -404,7 +413,7 @@ export class ExportDialog {
 
       progress.hidden = false;
       setProgress(null);
-      const request: ExportRequest = { kind, id: kind === "site" ? null : (open?.id ?? null), out, drafts };
+      const request: ExportRequest = { kind, id: isWholeFolder(kind) ? null : (open?.id ?? null), out, drafts: withDrafts };
       try {
         const outcome = await hooks.exportEssays(request, (p) => {
           if (session === this.session) setProgress(p);
