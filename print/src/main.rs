@@ -8,6 +8,7 @@
 //! fonts are data URIs and whose Content-Security-Policy allows nothing else. Exit status: 0
 //! printed; 2 usage; 3 no display; 4 the page could not be laid out, printed or stamped.
 
+mod marks;
 mod stamp;
 
 use std::cell::RefCell;
@@ -18,6 +19,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use gtk::prelude::*;
+use javascriptcore::ValueExt;
 use webkit2gtk::{
     LoadEvent, NetworkProxyMode, NetworkProxySettings, PrintOperation, PrintOperationExt,
     SettingsExt, WebContext, WebContextExt, WebView, WebViewExt, WebsiteDataManagerExt,
@@ -121,10 +123,22 @@ fn run(html: &str, job: &Job) -> Result<(), String> {
         data.set_network_proxy_settings(NetworkProxyMode::Custom, Some(&mut proxy));
     }
     let text = job.out.with_extension("text.pdf");
+    let geometry = job.out.with_extension("marks.pdf");
     let margins = job.out.with_extension("margins.pdf");
     let result = (|| {
         let setup = page_setup(job.paper, true);
-        print_page(&context, html, &text, &setup, true)?;
+        print_page(&context, html, &text, &setup, true, None)?;
+        // The same page again, laid out the same, with each link, heading and link target
+        // painted in a colour of its own and everything else invisible: where those colours
+        // land in the PDF is where the links and bookmarks go (WebKit's PDF has neither).
+        let found = print_page(&context, html, &geometry, &setup, true, Some(marks::SCRIPT))?
+            .unwrap_or_default();
+        let placed = marks::place(&found, &geometry)?;
+        if std::env::var_os("QUIRE_PRINT_DEBUG").is_some() {
+            for (mark, spots) in &placed.marks {
+                eprintln!("{mark:?} {spots:?}");
+            }
+        }
         let pages = stamp::page_count(&text)?;
         let sheet = stamp::margins_html(&job.title, pages, &setup);
         // Without backgrounds: the sheet's white page would cover the text it is laid over.
@@ -134,11 +148,13 @@ fn run(html: &str, job: &Job) -> Result<(), String> {
             &margins,
             &page_setup(job.paper, false),
             false,
+            None,
         )?;
-        stamp::overlay(&text, &margins, job)
+        stamp::finish(&text, &margins, &placed, job)
     })();
-    let _ = std::fs::remove_file(&text);
-    let _ = std::fs::remove_file(&margins);
+    for scratch in [&text, &geometry, &margins] {
+        let _ = std::fs::remove_file(scratch);
+    }
     result
 }
 
@@ -165,10 +181,13 @@ fn print_page(
     to: &Path,
     setup: &gtk::PageSetup,
     backgrounds: bool,
-) -> Result<(), String> {
+    prepare: Option<&'static str>,
+) -> Result<Option<String>, String> {
     let view = WebView::with_context(context);
     if let Some(settings) = WebViewExt::settings(&view) {
-        settings.set_enable_javascript(false);
+        // The page's own script never runs (it has none: the sanitizer and its CSP see to
+        // that); only the printer's own, in a world of its own, when it asks.
+        settings.set_enable_javascript(prepare.is_some());
         settings.set_enable_javascript_markup(false);
         settings.set_auto_load_images(true);
         settings.set_print_backgrounds(backgrounds);
@@ -179,6 +198,7 @@ fn print_page(
     window.show_all();
 
     let outcome: Rc<RefCell<Option<Result<(), String>>>> = Rc::new(RefCell::new(None));
+    let prepared: Rc<RefCell<Option<String>>> = Rc::new(RefCell::new(None));
     let uri = gtk::glib::filename_to_uri(to, None)
         .map(|u| u.to_string())
         .map_err(|e| format!("{}: {e}", to.display()))?;
@@ -186,31 +206,65 @@ fn print_page(
         let outcome = Rc::clone(&outcome);
         let setup = setup.clone();
         let started = std::cell::Cell::new(false);
+        let prepared = Rc::clone(&prepared);
         view.connect_load_changed(move |view, event| {
             if event != LoadEvent::Finished || started.replace(true) {
                 return;
             }
-            let operation = PrintOperation::new(view);
-            let settings = gtk::PrintSettings::new();
-            settings.set_printer("Print to File");
-            settings.set(gtk::PRINT_SETTINGS_OUTPUT_FILE_FORMAT, Some("pdf"));
-            settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI, Some(&uri));
-            operation.set_print_settings(&settings);
-            operation.set_page_setup(&setup);
-            let failed = Rc::clone(&outcome);
-            operation.connect_failed(move |_, error| {
-                failed.replace(Some(Err(format!(
-                    "WebKit could not print the page: {error}"
-                ))));
-            });
-            let done = Rc::clone(&outcome);
-            operation.connect_finished(move |_| {
-                if done.borrow().is_none() {
-                    done.replace(Some(Ok(())));
+            let print = {
+                let outcome = Rc::clone(&outcome);
+                let setup = setup.clone();
+                let uri = uri.clone();
+                move |view: &WebView| {
+                    let operation = PrintOperation::new(view);
+                    let settings = gtk::PrintSettings::new();
+                    settings.set_printer("Print to File");
+                    settings.set(gtk::PRINT_SETTINGS_OUTPUT_FILE_FORMAT, Some("pdf"));
+                    settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI, Some(&uri));
+                    operation.set_print_settings(&settings);
+                    operation.set_page_setup(&setup);
+                    let failed = Rc::clone(&outcome);
+                    operation.connect_failed(move |_, error| {
+                        failed.replace(Some(Err(format!(
+                            "WebKit could not print the page: {error}"
+                        ))));
+                    });
+                    let done = Rc::clone(&outcome);
+                    operation.connect_finished(move |_| {
+                        if done.borrow().is_none() {
+                            done.replace(Some(Ok(())));
+                        }
+                        gtk::main_quit();
+                    });
+                    operation.print();
                 }
-                gtk::main_quit();
-            });
-            operation.print();
+            };
+            match prepare {
+                None => print(view),
+                Some(script) => {
+                    let prepared = Rc::clone(&prepared);
+                    let outcome = Rc::clone(&outcome);
+                    let printed = view.clone();
+                    view.evaluate_javascript(
+                        script,
+                        Some("quire-print"),
+                        None,
+                        None::<&gtk::gio::Cancellable>,
+                        move |result| match result {
+                            Ok(value) => {
+                                prepared.replace(Some(value.to_str().to_string()));
+                                print(&printed);
+                            }
+                            Err(error) => {
+                                outcome.replace(Some(Err(format!(
+                                    "the page's links could not be found: {error}"
+                                ))));
+                                gtk::main_quit();
+                            }
+                        },
+                    );
+                }
+            }
         });
     }
     {
@@ -243,5 +297,7 @@ fn print_page(
     }
     window.close();
     let result = outcome.borrow_mut().take();
-    result.unwrap_or_else(|| Err("WebKit stopped before the page was printed".into()))
+    result
+        .unwrap_or_else(|| Err("WebKit stopped before the page was printed".into()))
+        .map(|()| prepared.borrow_mut().take())
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use lopdf::{dictionary, Document, Object, ObjectId, Stream};
 
+use crate::marks::{Placed, Spot};
 use crate::Job;
 
 pub fn page_count(pdf: &Path) -> Result<usize, String> {
@@ -62,9 +63,10 @@ fn fail(e: lopdf::Error) -> String {
     format!("the printed PDF can't be finished: {e}")
 }
 
-/// Lays each page of `margins` over the same page of `text` and writes the result to the job's
-/// file, with the author in the document's information.
-pub fn overlay(text: &Path, margins: &Path, job: &Job) -> Result<(), String> {
+/// Lays each page of `margins` under the same page of `text`, adds the links and bookmarks
+/// found in `placed`, and writes the result to the job's file, with the title and author in the
+/// document's information.
+pub fn finish(text: &Path, margins: &Path, placed: &Placed, job: &Job) -> Result<(), String> {
     let mut doc = Document::load(text).map_err(fail)?;
     let mut sheet = Document::load(margins).map_err(fail)?;
     sheet.renumber_objects_with(doc.max_id + 1);
@@ -121,6 +123,9 @@ pub fn overlay(text: &Path, margins: &Path, job: &Job) -> Result<(), String> {
         }
         page.set("Contents", Object::Array(contents));
     }
+    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    add_links(&mut doc, &page_ids, placed)?;
+    add_bookmarks(&mut doc, &page_ids, placed)?;
     set_info(&mut doc, job);
     doc.prune_objects();
     doc.compress();
@@ -177,4 +182,183 @@ fn utf16(s: &str) -> Vec<u8> {
         bytes.extend(unit.to_be_bytes());
     }
     bytes
+}
+
+/// Where a link to `#anchor` goes: the top left of the first box of the heading or element
+/// with that id.
+fn destination(placed: &Placed, anchor: &str) -> Option<Spot> {
+    placed
+        .marks
+        .iter()
+        .filter(|(m, _)| m.anchor.as_deref() == Some(anchor))
+        .find_map(|(_, spots)| spots.first().copied())
+}
+
+fn go_to(page: ObjectId, spot: Spot) -> Object {
+    // A little above the box, so the reader lands with the line in view, not cut at its top.
+    Object::Array(vec![
+        Object::Reference(page),
+        "XYZ".into(),
+        Object::Real(spot.rect[0]),
+        Object::Real(spot.rect[3] + 6.0),
+        Object::Null,
+    ])
+}
+
+fn add_links(doc: &mut Document, pages: &[ObjectId], placed: &Placed) -> Result<(), String> {
+    let mut annotations: Vec<Vec<Object>> = vec![Vec::new(); pages.len()];
+    for (mark, spots) in &placed.marks {
+        let Some(href) = &mark.link else { continue };
+        let action = if let Some(anchor) = href.strip_prefix('#') {
+            let anchor = percent_decode(anchor);
+            match destination(placed, &anchor) {
+                Some(target) if target.page < pages.len() => {
+                    ("Dest", go_to(pages[target.page], target))
+                }
+                _ => continue,
+            }
+        } else {
+            (
+                "A",
+                Object::Dictionary(dictionary! {
+                    "S" => "URI",
+                    "URI" => Object::string_literal(href.as_bytes().to_vec()),
+                }),
+            )
+        };
+        for spot in spots {
+            let Some(list) = annotations.get_mut(spot.page) else {
+                continue;
+            };
+            let [left, bottom, right, top] = spot.rect;
+            let mut link = dictionary! {
+                "Type" => "Annot",
+                "Subtype" => "Link",
+                "Rect" => vec![left.into(), bottom.into(), right.into(), top.into()],
+                "Border" => vec![0.into(), 0.into(), 0.into()],
+            };
+            link.set(action.0, action.1.clone());
+            list.push(Object::Reference(doc.add_object(link)));
+        }
+    }
+    for (page, list) in pages.iter().zip(annotations) {
+        if list.is_empty() {
+            continue;
+        }
+        doc.get_dictionary_mut(*page)
+            .map_err(fail)?
+            .set("Annots", Object::Array(list));
+    }
+    Ok(())
+}
+
+struct Entry {
+    title: String,
+    level: u8,
+    dest: Object,
+    parent: Option<usize>,
+    children: Vec<usize>,
+}
+
+/// The headings as the PDF's bookmarks, nested by level.
+fn add_bookmarks(doc: &mut Document, pages: &[ObjectId], placed: &Placed) -> Result<(), String> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut roots = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (mark, spots) in &placed.marks {
+        let (Some(level), Some(spot)) = (mark.level, spots.first()) else {
+            continue;
+        };
+        let Some(page) = pages.get(spot.page) else {
+            continue;
+        };
+        while open.last().is_some_and(|&i| entries[i].level >= level) {
+            open.pop();
+        }
+        let index = entries.len();
+        let parent = open.last().copied();
+        entries.push(Entry {
+            title: mark.text.clone().unwrap_or_default(),
+            level,
+            dest: go_to(*page, *spot),
+            parent,
+            children: Vec::new(),
+        });
+        match parent {
+            Some(p) => entries[p].children.push(index),
+            None => roots.push(index),
+        }
+        open.push(index);
+    }
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let outlines = doc.new_object_id();
+    let ids: Vec<ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    let siblings = |list: &[usize], at: usize| {
+        let prev = at.checked_sub(1).map(|p| ids[list[p]]);
+        let next = list.get(at + 1).map(|&n| ids[n]);
+        (prev, next)
+    };
+    for (i, entry) in entries.iter().enumerate() {
+        let list = match entry.parent {
+            Some(p) => &entries[p].children,
+            None => &roots,
+        };
+        let at = list.iter().position(|&x| x == i).unwrap_or(0);
+        let (prev, next) = siblings(list, at);
+        let mut item = dictionary! {
+            "Title" => Object::String(utf16(&entry.title), lopdf::StringFormat::Hexadecimal),
+            "Parent" => Object::Reference(entry.parent.map_or(outlines, |p| ids[p])),
+            "Dest" => entry.dest.clone(),
+        };
+        if let Some(prev) = prev {
+            item.set("Prev", Object::Reference(prev));
+        }
+        if let Some(next) = next {
+            item.set("Next", Object::Reference(next));
+        }
+        if let (Some(first), Some(last)) = (entry.children.first(), entry.children.last()) {
+            item.set("First", Object::Reference(ids[*first]));
+            item.set("Last", Object::Reference(ids[*last]));
+            // Open: a reader sees the essay's whole outline at once.
+            item.set("Count", Object::Integer(entry.children.len() as i64));
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(item));
+    }
+    let (Some(first), Some(last)) = (roots.first(), roots.last()) else {
+        return Ok(());
+    };
+    doc.objects.insert(
+        outlines,
+        Object::Dictionary(dictionary! {
+            "Type" => "Outlines",
+            "First" => Object::Reference(ids[*first]),
+            "Last" => Object::Reference(ids[*last]),
+            "Count" => Object::Integer(entries.len() as i64),
+        }),
+    );
+    let catalog = doc.catalog_mut().map_err(fail)?;
+    catalog.set("Outlines", Object::Reference(outlines));
+    catalog.set("PageMode", "UseOutlines");
+    Ok(())
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -282,3 +282,75 @@ fn without_a_display_the_printer_says_to_use_xvfb_run() {
         "{said}"
     );
 }
+
+#[test]
+fn links_are_live_and_the_headings_are_bookmarks_to_their_pages() {
+    let (_dir, root) = essays();
+    let pdf = export(&root, "feature-tour.md");
+    let path = pdf.to_str().expect("utf-8");
+    // poppler's own reading of the PDF: links with their targets, then the outline.
+    let xml = tool("pdftohtml", &["-xml", "-stdout", "-i", "-q", path]);
+    let links: Vec<&str> = xml
+        .split("<a href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(links.contains(&"https://commonmark.org/help/"), "{links:?}");
+    assert!(links.contains(&"https://example.org/"), "{links:?}");
+
+    // Each page's text, to know where a heading really is.
+    let text = tool("pdftotext", &[path, "-"]);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let page_of = |words: &str| {
+        1 + pages
+            .iter()
+            .position(|p| p.contains(words))
+            .unwrap_or_else(|| panic!("`{words}` is on no page"))
+    };
+    let outline: Vec<(usize, String)> = xml
+        .split("<item page=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (page, rest) = s.split_once("\">")?;
+            let (title, _) = rest.split_once("</item>")?;
+            Some((page.parse().ok()?, title.replace("&amp;", "&")))
+        })
+        .collect();
+    let titles: Vec<&str> = outline.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "A Tour of What Quire Renders",
+            "Typography that takes care of itself",
+            "Notes at the foot of the page",
+            "Tables for the numbers",
+            "Code, highlighted",
+            "Lists and tasks",
+            "Formulas",
+            "Images that travel with the essay",
+            "A little raw HTML",
+        ]
+    );
+    for (page, title) in &outline {
+        assert_eq!(
+            *page,
+            page_of(title),
+            "the bookmark `{title}` opens its page"
+        );
+    }
+    // The essay's title holds the sections: they are nested one level below it.
+    let nested = xml.split("<outline>").nth(2).expect("a nested outline");
+    assert!(nested.contains("Typography that takes care of itself"));
+
+    // In-page links go to the page their target is on: the heading, the footnotes.
+    let tables = format!("#{}", page_of("Tables for the numbers"));
+    assert!(
+        links.iter().any(|l| l.ends_with(&tables)),
+        "{links:?} lacks {tables}"
+    );
+    let notes = format!("#{}", page_of("The first note."));
+    assert!(
+        links.iter().filter(|l| l.ends_with(&notes)).count() >= 2,
+        "both footnote marks link to the notes: {links:?}"
+    );
+}
