@@ -4,6 +4,7 @@
 //! engine, the same fonts, embedded the same way. The margins go under the text's page, which
 //! paints only inside its margins.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use lopdf::{dictionary, Document, Object, ObjectId, Stream};
@@ -127,6 +128,7 @@ pub fn finish(text: &Path, margins: &Path, placed: &Placed, job: &Job) -> Result
     add_links(&mut doc, &page_ids, placed)?;
     add_bookmarks(&mut doc, &page_ids, placed)?;
     set_info(&mut doc, job);
+    share_identical_streams(&mut doc);
     doc.prune_objects();
     doc.compress();
     doc.save(&job.out)
@@ -361,4 +363,53 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Skia embeds a font again for every run of text it starts anew (a short essay's PDF held six
+/// copies of its monospace font, 4 MB in all): identical streams become one, and everything
+/// that pointed at a copy points at it.
+fn share_identical_streams(doc: &mut Document) {
+    let mut first: HashMap<(Vec<u8>, Vec<u8>), ObjectId> = HashMap::new();
+    let mut same: HashMap<ObjectId, ObjectId> = HashMap::new();
+    for (id, object) in &doc.objects {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        let mut dict = stream.dict.clone();
+        dict.remove(b"Length");
+        let key = (format!("{dict:?}").into_bytes(), stream.content.clone());
+        match first.get(&key) {
+            Some(kept) => {
+                same.insert(*id, *kept);
+            }
+            None => {
+                first.insert(key, *id);
+            }
+        }
+    }
+    if same.is_empty() {
+        return;
+    }
+    fn repoint(object: &mut Object, same: &HashMap<ObjectId, ObjectId>) {
+        match object {
+            Object::Reference(id) => {
+                if let Some(kept) = same.get(id) {
+                    *id = *kept;
+                }
+            }
+            Object::Array(items) => items.iter_mut().for_each(|o| repoint(o, same)),
+            Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, o)| repoint(o, same)),
+            Object::Stream(stream) => stream.dict.iter_mut().for_each(|(_, o)| repoint(o, same)),
+            _ => {}
+        }
+    }
+    for object in doc.objects.values_mut() {
+        repoint(object, &same);
+    }
+    for (_, value) in doc.trailer.iter_mut() {
+        repoint(value, &same);
+    }
+    for copy in same.keys() {
+        doc.objects.remove(copy);
+    }
 }
