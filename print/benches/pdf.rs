@@ -119,4 +119,5 @@ fn main() {
         per_page * 1000.0
     );
     let _ = xvfb.kill();
+    let _ = xvfb.wait();
 }
