@@ -13,21 +13,19 @@ use quire::export::Exporter;
 
 const PRINTER: &str = env!("CARGO_BIN_EXE_quire-print");
 
+/// Starts Xvfb, says its display on stdout, and stops it when process `$1` has ended.
+const XVFB_WATCHDOG: &str =
+    "Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>/dev/null & x=$!; \
+     trap 'kill $x 2>/dev/null' EXIT; while kill -0 \"$1\" 2>/dev/null; do sleep 0.5; done";
+
 /// One Xvfb for the whole test binary; the printer (a child of the exporter) finds it through
 /// DISPLAY, and the exporter finds the printer through QUIRE_PRINT.
 fn display() {
     static XVFB: OnceLock<Child> = OnceLock::new();
     XVFB.get_or_init(|| {
-        let mut xvfb = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
+        // A watchdog shell stops this Xvfb once the test binary is gone, however it ends.
+        let mut xvfb = Command::new("sh")
+            .args(["-c", XVFB_WATCHDOG, "sh", &std::process::id().to_string()])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
