@@ -22,6 +22,7 @@ mod docx;
 mod epub;
 mod feed;
 mod manifest;
+pub(crate) mod omml;
 mod out;
 mod paths;
 mod pdf;
