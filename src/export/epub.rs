@@ -47,6 +47,8 @@ const CORE_IMAGE_TYPES: &[&str] = &[
 struct BookUrls<'a> {
     page: PageUrls<'a>,
     essay_path: &'a Path,
+    /// The essays folder, canonical.
+    root: &'a Path,
     /// Essay path (relative to the essays folder) to chapter file.
     chapters: &'a HashMap<PathBuf, String>,
     /// Source, path inside the book, media type.
@@ -87,7 +89,10 @@ impl Urls for BookUrls<'_> {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        let hash = blake3::hash(source.to_string_lossy().as_bytes()).to_hex();
+        // Named by where it is in the essays folder, so that the book is the same wherever
+        // the folder is.
+        let place = source.strip_prefix(self.root).unwrap_or(&source);
+        let hash = blake3::hash(place.to_string_lossy().as_bytes()).to_hex();
         let name = format!("{}.{extension}", &hash[..16]);
         let url = format!("{IMAGES}{name}");
         let href = format!("images/{name}");
@@ -275,6 +280,7 @@ impl Exporter {
         let urls = BookUrls {
             page: PageUrls::new(&self.library, &essay.path, &no_slugs, ImageMode::Copy, ""),
             essay_path: &essay.path,
+            root: &self.library.canonical_root,
             chapters,
             images: RefCell::default(),
         };
