@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::essay::slugify;
 use crate::library::is_essay_name;
+use crate::markdown::sanitize::decode_references;
 use crate::markdown::{render_essay, Heading, RenderOptions, Urls};
 use crate::problem::{Level, Problem};
 use crate::settings::{self, Settings};
@@ -307,12 +308,23 @@ impl Exporter {
             toc.remove(0);
         }
         let problems = url_problems(&shown, &rendered, urls.page.problems.take());
-        let image_lines = rendered
+        let mut image_lines: Vec<(String, usize)> = rendered
             .links
             .iter()
             .filter(|l| l.image)
             .map(|l| (l.url.clone(), l.line))
             .collect();
+        // Images in raw HTML are no links of the Markdown: their line is where the URL is.
+        for (at, _) in rendered.html.match_indices("<img src=\"") {
+            let rest = &rendered.html[at + 10..];
+            let url = decode_references(&rest[..rest.find('"').unwrap_or(0)]);
+            if !image_lines.iter().any(|(u, _)| *u == url) {
+                if let Some(offset) = essay.source.find(&url) {
+                    let line = 1 + essay.source[..offset].matches('\n').count();
+                    image_lines.push((url, line));
+                }
+            }
+        }
         Ok(Draft {
             file: chapters
                 .get(&essay.path)

@@ -244,7 +244,7 @@ fn a_folder_is_one_book_in_the_order_of_quire_toml_without_its_drafts() {
 }
 
 #[test]
-fn drafts_join_the_book_when_asked() {
+fn drafts_join_the_book_when_asked_and_markup_xhtml_refuses_is_mended() {
     let (_guard, folder) = copy_fixture("epub");
     let report = fixture_exporter(&folder)
         .book(
@@ -255,12 +255,29 @@ fn drafts_join_the_book_when_asked() {
             &|_, _| {},
         )
         .unwrap();
-    assert_eq!(report.essays, 4);
-    let files = unpack(&folder.join("out/notes-on-reading.epub"));
+    assert_eq!(report.essays, 5);
+    let warnings: Vec<String> = report.warnings.iter().map(|p| p.to_string()).collect();
+    assert!(
+        warnings.iter().any(|w| w.ends_with(
+            "markup.md:13: warning: remote image left out of the EPUB (readers may not load it); its alt text stands in: https://example.com/x.png"
+        )),
+        "an image in raw HTML is named at its line: {warnings:#?}"
+    );
+    let book = folder.join("out/notes-on-reading.epub");
+    // markup.md holds raw HTML (bad numbers and dates, `bdo` without a direction, a relative
+    // `cite`, duplicate ids, links to nowhere) and TeX whose MathML Core attributes EPUB's
+    // MathML 3 schema puts elsewhere.
+    assert_epubcheck_clean(&book);
+    let files = unpack(&book);
     let first = text_of(&files, "OEBPS/text/everything.xhtml");
     assert!(
         first.contains("<a href=\"draft.xhtml\">a draft</a>"),
         "{first}"
+    );
+    let markup = text_of(&files, "OEBPS/text/markup.xhtml");
+    assert!(
+        markup.contains("<a href=\"markup.xhtml\">nowhere</a>"),
+        "a fragment that names nothing leads to the chapter: {markup}"
     );
 }
 

@@ -59,6 +59,10 @@ struct Open<'a> {
     written: Option<&'static str>,
     /// A MathML or SVG element.
     foreign: bool,
+    /// A MathML element.
+    math: bool,
+    /// Written inside an `mstyle` that closes with it.
+    wrapped: bool,
 }
 
 impl Chapter {
@@ -75,6 +79,7 @@ impl Chapter {
             note_number: 0,
             pending_label: None,
             foreign: 0,
+            math: 0,
         };
         converter.run(html);
         converter.chapter
@@ -92,6 +97,8 @@ struct Converter<'a, 'h> {
     pending_label: Option<(usize, String)>,
     /// Depth inside `<math>` or `<svg>`, whose names keep their case.
     foreign: usize,
+    /// Depth inside `<math>`.
+    math: usize,
 }
 
 impl<'h> Converter<'_, 'h> {
@@ -164,10 +171,33 @@ impl<'h> Converter<'_, 'h> {
                 name,
                 written: Some(""),
                 foreign: false,
+                math: false,
+                wrapped: false,
             });
             return;
         }
         let mut written = None;
+        if self.foreign == 0 && !in_notes_list && !matches!(name, "math" | "svg") {
+            match fit(name, self.parent()) {
+                Fit::Keep => {}
+                Fit::Rename(other) => written = Some(other),
+                Fit::Drop => {
+                    if !VOID.contains(&name) && !tag.self_closing {
+                        self.stack.push(Open {
+                            name,
+                            written: Some(""),
+                            foreign: false,
+                            math: false,
+                            wrapped: false,
+                        });
+                    }
+                    return;
+                }
+            }
+            if BLOCK.contains(&written.unwrap_or(name)) {
+                self.close_phrasing();
+            }
+        }
         let mut extra: Vec<(&str, String)> = Vec::new();
         match name {
             "section" if self.footnotes.is_none() && tag.get("class") == Some("footnotes") => {
@@ -206,6 +236,8 @@ impl<'h> Converter<'_, 'h> {
                                 name,
                                 written: Some(""),
                                 foreign: false,
+                                math: false,
+                                wrapped: false,
                             });
                             return;
                         }
@@ -229,6 +261,8 @@ impl<'h> Converter<'_, 'h> {
                     tag.attrs.push(("alt", String::new()));
                 }
             }
+            // Without a direction, `bdo` is invalid and overrides nothing.
+            "bdo" if tag.get("dir").is_none() => written = Some("span"),
             "math" => {
                 self.chapter.mathml = true;
                 if tag.get("xmlns").is_none() {
@@ -244,6 +278,37 @@ impl<'h> Converter<'_, 'h> {
             _ => {}
         }
         let foreign = self.foreign > 0 || matches!(name, "math" | "svg");
+        let in_math = self.math > 0 || name == "math";
+        // MathML Core puts `displaystyle` and `scriptlevel` on any element; EPUB's MathML 3
+        // schema only on a few (`mstyle` takes all): the others get an `mstyle` around them
+        // that carries the attributes, which styles them the same.
+        let mut wrapped = false;
+        if in_math && name != "mstyle" {
+            let hoisted: Vec<(&str, String)> = tag
+                .attrs
+                .iter()
+                .filter(|(attr, _)| {
+                    *attr == "scriptlevel"
+                        || (*attr == "displaystyle" && !matches!(name, "mtable" | "math"))
+                })
+                .cloned()
+                .collect();
+            if !hoisted.is_empty() && name != "math" {
+                tag.attrs
+                    .retain(|(attr, _)| !hoisted.iter().any(|(h, _)| h == attr));
+                let out = &mut self.chapter.body;
+                out.push_str("<mstyle");
+                for (attr, value) in &hoisted {
+                    out.push(' ');
+                    out.push_str(attr);
+                    out.push_str("=\"");
+                    escape_attr(value, out);
+                    out.push('"');
+                }
+                out.push('>');
+                wrapped = true;
+            }
+        }
         let out_name = written.unwrap_or(name);
         let out = &mut self.chapter.body;
         out.push('<');
@@ -264,11 +329,17 @@ impl<'h> Converter<'_, 'h> {
                 }
                 // Obsolete in HTML5; the theme aligns cells through their style.
                 "align" if !foreign => continue,
-                "width" | "height" | "colspan" | "rowspan" | "start" | "span"
-                    if !foreign && !value.bytes().all(|b| b.is_ascii_digit()) =>
+                "width" | "height" | "colspan" | "rowspan" | "span"
+                    if !foreign && !is_number(value, false) =>
                 {
                     continue
                 }
+                "start" | "value" if !foreign && !is_number(value, true) => continue,
+                // A `colgroup` with a span must be empty, and its `col`s say it better.
+                "span" if name == "colgroup" => continue,
+                "datetime" if !foreign && !is_date_time(value) => continue,
+                // Only the web: a relative `cite` would name a file the book does not hold.
+                "cite" if !foreign && !is_web(value) => continue,
                 "open" | "reversed" | "checked" | "disabled" if !foreign => attr.to_string(),
                 _ => value.to_string(),
             };
@@ -281,6 +352,9 @@ impl<'h> Converter<'_, 'h> {
         let void = !foreign && VOID.contains(&name);
         if void || tag.self_closing {
             out.push_str("/>");
+            if wrapped {
+                out.push_str("</mstyle>");
+            }
             return;
         }
         out.push('>');
@@ -290,11 +364,45 @@ impl<'h> Converter<'_, 'h> {
         if foreign {
             self.foreign += 1;
         }
+        if in_math {
+            self.math += 1;
+        }
         self.stack.push(Open {
             name,
             written,
             foreign,
+            math: in_math,
+            wrapped,
         });
+    }
+
+    /// The element new content goes into, as written.
+    fn parent(&self) -> Option<&'static str> {
+        self.stack
+            .iter()
+            .rev()
+            .find(|o| o.written != Some(""))
+            .map(|o| o.written.unwrap_or_else(|| static_name(o.name)))
+    }
+
+    /// Before a block: closes the open elements that may hold only phrasing content (a
+    /// paragraph, emphasis), as a browser's parser does for `<p>` and as XHTML requires.
+    fn close_phrasing(&mut self) {
+        let container = self
+            .stack
+            .iter()
+            .rposition(|o| o.foreign || !inline(o.written.unwrap_or(o.name)));
+        let from = container.map_or(0, |c| c + 1);
+        let phrasing_only = self.stack[from..]
+            .iter()
+            .any(|o| PHRASING_ONLY.contains(&o.written.unwrap_or(o.name)));
+        if phrasing_only {
+            while self.stack.len() > from {
+                if let Some(open) = self.stack.pop() {
+                    self.close(&open);
+                }
+            }
+        }
     }
 
     fn text_owned(&mut self, text: &str) {
@@ -320,6 +428,9 @@ impl<'h> Converter<'_, 'h> {
         if open.foreign {
             self.foreign -= 1;
         }
+        if open.math {
+            self.math -= 1;
+        }
         if self.footnotes == Some(self.stack.len()) && open.name == "section" {
             self.footnotes = None;
         }
@@ -330,6 +441,9 @@ impl<'h> Converter<'_, 'h> {
                 out.push_str("</");
                 out.push_str(written.unwrap_or(open.name));
                 out.push('>');
+                if open.wrapped {
+                    out.push_str("</mstyle>");
+                }
             }
         }
     }
@@ -341,10 +455,10 @@ impl<'h> Converter<'_, 'h> {
             self.chapter.anchors.push((String::new(), id.clone()));
             return Some(format!("#{id}"));
         }
-        let lower = href.get(..7).unwrap_or(href).to_ascii_lowercase();
-        if lower.starts_with("http://")
-            || lower.starts_with("https:/")
-            || lower.starts_with("mailto:")
+        if is_web(href)
+            || href
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("mailto:"))
         {
             return Some(href.to_string());
         }
@@ -359,6 +473,125 @@ impl<'h> Converter<'_, 'h> {
         self.chapter.anchors.push((file.to_string(), id.clone()));
         Some(format!("{file}#{id}"))
     }
+}
+
+/// Elements that are blocks: none may stand inside a paragraph or emphasis.
+#[rustfmt::skip]
+const BLOCK: &[&str] = &[
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "figure", "figcaption",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre",
+    "section", "table", "ul", "dd", "dt", "summary", "caption",
+];
+/// Elements whose content may only be phrasing content.
+#[rustfmt::skip]
+const PHRASING_ONLY: &[&str] = &[
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "em", "strong", "b", "i", "u", "s", "small",
+    "mark", "span", "abbr", "cite", "code", "dfn", "kbd", "q", "samp", "sub", "sup", "var", "time",
+    "bdi", "bdo", "ruby", "rt", "rp", "summary",
+];
+
+/// Phrasing-only elements and those that take their parent's content model (`a`, `del`,
+/// `ins`), and elements left out (`""`).
+fn inline(name: &str) -> bool {
+    PHRASING_ONLY.contains(&name) || matches!(name, "a" | "del" | "ins" | "")
+}
+
+/// The names [`fit`] compares parents with, as `'static` (others do not matter to it).
+fn static_name(name: &str) -> &'static str {
+    const PARENTS: &[&str] = &[
+        "ul", "ol", "menu", "tr", "table", "thead", "tbody", "tfoot", "colgroup", "dl", "details",
+        "figure", "ruby",
+    ];
+    PARENTS
+        .iter()
+        .find(|p| **p == name)
+        .copied()
+        .unwrap_or("other")
+}
+
+/// What an element becomes where it stands: raw HTML may put a list item, a cell or a
+/// caption anywhere; a browser's parser moves or drops it, XHTML refuses it.
+enum Fit {
+    Keep,
+    Rename(&'static str),
+    Drop,
+}
+
+fn fit(name: &str, parent: Option<&str>) -> Fit {
+    let parent = parent.unwrap_or("");
+    let within = |parents: &[&str]| parents.contains(&parent);
+    match name {
+        "li" if !within(&["ul", "ol", "menu"]) => Fit::Rename("div"),
+        "td" | "th" if parent != "tr" => Fit::Rename("div"),
+        "tr" if !within(&["table", "thead", "tbody", "tfoot"]) => Fit::Drop,
+        "thead" | "tbody" | "tfoot" | "caption" | "colgroup" if parent != "table" => Fit::Drop,
+        "col" if parent != "colgroup" => Fit::Drop,
+        "dd" | "dt" if parent != "dl" => Fit::Rename("div"),
+        "summary" if parent != "details" => Fit::Rename("div"),
+        "figcaption" if parent != "figure" => Fit::Rename("div"),
+        "rt" | "rp" if parent != "ruby" => Fit::Rename("span"),
+        _ => Fit::Keep,
+    }
+}
+
+fn is_web(url: &str) -> bool {
+    ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    })
+}
+
+fn is_number(value: &str, signed: bool) -> bool {
+    let digits = if signed {
+        value.strip_prefix('-').unwrap_or(value)
+    } else {
+        value
+    };
+    !digits.is_empty() && digits.len() < 10 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A date, or a date and time, as HTML's `datetime` takes them (`2020-01-31`,
+/// `2020-01-31T10:30`, `2020-01-31 10:30:00Z`, `…+02:00`); other values are left out.
+fn is_date_time(value: &str) -> bool {
+    let b = value.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let date = b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10);
+    if !date {
+        return false;
+    }
+    let time = &value[10..];
+    if time.is_empty() {
+        return true;
+    }
+    let t = time.as_bytes();
+    if !(t.len() >= 6 && matches!(t[0], b'T' | b' ') && t[3] == b':') {
+        return false;
+    }
+    let zone_at = time[1..]
+        .find(['Z', '+', '-'])
+        .map_or(time.len(), |p| p + 1);
+    let (clock, zone) = time.split_at(zone_at);
+    let clock_ok = clock[1..].split(':').enumerate().all(|(i, part)| {
+        let whole = part.split('.').next().unwrap_or("");
+        i < 3 && whole.len() == 2 && part.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+    });
+    let zone_ok = zone.is_empty()
+        || zone == "Z"
+        || (zone.len() == 6
+            && zone.as_bytes()[3] == b':'
+            && zone[1..3]
+                .bytes()
+                .chain(zone[4..].bytes())
+                .all(|c| c.is_ascii_digit()));
+    clock_ok && zone_ok
 }
 
 fn set<'h>(tag: &mut Tag<'h>, name: &'h str, value: String) {
@@ -507,7 +740,7 @@ mod tests {
         let page = convert("<p>a&nbsp;b &copy; &amp; &lt;<br>c<hr />\n<img src=\"../images/x.png\" alt=\"A &quot;x&quot;\"></p>");
         assert_eq!(
             page.body,
-            "<p>a\u{a0}b © &amp; &lt;<br/>c<hr/>\n<img src=\"../images/x.png\" alt=\"A &quot;x&quot;\"/></p>"
+            "<p>a\u{a0}b © &amp; &lt;<br/>c</p><hr/>\n<img src=\"../images/x.png\" alt=\"A &quot;x&quot;\"/>"
         );
     }
 
@@ -560,6 +793,45 @@ mod tests {
         assert_eq!(
             page.body,
             format!("<p><math display=\"block\" xmlns=\"{MATHML_NS}\"><mi>x</mi></math></p>")
+        );
+    }
+
+    #[test]
+    fn mathml_core_style_attributes_move_to_an_mstyle_where_mathml_3_wants_them() {
+        let page = convert("<math><mtable displaystyle=\"true\" scriptlevel=\"0\"><mtr><mtd><mfrac displaystyle=\"false\"><mn>1</mn><mn>2</mn></mfrac></mtd></mtr></mtable></math>");
+        assert_eq!(
+            page.body,
+            format!("<math xmlns=\"{MATHML_NS}\"><mstyle scriptlevel=\"0\"><mtable displaystyle=\"true\"><mtr><mtd><mstyle displaystyle=\"false\"><mfrac><mn>1</mn><mn>2</mn></mfrac></mstyle></mtd></mtr></mtable></mstyle></math>")
+        );
+    }
+
+    #[test]
+    fn attribute_values_html_would_forgive_and_xhtml_would_not_are_left_out() {
+        let page = convert("<ol start=\"-2\"><li value=\"x\">a</li></ol><time datetime=\"soon\">t</time><time datetime=\"2020-01-31T10:30:00+02:00\">u</time><q cite=\"x.html\">q</q><bdo>b</bdo>");
+        assert_eq!(
+            page.body,
+            "<ol start=\"-2\"><li>a</li></ol><time>t</time><time datetime=\"2020-01-31T10:30:00+02:00\">u</time><q>q</q><span>b</span>"
+        );
+        for ok in ["2020-01-31", "2020-01-31 10:30", "2020-01-31T10:30:05.5Z"] {
+            assert!(is_date_time(ok), "{ok}");
+        }
+        for bad in [
+            "2020",
+            "2020-1-31",
+            "2020-01-31T",
+            "2020-01-31T10",
+            "2020-01-31T10:30+2",
+        ] {
+            assert!(!is_date_time(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn markup_out_of_place_is_put_where_xhtml_allows_it() {
+        let page = convert("<li>a</li><td>b</td><tr><td>c</td></tr><dd>d</dd><col><p>x<em>y<div>z</div>w</em></p><table><tr><td>ok</td></tr></table>");
+        assert_eq!(
+            page.body,
+            "<div>a</div><div>b</div><div>c</div><div>d</div><p>x<em>y</em></p><div>z</div>w<table><tr><td>ok</td></tr></table>"
         );
     }
 
