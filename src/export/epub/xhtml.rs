@@ -141,6 +141,9 @@ impl<'h> Converter<'_, 'h> {
             self.chapter.body.push_str(text);
             return;
         }
+        if self.foreign == 0 && !text.trim().is_empty() {
+            self.make_room(None);
+        }
         self.write_label();
         escape_text(&decode_references(text), &mut self.chapter.body);
     }
@@ -177,6 +180,9 @@ impl<'h> Converter<'_, 'h> {
             return;
         }
         let mut written = None;
+        if self.foreign == 0 && !in_notes_list {
+            self.make_room(Some(name));
+        }
         if self.foreign == 0 && !in_notes_list && !matches!(name, "math" | "svg") {
             match fit(name, self.parent()) {
                 Fit::Keep => {}
@@ -385,6 +391,22 @@ impl<'h> Converter<'_, 'h> {
             .map(|o| o.written.unwrap_or_else(|| static_name(o.name)))
     }
 
+    /// Closes the lists and tables that may not hold `child` (an element's name, or `None`
+    /// for text): a browser moves such content out of the table, XHTML refuses it inside.
+    fn make_room(&mut self, child: Option<&str>) {
+        while let Some(allowed) = self.parent().and_then(children_of) {
+            if child.is_some_and(|c| allowed.contains(&c)) {
+                break;
+            }
+            while let Some(open) = self.stack.pop() {
+                self.close(&open);
+                if open.written != Some("") {
+                    break;
+                }
+            }
+        }
+    }
+
     /// Before a block: closes the open elements that may hold only phrasing content (a
     /// paragraph, emphasis), as a browser's parser does for `<p>` and as XHTML requires.
     fn close_phrasing(&mut self) {
@@ -507,6 +529,19 @@ fn static_name(name: &str) -> &'static str {
         .find(|p| **p == name)
         .copied()
         .unwrap_or("other")
+}
+
+/// The only elements a list, table or definition list may hold; `None` for the others.
+fn children_of(parent: &str) -> Option<&'static [&'static str]> {
+    Some(match parent {
+        "ul" | "ol" | "menu" => &["li"],
+        "table" => &["caption", "colgroup", "thead", "tbody", "tfoot", "tr"],
+        "thead" | "tbody" | "tfoot" => &["tr"],
+        "tr" => &["td", "th"],
+        "colgroup" => &["col"],
+        "dl" => &["dt", "dd", "div"],
+        _ => return None,
+    })
 }
 
 /// What an element becomes where it stands: raw HTML may put a list item, a cell or a
@@ -833,6 +868,102 @@ mod tests {
             page.body,
             "<div>a</div><div>b</div><div>c</div><div>d</div><p>x<em>y</em></p><div>z</div>w<table><tr><td>ok</td></tr></table>"
         );
+    }
+
+    #[test]
+    fn what_a_list_or_table_may_not_hold_closes_it() {
+        let page = convert("<ul><p>x</p><li>y</li></ul><table><tr>text<td>c</td></tr></table><ol>\n<li>ok</li>\n</ol>");
+        assert_eq!(
+            page.body,
+            "<ul></ul><p>x</p><div>y</div><table><tr></tr></table>text<div>c</div><ol>\n<li>ok</li>\n</ol>"
+        );
+    }
+
+    /// Checks that `xml` is well nested: every end tag closes the element open last.
+    fn assert_well_nested(xml: &str, input: &str) {
+        let mut open: Vec<&str> = Vec::new();
+        let mut rest = xml;
+        while let Some(lt) = rest.find('<') {
+            rest = &rest[lt + 1..];
+            let gt = tag_end(&format!("<{rest}")).expect("tags end") - 1;
+            let tag = &rest[..gt];
+            rest = &rest[gt + 1..];
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(open.pop(), Some(name), "{input:?} gave {xml:?}");
+            } else if !tag.ends_with('/') {
+                open.push(tag.split(' ').next().unwrap());
+            }
+        }
+        assert!(open.is_empty(), "{input:?} left {open:?} open in {xml:?}");
+    }
+
+    #[test]
+    fn any_soup_of_tags_comes_out_well_nested() {
+        let pieces = [
+            "<p>",
+            "</p>",
+            "<em>",
+            "</em>",
+            "<div>",
+            "</div>",
+            "<ul>",
+            "</ul>",
+            "<li>",
+            "</li>",
+            "<table>",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td>",
+            "</td>",
+            "<math>",
+            "</math>",
+            "<mfrac displaystyle=\"true\">",
+            "</mfrac>",
+            "<mi>",
+            "</mi>",
+            "<br>",
+            "<hr />",
+            "<a href=\"#x\">",
+            "<a href=\"gone.md\">",
+            "</a>",
+            "text",
+            " ",
+            "&amp;",
+            "&nbsp;",
+            "<section class=\"footnotes\">",
+            "</section>",
+            "<ol>",
+            "</ol>",
+            "<li id=\"fn-1\">",
+            "<img src=\"x.png\" alt=\"a\">",
+            "<dl>",
+            "<dd>",
+            "</dd>",
+            "<pre>",
+            "</pre>",
+            "<",
+            "<svg>",
+            "<g>",
+            "</g>",
+            "</svg>",
+            "<summary>",
+            "<details>",
+            "</details>",
+            "<col>",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3_000 {
+            let mut input = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                input.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(1);
+            assert_well_nested(&convert(&input).body, &input);
+        }
     }
 
     #[test]
