@@ -30,7 +30,9 @@ use crate::url::{image_mime, LocalLink};
 use super::out::Out;
 use super::paths::{ImageMode, PageUrls};
 use super::site::{newest_first, Entry};
-use super::{essay_language, url_problems, with_path, Exporter, Report, SiteOptions};
+use super::{
+    essay_language, is_language_tag, url_problems, with_path, Exporter, Report, SiteOptions,
+};
 use package::{pack, xhtml_head, Book, BookChapter, Image};
 use xhtml::{escape_text, xml_id, Chapter, IMAGES};
 
@@ -202,7 +204,7 @@ impl Exporter {
         let meta = Meta {
             title: self.settings.title.clone(),
             creator: None,
-            language: self.settings.language.clone(),
+            language: self.language(),
             description: Some(self.settings.description.clone()).filter(|d| !d.is_empty()),
             name: self.book_name(),
         };
@@ -216,6 +218,17 @@ impl Exporter {
             report.unchanged += 1;
         }
         Ok(report)
+    }
+
+    /// The site's language, or `und` (undetermined) when `quire.toml` names none that a
+    /// reading system could read: EPUB requires a well-formed tag.
+    fn language(&self) -> String {
+        let language = self.settings.language.trim();
+        if is_language_tag(language) {
+            language.to_string()
+        } else {
+            "und".to_string()
+        }
     }
 
     /// The book's file name: the site's title as a slug, else the folder's name.
@@ -331,9 +344,7 @@ impl Exporter {
                 .cloned()
                 .unwrap_or_else(|| chapter_file(&entry.slug)),
             title,
-            language: essay_language(essay)
-                .unwrap_or(&self.settings.language)
-                .to_string(),
+            language: essay_language(essay).map_or_else(|| self.language(), str::to_string),
             html,
             toc,
             image_lines,
