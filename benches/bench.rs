@@ -1,6 +1,6 @@
 //! `quire-bench`: figures for the render pipeline, printed, never asserted.
 //!
-//! Two parts (the third, site export against Hugo, lives in `scripts/bench.sh` because it times
+//! Three parts (the third, site export against Hugo, lives in `scripts/bench.sh` because it times
 //! the release binary as a writer runs it):
 //!
 //! 1. [`render_vs_raw`]: [`quire::markdown::render`] against bare pulldown-cmark
@@ -13,7 +13,7 @@
 //!    same binary ([`CHILD_FLAG`]) so that a quadratic case is killed at a deadline instead of
 //!    holding up the run, and so that one case's memory never skews the next.
 //!
-//! 3. [`epub`]: EPUB export, end to end (read, render, XHTML, zip, write): the sample essays,
+//! 4. [`epub`]: EPUB export, end to end (read, render, XHTML, zip, write): the sample essays,
 //!    a ~100 KB essay, and the book of 1,000 essays.
 //!
 //! Inputs are made by `make_corpus.py` (found beside the repository in `shared/bench/`, or at
@@ -1362,7 +1362,7 @@ const EPUB_BUDGET: Duration = Duration::from_millis(50);
 /// folder opened once, as the app does): reading, rendering, XHTML, packing and writing.
 fn epub(config: &Config) {
     println!();
-    println!("== 3. EPUB export (read, render, XHTML, zip, write; the book on every core) ==");
+    println!("== 4. EPUB export (read, render, XHTML, zip, write; the book on every core) ==");
     let scratch = config.bench_dir.join("run/epub");
     let _ = std::fs::remove_dir_all(&scratch);
     let essays = Path::new(env!("CARGO_MANIFEST_DIR")).join("essays");
@@ -1413,9 +1413,10 @@ fn epub(config: &Config) {
     let corpus = config.bench_dir.join("corpus-1000");
     generate(&corpus, &["--count", "1000"]);
     let exporter = Exporter::open(&corpus).expect("the corpus opens");
+    // Drafts too: the book holds all 1,000 essays (make_corpus marks some as drafts).
     let options = SiteOptions {
         out: scratch.join("book"),
-        drafts: false,
+        drafts: true,
     };
     let mut report = None;
     let t = measure_interleaved(
