@@ -1,6 +1,6 @@
 //! `quire-bench`: figures for the render pipeline, printed, never asserted.
 //!
-//! Two parts (the third, site export against Hugo, lives in `scripts/bench.sh` because it times
+//! Three parts (the third, site export against Hugo, lives in `scripts/bench.sh` because it times
 //! the release binary as a writer runs it):
 //!
 //! 1. [`render_vs_raw`]: [`quire::markdown::render`] against bare pulldown-cmark
@@ -13,11 +13,14 @@
 //!    same binary ([`CHILD_FLAG`]) so that a quadratic case is killed at a deadline instead of
 //!    holding up the run, and so that one case's memory never skews the next.
 //!
+//! 4. [`epub`]: EPUB export, end to end (read, render, XHTML, zip, write): the sample essays,
+//!    a ~100 KB essay, and the book of 1,000 essays.
+//!
 //! Inputs are made by `make_corpus.py` (found beside the repository in `shared/bench/`, or at
 //! `QUIRE_MAKE_CORPUS`) into `$BENCH_DIR` (default `<temp>/quire-bench`) and reused from there.
 //! `QUIRE_BENCH_CORPUS=/path` benchmarks an existing folder instead; `--quick` (or
 //! `QUIRE_BENCH_QUICK=1`) uses 1,000 essays and fewer iterations. A word given on the command
-//! line (`render`, `highlight`, `patho`) runs only the parts whose name contains it.
+//! line (`render`, `highlight`, `patho`, `epub`) runs only the parts whose name contains it.
 
 use std::hint::black_box;
 use std::io::{Read as _, Write as _};
@@ -27,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use pulldown_cmark::{html::push_html, Parser};
 use quire::essay::Essay;
-use quire::export::Exporter;
+use quire::export::{Exporter, SiteOptions};
 use quire::markdown::highlight::highlight;
 use quire::markdown::{render, KeepUrls, RenderOptions, Rendered};
 
@@ -90,6 +93,9 @@ fn main() {
     }
     if config.wants("pathological") {
         pathological(&config);
+    }
+    if config.wants("epub") {
+        epub(&config);
     }
 }
 
@@ -1347,4 +1353,99 @@ fn pathological(config: &Config) {
             );
         }
     }
+}
+
+/// The EPUB budget for the sample essay (issue 12).
+const EPUB_BUDGET: Duration = Duration::from_millis(50);
+
+/// EPUB export through the public API, as `quire export FILE --format epub` runs it (the
+/// folder opened once, as the app does): reading, rendering, XHTML, packing and writing.
+fn epub(config: &Config) {
+    println!();
+    println!("== 4. EPUB export (read, render, XHTML, zip, write; the book on every core) ==");
+    let scratch = config.bench_dir.join("run/epub");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let essays = Path::new(env!("CARGO_MANIFEST_DIR")).join("essays");
+    let long = config.long_essay(11_500);
+    let mut cases: Vec<(String, PathBuf, PathBuf)> = ["a-misplaced-focus.md", "feature-tour.md"]
+        .iter()
+        .map(|name| {
+            (
+                format!("sample essay {name}"),
+                essays.clone(),
+                essays.join(name),
+            )
+        })
+        .collect();
+    let long_bytes = std::fs::metadata(&long).map_or(0, |m| m.len());
+    cases.push((
+        format!("~100 KB essay ({} KB)", long_bytes / 1000),
+        long.parent().expect("in a folder").to_path_buf(),
+        long.clone(),
+    ));
+    for (label, folder, file) in &cases {
+        let exporter = Exporter::open(folder).expect("the folder opens");
+        let out = scratch.join("one");
+        let bytes = std::fs::metadata(file).map_or(0, |m| m.len() as usize);
+        let t = measure_interleaved(
+            Plan::for_input(bytes, config.quick),
+            &mut [&mut || {
+                black_box(exporter.epub(file, &out).expect("exports"));
+            }],
+        );
+        let verdict = if label.starts_with("sample") {
+            if t[0].median <= EPUB_BUDGET {
+                format!("  (budget {} met)", ms(EPUB_BUDGET))
+            } else {
+                format!("  (budget {} MISSED)", ms(EPUB_BUDGET))
+            }
+        } else {
+            String::new()
+        };
+        println!(
+            "{label:<40} median {:>9}  min {:>9}  N={}{verdict}",
+            ms(t[0].median),
+            ms(t[0].min),
+            t[0].iters
+        );
+    }
+
+    let corpus = config.bench_dir.join("corpus-1000");
+    generate(&corpus, &["--count", "1000"]);
+    let exporter = Exporter::open(&corpus).expect("the corpus opens");
+    // Drafts too: the book holds all 1,000 essays (make_corpus marks some as drafts).
+    let options = SiteOptions {
+        out: scratch.join("book"),
+        drafts: true,
+    };
+    let mut report = None;
+    let t = measure_interleaved(
+        Plan {
+            min_iters: 3,
+            max_iters: 5,
+            min_time: Duration::from_millis(1),
+            single_shot: Duration::from_secs(30),
+        },
+        &mut [&mut || {
+            report = Some(exporter.book(&options, &|_, _| {}).expect("exports"));
+        }],
+    );
+    let report = report.expect("ran");
+    let size = std::fs::read_dir(&options.out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum::<u64>();
+    println!(
+        "{:<40} median {:>9}  min {:>9}  N={}  ({} essays in the book, {:.1} MB, {} failed)",
+        "book of the 1,000-essay corpus",
+        ms(t[0].median),
+        ms(t[0].min),
+        t[0].iters,
+        thousands(report.essays),
+        size as f64 / 1e6,
+        report.failed.len()
+    );
 }

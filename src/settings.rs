@@ -38,6 +38,8 @@ pub struct Settings {
     pub feed_entries: usize,
     /// The sheet a PDF export is printed on: `a4` (the default) or `letter`.
     pub paper: Paper,
+    /// The whole-folder EPUB (`quire export ESSAYS --format epub`): see [`BookSettings`].
+    pub book: BookSettings,
     /// Which generator's conventions the folder follows (`quire`, `hugo`, `zola`, `jekyll`),
     /// when detecting it from the folder's files is not wanted (see [`crate::conventions`]).
     pub convention: Option<String>,
@@ -58,10 +60,20 @@ impl Default for Settings {
             out: None,
             feed_entries: 20,
             paper: Paper::A4,
+            book: BookSettings::default(),
             convention: None,
             generator_out: None,
         }
     }
+}
+
+/// The `[book]` table of `quire.toml`: how the folder's essays make one EPUB.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BookSettings {
+    /// The essays' slugs in the order the book has them (`order = ["first", "second"]`);
+    /// essays not listed follow, newest first. Empty: newest first.
+    pub order: Vec<String>,
 }
 
 impl Settings {
@@ -172,7 +184,7 @@ impl Paper {
 }
 
 /// The 1-based line on which `key = …` is set in `text`, or 0 when it can't be found.
-fn setting_line(text: &str, key: &str) -> usize {
+pub(crate) fn setting_line(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| l.trim_start().starts_with(key))
         .map_or(0, |i| i + 1)

@@ -145,7 +145,12 @@ fn essay_language(essay: &Essay) -> Option<&str> {
         .find_map(|field| essay.front.extra.get(*field))?
         .as_str()?
         .trim();
-    let looks_like_a_tag = !value.is_empty()
+    is_language_tag(value).then_some(value)
+}
+
+/// Whether `value` looks like a BCP 47 language tag (`fr`, `pt-BR`, `zh-Hant`).
+fn is_language_tag(value: &str) -> bool {
+    !value.is_empty()
         && value.len() <= 35
         && value.split('-').all(|part| {
             (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
@@ -153,8 +158,7 @@ fn essay_language(essay: &Essay) -> Option<&str> {
         && value
             .chars()
             .next()
-            .is_some_and(|c| c.is_ascii_alphabetic());
-    looks_like_a_tag.then_some(value)
+            .is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 impl Exporter {

@@ -140,7 +140,7 @@ impl Exporter {
     /// The essays of the site (drafts when asked), each with a unique slug: the first essay
     /// (by path) keeps its slug, later ones get a suffix. Essays that cannot be read go to
     /// `report.failed`, slug clashes to `report.warnings`.
-    fn gather(&self, out: &Out, drafts: bool, report: &mut Report) -> Vec<Entry> {
+    pub(super) fn gather(&self, out: &Out, drafts: bool, report: &mut Report) -> Vec<Entry> {
         let (files, skipped) = self.library.essay_files(std::slice::from_ref(&out.root));
         for skip in skipped {
             report.warnings.push(Problem::new(
@@ -399,7 +399,7 @@ impl Exporter {
 }
 
 /// The order of the index and the feed: newest first; undated essays last, by title.
-fn newest_first(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+pub(super) fn newest_first(a: &Entry, b: &Entry) -> std::cmp::Ordering {
     b.essay
         .front
         .date

@@ -30,6 +30,11 @@ pub const MATH_FONT: &[u8] = include_bytes!("theme/quire-math.woff2");
 /// Where an export puts [`MATH_FONT`], relative to `style.css` (which names it so).
 pub const MATH_FONT_FILE: &str = "fonts/quire-math.woff2";
 
+/// The stylesheet of EPUB books: the site's look made for readers, who choose the fonts and
+/// the page width. Overridable from `<essays>/_theme/epub.css` like the others, but not part of
+/// the site's fingerprint: it shapes no page of the site.
+const EPUB_CSS: (&str, &str) = ("epub.css", include_str!("theme/epub.css"));
+
 /// Theme files larger than this are refused (they are read from a folder that syncs).
 const MAX_THEME_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -38,6 +43,8 @@ pub struct Theme {
     env: Environment<'static>,
     /// The stylesheet.
     pub css: String,
+    /// The stylesheet of EPUB books.
+    pub epub_css: String,
     /// Changes whenever a template, the CSS, the settings or Quire itself change; exported
     /// pages made with another fingerprint are rebuilt.
     pub fingerprint: String,
@@ -79,9 +86,11 @@ impl Theme {
             env.add_template_owned(name.to_string(), text)
                 .map_err(|e| template_error(&origin, &e))?;
         }
+        let epub_css = read_override(&dir.join(EPUB_CSS.0))?.unwrap_or_else(|| EPUB_CSS.1.into());
         Ok(Theme {
             env,
             css,
+            epub_css,
             fingerprint: hasher.finalize().to_hex().to_string(),
             css_with_font: std::sync::OnceLock::new(),
         })
@@ -102,6 +111,7 @@ impl Theme {
         Theme {
             env,
             css,
+            epub_css: EPUB_CSS.1.to_string(),
             fingerprint: String::new(),
             css_with_font: std::sync::OnceLock::new(),
         }

@@ -593,6 +593,13 @@ fn char_ref(s: &[u8], in_attribute: bool) -> CharRef {
     }
 }
 
+/// Decodes the character references in HTML this sanitizer (or the Markdown renderer) wrote,
+/// as a browser would: for writers of XML, which knows only `&amp;`, `&lt;`, `&gt;`, `&quot;`
+/// and `&apos;` (the EPUB pages).
+pub fn decode_references(s: &str) -> String {
+    decode(s).0
+}
+
 /// Decodes an attribute value as a browser reads it; also says whether a well-formed named
 /// reference was left undecoded.
 fn decode(s: &str) -> (String, bool) {

@@ -4,6 +4,7 @@ mod blogs;
 mod cli;
 mod commonmark;
 mod durability;
+mod epub;
 mod hostile;
 mod layers;
 mod library;
