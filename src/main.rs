@@ -506,10 +506,10 @@ fn export_site(
     print_problems(&report.warnings, WARNINGS_SHOWN);
     if !quiet {
         eprintln!(
-            "Exported {} to {}: {} files written, {} unchanged, {} removed{}.",
+            "Exported {} to {}: {} written, {} unchanged, {} removed{}.",
             plural(report.essays, "essay"),
             out.display(),
-            report.written.len(),
+            plural(report.written.len(), "file"),
             report.unchanged,
             report.removed.len(),
             if report.failed.is_empty() {

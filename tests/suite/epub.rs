@@ -329,7 +329,7 @@ fn export_of_a_folder_as_epub_says_it_wrote_one_book() {
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
     assert!(
-        err.contains("Exported 3 essays to books: 1 files written")
+        err.contains("Exported 3 essays to books: 1 file written")
             && err.contains("  wrote notes-on-reading.epub"),
         "{err}"
     );
