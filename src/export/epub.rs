@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::essay::slugify;
-use crate::library::is_essay_name;
+use crate::library::{is_essay_name, Folder};
 use crate::markdown::sanitize::decode_references;
 use crate::markdown::{render_essay, Heading, RenderOptions, Urls};
 use crate::problem::{Level, Problem};
@@ -52,6 +52,9 @@ struct BookUrls<'a> {
     essay_path: &'a Path,
     /// The essays folder, canonical.
     root: &'a Path,
+    library: &'a Folder,
+    /// The site's address, when links to published essays outside the book go there.
+    site: Option<&'a str>,
     /// Essay path (relative to the essays folder) to chapter file.
     chapters: &'a HashMap<PathBuf, String>,
     /// Source, path inside the book, media type.
@@ -64,7 +67,15 @@ impl Urls for BookUrls<'_> {
         if !is_essay_name(Path::new(&local.path)) {
             return None;
         }
-        let file = self.chapters.get(&local.resolve(self.essay_path)?)?;
+        let target = local.resolve(self.essay_path)?;
+        let Some(file) = self.chapters.get(&target) else {
+            // Not in the book: its page on the site, if it has one there; else its text.
+            let base = self.site?;
+            let essay = self.library.read_essay(&target).ok()?;
+            return essay
+                .is_published()
+                .then(|| format!("{base}{}/{}", essay.page.path, local.suffix));
+        };
         Some(match local.suffix.split_once('#') {
             Some((_, fragment)) if !fragment.is_empty() => format!("{file}#{fragment}"),
             _ => file.clone(),
@@ -295,6 +306,13 @@ impl Exporter {
             page: PageUrls::new(&self.library, &essay.path, &no_slugs, ImageMode::Copy, ""),
             essay_path: &essay.path,
             root: &self.library.canonical_root,
+            library: &self.library,
+            // In a book every published essay is a chapter: only one essay's book links out.
+            site: if chapters.len() == 1 {
+                self.settings.base_url.as_deref()
+            } else {
+                None
+            },
             chapters,
             images: RefCell::default(),
         };
