@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::essay::slugify;
-use crate::library::is_essay_name;
+use crate::library::{is_essay_name, Folder};
 use crate::markdown::sanitize::decode_references;
 use crate::markdown::{render_essay, Heading, RenderOptions, Urls};
 use crate::problem::{Level, Problem};
@@ -50,8 +50,9 @@ const CORE_IMAGE_TYPES: &[&str] = &[
 struct BookUrls<'a> {
     page: PageUrls<'a>,
     essay_path: &'a Path,
-    /// The essays folder, canonical.
-    root: &'a Path,
+    library: &'a Folder,
+    /// The site's address, when links to published essays outside the book go there.
+    site: Option<&'a str>,
     /// Essay path (relative to the essays folder) to chapter file.
     chapters: &'a HashMap<PathBuf, String>,
     /// Source, path inside the book, media type.
@@ -64,7 +65,15 @@ impl Urls for BookUrls<'_> {
         if !is_essay_name(Path::new(&local.path)) {
             return None;
         }
-        let file = self.chapters.get(&local.resolve(self.essay_path)?)?;
+        let target = local.resolve(self.essay_path)?;
+        let Some(file) = self.chapters.get(&target) else {
+            // Not in the book: its page on the site, if it has one there; else its text.
+            let base = self.site?;
+            let essay = self.library.read_essay(&target).ok()?;
+            return essay
+                .is_published()
+                .then(|| format!("{base}{}/{}", essay.page.path, local.suffix));
+        };
         Some(match local.suffix.split_once('#') {
             Some((_, fragment)) if !fragment.is_empty() => format!("{file}#{fragment}"),
             _ => file.clone(),
@@ -94,7 +103,9 @@ impl Urls for BookUrls<'_> {
             .unwrap_or_default();
         // Named by where it is in the essays folder, so that the book is the same wherever
         // the folder is.
-        let place = source.strip_prefix(self.root).unwrap_or(&source);
+        let place = source
+            .strip_prefix(&self.library.canonical_root)
+            .unwrap_or(&source);
         let hash = blake3::hash(place.to_string_lossy().as_bytes()).to_hex();
         let name = format!("{}.{extension}", &hash[..16]);
         let url = format!("{IMAGES}{name}");
@@ -104,8 +115,9 @@ impl Urls for BookUrls<'_> {
     }
 }
 
-/// An essay rendered, before it becomes XHTML (which needs to know every chapter of the book).
-struct Draft {
+/// An essay rendered, before it is bound into the book as XHTML (which needs to know every
+/// chapter of the book).
+struct Manuscript {
     shown: PathBuf,
     file: String,
     title: String,
@@ -134,7 +146,7 @@ impl Exporter {
             essay,
         };
         let chapters = HashMap::from([(relative, chapter_file(&slug))]);
-        let draft = self.draft(&entry, file.to_path_buf(), &chapters)?;
+        let manuscript = self.manuscript(&entry, file.to_path_buf(), &chapters)?;
         let essay = &entry.essay;
         let author = essay
             .front
@@ -145,11 +157,11 @@ impl Exporter {
         let meta = Meta {
             title: essay.title(),
             creator: author,
-            language: draft.language.clone(),
+            language: manuscript.language.clone(),
             description: essay.front.summary.clone(),
             name: slug.clone(),
         };
-        let (book, problems) = self.assemble(meta, vec![draft]);
+        let (book, problems) = self.assemble(meta, vec![manuscript]);
         let bytes = pack(&book)?;
         let out = Out::create(out)?;
         let name = PathBuf::from(format!("{slug}.epub"));
@@ -174,29 +186,35 @@ impl Exporter {
         let chapters = chapter_files(&entries);
         let total = entries.len();
         let done = AtomicUsize::new(0);
-        let drafts: Vec<Result<Draft>> = entries
+        let manuscripts: Vec<Result<Manuscript>> = entries
             .par_iter()
             .map(|entry| {
                 let shown = self.library.root.join(&entry.essay.path);
-                let draft = self.draft(entry, shown, &chapters);
+                let manuscript = self.manuscript(entry, shown, &chapters);
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                draft
+                manuscript
             })
             .collect();
         let mut ok = Vec::new();
-        for draft in drafts {
-            match draft {
-                Ok(draft) => ok.push(draft),
+        for manuscript in manuscripts {
+            match manuscript {
+                Ok(manuscript) => ok.push(manuscript),
                 Err(e) => report.failed.push(e),
             }
         }
         if ok.is_empty() {
             if report.failed.is_empty() {
-                return Err(Error::Invalid(format!(
-                    "{} has no {}essays to make a book of",
-                    self.library.root.display(),
-                    if options.drafts { "" } else { "published " }
-                )));
+                return Err(Error::Invalid(if options.drafts {
+                    format!(
+                        "{} has no essays to make a book of",
+                        self.library.root.display()
+                    )
+                } else {
+                    format!(
+                        "{} has no published essays to make a book of: give one `status: published`, or add --drafts",
+                        self.library.root.display()
+                    )
+                }));
             }
             return Ok(report);
         }
@@ -283,18 +301,24 @@ impl Exporter {
     }
 
     /// Renders one essay for the book.
-    fn draft(
+    fn manuscript(
         &self,
         entry: &Entry,
         shown: PathBuf,
         chapters: &HashMap<PathBuf, String>,
-    ) -> Result<Draft> {
+    ) -> Result<Manuscript> {
         let essay = &entry.essay;
         let no_slugs = HashMap::new();
         let urls = BookUrls {
             page: PageUrls::new(&self.library, &essay.path, &no_slugs, ImageMode::Copy, ""),
             essay_path: &essay.path,
-            root: &self.library.canonical_root,
+            library: &self.library,
+            // In a book every published essay is a chapter: only one essay's book links out.
+            site: if chapters.len() == 1 {
+                self.settings.base_url.as_deref()
+            } else {
+                None
+            },
             chapters,
             images: RefCell::default(),
         };
@@ -338,7 +362,7 @@ impl Exporter {
                 }
             }
         }
-        Ok(Draft {
+        Ok(Manuscript {
             file: chapters
                 .get(&essay.path)
                 .cloned()
@@ -357,35 +381,44 @@ impl Exporter {
 
     /// The book from its rendered essays: XHTML chapters whose links all lead somewhere in it,
     /// the images they use, and the metadata.
-    fn assemble(&self, meta: Meta, drafts: Vec<Draft>) -> (Book, Vec<Problem>) {
-        let files: HashSet<&str> = drafts.iter().map(|d| d.file.as_str()).collect();
+    fn assemble(&self, meta: Meta, manuscripts: Vec<Manuscript>) -> (Book, Vec<Problem>) {
+        let files: HashSet<&str> = manuscripts.iter().map(|m| m.file.as_str()).collect();
         let is_chapter = |file: &str| files.contains(file);
-        let mut converted: Vec<Chapter> = drafts
+        let mut converted: Vec<Chapter> = manuscripts
             .par_iter()
-            .map(|d| Chapter::convert(&d.html, &is_chapter))
+            .map(|m| Chapter::convert(&m.html, &is_chapter))
             .collect();
-        let ids: HashMap<&str, &HashSet<String>> = drafts
+        let ids: HashMap<&str, &HashSet<String>> = manuscripts
             .iter()
             .zip(&converted)
-            .map(|(d, c)| (d.file.as_str(), &c.ids))
+            .map(|(m, c)| (m.file.as_str(), &c.ids))
             .collect();
         // A fragment that names nothing is an error to EPUBCheck: such links go to the chapter.
         let mut dangling: Vec<Vec<(String, String)>> = Vec::new();
-        for (draft, chapter) in drafts.iter().zip(&converted) {
+        for (manuscript, chapter) in manuscripts.iter().zip(&converted) {
             let broken = chapter
                 .anchors
                 .iter()
                 .filter(|(file, id)| {
-                    let target = if file.is_empty() { &draft.file } else { file };
+                    let target = if file.is_empty() {
+                        &manuscript.file
+                    } else {
+                        file
+                    };
                     !ids.get(target.as_str()).is_some_and(|ids| ids.contains(id))
                 })
                 .cloned()
                 .collect();
             dangling.push(broken);
         }
-        for ((draft, chapter), broken) in drafts.iter().zip(&mut converted).zip(dangling) {
+        for ((manuscript, chapter), broken) in manuscripts.iter().zip(&mut converted).zip(dangling)
+        {
             for (file, id) in broken {
-                let target = if file.is_empty() { &draft.file } else { &file };
+                let target = if file.is_empty() {
+                    &manuscript.file
+                } else {
+                    &file
+                };
                 chapter.body = chapter.body.replace(
                     &format!("href=\"{file}#{id}\""),
                     &format!("href=\"{target}\""),
@@ -398,22 +431,22 @@ impl Exporter {
         let mut packed: HashSet<String> = HashSet::new();
         let mut chapters = Vec::new();
         let mut dates = Vec::new();
-        for (draft, chapter) in drafts.into_iter().zip(converted) {
-            problems.extend(draft.problems);
+        for (manuscript, chapter) in manuscripts.into_iter().zip(converted) {
+            problems.extend(manuscript.problems);
             for url in &chapter.remote_images {
-                let line = draft
+                let line = manuscript
                     .image_lines
                     .iter()
                     .find(|(u, _)| u == url)
                     .map_or(1, |(_, line)| *line);
                 problems.push(Problem::new(
-                    draft.shown.clone(),
+                    manuscript.shown.clone(),
                     line,
                     Level::Warning,
                     format!("remote image left out of the EPUB (readers may not load it); its alt text stands in: {url}"),
                 ));
             }
-            for (source, href, media_type) in draft.images {
+            for (source, href, media_type) in manuscript.images {
                 if !packed.insert(href.clone()) {
                     continue;
                 }
@@ -424,15 +457,15 @@ impl Exporter {
                         bytes,
                     }),
                     Err(e) => problems.push(Problem::new(
-                        draft.shown.clone(),
+                        manuscript.shown.clone(),
                         1,
                         Level::Warning,
                         format!("image not packed: {}: {e}", source.display()),
                     )),
                 }
             }
-            dates.extend(draft.date);
-            let toc = draft
+            dates.extend(manuscript.date);
+            let toc = manuscript
                 .toc
                 .iter()
                 .map(|h| {
@@ -446,15 +479,20 @@ impl Exporter {
                 })
                 .collect();
             let mut document = String::with_capacity(chapter.body.len() + 600);
-            xhtml_head(&mut document, &draft.language, &draft.title, "../epub.css");
+            xhtml_head(
+                &mut document,
+                &manuscript.language,
+                &manuscript.title,
+                "../epub.css",
+            );
             document.push_str(
                 "<body>\n<section class=\"essay\" epub:type=\"chapter\" role=\"doc-chapter\">\n",
             );
             document.push_str(&chapter.body);
             document.push_str("\n</section>\n</body>\n</html>\n");
             chapters.push(BookChapter {
-                file: draft.file,
-                title: draft.title,
+                file: manuscript.file,
+                title: manuscript.title,
                 xhtml: document,
                 mathml: chapter.mathml,
                 svg: chapter.svg,

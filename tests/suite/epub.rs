@@ -126,9 +126,10 @@ fn an_essay_using_everything_passes_epubcheck_and_its_package_is_pinned() {
         page.contains("<a href=\"#fnref-end\" class=\"footnote-back\""),
         "{page}"
     );
-    // Essays not in a one-essay book, and the remote image, read as their text.
+    // A published essay outside a one-essay book is a link to its page on the site (quire.toml
+    // has a base_url); a draft, and the remote image, read as their text.
     assert!(
-        page.contains("and a link to the second essay or to a draft, which is"),
+        page.contains("<a href=\"https://example.org/notes/second/#what-it-says\">the second essay</a> or to a draft, which is"),
         "{page}"
     );
     assert!(page.contains("<p>A chart on a server</p>"), "{page}");
