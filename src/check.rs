@@ -127,6 +127,7 @@ pub fn check_folder_with(essays: &Path, drafts: &HashMap<PathBuf, String>) -> Re
         problems.extend(front_matter_problems(&c.essay, essays, &library.convention));
         problems.extend(shortcode_problems(c, essays));
         problems.extend(formula_problems(c, essays));
+        problems.extend(diagram_problems(c, essays));
         if let Some(first) = by_place.get(c.essay.page.path.as_str()) {
             problems.push(Problem::new(
                 essays.join(&c.essay.path),
@@ -259,6 +260,27 @@ fn shortcode_problems(checked: &Checked, essays: &Path) -> Vec<Problem> {
                     tag.text,
                     checked.essay.generator,
                     tag.name
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Each Mermaid diagram that could not be drawn: the page shows its source and why there.
+fn diagram_problems(checked: &Checked, essays: &Path) -> Vec<Problem> {
+    let path = essays.join(&checked.essay.path);
+    checked
+        .rendered
+        .diagram_errors
+        .iter()
+        .map(|diagram| {
+            Problem::new(
+                path.clone(),
+                diagram.line,
+                Level::Error,
+                format!(
+                    "the diagram can't be drawn ({}); the page shows its source instead",
+                    diagram.message
                 ),
             )
         })

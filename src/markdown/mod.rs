@@ -19,6 +19,7 @@
 //! essay.
 
 pub mod blocks;
+pub mod diagram;
 pub mod highlight;
 pub mod sanitize;
 
@@ -176,6 +177,17 @@ pub struct Rendered {
     pub formula_errors: Vec<FormulaError>,
     /// How many formulas were typeset: a page with any needs the theme's math font.
     pub formulas: usize,
+    /// Every ```` ```mermaid ```` diagram that could not be drawn (the page shows its source).
+    pub diagram_errors: Vec<DiagramError>,
+}
+
+/// A Mermaid diagram that Quire could not draw: the page shows its source and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DiagramError {
+    /// Why it could not be drawn.
+    pub message: String,
+    /// The 1-based line of the diagram's opening fence.
+    pub line: usize,
 }
 
 /// A `$…$` or `$$…$$` formula that Quire could not typeset: the page shows its TeX and why.
@@ -284,6 +296,7 @@ fn render_unguarded(
         shortcodes: facts.shortcodes,
         formula_errors: facts.formula_errors,
         formulas: facts.formulas,
+        diagram_errors: facts.diagram_errors,
     })
 }
 
@@ -297,6 +310,7 @@ struct Facts {
     shortcodes: Vec<Shortcode>,
     formula_errors: Vec<FormulaError>,
     formulas: usize,
+    diagram_errors: Vec<DiagramError>,
     error: Option<RenderError>,
 }
 
@@ -387,6 +401,8 @@ struct Pipeline<'a, 'f, I> {
     output_bytes: usize,
     in_word: bool,
     code: Option<(String, String)>,
+    /// The line of the open code block's fence.
+    code_line: usize,
     html_block: Option<String>,
     html_block_line: usize,
     image_alt: Option<usize>,
@@ -439,6 +455,7 @@ where
             output_bytes: 0,
             in_word: false,
             code: None,
+            code_line: 0,
             html_block: None,
             html_block_line: 0,
             image_alt: None,
@@ -681,6 +698,29 @@ where
         self.emit(Event::InlineHtml(html.into()));
     }
 
+    /// A ```` ```mermaid ```` block: the drawn diagram as an image, or its source and why not.
+    fn diagram(&mut self, source: &str) {
+        let mut html = String::new();
+        match diagram::diagram(source) {
+            Ok(drawn) => diagram::image_html(&drawn, source, &mut html),
+            Err(message) => {
+                html.push_str("<div class=\"diagram-error\"><pre><code>");
+                let _ = escape_html(&mut html, source);
+                html.push_str(
+                    "</code></pre><p class=\"diagram-error-why\">This diagram can't be drawn: ",
+                );
+                let _ = escape_html(&mut html, &message);
+                html.push_str("</p></div>\n");
+                self.facts.diagram_errors.push(DiagramError {
+                    message,
+                    line: self.code_line,
+                });
+            }
+        }
+        self.output_bytes += html.len();
+        self.emit(Event::Html(html.into()));
+    }
+
     /// Emits `text` (from `range` of the source) with each shortcode in it replaced by its
     /// placeholder. The tag is shown and recorded as the source has it: smart punctuation has
     /// curled the quotes of `text`, and braces are never added or taken away, so the tags of
@@ -857,6 +897,7 @@ where
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
+                self.code_line = self.lines.at(range.start);
             }
             Tag::HtmlBlock => {
                 self.html_block = Some(String::new());
@@ -954,6 +995,10 @@ where
             }
             TagEnd::CodeBlock if self.options.highlight => {
                 if let Some((lang, code)) = self.code.take() {
+                    if lang == "mermaid" {
+                        self.diagram(&code);
+                        return;
+                    }
                     self.output_bytes += code.len() * 2;
                     let mut html = String::with_capacity(code.len() + code.len() / 2 + 64);
                     // Focusable: a code block wider than the page scrolls, and a reader

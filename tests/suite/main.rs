@@ -3,6 +3,7 @@
 mod blogs;
 mod cli;
 mod commonmark;
+mod diagrams;
 mod durability;
 mod epub;
 mod hostile;

@@ -252,7 +252,9 @@ impl<'h> Converter<'_, 'h> {
             }
             "img" => {
                 let src = tag.get("src").unwrap_or("");
-                if !src.starts_with(IMAGES) {
+                // A diagram Quire drew is an SVG inside the page (see markdown::diagram).
+                let drawn = src.starts_with("data:image/svg+xml;base64,");
+                if !src.starts_with(IMAGES) && !drawn {
                     let remote = ["http:", "https:", "//"]
                         .iter()
                         .any(|p| src.len() >= p.len() && src[..p.len()].eq_ignore_ascii_case(p));
