@@ -345,3 +345,55 @@ async fn a_formula_is_typeset_in_the_preview_without_script() {
     app.screenshot("").await;
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn a_diagram_is_drawn_in_the_preview_as_an_image_and_its_math_has_the_theme_font() {
+    let fixture = Fixture::new(
+        "a_diagram_is_drawn_in_the_preview_as_an_image_and_its_math_has_the_theme_font",
+    );
+    let app = fixture.launch().await;
+    app.open_by_title("A Tour of What Quire Renders").await;
+    app.wait_preview_contains("drawn as a diagram").await;
+    // The image decoded (the preview's CSP lets a data: image in) and has the diagram's size;
+    // the font the theme ships is the one the formulas use.
+    let seen = app
+        .in_preview(|app| async move {
+            app.wait_js(
+                "the diagram is decoded and the math font loaded",
+                r"const img = document.querySelector('figure.diagram img');
+                  if (!img || !img.complete || img.naturalWidth === 0) return null;
+                  img.scrollIntoView({ block: 'center' });
+                  const fontReady = document.fonts.check('16px \'Quire Math\'');
+                  if (!fontReady) { document.fonts.load('16px \'Quire Math\''); return null; }
+                  const r = img.getBoundingClientRect();
+                  return { natural: [img.naturalWidth, img.naturalHeight], shown: [r.width, r.height],
+                           alt: img.alt, scripts: document.querySelectorAll('script, svg').length };",
+                &[],
+            )
+            .await
+        })
+        .await;
+    println!("diagram: {seen}");
+    assert!(
+        seen["natural"][0].as_f64().unwrap_or_default() > 100.0,
+        "{seen}"
+    );
+    assert!(
+        seen["shown"][1].as_f64().unwrap_or_default() > 50.0,
+        "{seen}"
+    );
+    assert!(
+        seen["alt"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("Diagram: flowchart LR")),
+        "{seen}"
+    );
+    assert_eq!(
+        seen["scripts"],
+        json!(0),
+        "no script and no inline SVG in the page"
+    );
+    app.screenshot("").await;
+    app.close().await;
+}
