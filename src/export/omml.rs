@@ -26,7 +26,6 @@ enum Node {
 const MAX_DEPTH: usize = 200;
 
 /// OMML for one `<math>` element, as `<m:oMath>…</m:oMath>`; `None` if it can't be read.
-#[allow(dead_code)] // the DOCX exporter, being built beside it, is its caller
 pub fn from_mathml(mathml: &str) -> Option<String> {
     let mut parser = Parser {
         text: mathml,

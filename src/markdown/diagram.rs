@@ -178,6 +178,49 @@ fn view_box(svg: &str) -> Option<(f64, f64)> {
     }
 }
 
+/// Pixels at most on an SVG's longer side once drawn: enough for a page at print resolution,
+/// bounded against a `viewBox` of millions.
+const MAX_RASTER_SIDE: f32 = 2400.0;
+
+/// An SVG (a drawn diagram, an essay's SVG image) as PNG, for formats that can't show SVG, at
+/// `scale` times its size; returns the PNG and its size in CSS pixels. Nothing outside the
+/// SVG is read: no files, no network (resvg resolves no external references here).
+pub fn png(svg: &[u8], scale: f32) -> Result<(Vec<u8>, u32, u32), String> {
+    static FONTS: LazyLock<std::sync::Arc<resvg::usvg::fontdb::Database>> = LazyLock::new(|| {
+        let mut fonts = resvg::usvg::fontdb::Database::new();
+        fonts.load_system_fonts();
+        std::sync::Arc::new(fonts)
+    });
+    let options = resvg::usvg::Options {
+        resources_dir: None,
+        fontdb: FONTS.clone(),
+        // Only images inside the SVG itself (data URLs); never a file or an address.
+        image_href_resolver: resvg::usvg::ImageHrefResolver {
+            resolve_data: resvg::usvg::ImageHrefResolver::default_data_resolver(),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..resvg::usvg::Options::default()
+    };
+    let tree = resvg::usvg::Tree::from_data(svg, &options)
+        .map_err(|e| format!("the SVG can't be read: {e}"))?;
+    let size = tree.size();
+    let (w, h) = (size.width(), size.height());
+    let scale = scale.min(MAX_RASTER_SIDE / w.max(h).max(1.0));
+    let (pw, ph) = ((w * scale).ceil() as u32, (h * scale).ceil() as u32);
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(pw.max(1), ph.max(1)).ok_or("the SVG has no size to draw")?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let png = pixmap
+        .encode_png()
+        .map_err(|e| format!("the drawing can't be encoded: {e}"))?;
+    Ok((png, w.round() as u32, h.round() as u32))
+}
+
 /// The page's HTML for a drawn diagram: an image with the SVG inside, its source as alt text.
 pub fn image_html(diagram: &Diagram, source: &str, out: &mut String) {
     use base64::Engine as _;

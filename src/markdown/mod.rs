@@ -332,6 +332,22 @@ enum Sink<'a> {
 
 /// TeX to MathML Core, or why not. One converter serves every render: it keeps no state
 /// between formulas (`convert_with_local_state`).
+/// A formula as the pipeline typesets it (sanitised MathML Core), or why it can't be: for the
+/// formats that hold formulas another way (Word's equations are made from this).
+pub fn formula_mathml(tex: &str, display: bool) -> Result<String, String> {
+    let display = if display {
+        math_core::MathDisplay::Block
+    } else {
+        math_core::MathDisplay::Inline
+    };
+    let mathml = typeset(tex, display)?;
+    let mut safe = String::with_capacity(mathml.len());
+    let mut sanitizer = HtmlSanitizer::mathml();
+    sanitizer.push(&mathml, &mut safe);
+    sanitizer.finish(&mut safe);
+    Ok(safe)
+}
+
 fn typeset(tex: &str, display: math_core::MathDisplay) -> Result<String, String> {
     static CONVERTER: std::sync::LazyLock<math_core::LatexToMathML> =
         std::sync::LazyLock::new(math_core::LatexToMathML::default);

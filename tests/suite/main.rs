@@ -4,6 +4,7 @@ mod blogs;
 mod cli;
 mod commonmark;
 mod diagrams;
+mod docx;
 mod durability;
 mod epub;
 mod hostile;
