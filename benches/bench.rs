@@ -13,7 +13,7 @@
 //!    same binary ([`CHILD_FLAG`]) so that a quadratic case is killed at a deadline instead of
 //!    holding up the run, and so that one case's memory never skews the next.
 //!
-//! 4. [`epub`]: EPUB export, end to end (read, render, XHTML, zip, write): the sample essays,
+//! 4. [`epub`]: EPUB and DOCX export, end to end (read, render, build, zip, write): the sample essays,
 //!    a ~100 KB essay, and the book of 1,000 essays.
 //!
 //! Inputs are made by `make_corpus.py` (found beside the repository in `shared/bench/`, or at
@@ -1355,14 +1355,16 @@ fn pathological(config: &Config) {
     }
 }
 
-/// The EPUB budget for the sample essay (issue 12).
+/// The DOCX and EPUB budget for the sample essay (issue 12).
 const EPUB_BUDGET: Duration = Duration::from_millis(50);
 
-/// EPUB export through the public API, as `quire export FILE --format epub` runs it (the
-/// folder opened once, as the app does): reading, rendering, XHTML, packing and writing.
+/// EPUB and DOCX export through the public API, as `quire export FILE --format epub|docx` runs
+/// it (the folder opened once, as the app does): reading, rendering, building, packing, writing.
 fn epub(config: &Config) {
     println!();
-    println!("== 4. EPUB export (read, render, XHTML, zip, write; the book on every core) ==");
+    println!(
+        "== 4. EPUB and DOCX export (read, render, build, zip, write; the book on every core) =="
+    );
     let scratch = config.bench_dir.join("run/epub");
     let _ = std::fs::remove_dir_all(&scratch);
     let essays = Path::new(env!("CARGO_MANIFEST_DIR")).join("essays");
@@ -1383,31 +1385,38 @@ fn epub(config: &Config) {
         long.parent().expect("in a folder").to_path_buf(),
         long.clone(),
     ));
-    for (label, folder, file) in &cases {
-        let exporter = Exporter::open(folder).expect("the folder opens");
-        let out = scratch.join("one");
-        let bytes = std::fs::metadata(file).map_or(0, |m| m.len() as usize);
-        let t = measure_interleaved(
-            Plan::for_input(bytes, config.quick),
-            &mut [&mut || {
-                black_box(exporter.epub(file, &out).expect("exports"));
-            }],
-        );
-        let verdict = if label.starts_with("sample") {
-            if t[0].median <= EPUB_BUDGET {
-                format!("  (budget {} met)", ms(EPUB_BUDGET))
+    for format in ["epub", "docx"] {
+        for (label, folder, file) in &cases {
+            let exporter = Exporter::open(folder).expect("the folder opens");
+            let out = scratch.join("one");
+            let bytes = std::fs::metadata(file).map_or(0, |m| m.len() as usize);
+            let t = measure_interleaved(
+                Plan::for_input(bytes, config.quick),
+                &mut [&mut || {
+                    if format == "epub" {
+                        black_box(exporter.epub(file, &out).expect("exports"));
+                    } else {
+                        black_box(exporter.docx(file, &out).expect("exports"));
+                    }
+                }],
+            );
+            let verdict = if label.starts_with("sample") {
+                if t[0].median <= EPUB_BUDGET {
+                    format!("  (budget {} met)", ms(EPUB_BUDGET))
+                } else {
+                    format!("  (budget {} MISSED)", ms(EPUB_BUDGET))
+                }
             } else {
-                format!("  (budget {} MISSED)", ms(EPUB_BUDGET))
-            }
-        } else {
-            String::new()
-        };
-        println!(
-            "{label:<40} median {:>9}  min {:>9}  N={}{verdict}",
-            ms(t[0].median),
-            ms(t[0].min),
-            t[0].iters
-        );
+                String::new()
+            };
+            let label = format!("{format} {label}");
+            println!(
+                "{label:<45} median {:>9}  min {:>9}  N={}{verdict}",
+                ms(t[0].median),
+                ms(t[0].min),
+                t[0].iters
+            );
+        }
     }
 
     let corpus = config.bench_dir.join("corpus-1000");

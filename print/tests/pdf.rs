@@ -352,3 +352,15 @@ fn links_are_live_and_the_headings_are_bookmarks_to_their_pages() {
         "both footnote marks link to the notes: {links:?}"
     );
 }
+
+#[test]
+fn every_bundled_essay_prints_without_a_warning() {
+    let (_dir, root) = essays();
+    for essay in ["a-misplaced-focus.md", "feature-tour.md"] {
+        let pdf = export(&root, essay);
+        assert!(
+            info(&pdf, "Pages").parse::<usize>().unwrap_or(0) >= 1,
+            "{essay}"
+        );
+    }
+}
