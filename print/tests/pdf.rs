@@ -325,6 +325,7 @@ fn links_are_live_and_the_headings_are_bookmarks_to_their_pages() {
             "Code, highlighted",
             "Lists and tasks",
             "Formulas",
+            "Diagrams",
             "Images that travel with the essay",
             "A little raw HTML",
         ]
