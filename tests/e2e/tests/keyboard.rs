@@ -210,8 +210,19 @@ async fn a_writer_without_a_mouse_does_everything() {
         10,
     )
     .await;
-    app.press_focused(Key::Down + "").await;
-    app.press_focused(Key::Down + "").await;
+    // The page formats come first, then the whole-folder ones: walk down to the site.
+    for _ in 0..8 {
+        let on_site = app
+            .js(
+                "return !!document.querySelector(\".export-kind input[value='site']:checked\")",
+                &[],
+            )
+            .await;
+        if on_site == Value::Bool(true) {
+            break;
+        }
+        app.press_focused(Key::Down + "").await;
+    }
     wait_focus(
         &app,
         "the site choice",
