@@ -88,6 +88,24 @@ pub enum Error {
     /// writer's doing.
     #[error("{0}")]
     Internal(String),
+    /// A publishing target refused, failed or could not be reached; nothing was recorded as
+    /// published.
+    #[error("{target}: {message}")]
+    Remote {
+        /// The target's name.
+        target: String,
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The post was changed on the site since Quire last pushed it: publishing again would
+    /// overwrite someone's edit, so it waits for the writer's choice.
+    #[error("{target}: {message}")]
+    Drift {
+        /// The target's name.
+        target: String,
+        /// What changed there and the choices.
+        message: String,
+    },
 }
 
 /// The kinds of [`Error`], as a program tells them apart. Serialised in kebab case
@@ -122,6 +140,10 @@ pub enum ErrorKind {
     Pruned,
     /// [`Error::Internal`].
     Internal,
+    /// [`Error::Remote`].
+    Remote,
+    /// [`Error::Drift`].
+    Drift,
 }
 
 impl ErrorKind {
@@ -141,6 +163,8 @@ impl ErrorKind {
             ErrorKind::Stale => "stale",
             ErrorKind::Pruned => "pruned",
             ErrorKind::Internal => "internal",
+            ErrorKind::Remote => "remote",
+            ErrorKind::Drift => "drift",
         }
     }
 }
@@ -168,6 +192,8 @@ impl Error {
             Error::Stale(_) => ErrorKind::Stale,
             Error::Pruned(_) => ErrorKind::Pruned,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::Remote { .. } => ErrorKind::Remote,
+            Error::Drift { .. } => ErrorKind::Drift,
         }
     }
 

@@ -10,6 +10,8 @@
 //! - [`preview`]: the live preview's protocol: the export's page in parts, and the changed
 //!   blocks of each keystroke ([`SentBlocks`](preview::SentBlocks)).
 //! - [`check`]: pre-publish checks of a whole folder ([`check_folder`](check::check_folder)).
+//! - [`publish`]: essays to WordPress (and the site to a git branch), updated in place, with
+//!   drift found before anything on the site is overwritten.
 //! - [`error`]: the typed [`Error`] every fallible function returns.
 //!
 //! Shared pieces sit below the modules that use them, so imports go one way (check and the
@@ -30,6 +32,7 @@ pub mod library;
 pub mod markdown;
 pub mod preview;
 pub mod problem;
+pub mod publish;
 pub mod settings;
 pub mod store;
 pub mod url;

@@ -59,6 +59,7 @@ impl Problem {
             | Error::Theme { message, .. } => message.clone(),
             Error::Io { source, .. } => source.to_string(),
             Error::UnsafePath { message, .. } | Error::Store { message, .. } => message.clone(),
+            Error::Remote { message, .. } | Error::Drift { message, .. } => message.clone(),
             Error::Invalid(message)
             | Error::NotFound(message)
             | Error::Conflict(message)

@@ -21,6 +21,7 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
 use crate::essay::Status;
+pub use records::{ImageRecord, PublishRecord, TargetRow};
 
 /// One schema change: plain SQL, or steps that need Rust (rows read and rewritten).
 pub enum Migration {
@@ -102,6 +103,8 @@ pub const MIGRATIONS: &[Migration] = &[
     ),
     // 2: the search index keeps no copy of the bodies (snippets are read from `texts`).
     Migration::Steps(search_reads_kept_texts),
+    // 3: publishing targets, and what was published where (the first table was never written).
+    Migration::Sql(records::SCHEMA),
 ];
 
 /// The search index: contentless, so the bodies are not kept a second time beside `texts`.
@@ -201,6 +204,8 @@ pub enum Source {
     Import,
     /// The essay deleted from the app: its last text is kept here.
     Delete,
+    /// The post as it was on a publishing site, pulled in to look at (it was edited there).
+    Remote,
 }
 
 impl Source {
@@ -213,6 +218,7 @@ impl Source {
             Source::Restore => "restore",
             Source::Import => "import",
             Source::Delete => "delete",
+            Source::Remote => "remote",
         }
     }
 
@@ -223,6 +229,7 @@ impl Source {
             "restore" => Source::Restore,
             "import" => Source::Import,
             "delete" => Source::Delete,
+            "remote" => Source::Remote,
             _ => Source::Disk,
         }
     }
@@ -1141,6 +1148,7 @@ fn store_error(path: &Path, error: &rusqlite::Error) -> Error {
     }
 }
 
+mod records;
 mod snippet;
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 export type Status = "draft" | "published" | (string & {});
 
-export type ErrorKind = "io" | "essay" | "render" | "theme" | "store" | "unsafe-path" | "invalid" | "not-found" | "conflict" | "exists" | "stale" | "pruned" | "internal";
+export type ErrorKind = "io" | "essay" | "render" | "theme" | "store" | "unsafe-path" | "invalid" | "not-found" | "conflict" | "exists" | "stale" | "pruned" | "internal" | "remote" | "drift";
 
 export type QuireError = { 
 /**
@@ -57,7 +57,7 @@ dirty: boolean,
  */
 conflict: boolean, };
 
-export type Source = "editor" | "save" | "disk" | "restore" | "import" | "delete";
+export type Source = "editor" | "save" | "disk" | "restore" | "import" | "delete" | "remote";
 
 export type Change = { 
 /**

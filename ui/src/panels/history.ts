@@ -69,6 +69,7 @@ const SOURCES: Record<string, string> = {
   restore: "Restored",
   import: "Imported",
   delete: "Deleted",
+  remote: "As it was on the site",
 };
 
 /** Where a revision came from, in the writer's words. */
