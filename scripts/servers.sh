@@ -122,13 +122,35 @@ kill_wait() {
 APACHE_PIDFILE=/run/apache2/apache2.pid
 MARIADB_PIDFILE=/run/mysqld/mysqld.pid
 
+# Stops Apache and MariaDB and waits until they, and any other PIDs given, have exited.
 stop_machine_services() {
   local apache_pid mariadb_pid
   apache_pid=$(cat "$APACHE_PIDFILE" 2>/dev/null || true)
   mariadb_pid=$(cat "$MARIADB_PIDFILE" 2>/dev/null || true)
   pid_alive "$apache_pid" && apachectl stop >/dev/null 2>&1
   pid_alive "$mariadb_pid" && service mariadb stop >/dev/null 2>&1
-  kill_wait "$apache_pid" "$mariadb_pid"
+  kill_wait "$apache_pid" "$mariadb_pid" "$@"
+}
+
+# What a run has started, for the next run to stop if this one is killed outright (SIGKILL,
+# a lost machine session) before its trap could: "dir PATH" and "pid PID COMM" lines.
+STATE=/run/quire-test-servers.state
+remember() { echo "$*" >> "$STATE"; }
+remember_pid() { remember pid "$1" "$(cat "/proc/$1/comm" 2>/dev/null)"; }
+
+clean_stale() {
+  [[ -f $STATE ]] || return 0
+  say "stopping what a killed run left behind"
+  local kind a b pids=()
+  while read -r kind a b; do
+    case $kind in
+      # Only if the pid still names the same program: pids are reused.
+      pid) [[ $(cat "/proc/$a/comm" 2>/dev/null) == "$b" ]] && pids+=("$a") ;;
+      dir) [[ $a == */quire-servers.* ]] && rm -rf "$a" ;;
+    esac
+  done < "$STATE"
+  kill_wait "${pids[@]}"
+  rm -f "$STATE"
 }
 
 STATUS=1
@@ -144,9 +166,11 @@ cleanup() {
       tail -n 25 "$f" >&2
     done
   fi
-  kill_wait "$(cat "$W/keyring.pid" 2>/dev/null)" "${MP_PID:-}" "${GHOST_PID:-}" "${GIT_PID:-}"
-  ((STARTED_MACHINE_SERVICES)) && stop_machine_services
-  rm -rf "$W"
+  # All told to stop first, then waited for together: shutting down takes seconds each.
+  local own=("$(cat "$W/keyring.pid" 2>/dev/null)" "${MP_PID:-}" "${GHOST_PID:-}" "${GIT_PID:-}") pid
+  for pid in "${own[@]}"; do pid_alive "$pid" && kill "$pid" 2>/dev/null; done
+  if ((STARTED_MACHINE_SERVICES)); then stop_machine_services "${own[@]}"; else kill_wait "${own[@]}"; fi
+  rm -rf "$W" "$STATE"
   say "servers stopped in $(since "$t0") s"
   exit "$STATUS"
 }
@@ -163,7 +187,9 @@ run() {
   exec 9>/run/lock/quire-test-servers.lock
   flock -n 9 || die "another 'servers.sh run' is active"
 
+  clean_stale
   W=$(mktemp -d -t quire-servers.XXXXXX)
+  remember dir "$W"
   STARTED_MACHINE_SERVICES=0
   trap cleanup EXIT
   trap 'STATUS=130; exit' INT
@@ -337,6 +363,7 @@ print(Token.objects.create(owner=u, me=os.environ["MP_ME"], client_id="https://q
   (cd "$mp/site" && exec "$py" manage.py runserver "127.0.0.1:$MP_PORT" --noreload) 9>&- >> "$W/micropub.log" 2>&1 &
   MP_PID=$!
   wait_for 15 Micropub "$MP_PID" curl -sf -o /dev/null "http://127.0.0.1:$MP_PORT/"
+  remember_pid "$MP_PID"
   unset MP_DATA MP_ME
   export QUIRE_TEST_MP_URL=http://127.0.0.1:$MP_PORT/ QUIRE_TEST_MP_TOKEN=$token
 }
@@ -348,7 +375,7 @@ start_ghost() {
   cp -r "$GHOST_APP/content/." "$content/"
   mkdir -p "$content"/{data,images,logs,settings}
   # `exec` in the subshell so that $! is node itself.
-  (cd "$GHOST_APP" && exec env NODE_ENV=development NODE_NO_WARNINGS=1 url="$GHOST_URL" server__host=127.0.0.1 server__port=$GHOST_PORT \
+  (cd "$GHOST_APP" && exec env NODE_ENV=development NODE_NO_WARNINGS=1 BLUEBIRD_WARNINGS=0 url="$GHOST_URL" server__host=127.0.0.1 server__port=$GHOST_PORT \
     database__client=sqlite3 database__connection__filename="$content/data/ghost.db" paths__contentPath="$content" \
     security__staffDeviceVerification=false mail__transport=stub privacy__useTinfoil=true \
     logging__transports='["stdout"]' logging__level=warn node index.js) 9>&- > "$W/ghost.log" 2>&1 &
@@ -357,6 +384,7 @@ start_ghost() {
 
 finish_ghost() {
   wait_for 60 Ghost "$GHOST_PID" curl -sf -o /dev/null "$GHOST_URL/ghost/api/admin/site/"
+  remember_pid "$GHOST_PID"
   local email=owner@example.com pw='Quire-test-pw-123!' c=$W/ghost/cookies.txt key
   local j='Content-Type: application/json' o="Origin: $GHOST_URL"    # session calls need Origin
   curl -sf -H "$j" -H "$o" "$GHOST_URL/ghost/api/admin/authentication/setup/" \
@@ -374,11 +402,13 @@ finish_ghost() {
 start_git() {
   local repos=$W/git
   mkdir -p "$repos" && git init -q --bare -b main "$repos/site.git"
-  # Not --detach: that logs to syslog and hides the pid.
-  git daemon --reuseaddr --listen=127.0.0.1 --port=$GIT_PORT --base-path="$repos" --export-all \
+  # Not --detach: that logs to syslog and hides the pid. git-daemon itself rather than `git daemon`,
+  # which forks it as a child that can outlive the pid we would kill.
+  "$(git --exec-path)/git-daemon" --reuseaddr --listen=127.0.0.1 --port=$GIT_PORT --base-path="$repos" --export-all \
     --enable=receive-pack --informative-errors --verbose "$repos" 9>&- > "$W/git-daemon.log" 2>&1 &
   GIT_PID=$!
   wait_for 10 "git daemon" "$GIT_PID" git ls-remote "git://127.0.0.1:$GIT_PORT/site.git"
+  remember_pid "$GIT_PID"
   export QUIRE_TEST_GIT_URL=git://127.0.0.1:$GIT_PORT/site.git
 }
 
