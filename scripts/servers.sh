@@ -8,8 +8,8 @@
 # CMD, a D-Bus session with an unlocked gnome-keyring Secret Service. State lives in a new temp
 # dir (QUIRE_TEST_SERVERS_DIR) that is removed afterwards; the exit status is CMD's.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-SCRIPT="$PWD/scripts/servers.sh"
+# No cd: CMD runs where the caller is.
+SCRIPT="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'servers.sh: error: %s\n' "$*" >&2; exit 1; }
