@@ -66,6 +66,7 @@ install_ghost() {
   local tmp
   tmp=$(mktemp -d "$OPT/ghost-tmp.XXXXXX")
   say "ghost: installing $GHOST_VERSION (about 3 minutes: sqlite3 and re2 compile; log in $tmp/npm-install.log)"
+  # A plain subshell, not `( ... ) || die`: that would switch off set -e inside it.
   (
     cd "$tmp"
     npm pack "ghost@$GHOST_VERSION" --silent >/dev/null
@@ -79,7 +80,7 @@ install_ghost() {
     npm_config_nodedir=/usr npm install --omit=dev --legacy-peer-deps --no-audit --no-fund \
       > "$tmp/npm-install.log" 2>&1 || { tail -30 "$tmp/npm-install.log" >&2; exit 1; }
     node -e 'require("sqlite3")'
-  ) || die "ghost install failed (kept in $tmp)"
+  )
   rm -rf "$GHOST_APP"
   mv "$tmp/app" "$GHOST_APP"
   rm -rf "$tmp"
@@ -436,6 +437,8 @@ has_secrets_owner() {
     string:org.freedesktop.secrets | grep -q "boolean true"
 }
 
+# Both install system packages and (re)configure machine services (Apache, MariaDB).
+[[ $(id -u) -eq 0 ]] || die "needs root: it installs packages and starts Apache and MariaDB"
 case "${1:-}" in
   install) install ;;
   run) shift; run "$@" ;;
