@@ -27,6 +27,7 @@ curl -sf -u "$A" -H "$J" -d '{"title":"Essay v2"}' "$B/wp-json/wp/v2/posts/$ID" 
 curl -sf -u "$A" "$B/wp-json/wp/v2/posts?status=any&per_page=100" | jq -e "map(.id)|sort==[1,$ID]" >/dev/null
 curl -sf -u "$A" -H 'Content-Type: image/png' -H 'Content-Disposition: attachment; filename="t.png"' \
   --data-binary @"$T/t.png" "$B/wp-json/wp/v2/media" | jq -er .source_url > "$T/wp-image"
+grep -q '/t\.png$' "$T/wp-image"     # not t-1.png: the uploads of earlier runs are gone
 test "$(code "$(cat "$T/wp-image")")" = 200
 curl -sf -u "$A" "$B/?rest_route=/wp/v2/posts/$ID" | jq -e ".id==$ID" >/dev/null
 test "$(code -u admin:wrong "$B/wp-json/wp/v2/users/me")" = 401
