@@ -24,6 +24,10 @@ APT_PACKAGES=(
   # Word's equations), qpdf and poppler
   # check the PDF
   default-jre-headless python3-venv libreoffice-writer libreoffice-math qpdf poppler-utils
+  # the publishing tests talk to real servers (scripts/servers.sh): WordPress on MariaDB and
+  # Apache, and a headless Secret Service for the saved tokens
+  wordpress mariadb-server apache2 libapache2-mod-php php-mysql
+  gnome-keyring libsecret-tools dbus jq
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
