@@ -6,8 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The publishing tests' servers (WordPress, Micropub, Ghost, git, a keyring): slow the first
+# time on a machine (about 5 minutes, into /opt), instant after.
+bash scripts/servers.sh install
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step says when it started, so that a slow run shows where its time went.
+STARTED=$SECONDS
+say() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $(((SECONDS - STARTED) / 60)) $(((SECONDS - STARTED) % 60)) "$*" >&2; }
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 # Snapshot tests must never write or accept snapshots here: a difference is a failure.
 export INSTA_UPDATE=no CI="${CI:-true}"
@@ -23,6 +28,11 @@ say "cargo clippy"
 cargo clippy -j2 --workspace --all-targets -- -D warnings
 say "cargo test"
 cargo test -j2 --workspace --exclude quire-e2e
+
+say "publishing against real servers (WordPress, git; Micropub and Ghost smoke-checked)"
+# servers.sh starts them fresh, runs this, and stops them whatever happens.
+bash scripts/servers.sh run bash -c 'bash tests/servers/smoke.sh &&
+  cargo test -j2 -p quire --test suite publishing -- --ignored --test-threads=1'
 
 say "end-to-end tests (the real app under Xvfb)"
 bash scripts/e2e.sh

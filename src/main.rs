@@ -17,7 +17,10 @@ use quire::library::folder::Folder;
 use quire::library::Library;
 use quire::markdown::{render_essay, KeepUrls, RenderOptions};
 use quire::problem::{Level, Problem};
-use quire::store::SearchFilter;
+use quire::publish::{
+    self, Action, Cancel, OnDrift, PublishOptions, Publisher, RemoteState, Step, Target, TargetKind,
+};
+use quire::store::{SearchFilter, Store};
 
 /// Write, preview and publish essays.
 #[derive(Parser)]
@@ -136,6 +139,84 @@ enum Command {
         /// The essays folder; defaults to --essays.
         folder: Option<PathBuf>,
     },
+    /// The places essays are published to: add, list, remove.
+    Targets {
+        #[command(subcommand)]
+        action: TargetsAction,
+    },
+    /// Publish an essay to a blog target, or the exported site (the folder) to a git target.
+    /// Publishing again updates the same post; an edit made on the site since stops it.
+    Publish {
+        /// The essay file (blog targets) or the essays folder (git targets); defaults to --essays.
+        file: Option<PathBuf>,
+        /// The target's name, from `quire targets list`.
+        #[arg(long)]
+        to: String,
+        /// As a draft on the site, whatever the essay's status says.
+        #[arg(long)]
+        draft: bool,
+        /// Say what would be done and change nothing on the site.
+        #[arg(long)]
+        dry_run: bool,
+        /// The post was edited on the site: replace the site's version with the essay.
+        #[arg(long, conflicts_with = "pull")]
+        overwrite: bool,
+        /// The post was edited on the site: keep the site's text as a revision of the essay
+        /// (`quire history`) and publish nothing.
+        #[arg(long)]
+        pull: bool,
+        /// The post was deleted on the site: make a new one.
+        #[arg(long)]
+        anew: bool,
+    },
+    /// List what was published: each essay's URL, when it was pushed, and whether it changed
+    /// since, here or on the site.
+    Published {
+        /// The essays folder; defaults to --essays.
+        folder: Option<PathBuf>,
+        /// Do not ask the sites; say only what changed here.
+        #[arg(long)]
+        offline: bool,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TargetsAction {
+    /// Add a target, or replace the one of that name. A blog's secret is read from standard
+    /// input (typed without echo at a terminal) and kept in the system keyring.
+    Add {
+        /// A short name: letters, digits, - _ .
+        name: String,
+        /// wordpress or git.
+        #[arg(long)]
+        kind: String,
+        /// The site's address (https://example.com), or the git remote.
+        #[arg(long)]
+        url: String,
+        /// WordPress: the login the application password belongs to.
+        #[arg(long)]
+        user: Option<String>,
+        /// Git: the branch the site goes to (default gh-pages).
+        #[arg(long)]
+        branch: Option<String>,
+        /// Keep it without asking the site whether the secret works.
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// List the targets: NAME KIND URL.
+    List {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a target, its secret in the keyring, and its publish records.
+    Remove {
+        /// The target's name.
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -226,7 +307,288 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &open_library(folder.as_deref().unwrap_or(&cli.essays), cli.db.as_deref())?,
             cli.quiet,
         ),
+        Command::Targets { action } => targets(action, cli.db.as_deref(), cli.quiet),
+        Command::Publish {
+            file,
+            to,
+            draft,
+            dry_run,
+            overwrite,
+            pull,
+            anew,
+        } => {
+            let on_drift = if overwrite {
+                OnDrift::Overwrite
+            } else if pull {
+                OnDrift::Pull
+            } else {
+                OnDrift::Stop
+            };
+            let options = PublishOptions {
+                draft,
+                dry_run,
+                on_drift,
+                anew,
+                cancel: Cancel::new(),
+            };
+            let file = file.unwrap_or_else(|| cli.essays.clone());
+            publish(
+                &file,
+                &to,
+                &options,
+                &cli.essays,
+                cli.db.as_deref(),
+                cli.quiet,
+            )
+        }
+        Command::Published {
+            folder,
+            offline,
+            json,
+        } => published(
+            &folder.unwrap_or(cli.essays),
+            offline,
+            json,
+            cli.db.as_deref(),
+        ),
     }
+}
+
+fn open_store(db: Option<&Path>) -> anyhow::Result<Store> {
+    let db = db.map_or_else(quire::store::default_path, Path::to_path_buf);
+    Ok(Store::open(&db)?)
+}
+
+fn targets(action: TargetsAction, db: Option<&Path>, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(db)?;
+    match action {
+        TargetsAction::Add {
+            name,
+            kind,
+            url,
+            user,
+            branch,
+            no_check,
+        } => {
+            let target = Target {
+                name,
+                kind: TargetKind::parse(&kind)?,
+                url,
+                user,
+                branch,
+            };
+            target.validate()?;
+            let secret = if target.kind.is_blog() {
+                Some(read_secret(&target)?)
+            } else {
+                None
+            };
+            if !no_check && !quiet {
+                eprintln!("Asking {} whether the settings work…", target.url);
+            }
+            publish::add_target(&mut store, &target, secret.as_deref(), !no_check)?;
+            if !quiet {
+                eprintln!(
+                    "Added {} ({} at {}){}.",
+                    target.name,
+                    target.kind.as_str(),
+                    target.url,
+                    if secret.is_some() {
+                        "; its secret is in the system keyring"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        TargetsAction::List { json } => {
+            let list = publish::targets(&store)?;
+            let mut stdout = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut stdout, &list)?;
+                writeln!(stdout)?;
+            } else {
+                for target in list {
+                    let extra = match (&target.user, &target.branch) {
+                        (Some(user), _) => format!("  (as {user})"),
+                        (_, Some(branch)) => format!("  (branch {branch})"),
+                        _ => String::new(),
+                    };
+                    writeln!(
+                        stdout,
+                        "{:<16} {:<10} {}{extra}",
+                        target.name,
+                        target.kind.as_str(),
+                        target.url
+                    )?;
+                }
+            }
+        }
+        TargetsAction::Remove { name } => {
+            publish::remove_target(&mut store, &name)?;
+            if !quiet {
+                eprintln!("Removed {name}, its secret and its publish records.");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The secret from standard input: typed without echo at a terminal, else its first line.
+fn read_secret(target: &Target) -> anyhow::Result<String> {
+    let what = match target.kind {
+        TargetKind::Wordpress => "application password",
+        TargetKind::Git => "secret",
+    };
+    let secret = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("{} {what} for {}: ", target.url, target.name))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line
+    };
+    let secret = secret.trim().to_string();
+    if secret.is_empty() {
+        bail!("no {what} given; pipe it in or type it when asked (it goes to the system keyring)");
+    }
+    Ok(secret)
+}
+
+fn publish(
+    file: &Path,
+    to: &str,
+    options: &PublishOptions,
+    essays: &Path,
+    db: Option<&Path>,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(db)?;
+    let target = publish::target(&store, to)?;
+    let folder = if target.kind.is_blog() {
+        if !file.is_file() {
+            bail!(
+                "{} publishes one essay at a time: give an essay file, not {}",
+                target.name,
+                file.display()
+            );
+        }
+        folder_of(file, essays)?
+    } else {
+        if !file.is_dir() {
+            bail!(
+                "{} is a git target: it receives the whole site, so give the essays folder, not {}",
+                target.name,
+                file.display()
+            );
+        }
+        file.to_path_buf()
+    };
+    let exporter = Exporter::open(&folder)?;
+    let cancel = options.cancel.clone();
+    ctrlc::set_handler(move || cancel.cancel())?;
+    let progress = |step: &Step| {
+        if !quiet {
+            eprintln!("[{}/{}] {}", step.done, step.total, step.doing);
+        }
+    };
+    let mut publisher = Publisher {
+        exporter: &exporter,
+        store: &mut store,
+    };
+    let outcome = publisher.publish(file, &target, options, &progress)?;
+    print_problems(&outcome.warnings, usize::MAX);
+    let images = match (outcome.images_uploaded, outcome.images_reused) {
+        (0, 0) => String::new(),
+        (new, 0) => format!("; {} uploaded", plural(new, "image")),
+        (0, old) => format!("; {} already there", plural(old, "image")),
+        (new, old) => format!("; {} uploaded, {old} already there", plural(new, "image")),
+    };
+    let status = outcome.status.as_str();
+    let branch = target.branch.as_deref().unwrap_or("gh-pages");
+    let said = match &outcome.action {
+        Action::Created | Action::Updated if !target.kind.is_blog() => {
+            format!("Pushed the site to {branch} as a new commit")
+        }
+        Action::WouldCreate | Action::WouldUpdate if !target.kind.is_blog() => {
+            format!("Dry run: would push the site to {branch} as a new commit")
+        }
+        Action::Created => format!("Published as a new post ({status}){images}"),
+        Action::Updated => format!("Updated the post ({status}){images}"),
+        Action::UpToDate => "Nothing changed here or on the site since the last publish; sent nothing".into(),
+        Action::WouldCreate => format!("Dry run: would make a new post ({status}){images}"),
+        Action::WouldUpdate => format!("Dry run: would update the post ({status}){images}"),
+        Action::Pulled { revision } => format!(
+            "Kept the site's text as revision {revision} of {} (`quire history`); published nothing",
+            file.display()
+        ),
+    };
+    if !quiet {
+        eprintln!("{said}.");
+    }
+    if !outcome.url.is_empty() {
+        println!("{}", outcome.url);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn published(
+    folder: &Path,
+    offline: bool,
+    json: bool,
+    db: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(db)?;
+    let exporter = Exporter::open(folder)?;
+    let publisher = Publisher {
+        exporter: &exporter,
+        store: &mut store,
+    };
+    let list = publisher.published(offline, &Cancel::new())?;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, &list)?;
+        writeln!(stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for item in list {
+        let when = chrono::DateTime::from_timestamp_millis(item.at)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let here = match item.changed_locally {
+            Some(true) => "changed here",
+            Some(false) => "same here",
+            None => "",
+        };
+        let there = match &item.remote {
+            RemoteState::Same => "same on the site".to_string(),
+            RemoteState::Changed => "edited on the site".to_string(),
+            RemoteState::Deleted => "deleted on the site".to_string(),
+            RemoteState::NotAsked => String::new(),
+            RemoteState::Unknown(why) => format!("site not asked: {why}"),
+        };
+        let path = if item.path.is_empty() {
+            "(the site)"
+        } else {
+            &item.path
+        };
+        let states: Vec<&str> = [here, there.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        writeln!(
+            stdout,
+            "{path}  {}  {}  {when}  {}  {}",
+            item.target,
+            item.url,
+            item.status,
+            states.join(", ")
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn open_library(folder: &Path, db: Option<&Path>) -> anyhow::Result<Library> {

@@ -10,6 +10,7 @@ mod epub;
 mod hostile;
 mod layers;
 mod library;
+mod publishing;
 mod regression;
 mod render;
 mod sanitizer;

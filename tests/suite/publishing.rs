@@ -1,0 +1,770 @@
+//! Publishing to real servers: WordPress (Debian's package under Apache and MariaDB) and a git
+//! daemon, started by `scripts/servers.sh run`, which also gives these tests a Secret Service
+//! keyring. Run them with
+//!
+//!     bash scripts/servers.sh run cargo test -p quire --test suite publishing -- --ignored --test-threads=1
+//!
+//! They are `#[ignore]`d so that a plain `cargo test` does not need the servers; without the
+//! servers' variables they fail, never pass by skipping. The tests that need no server (bad
+//! addresses, servers that misbehave) run everywhere.
+//!
+//! Each test has its own essays folder, store and target name; posts are told apart by slug.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::support::{quire, stderr, stdout};
+
+fn server_var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run these tests with `bash scripts/servers.sh run cargo test …`")
+    })
+}
+
+/// A tiny PNG (1×1), with `seed` in a text chunk so that each test's image has its own hash.
+fn png(seed: &str) -> Vec<u8> {
+    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut crc = crc32(kind, 0xffff_ffff);
+        crc = crc32(data, crc);
+        out.extend_from_slice(&(!crc).to_be_bytes());
+        out
+    }
+    fn crc32(bytes: &[u8], mut crc: u32) -> u32 {
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        crc
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    out.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    out.extend(chunk(b"tEXt", format!("Comment\0{seed}").as_bytes()));
+    // One red pixel, zlib "stored" (no compression).
+    let raw = [0u8, 0xff, 0, 0];
+    let mut adler = (1u32, 0u32);
+    for &b in &raw {
+        adler.0 = (adler.0 + u32::from(b)) % 65521;
+        adler.1 = (adler.1 + adler.0) % 65521;
+    }
+    let mut idat = vec![0x78, 0x01, 1, 4, 0, 0xfb, 0xff];
+    idat.extend_from_slice(&raw);
+    idat.extend_from_slice(&((adler.1 << 16) | adler.0).to_be_bytes());
+    out.extend(chunk(b"IDAT", &idat));
+    out.extend(chunk(b"IEND", &[]));
+    out
+}
+
+/// One writer: an essays folder and a store of their own.
+struct Desk {
+    _dir: tempfile::TempDir,
+    essays: PathBuf,
+    db: PathBuf,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let essays = dir.path().join("essays");
+        std::fs::create_dir_all(essays.join("assets")).expect("essays folder");
+        std::fs::write(
+            essays.join("quire.toml"),
+            "title = \"A Desk\"\nbase_url = \"https://desk.example\"\n",
+        )
+        .expect("quire.toml");
+        let db = dir.path().join("quire.db");
+        Desk {
+            _dir: dir,
+            essays,
+            db,
+        }
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.essays.join(name);
+        std::fs::write(&path, text).expect("write essay");
+        path
+    }
+
+    fn quire(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = quire()
+            .arg("--db")
+            .arg(&self.db)
+            .arg("--essays")
+            .arg(&self.essays)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("quire runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("quire ends")
+    }
+
+    /// Runs quire and insists that it worked; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.quire(args, "");
+        assert!(
+            out.status.success(),
+            "quire {args:?} failed:\n{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    }
+
+    fn add_wordpress(&self, name: &str) {
+        let out = self.quire(
+            &[
+                "targets",
+                "add",
+                name,
+                "--kind",
+                "wordpress",
+                "--url",
+                &server_var("QUIRE_TEST_WP_URL"),
+                "--user",
+                &server_var("QUIRE_TEST_WP_USER"),
+            ],
+            &format!("{}\n", server_var("QUIRE_TEST_WP_PASSWORD")),
+        );
+        assert!(out.status.success(), "targets add: {}", stderr(&out));
+    }
+
+    fn publish(&self, file: &Path, target: &str, extra: &[&str]) -> Output {
+        let file = file.to_string_lossy().into_owned();
+        let mut args = vec!["publish", file.as_str(), "--to", target];
+        args.extend_from_slice(extra);
+        self.quire(&args, "")
+    }
+}
+
+/// The WordPress the servers started, read and changed behind Quire's back as a writer's
+/// co-editor would, through its REST API.
+struct WordPress {
+    base: String,
+    auth: String,
+}
+
+impl WordPress {
+    fn new() -> WordPress {
+        use base64::Engine as _;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            server_var("QUIRE_TEST_WP_USER"),
+            server_var("QUIRE_TEST_WP_PASSWORD")
+        ));
+        WordPress {
+            base: server_var("QUIRE_TEST_WP_URL"),
+            auth: format!("Basic {token}"),
+        }
+    }
+
+    fn url(&self, route: &str, query: &str) -> String {
+        format!("{}/?rest_route=/wp/v2/{route}&{query}", self.base)
+    }
+
+    fn get(&self, route: &str, query: &str) -> Value {
+        ureq::get(&self.url(route, query))
+            .header("Authorization", &self.auth)
+            .call()
+            .expect("WordPress answers")
+            .body_mut()
+            .read_json()
+            .expect("JSON")
+    }
+
+    fn post(&self, route: &str, body: Value) -> Value {
+        ureq::post(&self.url(route, ""))
+            .header("Authorization", &self.auth)
+            .send_json(body)
+            .expect("WordPress answers")
+            .body_mut()
+            .read_json()
+            .expect("JSON")
+    }
+
+    fn delete(&self, route: &str) {
+        ureq::delete(&self.url(route, "force=true"))
+            .header("Authorization", &self.auth)
+            .call()
+            .expect("WordPress deletes");
+    }
+
+    /// Every post with this slug, whatever its status (drafts and scheduled too).
+    fn posts(&self, slug: &str) -> Vec<Value> {
+        let found = self.get(
+            "posts",
+            &format!("slug={slug}&status=publish,future,draft,pending,private&context=edit"),
+        );
+        found.as_array().cloned().unwrap_or_default()
+    }
+
+    fn only_post(&self, slug: &str) -> Value {
+        let posts = self.posts(slug);
+        assert_eq!(posts.len(), 1, "one post with slug {slug}: {posts:#?}");
+        posts.into_iter().next().unwrap_or_default()
+    }
+
+    fn media_named(&self, stem: &str) -> usize {
+        self.get("media", &format!("search={stem}&per_page=100"))
+            .as_array()
+            .map_or(0, Vec::len)
+    }
+
+    fn tag_names(&self, post: &Value) -> Vec<String> {
+        let mut names: Vec<String> = post["tags"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|id| {
+                self.get(&format!("tags/{id}"), "")["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn raw(post: &Value, field: &str) -> String {
+    post[field]["raw"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn wordpress_publish_makes_one_post_and_updates_it_with_the_image_uploaded_once() {
+    let desk = Desk::new();
+    let wp = WordPress::new();
+    std::fs::write(desk.essays.join("assets/gull-one.png"), png("gull-one")).expect("image");
+    let essay = desk.write(
+        "harbour.md",
+        "---\ntitle: The Harbour at Dawn\ndate: 2024-03-01\nstatus: published\nslug: harbour-at-dawn\n\
+         summary: Boats, gulls and the first ferry.\ntags: [harbours, quire-test-tag-one]\n---\n\n\
+         The first ferry leaves at *six*.\n\n![A gull on a post](assets/gull-one.png)\n",
+    );
+    desk.add_wordpress("wp-one");
+
+    let first = desk.publish(&essay, "wp-one", &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("1 image uploaded"),
+        "{}",
+        stderr(&first)
+    );
+    let post = wp.only_post("harbour-at-dawn");
+    assert_eq!(
+        stdout(&first).trim(),
+        post["link"].as_str().unwrap_or_default()
+    );
+    assert_eq!(raw(&post, "title"), "The Harbour at Dawn");
+    assert_eq!(raw(&post, "excerpt"), "Boats, gulls and the first ferry.");
+    assert_eq!(post["status"], "publish");
+    assert!(post["date"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("2024-03-01"));
+    assert_eq!(wp.tag_names(&post), ["harbours", "quire-test-tag-one"]);
+    let content = raw(&post, "content");
+    assert!(
+        content.contains("<p>The first ferry leaves at <em>six</em>.</p>"),
+        "{content}"
+    );
+    // The image points at its uploaded copy, not at a path only this machine has.
+    assert!(content.contains("/wp-content/uploads/"), "{content}");
+    assert!(content.contains("alt=\"A gull on a post\""), "{content}");
+    assert!(!content.contains("assets/gull-one.png"), "{content}");
+    assert_eq!(wp.media_named("gull-one"), 1);
+
+    // Nothing changed: nothing is sent.
+    let again = desk.publish(&essay, "wp-one", &[]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("Nothing changed"),
+        "{}",
+        stderr(&again)
+    );
+
+    // An edit: the same post is updated, the image is not uploaded again.
+    let text = std::fs::read_to_string(&essay).expect("read");
+    std::fs::write(&essay, text.replace("at *six*", "at *half past six*")).expect("edit");
+    let dry = desk.publish(&essay, "wp-one", &["--dry-run"]);
+    assert!(stderr(&dry).contains("would update"), "{}", stderr(&dry));
+    assert!(raw(&wp.only_post("harbour-at-dawn"), "content").contains("at <em>six</em>"));
+    let update = desk.publish(&essay, "wp-one", &[]);
+    assert!(update.status.success(), "{}", stderr(&update));
+    assert!(
+        stderr(&update).contains("Updated the post"),
+        "{}",
+        stderr(&update)
+    );
+    assert!(
+        stderr(&update).contains("1 image already there"),
+        "{}",
+        stderr(&update)
+    );
+    let post = wp.only_post("harbour-at-dawn");
+    assert!(raw(&post, "content").contains("at <em>half past six</em>"));
+    assert_eq!(wp.media_named("gull-one"), 1);
+
+    // Publishing never writes the essay.
+    let after = std::fs::read_to_string(&essay).expect("read");
+    assert_eq!(after, text.replace("at *six*", "at *half past six*"));
+
+    let listed = desk.ok(&["published"]);
+    assert!(listed.contains("harbour.md"), "{listed}");
+    assert!(
+        listed.contains(post["link"].as_str().unwrap_or_default()),
+        "{listed}"
+    );
+    assert!(listed.contains("same here, same on the site"), "{listed}");
+    std::fs::write(&essay, after + "\nA last line.\n").expect("edit");
+    let listed = desk.ok(&["published"]);
+    assert!(
+        listed.contains("changed here, same on the site"),
+        "{listed}"
+    );
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn wordpress_edit_made_on_the_site_is_drift_and_is_never_overwritten_without_a_choice() {
+    let desk = Desk::new();
+    let wp = WordPress::new();
+    let essay = desk.write(
+        "ferry.md",
+        "---\ntitle: The Ferry\ndate: 2024-03-02\nstatus: published\nslug: the-ferry-drift\n---\n\nMy words.\n",
+    );
+    desk.add_wordpress("wp-drift");
+    assert!(desk.publish(&essay, "wp-drift", &[]).status.success());
+    let id = wp.only_post("the-ferry-drift")["id"].clone();
+    wp.post(
+        &format!("posts/{id}"),
+        json!({"content": "<p>An editor's words.</p>"}),
+    );
+
+    let listed = desk.ok(&["published"]);
+    assert!(listed.contains("edited on the site"), "{listed}");
+
+    std::fs::write(
+        &essay,
+        "---\ntitle: The Ferry\ndate: 2024-03-02\nstatus: published\nslug: the-ferry-drift\n---\n\nMy new words.\n",
+    )
+    .expect("edit");
+    let refused = desk.publish(&essay, "wp-drift", &[]);
+    assert!(!refused.status.success());
+    let said = stderr(&refused);
+    assert!(
+        said.contains("wp-drift") && said.contains("edited on the site"),
+        "{said}"
+    );
+    assert!(
+        said.contains("--overwrite") && said.contains("--pull"),
+        "{said}"
+    );
+    assert!(raw(&wp.only_post("the-ferry-drift"), "content").contains("An editor's words."));
+
+    // Pull: the site's text becomes a revision to look at; the site and the file are untouched.
+    let pulled = desk.publish(&essay, "wp-drift", &["--pull"]);
+    assert!(pulled.status.success(), "{}", stderr(&pulled));
+    let history = desk.ok(&["history", &essay.to_string_lossy(), "--json"]);
+    let revisions: Value = serde_json::from_str(&history).expect("history JSON");
+    let remote = revisions
+        .as_array()
+        .and_then(|all| all.iter().find(|r| r["source"] == "remote"))
+        .unwrap_or_else(|| panic!("a revision from the site: {history}"));
+    let id_text = remote["id"].to_string();
+    let before_restore = std::fs::read_to_string(&essay).expect("read");
+    assert!(before_restore.contains("My new words."));
+    desk.ok(&["restore", &essay.to_string_lossy(), &id_text]);
+    let restored = std::fs::read_to_string(&essay).expect("read");
+    assert!(restored.contains("An editor's words."), "{restored}");
+    assert!(restored.starts_with("---\ntitle: The Ferry"), "{restored}");
+    std::fs::write(&essay, before_restore).expect("back to mine");
+
+    // Overwrite: the writer chose.
+    let forced = desk.publish(&essay, "wp-drift", &["--overwrite"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let post = wp.only_post("the-ferry-drift");
+    assert!(raw(&post, "content").contains("My new words."));
+    assert_eq!(post["id"], id);
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn wordpress_post_deleted_on_the_site_is_reported_and_made_anew_only_when_asked() {
+    let desk = Desk::new();
+    let wp = WordPress::new();
+    let essay = desk.write(
+        "gone.md",
+        "---\ntitle: Gone\ndate: 2024-03-03\nstatus: published\nslug: gone-deleted\n---\n\nHere, then gone.\n",
+    );
+    desk.add_wordpress("wp-gone");
+    assert!(desk.publish(&essay, "wp-gone", &[]).status.success());
+    let id = wp.only_post("gone-deleted")["id"].clone();
+    wp.delete(&format!("posts/{id}"));
+    assert!(wp.posts("gone-deleted").is_empty());
+
+    let listed = desk.ok(&["published"]);
+    assert!(listed.contains("deleted on the site"), "{listed}");
+    let refused = desk.publish(&essay, "wp-gone", &[]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("deleted on the site"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stderr(&refused).contains("--anew"), "{}", stderr(&refused));
+    assert!(wp.posts("gone-deleted").is_empty());
+
+    let anew = desk.publish(&essay, "wp-gone", &["--anew"]);
+    assert!(anew.status.success(), "{}", stderr(&anew));
+    assert_ne!(wp.only_post("gone-deleted")["id"], id);
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn wordpress_future_date_is_scheduled_and_draft_stays_a_draft() {
+    let desk = Desk::new();
+    let wp = WordPress::new();
+    let later = desk.write(
+        "later.md",
+        "---\ntitle: Later\ndate: 2099-06-01T09:30:00+02:00\nstatus: published\nslug: later-scheduled\n---\n\nNot yet.\n",
+    );
+    let unsure = desk.write(
+        "unsure.md",
+        "---\ntitle: Unsure\ndate: 2024-01-01\nstatus: published\nslug: unsure-draft\n---\n\nMaybe.\n",
+    );
+    desk.add_wordpress("wp-when");
+    let out = desk.publish(&later, "wp-when", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(scheduled)"), "{}", stderr(&out));
+    let post = wp.only_post("later-scheduled");
+    assert_eq!(post["status"], "future");
+    assert_eq!(post["date_gmt"], "2099-06-01T07:30:00");
+
+    let out = desk.publish(&unsure, "wp-when", &["--draft"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(wp.only_post("unsure-draft")["status"], "draft");
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn wordpress_wrong_password_is_refused_and_nothing_is_kept() {
+    let desk = Desk::new();
+    let out = desk.quire(
+        &[
+            "targets",
+            "add",
+            "wp-wrong",
+            "--kind",
+            "wordpress",
+            "--url",
+            &server_var("QUIRE_TEST_WP_URL"),
+            "--user",
+            "admin",
+        ],
+        "not the password\n",
+    );
+    assert!(!out.status.success());
+    let said = stderr(&out);
+    assert!(said.contains("wp-wrong"), "{said}");
+    assert!(said.contains("password"), "{said}");
+    assert_eq!(desk.ok(&["targets", "list"]).trim(), "");
+}
+
+/// The servers' git daemon: a branch of `site.git` per test.
+fn git(args: &[&str], dir: Option<&Path>) -> String {
+    let mut cmd = std::process::Command::new("git");
+    if let Some(dir) = dir {
+        cmd.current_dir(dir);
+    }
+    let out = cmd
+        .args([
+            "-c",
+            "user.name=Editor",
+            "-c",
+            "user.email=editor@example.invalid",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn tip(branch: &str) -> String {
+    git(
+        &[
+            "ls-remote",
+            &server_var("QUIRE_TEST_GIT_URL"),
+            &format!("refs/heads/{branch}"),
+        ],
+        None,
+    )
+    .split_whitespace()
+    .next()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn git_target_gets_the_site_as_commits_and_never_loses_someone_elses() {
+    let desk = Desk::new();
+    let url = server_var("QUIRE_TEST_GIT_URL");
+    desk.write(
+        "pier.md",
+        "---\ntitle: The Pier\ndate: 2024-04-01\nstatus: published\n---\n\nWood and salt.\n",
+    );
+    desk.ok(&[
+        "targets",
+        "add",
+        "pages",
+        "--kind",
+        "git",
+        "--url",
+        &url,
+        "--branch",
+        "site-test",
+    ]);
+    let essays = desk.essays.to_string_lossy().into_owned();
+    let first = desk.quire(&["publish", &essays, "--to", "pages"], "");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let pushed = tip("site-test");
+    assert_eq!(
+        pushed.len(),
+        40,
+        "the branch exists after the first publish"
+    );
+
+    let clone = tempfile::tempdir().expect("temp");
+    let work = clone.path().join("w");
+    git(
+        &[
+            "clone",
+            "-q",
+            "-b",
+            "site-test",
+            &url,
+            &work.to_string_lossy(),
+        ],
+        None,
+    );
+    let page = std::fs::read_to_string(work.join("pier/index.html"))
+        .or_else(|_| std::fs::read_to_string(work.join("pier.html")))
+        .expect("the essay's page is on the branch");
+    assert!(page.contains("Wood and salt."));
+    assert!(work.join("index.html").is_file());
+    assert!(!work.join(".quire-export.json").exists());
+
+    // Nothing changed: no new commit.
+    desk.ok(&["publish", &essays, "--to", "pages"]);
+    assert_eq!(tip("site-test"), pushed);
+
+    // An edit: a fast-forward on top of Quire's own commit.
+    desk.write(
+        "pier.md",
+        "---\ntitle: The Pier\ndate: 2024-04-01\nstatus: published\n---\n\nWood, salt and tar.\n",
+    );
+    desk.ok(&["publish", &essays, "--to", "pages"]);
+    let second = tip("site-test");
+    assert_ne!(second, pushed);
+    git(&["fetch", "-q", "origin", "site-test"], Some(&work));
+    assert_eq!(
+        git(&["rev-parse", "FETCH_HEAD~1"], Some(&work)).trim(),
+        pushed
+    );
+
+    // Someone else pushes: Quire refuses and leaves their commit where it is.
+    git(&["reset", "-q", "--hard", "FETCH_HEAD"], Some(&work));
+    std::fs::write(work.join("CNAME"), "desk.example\n").expect("CNAME");
+    git(&["add", "CNAME"], Some(&work));
+    git(&["commit", "-qm", "custom domain"], Some(&work));
+    git(&["push", "-q", "origin", "site-test"], Some(&work));
+    let theirs = tip("site-test");
+    desk.write(
+        "pier.md",
+        "---\ntitle: The Pier\ndate: 2024-04-01\nstatus: published\n---\n\nWood, salt, tar and rope.\n",
+    );
+    let listed = desk.ok(&["published"]);
+    assert!(
+        listed.contains("(the site)") && listed.contains("edited on the site"),
+        "{listed}"
+    );
+    let refused = desk.quire(&["publish", &essays, "--to", "pages"], "");
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("did not push"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(tip("site-test"), theirs);
+
+    // The writer chose: the site goes on top; their commit stays in the history.
+    desk.ok(&["publish", &essays, "--to", "pages", "--overwrite"]);
+    git(&["fetch", "-q", "origin", "site-test"], Some(&work));
+    assert_eq!(
+        git(&["rev-parse", "FETCH_HEAD~1"], Some(&work)).trim(),
+        theirs
+    );
+}
+
+/// A server that answers every connection with `reply` (or holds it open, if None), for the
+/// failures no real server gives on demand.
+fn bad_server(reply: Option<&'static [u8]>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                match reply {
+                    Some(reply) => {
+                        let _ = stream.write_all(reply);
+                    }
+                    None => std::thread::sleep(Duration::from_secs(60)),
+                }
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// `quire targets add` against `url`: it must fail within `within`, naming the target, and
+/// keep nothing. Returns what it said.
+fn add_fails(url: &str, within: Duration) -> String {
+    let desk = Desk::new();
+    let started = Instant::now();
+    let mut cmd = quire();
+    let out = cmd
+        .env("QUIRE_PUBLISH_TIMEOUT", "2")
+        .arg("--db")
+        .arg(&desk.db)
+        .args([
+            "targets",
+            "add",
+            "shaky",
+            "--kind",
+            "wordpress",
+            "--url",
+            url,
+            "--user",
+            "me",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("quire runs");
+    out.stdin
+        .as_ref()
+        .expect("stdin")
+        .write_all(b"abcd efgh ijkl mnop\n")
+        .expect("stdin");
+    let out = out.wait_with_output().expect("quire ends");
+    assert!(started.elapsed() < within, "took {:?}", started.elapsed());
+    assert!(!out.status.success());
+    let said = stderr(&out);
+    assert!(said.contains("shaky"), "names the target: {said}");
+    assert_eq!(desk.ok(&["targets", "list"]).trim(), "", "nothing kept");
+    said
+}
+
+#[test]
+fn unreachable_site_is_a_sentence_in_bounded_time() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    // The listener is dropped: nothing listens there now.
+    let said = add_fails(&format!("http://127.0.0.1:{port}"), Duration::from_secs(15));
+    assert!(
+        said.contains("could not connect") || said.contains("refused the connection"),
+        "{said}"
+    );
+}
+
+#[test]
+fn silent_server_times_out_with_a_sentence() {
+    let said = add_fails(&bad_server(None), Duration::from_secs(15));
+    assert!(
+        said.contains("did not answer") || said.contains("timed out"),
+        "{said}"
+    );
+}
+
+#[test]
+fn server_errors_and_garbage_are_sentences() {
+    let said = add_fails(
+        &bad_server(Some(
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops!",
+        )),
+        Duration::from_secs(15),
+    );
+    assert!(said.contains("500"), "{said}");
+    let said = add_fails(
+        &bad_server(Some(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\nConnection: close\r\n\r\n<html>hi</html",
+        )),
+        Duration::from_secs(15),
+    );
+    assert!(
+        said.contains("JSON") || said.contains("not a WordPress"),
+        "{said}"
+    );
+}
+
+#[test]
+fn redirect_to_another_host_is_not_followed() {
+    let said = add_fails(
+        &bad_server(Some(
+            b"HTTP/1.1 301 Moved Permanently\r\nLocation: http://elsewhere.invalid/wp-json/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )),
+        Duration::from_secs(15),
+    );
+    assert!(said.contains("elsewhere.invalid"), "{said}");
+}
+
+#[test]
+fn endless_reply_is_cut_off() {
+    // A body that claims to go on forever: the reader stops at its cap instead of filling memory.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[");
+            let chunk = "1,".repeat(64 * 1024);
+            while stream.write_all(chunk.as_bytes()).is_ok() {}
+        }
+    });
+    let said = add_fails(&format!("http://127.0.0.1:{port}"), Duration::from_secs(30));
+    assert!(said.contains("more than 16 MB"), "{said}");
+}
