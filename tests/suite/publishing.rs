@@ -26,46 +26,18 @@ fn server_var(name: &str) -> String {
     })
 }
 
-/// A tiny PNG (1×1), with `seed` in a text chunk so that each test's image has its own hash.
+/// A small PNG whose pixels come from `seed`, so that each test's image has its own hash.
 fn png(seed: &str) -> Vec<u8> {
-    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut out = (data.len() as u32).to_be_bytes().to_vec();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let mut crc = crc32(kind, 0xffff_ffff);
-        crc = crc32(data, crc);
-        out.extend_from_slice(&(!crc).to_be_bytes());
-        out
-    }
-    fn crc32(bytes: &[u8], mut crc: u32) -> u32 {
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        crc
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    out.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
-    out.extend(chunk(b"tEXt", format!("Comment\0{seed}").as_bytes()));
-    // One red pixel, zlib "stored" (no compression).
-    let raw = [0u8, 0xff, 0, 0];
-    let mut adler = (1u32, 0u32);
-    for &b in &raw {
-        adler.0 = (adler.0 + u32::from(b)) % 65521;
-        adler.1 = (adler.1 + adler.0) % 65521;
-    }
-    let mut idat = vec![0x78, 0x01, 1, 4, 0, 0xfb, 0xff];
-    idat.extend_from_slice(&raw);
-    idat.extend_from_slice(&((adler.1 << 16) | adler.0).to_be_bytes());
-    out.extend(chunk(b"IDAT", &idat));
-    out.extend(chunk(b"IEND", &[]));
-    out
+    let shade = seed
+        .bytes()
+        .fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
+    let picture =
+        image::RgbImage::from_fn(8, 8, |x, y| image::Rgb([shade, x as u8 * 30, y as u8 * 30]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("PNG");
+    bytes.into_inner()
 }
 
 /// One writer: an essays folder and a store of their own.
