@@ -190,10 +190,12 @@ enum TargetsAction {
     Add {
         /// A short name: letters, digits, - _ .
         name: String,
-        /// wordpress or git.
+        /// wordpress (application password), ghost (Admin API key), micropub (token; Micro.blog
+        /// and IndieWeb sites) or git (the remote and branch the exported site is pushed to).
         #[arg(long)]
         kind: String,
-        /// The site's address (https://example.com), or the git remote.
+        /// The site's address (https://example.com; for micropub the site, whose endpoint is
+        /// discovered), or the git remote.
         #[arg(long)]
         url: String,
         /// WordPress: the login the application password belongs to.
@@ -436,12 +438,12 @@ fn targets(action: TargetsAction, db: Option<&Path>, quiet: bool) -> anyhow::Res
 
 /// The secret from standard input: typed without echo at a terminal, else its first line.
 fn read_secret(target: &Target) -> anyhow::Result<String> {
-    let what = match target.kind {
-        TargetKind::Wordpress => "application password",
-        TargetKind::Git => "secret",
-    };
+    let what = target.kind.secret_name();
     let secret = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("{} {what} for {}: ", target.url, target.name))?
+        rpassword::prompt_password(format!(
+            "Paste {what} for {} ({}): ",
+            target.name, target.url
+        ))?
     } else {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -449,7 +451,7 @@ fn read_secret(target: &Target) -> anyhow::Result<String> {
     };
     let secret = secret.trim().to_string();
     if secret.is_empty() {
-        bail!("no {what} given; pipe it in or type it when asked (it goes to the system keyring)");
+        bail!("nothing was given: pipe {what} in, or type it when asked (it goes to the system keyring)");
     }
     Ok(secret)
 }

@@ -54,6 +54,8 @@ fn answer_timeout() -> Duration {
 pub(crate) struct Reply {
     pub status: u16,
     pub location: Option<String>,
+    /// `Link` header entries as (rel, href), one per rel.
+    pub links: Vec<(String, String)>,
     pub content_type: String,
     pub body: Vec<u8>,
 }
@@ -141,6 +143,11 @@ impl Http {
         }
     }
 
+    /// The target's name.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
     /// An error about this target.
     pub fn fail(&self, message: String) -> Error {
         Error::Remote {
@@ -183,6 +190,13 @@ impl Http {
                 .map(str::to_string)
         };
         let location = header("location");
+        let links = response
+            .headers()
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(parse_links)
+            .collect();
         let content_type = header("content-type").unwrap_or_default();
         let body = response
             .body_mut()
@@ -193,6 +207,7 @@ impl Http {
         let reply = Reply {
             status,
             location,
+            links,
             content_type,
             body,
         };
@@ -310,4 +325,68 @@ impl Http {
         };
         self.fail(message)
     }
+}
+
+/// `<url>; rel="a b", <url2>; rel=c` as (rel, url) pairs.
+fn parse_links(header: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in header.split(',') {
+        let Some((url, params)) = part
+            .trim()
+            .strip_prefix('<')
+            .and_then(|p| p.split_once('>'))
+        else {
+            continue;
+        };
+        for param in params.split(';') {
+            if let Some(rels) = param.trim().strip_prefix("rel=") {
+                for rel in rels.trim_matches('"').split_whitespace() {
+                    out.push((rel.to_ascii_lowercase(), url.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A file name a server takes in an upload: ASCII letters, digits, `.`, `-` and `_`.
+pub(crate) fn upload_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// A `multipart/form-data` body of text `fields` and one file; (content type, body).
+pub(crate) fn multipart(
+    fields: &[(&str, &str)],
+    file_field: &str,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    // A boundary from the content cannot occur in it.
+    let boundary = format!("quire-{}", blake3::hash(bytes).to_hex());
+    let name = upload_name(name);
+    let mut body = Vec::with_capacity(bytes.len() + 512);
+    for (field, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: {mime}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

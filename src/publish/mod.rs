@@ -14,8 +14,10 @@
 //! Each protocol is a small adapter behind [`Remote`]: `wordpress` (REST API, application
 //! passwords). The git target ([`git`]) pushes the whole exported site instead of one post.
 
+mod ghost;
 mod git;
 mod http;
+mod micropub;
 pub mod secrets;
 mod wordpress;
 
@@ -42,6 +44,10 @@ pub use http::Cancel;
 pub enum TargetKind {
     /// A WordPress site: REST API with an application password.
     Wordpress,
+    /// A Ghost site: Admin API with an Admin API key.
+    Ghost,
+    /// A Micropub site (Micro.blog, IndieWeb): a bearer token.
+    Micropub,
     /// A git remote and branch that receives the exported site.
     Git,
 }
@@ -51,6 +57,8 @@ impl TargetKind {
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::Wordpress => "wordpress",
+            TargetKind::Ghost => "ghost",
+            TargetKind::Micropub => "micropub",
             TargetKind::Git => "git",
         }
     }
@@ -59,10 +67,22 @@ impl TargetKind {
     pub fn parse(name: &str) -> Result<TargetKind> {
         match name.trim().to_ascii_lowercase().as_str() {
             "wordpress" => Ok(TargetKind::Wordpress),
+            "ghost" => Ok(TargetKind::Ghost),
+            "micropub" | "micro.blog" | "microblog" => Ok(TargetKind::Micropub),
             "git" => Ok(TargetKind::Git),
             other => Err(Error::Invalid(format!(
-                "“{other}” is not a kind of target Quire knows; use wordpress or git"
+                "“{other}” is not a kind of target Quire knows; use wordpress, ghost, micropub or git"
             ))),
+        }
+    }
+
+    /// What its secret is called, in the words of the site that issues it.
+    pub fn secret_name(self) -> &'static str {
+        match self {
+            TargetKind::Wordpress => "an application password",
+            TargetKind::Ghost => "an Admin API key",
+            TargetKind::Micropub => "a token",
+            TargetKind::Git => "none",
         }
     }
 
@@ -160,15 +180,20 @@ pub fn add_target(
     target.validate()?;
     if target.kind.is_blog() && secret.is_none_or(str::is_empty) {
         return Err(Error::Invalid(format!(
-            "a {} target needs its secret (an application password)",
-            target.kind.as_str()
+            "a {} target needs its secret ({})",
+            target.kind.as_str(),
+            target.kind.secret_name()
         )));
     }
     if verify {
+        let secret = secret.unwrap_or_default();
         match target.kind {
             TargetKind::Wordpress => {
-                wordpress::WordPress::new(target, secret.unwrap_or_default(), Cancel::new())
-                    .check()?
+                wordpress::WordPress::new(target, secret, Cancel::new()).check()?
+            }
+            TargetKind::Ghost => ghost::Ghost::new(target, secret, Cancel::new())?.check()?,
+            TargetKind::Micropub => {
+                micropub::Micropub::new(target, secret, Cancel::new()).check()?
             }
             TargetKind::Git => git::check(target)?,
         }
@@ -300,8 +325,9 @@ pub(crate) trait Remote {
     fn fetch(&self, id: &str) -> Result<Option<RemotePost>>;
     /// Makes a new post.
     fn create(&self, post: &Post) -> Result<RemotePost>;
-    /// Replaces the post's content with `post`; `last` is what was last pushed.
-    fn update(&self, id: &str, post: &Post, last: &PublishRecord) -> Result<RemotePost>;
+    /// Replaces the post's content with `post`; `current` is the post as just read back
+    /// (servers that can refuse an update of a post changed since are told its stamp).
+    fn update(&self, id: &str, post: &Post, current: &RemotePost) -> Result<RemotePost>;
 }
 
 /// What to do when the post was edited on the site since the last push.
@@ -455,18 +481,11 @@ impl Publisher<'_> {
         options: &PublishOptions,
         progress: &dyn Fn(&Step),
     ) -> Result<Outcome> {
-        match target.kind {
-            TargetKind::Git => {
-                return git::publish_site(self.exporter, self.store, target, options, progress)
-            }
-            TargetKind::Wordpress => {}
+        if target.kind == TargetKind::Git {
+            return git::publish_site(self.exporter, self.store, target, options, progress);
         }
-        let secret = secrets::read(&target.name)?.ok_or_else(|| Error::Remote {
-            target: target.name.clone(),
-            message: "the keyring holds no password for this target; add it again with `quire targets add`".into(),
-        })?;
-        let remote = wordpress::WordPress::new(target, &secret, options.cancel.clone());
-        self.publish_with(file, target, &remote, options, progress)
+        let remote = blog(target, &options.cancel)?;
+        self.publish_with(file, target, remote.as_ref(), options, progress)
     }
 
     fn publish_with(
@@ -656,10 +675,13 @@ impl Publisher<'_> {
             format!("Sending “{}” to {}", post.title, target.name),
         );
         let (pushed, action) = match &record {
-            Some(record) => (
-                remote.update(&record.remote_id, &post, record)?,
-                Action::Updated,
-            ),
+            Some(record) => match &current {
+                Some(now) => (
+                    remote.update(&record.remote_id, &post, now)?,
+                    Action::Updated,
+                ),
+                None => (remote.create(&post)?, Action::Created),
+            },
             None => (remote.create(&post)?, Action::Created),
         };
         let old_path = record.as_ref().map(|r| r.path.clone());
@@ -801,9 +823,8 @@ impl Publisher<'_> {
 fn remote_state(target: &Target, record: &PublishRecord, cancel: &Cancel) -> Result<RemoteState> {
     match target.kind {
         TargetKind::Git => git::remote_state(target, record),
-        TargetKind::Wordpress => {
-            let secret = secrets::read(&target.name)?.unwrap_or_default();
-            let remote = wordpress::WordPress::new(target, &secret, cancel.clone());
+        _ => {
+            let remote = blog(target, cancel)?;
             Ok(match remote.fetch(&record.remote_id)? {
                 None => RemoteState::Deleted,
                 Some(post) if post.fingerprint != record.remote_hash => RemoteState::Changed,
@@ -811,6 +832,26 @@ fn remote_state(target: &Target, record: &PublishRecord, cancel: &Cancel) -> Res
             })
         }
     }
+}
+
+/// The client for a blog target, its secret read from the keyring.
+fn blog(target: &Target, cancel: &Cancel) -> Result<Box<dyn Remote>> {
+    let secret = secrets::read(&target.name)?.ok_or_else(|| Error::Remote {
+        target: target.name.clone(),
+        message: format!(
+            "the keyring holds no secret for this target ({}); add it again with `quire targets add`",
+            target.kind.secret_name()
+        ),
+    })?;
+    let cancel = cancel.clone();
+    Ok(match target.kind {
+        TargetKind::Wordpress => Box::new(wordpress::WordPress::new(target, &secret, cancel)),
+        TargetKind::Ghost => Box::new(ghost::Ghost::new(target, &secret, cancel)?),
+        TargetKind::Micropub => Box::new(micropub::Micropub::new(target, &secret, cancel)),
+        TargetKind::Git => {
+            return Err(Error::Internal("a git target is not a blog".into()));
+        }
+    })
 }
 
 /// Whether the remote copy changed since the last push.

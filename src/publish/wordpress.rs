@@ -8,10 +8,10 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use ureq::http::Method;
 
-use super::http::{Cancel, Http};
+use super::http::{upload_name, Cancel, Http};
 use super::{fingerprint, Post, PostStatus, Remote, RemotePost, Target};
 use crate::error::Result;
-use crate::store::{ImageRecord, PublishRecord};
+use crate::store::ImageRecord;
 
 pub(super) struct WordPress {
     http: Http,
@@ -180,16 +180,7 @@ impl WordPress {
 impl Remote for WordPress {
     fn upload(&self, name: &str, mime: &str, bytes: Vec<u8>) -> Result<ImageRecord> {
         let url = self.url("media", "");
-        let safe: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let safe = upload_name(name);
         let reply = self.http.send(
             Method::POST,
             &url,
@@ -247,7 +238,7 @@ impl Remote for WordPress {
         self.remote_post(&value)
     }
 
-    fn update(&self, id: &str, post: &Post, _last: &PublishRecord) -> Result<RemotePost> {
+    fn update(&self, id: &str, post: &Post, _current: &RemotePost) -> Result<RemotePost> {
         let body = self.body_of(post)?;
         let value = self.call(Method::POST, &format!("posts/{id}"), "", Some(&body))?;
         self.remote_post(&value)

@@ -105,20 +105,25 @@ impl Desk {
     }
 
     fn add_wordpress(&self, name: &str) {
-        let out = self.quire(
+        let user = server_var("QUIRE_TEST_WP_USER");
+        self.add_blog(
+            name,
             &[
-                "targets",
-                "add",
-                name,
                 "--kind",
                 "wordpress",
                 "--url",
                 &server_var("QUIRE_TEST_WP_URL"),
                 "--user",
-                &server_var("QUIRE_TEST_WP_USER"),
+                &user,
             ],
-            &format!("{}\n", server_var("QUIRE_TEST_WP_PASSWORD")),
+            &server_var("QUIRE_TEST_WP_PASSWORD"),
         );
+    }
+
+    fn add_blog(&self, name: &str, settings: &[&str], secret: &str) {
+        let mut args = vec!["targets", "add", name];
+        args.extend_from_slice(settings);
+        let out = self.quire(&args, &format!("{secret}\n"));
         assert!(out.status.success(), "targets add: {}", stderr(&out));
     }
 
@@ -739,4 +744,448 @@ fn endless_reply_is_cut_off() {
     });
     let said = add_fails(&format!("http://127.0.0.1:{port}"), Duration::from_secs(30));
     assert!(said.contains("more than 16 MB"), "{said}");
+}
+
+/// A post as a blog shows it, read behind Quire's back.
+#[derive(Debug, Default)]
+struct SitePost {
+    id: String,
+    title: String,
+    html: String,
+    excerpt: String,
+    tags: Vec<String>,
+    status: String,
+    date: String,
+}
+
+/// What the scenario below needs of a blog: read, edit and delete posts as a co-editor would,
+/// and count what was stored.
+trait Blog {
+    fn add_target(&self, desk: &Desk, name: &str);
+    /// The post at `url` (as `quire publish` printed it), None when gone.
+    fn read(&self, url: &str) -> Option<SitePost>;
+    /// How many posts carry this title.
+    fn count(&self, title: &str) -> usize;
+    fn edit_body(&self, post: &SitePost, html: &str);
+    fn delete(&self, post: &SitePost);
+    /// How many stored image files came from an upload of `stem`.png.
+    fn images(&self, stem: &str) -> usize;
+    /// The status a scheduled post has there.
+    fn scheduled(&self) -> &'static str;
+}
+
+fn image_files(dir: &Path, stem: &str) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.path().components().any(|c| c.as_os_str() == "size"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            let Some(rest) = name.strip_prefix(stem).and_then(|r| r.strip_suffix(".png")) else {
+                return false;
+            };
+            rest.is_empty()
+                || rest
+                    .strip_prefix('-')
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+        })
+        .count()
+}
+
+/// Publish, update, the image once, drift refused then overwritten by choice, a deleted post
+/// reported then made anew, a future date scheduled: what every blog target must do.
+fn a_writer_publishes_to(blog: &dyn Blog, name: &str) {
+    let desk = Desk::new();
+    let stem = format!("tern-{name}");
+    std::fs::write(desk.essays.join(format!("assets/{stem}.png")), png(&stem)).expect("image");
+    let title = format!("Terns over the {name} Estuary");
+    let front = format!(
+        "---\ntitle: {title}\ndate: 2024-05-01\nstatus: published\nslug: terns-{name}\n\
+         summary: Where the river meets the sea.\ntags: [birds, quire-{name}-tag]\n---\n\n"
+    );
+    let essay = desk.write(
+        "terns.md",
+        &format!("{front}Terns dive *fast*.\n\n![A tern](assets/{stem}.png)\n"),
+    );
+    blog.add_target(&desk, name);
+    let images_before = blog.images(&stem);
+
+    let first = desk.publish(&essay, name, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let url = stdout(&first).trim().to_string();
+    let post = blog.read(&url).expect("the post is on the site");
+    assert_eq!(post.title, title);
+    assert!(
+        post.html.contains("Terns dive <em>fast</em>."),
+        "{}",
+        post.html
+    );
+    assert!(
+        !post.html.contains("assets/"),
+        "the image points at its upload: {}",
+        post.html
+    );
+    assert!(post.html.contains("alt=\"A tern\""), "{}", post.html);
+    assert_eq!(post.excerpt, "Where the river meets the sea.");
+    assert_eq!(
+        post.tags,
+        ["birds".to_string(), format!("quire-{name}-tag")]
+    );
+    assert!(post.status.starts_with("publish"), "{}", post.status);
+    assert_eq!(blog.count(&title), 1);
+    assert_eq!(blog.images(&stem), images_before + 1);
+
+    // An edit updates the same post; the image is not sent again.
+    desk.write(
+        "terns.md",
+        &format!("{front}Terns dive *faster*.\n\n![A tern](assets/{stem}.png)\n"),
+    );
+    let update = desk.publish(&essay, name, &[]);
+    assert!(update.status.success(), "{}", stderr(&update));
+    assert!(
+        stderr(&update).contains("Updated the post"),
+        "{}",
+        stderr(&update)
+    );
+    assert_eq!(stdout(&update).trim(), url);
+    let post = blog.read(&url).expect("still there");
+    assert!(post.html.contains("<em>faster</em>"), "{}", post.html);
+    assert_eq!(blog.count(&title), 1);
+    assert_eq!(blog.images(&stem), images_before + 1);
+
+    // Edited on the site: seen, refused, then replaced only when the writer chooses.
+    blog.edit_body(&post, "<p>An editor was here.</p>");
+    assert!(desk.ok(&["published"]).contains("edited on the site"));
+    desk.write("terns.md", &format!("{front}Terns dive *fastest*.\n"));
+    let refused = desk.publish(&essay, name, &[]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("edited on the site"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(blog
+        .read(&url)
+        .expect("there")
+        .html
+        .contains("An editor was here."));
+    let forced = desk.publish(&essay, name, &["--overwrite"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let post = blog.read(&url).expect("there");
+    assert!(post.html.contains("<em>fastest</em>"), "{}", post.html);
+    assert_eq!(blog.count(&title), 1);
+
+    // Deleted on the site: reported; a new post only when asked.
+    blog.delete(&post);
+    assert!(blog.read(&url).is_none());
+    assert!(desk.ok(&["published"]).contains("deleted on the site"));
+    let refused = desk.publish(&essay, name, &[]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("--anew"), "{}", stderr(&refused));
+    assert_eq!(blog.count(&title), 0);
+    let anew = desk.publish(&essay, name, &["--anew"]);
+    assert!(anew.status.success(), "{}", stderr(&anew));
+    assert_eq!(blog.count(&title), 1);
+
+    // A future date: scheduled there.
+    let later = desk.write(
+        "later.md",
+        &format!("---\ntitle: Later on {name}\ndate: 2099-06-01T09:30:00Z\nstatus: published\n---\n\nSoon.\n"),
+    );
+    let out = desk.publish(&later, name, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let post = blog.read(stdout(&out).trim()).expect("the scheduled post");
+    assert_eq!(post.status, blog.scheduled());
+    assert!(post.date.starts_with("2099-06-01"), "{}", post.date);
+}
+
+struct GhostSite {
+    base: String,
+    key: String,
+}
+
+impl GhostSite {
+    fn new() -> GhostSite {
+        GhostSite {
+            base: server_var("QUIRE_TEST_GHOST_URL"),
+            key: server_var("QUIRE_TEST_GHOST_KEY"),
+        }
+    }
+
+    /// A token made by a script nobody here wrote into Quire (tests/servers/jwt.py).
+    fn auth(&self) -> String {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/jwt.py");
+        let out = std::process::Command::new("python3")
+            .arg(script)
+            .arg(&self.key)
+            .output()
+            .expect("python3 runs");
+        format!("Ghost {}", String::from_utf8_lossy(&out.stdout).trim())
+    }
+
+    fn get(&self, query: &str) -> Vec<Value> {
+        let url = format!(
+            "{}/ghost/api/admin/posts/?{query}&formats=html&include=tags",
+            self.base
+        );
+        let value: Value = ureq::get(&url)
+            .header("Authorization", &self.auth())
+            .call()
+            .expect("Ghost answers")
+            .body_mut()
+            .read_json()
+            .expect("JSON");
+        value["posts"].as_array().cloned().unwrap_or_default()
+    }
+
+    fn post_of(value: &Value) -> SitePost {
+        let text = |k: &str| value[k].as_str().unwrap_or_default().to_string();
+        SitePost {
+            id: text("id"),
+            title: text("title"),
+            html: text("html"),
+            excerpt: text("custom_excerpt"),
+            tags: value["tags"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .map(|t| t["name"].as_str().unwrap_or_default().to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            status: text("status"),
+            date: text("published_at"),
+        }
+    }
+}
+
+impl Blog for GhostSite {
+    fn add_target(&self, desk: &Desk, name: &str) {
+        desk.add_blog(name, &["--kind", "ghost", "--url", &self.base], &self.key);
+    }
+
+    fn read(&self, url: &str) -> Option<SitePost> {
+        // Every post, drafts and scheduled ones too, matched on the URL Quire printed.
+        self.get("limit=all&filter=status:[draft,published,scheduled]")
+            .iter()
+            .find(|p| p["url"] == url)
+            .map(GhostSite::post_of)
+    }
+
+    fn count(&self, title: &str) -> usize {
+        self.get("limit=all&filter=status:[draft,published,scheduled]")
+            .iter()
+            .filter(|p| p["title"] == title)
+            .count()
+    }
+
+    fn edit_body(&self, post: &SitePost, html: &str) {
+        let now = self.get(&format!("filter=id:{}", post.id));
+        let updated_at = now[0]["updated_at"].clone();
+        // updated_at has a resolution of a second; an edit in the same second as the publish
+        // would carry the same stamp.
+        std::thread::sleep(Duration::from_millis(1100));
+        ureq::put(&format!(
+            "{}/ghost/api/admin/posts/{}/?source=html",
+            self.base, post.id
+        ))
+        .header("Authorization", &self.auth())
+        .send_json(json!({"posts": [{"html": html, "updated_at": updated_at}]}))
+        .expect("Ghost takes the edit");
+    }
+
+    fn delete(&self, post: &SitePost) {
+        ureq::delete(&format!("{}/ghost/api/admin/posts/{}/", self.base, post.id))
+            .header("Authorization", &self.auth())
+            .call()
+            .expect("Ghost deletes");
+    }
+
+    fn images(&self, stem: &str) -> usize {
+        image_files(
+            &PathBuf::from(server_var("QUIRE_TEST_SERVERS_DIR")).join("ghost/content/images"),
+            stem,
+        )
+    }
+
+    fn scheduled(&self) -> &'static str {
+        "scheduled"
+    }
+}
+
+struct MicropubSite {
+    endpoint: String,
+    token: String,
+}
+
+impl MicropubSite {
+    fn new() -> MicropubSite {
+        MicropubSite {
+            endpoint: format!("{}indieweb/micropub/", server_var("QUIRE_TEST_MP_URL")),
+            token: server_var("QUIRE_TEST_MP_TOKEN"),
+        }
+    }
+
+    fn send(&self, body: Value) -> Option<String> {
+        let reply = ureq::post(&self.endpoint)
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .send_json(body)
+            .expect("Micropub answers");
+        reply
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// The number of the next entry the server will make: a probe post, deleted again.
+    fn entries_so_far(&self) -> usize {
+        let probe = self
+            .send(json!({"type": ["h-entry"], "properties": {"content": ["probe"]}}))
+            .expect("probe made");
+        self.send(json!({"action": "delete", "url": probe}));
+        let number = probe
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        number.parse::<usize>().expect("entries are numbered") - 1
+    }
+}
+
+impl Blog for MicropubSite {
+    fn add_target(&self, desk: &Desk, name: &str) {
+        // The site's address: the endpoint is discovered from its home page.
+        desk.add_blog(
+            name,
+            &[
+                "--kind",
+                "micropub",
+                "--url",
+                &server_var("QUIRE_TEST_MP_URL"),
+            ],
+            &self.token,
+        );
+    }
+
+    fn read(&self, url: &str) -> Option<SitePost> {
+        let reply = ureq::get(&self.endpoint)
+            .query("q", "source")
+            .query("url", url)
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .expect("Micropub answers");
+        if reply.status() != 200 {
+            return None;
+        }
+        let value: Value = reply.into_body().read_json().expect("JSON");
+        let props = &value["properties"];
+        let first = |k: &str| match &props[k][0] {
+            Value::String(s) => s.clone(),
+            other => other["html"].as_str().unwrap_or_default().to_string(),
+        };
+        Some(SitePost {
+            id: url.to_string(),
+            title: first("name"),
+            html: first("content"),
+            excerpt: first("summary"),
+            tags: props["category"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .map(|t| t.as_str().unwrap_or_default().to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            status: first("post-status"),
+            date: first("published"),
+        })
+    }
+
+    fn count(&self, title: &str) -> usize {
+        // Entries are numbered 1, 2, …: read each one back.
+        (1..=self.entries_so_far())
+            .filter_map(|n| self.read(&format!("{}entries/{n}/", server_var("QUIRE_TEST_MP_URL"))))
+            .filter(|p| p.title == title)
+            .count()
+    }
+
+    fn edit_body(&self, post: &SitePost, html: &str) {
+        self.send(
+            json!({"action": "update", "url": post.id, "replace": {"content": [{"html": html}]}}),
+        );
+    }
+
+    fn delete(&self, post: &SitePost) {
+        self.send(json!({"action": "delete", "url": post.id}));
+    }
+
+    fn images(&self, _stem: &str) -> usize {
+        // The media endpoint names what it stores itself: every stored file counts.
+        let media = PathBuf::from(server_var("QUIRE_TEST_SERVERS_DIR")).join("micropub/data/media");
+        walkdir::WalkDir::new(media)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count()
+    }
+
+    fn scheduled(&self) -> &'static str {
+        // Micropub has no scheduled status: a published post with a future date is how
+        // Micro.blog is asked to schedule.
+        "published"
+    }
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn ghost_publish_update_images_drift_deletion_and_schedule() {
+    a_writer_publishes_to(&GhostSite::new(), "ghost");
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn micropub_publish_update_images_drift_deletion_and_schedule() {
+    a_writer_publishes_to(&MicropubSite::new(), "micropub");
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn ghost_and_micropub_wrong_secrets_are_refused_and_nothing_is_kept() {
+    let desk = Desk::new();
+    let ghost_id = server_var("QUIRE_TEST_GHOST_KEY");
+    let ghost_id = ghost_id.split(':').next().unwrap_or_default();
+    let cases = [
+        (
+            "ghost-wrong",
+            "ghost",
+            server_var("QUIRE_TEST_GHOST_URL"),
+            format!("{ghost_id}:{}", "0".repeat(64)),
+        ),
+        (
+            "ghost-garbled",
+            "ghost",
+            server_var("QUIRE_TEST_GHOST_URL"),
+            "not a key".to_string(),
+        ),
+        (
+            "mp-wrong",
+            "micropub",
+            server_var("QUIRE_TEST_MP_URL"),
+            "wrong-token".to_string(),
+        ),
+    ];
+    for (name, kind, url, secret) in cases {
+        let out = desk.quire(
+            &["targets", "add", name, "--kind", kind, "--url", &url],
+            &format!("{secret}\n"),
+        );
+        assert!(!out.status.success(), "{name} was accepted");
+        assert!(stderr(&out).contains(name), "{}", stderr(&out));
+    }
+    assert_eq!(desk.ok(&["targets", "list"]).trim(), "");
 }
