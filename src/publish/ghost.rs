@@ -94,9 +94,16 @@ impl Ghost {
                 format!("{}…", cut.trim_end())
             }
         });
+        // One HTML card: Ghost keeps its content as given instead of converting it to its own
+        // editor's blocks, which loses what it has no block for (MathML, drawn diagrams) and
+        // refuses some pages outright ("Failed to convert HTML").
+        let html = format!(
+            "<!--kg-card-begin: html-->\n{}\n<!--kg-card-end: html-->",
+            post.html
+        );
         let mut body = json!({
             "title": post.title,
-            "html": post.html,
+            "html": html,
             "custom_excerpt": excerpt,
             "slug": post.slug,
             "status": status,
@@ -135,6 +142,11 @@ impl Ghost {
 }
 
 impl Remote for Ghost {
+    fn takes_svg(&self) -> bool {
+        // Ghost sanitizes the SVG it stores.
+        true
+    }
+
     fn upload(&self, name: &str, mime: &str, bytes: Vec<u8>) -> Result<ImageRecord> {
         let url = format!("{}/images/upload/", self.base);
         let safe = upload_name(name);

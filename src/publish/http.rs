@@ -82,11 +82,13 @@ impl Reply {
                     .iter()
                     .find_map(|k| v.get(k).and_then(Value::as_str).map(str::to_string))
                     .or_else(|| {
-                        v.get("errors")?
-                            .get(0)?
-                            .get("message")?
-                            .as_str()
-                            .map(str::to_string)
+                        // Ghost: {"errors": [{"message", "context"}]}, the context saying which field.
+                        let first = v.get("errors")?.get(0)?;
+                        let message = first.get("message")?.as_str()?.to_string();
+                        Some(match first.get("context").and_then(Value::as_str) {
+                            Some(context) if !context.is_empty() => format!("{message} {context}"),
+                            _ => message,
+                        })
                     })
             });
         let text = from_json.unwrap_or_else(|| {

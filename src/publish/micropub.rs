@@ -162,6 +162,11 @@ impl Remote for Micropub {
             ],
             body,
         )?;
+        if reply.status == 415 {
+            return Err(self.http.fail(format!(
+                "does not take {name} ({mime}); convert the image to PNG or JPEG"
+            )));
+        }
         self.http.expect_success(&reply, &media)?;
         let url = reply.location.clone().ok_or_else(|| {
             self.http

@@ -319,6 +319,10 @@ pub(crate) fn fingerprint(parts: &[&str]) -> String {
 
 /// One blog protocol.
 pub(crate) trait Remote {
+    /// Whether SVG images may be uploaded as they are (else they are sent as PNG).
+    fn takes_svg(&self) -> bool {
+        false
+    }
     /// Uploads an image; its URL and id there.
     fn upload(&self, name: &str, mime: &str, bytes: Vec<u8>) -> Result<ImageRecord>;
     /// The post with this id, `None` when it is gone (deleted or in the trash).
@@ -604,7 +608,23 @@ impl Publisher<'_> {
                 fresh += 1;
                 continue;
             }
-            let mime = image_mime(source).unwrap_or("application/octet-stream");
+            let mut mime = image_mime(source).unwrap_or("application/octet-stream");
+            let (mut name, mut bytes) = (name, bytes);
+            if mime == "image/svg+xml" && !remote.takes_svg() {
+                // WordPress and most Micropub servers refuse SVG (it can carry script): the
+                // drawing goes as a PNG at twice its size, sharp on high-density screens.
+                let (png, _, _) =
+                    crate::markdown::diagram::png(&bytes, 2.0).map_err(|why| Error::Remote {
+                        target: target.name.clone(),
+                        message: format!(
+                            "{} could not be drawn as a PNG for the site: {why}",
+                            source.display()
+                        ),
+                    })?;
+                bytes = png;
+                name = format!("{}.png", name.strip_suffix(".svg").unwrap_or(&name));
+                mime = "image/png";
+            }
             let image = remote.upload(&name, mime, bytes)?;
             self.store
                 .transaction(|tx| tx.put_published_image(&target.name, &hash, &image))?;

@@ -129,7 +129,7 @@ impl WordPress {
         };
         let mut body = json!({
             "title": post.title,
-            "content": post.html,
+            "content": wrap_html_block(&post.html),
             "excerpt": post.excerpt.clone().unwrap_or_default(),
             "slug": post.slug,
             "status": status,
@@ -172,7 +172,7 @@ impl WordPress {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string(),
-            body: content,
+            body: unwrap_html_block(&content).to_string(),
         })
     }
 }
@@ -195,6 +195,12 @@ impl Remote for WordPress {
             ],
             bytes,
         )?;
+        if !(200..300).contains(&reply.status) && reply.said().contains("file type") {
+            return Err(self.http.fail(format!(
+                "does not take {name} ({mime}): “{}”; convert the image to PNG or JPEG",
+                reply.said()
+            )));
+        }
         self.http.expect_success(&reply, &url)?;
         let value = reply.json(&self.http, &url)?;
         let source = value
@@ -256,4 +262,19 @@ fn encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// The body as one Custom HTML block. A post without blocks goes through `wpautop`, which turns
+/// every line break inside a paragraph into `<br />` and wraps loose lines in `<p>`: the page
+/// would not be the one the writer previewed. A block post is shown as it was given.
+fn wrap_html_block(html: &str) -> String {
+    format!("<!-- wp:html -->\n{html}\n<!-- /wp:html -->")
+}
+
+/// The body without the block around it (for a writer reading the site's version).
+fn unwrap_html_block(raw: &str) -> &str {
+    raw.trim()
+        .strip_prefix("<!-- wp:html -->")
+        .and_then(|r| r.strip_suffix("<!-- /wp:html -->"))
+        .map_or(raw, str::trim)
 }
