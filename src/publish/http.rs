@@ -312,6 +312,16 @@ impl Http {
             ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => format!(
                 "{host} did not answer in time; check your connection or try again later"
             ),
+            // rustls reports a failed handshake (a certificate it does not trust, plain HTTP
+            // on the port) as an I/O error carrying its own.
+            ureq::Error::Io(e)
+                if url.starts_with("https:")
+                    && e.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                format!(
+                    "the secure connection to {host} failed ({e}); check the site's certificate, or that the URL should be https"
+                )
+            }
             ureq::Error::Tls(why) => format!(
                 "the secure connection to {host} failed ({why}); check the site's certificate, or that the URL should be https"
             ),

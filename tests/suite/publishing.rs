@@ -1189,3 +1189,52 @@ fn ghost_and_micropub_wrong_secrets_are_refused_and_nothing_is_kept() {
     }
     assert_eq!(desk.ok(&["targets", "list"]).trim(), "");
 }
+
+#[test]
+fn plain_http_where_tls_was_expected_is_a_sentence() {
+    let url = bad_server(Some(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"));
+    let said = add_fails(&url.replace("http://", "https://"), Duration::from_secs(15));
+    assert!(said.contains("secure connection"), "{said}");
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn a_failed_publish_leaves_no_record_and_the_essay_untouched() {
+    let desk = Desk::new();
+    let text = "---\ntitle: Unsent\nstatus: published\n---\n\nStill here.\n";
+    let essay = desk.write("unsent.md", text);
+    let url = bad_server(Some(
+        b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    ));
+    let out = desk.quire(
+        &[
+            "targets",
+            "add",
+            "broken",
+            "--kind",
+            "wordpress",
+            "--url",
+            &url,
+            "--user",
+            "me",
+            "--no-check",
+        ],
+        "abcd efgh\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let failed = desk.publish(&essay, "broken", &[]);
+    assert!(!failed.status.success());
+    assert!(
+        stderr(&failed).contains("broken") && stderr(&failed).contains("500"),
+        "{}",
+        stderr(&failed)
+    );
+    assert_eq!(
+        desk.ok(&["published", "--offline"]).trim(),
+        "",
+        "no record claims success"
+    );
+    assert_eq!(std::fs::read_to_string(&essay).expect("read"), text);
+    desk.ok(&["targets", "remove", "broken"]);
+    assert_eq!(desk.ok(&["targets", "list"]).trim(), "");
+}
