@@ -20,6 +20,7 @@ export INSTA_UPDATE=no CI="${CI:-true}"
 say "UI: build and unit tests"
 # The desktop crate embeds ui/dist at compile time, so the UI is built before any cargo step.
 npm run --silent build:ui
+npm run --silent check:ui
 npm run --silent test:ui
 
 say "cargo fmt --check"

@@ -22,6 +22,8 @@ const KINDS: Record<ErrorKind, true> = {
   stale: true,
   pruned: true,
   internal: true,
+  remote: true,
+  drift: true,
 };
 
 export function isErrorKind(value: unknown): value is ErrorKind {
