@@ -35,8 +35,8 @@ say "publishing against real servers (WordPress, git; Micropub and Ghost smoke-c
 bash scripts/servers.sh run bash -c 'bash tests/servers/smoke.sh &&
   cargo test -j2 -p quire --test suite publishing -- --ignored --test-threads=1'
 
-say "end-to-end tests (the real app under Xvfb)"
-bash scripts/e2e.sh
+say "end-to-end tests (the real app under Xvfb; the Publish dialog's against the real WordPress)"
+bash scripts/servers.sh run bash scripts/e2e.sh
 
 say "packages: build, lintian, install with apt, run, purge"
 bash tests/package/run.sh

@@ -31,6 +31,12 @@ const COMMANDS: &[&str] = &[
     "open_library",
     "load_ui_state",
     "save_ui_state",
+    "publish_targets",
+    "add_publish_target",
+    "remove_publish_target",
+    "publish_plan",
+    "publish_essay",
+    "cancel_publish",
 ];
 
 /// Declared only in end-to-end test builds (feature `e2e`; see `src/testing.rs`).

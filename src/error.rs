@@ -103,9 +103,25 @@ pub enum Error {
     Drift {
         /// The target's name.
         target: String,
-        /// What changed there and the choices.
+        /// What changed there.
         message: String,
+        /// What the writer may do about it (the CLI names its flags, the app its buttons).
+        remedy: Remedy,
     },
+}
+
+/// The writer's ways out of an [`Error::Drift`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Remedy {
+    /// Edited on the site: replace the site's version, or keep the site's text as a revision.
+    OverwriteOrPull,
+    /// Deleted on the site: publish it as a new post.
+    Anew,
+    /// The branch has commits Quire did not push: put the site on top of them.
+    Overwrite,
+    /// Changed while Quire was publishing: publishing again shows what changed.
+    Retry,
 }
 
 /// The kinds of [`Error`], as a program tells them apart. Serialised in kebab case

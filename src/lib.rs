@@ -37,7 +37,7 @@ pub mod settings;
 pub mod store;
 pub mod url;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Remedy, Result};
 
 /// Quire's version and the commit it was built from ("0.1.0 (commit 3856626)"), as
 /// `quire --version` and the app's About say it. The commit comes from `QUIRE_COMMIT` at build

@@ -227,8 +227,21 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
+            if let Some(quire::Error::Drift { remedy, .. }) = error.downcast_ref() {
+                eprintln!("{}", drift_hint(*remedy));
+            }
             ExitCode::from(1)
         }
+    }
+}
+
+/// The flags that answer a drift: the core names the choices, the CLI its words for them.
+fn drift_hint(remedy: quire::Remedy) -> &'static str {
+    match remedy {
+        quire::Remedy::OverwriteOrPull => "choose: publish again with --overwrite to replace the site's version, or with --pull to keep the site's text as a revision to look at (`quire history`)",
+        quire::Remedy::Anew => "publish again with --anew to make a new post",
+        quire::Remedy::Overwrite => "publish again with --overwrite to put the site on top of them (they stay in the branch's history)",
+        quire::Remedy::Retry => "publish again to see what changed",
     }
 }
 

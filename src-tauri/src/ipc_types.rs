@@ -25,6 +25,10 @@ use crate::panels::{
     CheckView, ChoiceView, ExportKind, ExportOutcome, ExportProgress, ExportRequest, HunkView,
     ProblemView, RevisionView,
 };
+use crate::publishing::{
+    DriftChoice, PlanView, PublicationView, PublishProgress, PublishReply, PublishRequest,
+    TargetInput, TargetView,
+};
 
 const HEADER: &str = "\
 // Generated from the Rust types by src-tauri/src/ipc_types.rs: do not edit by hand.
@@ -70,6 +74,18 @@ fn generated() -> String {
     declare(ExportProgress::decl(&cfg));
     declare(ExportOutcome::decl(&cfg));
     declare(AddedImage::decl(&cfg));
+    // The core's publishing words, as serde writes them.
+    declare(r#"type TargetKind = "wordpress" | "ghost" | "micropub" | "git";"#.to_string());
+    declare(r#"type PostStatus = "draft" | "publish" | "scheduled";"#.to_string());
+    declare(r#"type Remedy = "overwrite-or-pull" | "anew" | "overwrite" | "retry";"#.to_string());
+    declare(TargetView::decl(&cfg));
+    declare(TargetInput::decl(&cfg));
+    declare(PublicationView::decl(&cfg));
+    declare(PlanView::decl(&cfg));
+    declare(DriftChoice::decl(&cfg));
+    declare(PublishRequest::decl(&cfg));
+    declare(PublishProgress::decl(&cfg));
+    declare(PublishReply::decl(&cfg));
     out
 }
 

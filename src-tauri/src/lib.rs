@@ -15,6 +15,7 @@ pub mod error;
 #[cfg(test)]
 mod ipc_types;
 pub mod panels;
+pub mod publishing;
 pub mod state;
 #[cfg(feature = "e2e")]
 pub mod testing;
@@ -88,6 +89,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             panels::open_library,
             panels::load_ui_state,
             panels::save_ui_state,
+            publishing::publish_targets,
+            publishing::add_publish_target,
+            publishing::remove_publish_target,
+            publishing::publish_plan,
+            publishing::publish_essay,
+            publishing::cancel_publish,
         ]))
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
@@ -132,6 +139,7 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
     let state = AppState::open(&startup)?;
     let opened = state.current();
     app.manage(state);
+    app.manage(publishing::Publishing::default());
     forward_changes(app.handle(), &opened)?;
     let handle = app.handle().clone();
     let (width, height) = saved_window_size().unwrap_or((1280.0, 800.0));

@@ -195,7 +195,7 @@ pub struct ProblemView {
     message: String,
 }
 
-fn problem_views(
+pub(crate) fn problem_views(
     root: &Path,
     known: &HashMap<String, EssayId>,
     problems: Vec<Problem>,
@@ -220,7 +220,7 @@ fn problem_views(
         .collect()
 }
 
-fn known_paths(library: &quire::library::Library) -> Result<HashMap<String, EssayId>> {
+pub(crate) fn known_paths(library: &quire::library::Library) -> Result<HashMap<String, EssayId>> {
     Ok(library
         .essays()?
         .into_iter()

@@ -508,3 +508,69 @@ fn another_folder_can_be_opened_in_the_window() {
         "{err}"
     );
 }
+
+#[test]
+fn the_publish_dialog_sees_the_essay_and_its_targets_without_any_server() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(dir.path());
+    let main = app.get_webview_window("main").expect("main window");
+    let info = call(&main, "library_info", serde_json::json!({}));
+    let id = info["essays"][0]["id"].as_i64().expect("id");
+
+    // A published essay dated in the past goes out as published; it is nowhere yet.
+    let plan = call(&main, "publish_plan", serde_json::json!({ "id": id }));
+    assert_eq!(plan["title"], "First", "{plan}");
+    assert_eq!(plan["status"], "publish", "{plan}");
+    assert_eq!(plan["draftEssay"], false, "{plan}");
+    assert_eq!(plan["publications"], serde_json::json!([]), "{plan}");
+    assert_eq!(
+        call(&main, "publish_targets", serde_json::json!({})),
+        serde_json::json!([])
+    );
+
+    // Settings the core refuses never reach the keyring or the store.
+    let err = get_ipc_response(
+        &main,
+        request(
+            "add_publish_target",
+            serde_json::json!({ "target": {
+                "name": "blog", "kind": "myspace", "url": "https://example.org",
+                "user": null, "branch": null, "secret": "s3cret"
+            }}),
+        ),
+    )
+    .expect_err("refused");
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("message")
+            .contains("myspace"),
+        "{err}"
+    );
+    assert_eq!(
+        call(&main, "publish_targets", serde_json::json!({})),
+        serde_json::json!([])
+    );
+
+    // Publishing to a target that does not exist says so and records nothing.
+    let err = get_ipc_response(
+        &main,
+        request(
+            "publish_essay",
+            serde_json::json!({
+                "request": { "id": id, "target": "nowhere", "draft": false, "onDrift": "ask", "anew": false },
+                "onProgress": "__CHANNEL__:1",
+            }),
+        ),
+    )
+    .expect_err("refused");
+    assert_eq!(err["kind"], "not-found", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("message")
+            .contains("nowhere"),
+        "{err}"
+    );
+}

@@ -12,7 +12,7 @@ use ureq::http::Method;
 
 use super::http::{multipart, upload_name, Cancel, Http};
 use super::{Post, PostStatus, Remote, RemotePost, Target};
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::store::ImageRecord;
 
 /// Ghost refuses longer excerpts.
@@ -211,9 +211,10 @@ impl Remote for Ghost {
             return Err(Error::Drift {
                 target: self.http.target().to_string(),
                 message: format!(
-                    "“{}” was edited on the site while Quire was publishing it; nothing was replaced. Publish again to see what changed",
+                    "“{}” was edited on the site while Quire was publishing it; nothing was replaced",
                     post.title
                 ),
+                remedy: Remedy::Retry,
             });
         }
         self.http.expect_success(&reply, &url)?;

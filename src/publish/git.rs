@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::{Action, OnDrift, Outcome, PostStatus, PublishOptions, RemoteState, Step, Target};
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::export::{Exporter, SiteOptions, MANIFEST};
 use crate::store::{PublishRecord, Store};
 
@@ -215,12 +215,20 @@ pub(super) fn publish_site(
     progress: &dyn Fn(&Step),
 ) -> Result<Outcome> {
     let total = 4;
-    let step = |done: usize, doing: &str| {
+    // Cancel is honoured between steps, up to the push; after it the site is out and recorded.
+    let step = |done: usize, doing: &str| -> Result<()> {
+        if done < total && options.cancel.is_cancelled() {
+            return Err(Error::Remote {
+                target: target.name.clone(),
+                message: "publishing was cancelled; nothing was pushed".into(),
+            });
+        }
         progress(&Step {
             done,
             total,
             doing: doing.to_string(),
-        })
+        });
+        Ok(())
     };
     let root = exporter
         .library
@@ -229,7 +237,7 @@ pub(super) fn publish_site(
         .into_owned();
     let branch = branch(target).to_string();
     let record = store.read().publish_record(&root, "", &target.name)?;
-    step(0, &format!("Asking {} where {branch} is", target.name));
+    step(0, &format!("Asking {} where {branch} is", target.name))?;
     let tip = remote_tip(target)?;
     let pushed_before = record.as_ref().and_then(|r| r.remote_stamp.clone());
     if tip.is_some() && tip != pushed_before && options.on_drift != OnDrift::Overwrite {
@@ -239,26 +247,27 @@ pub(super) fn publish_site(
         };
         let message = if pushed_before.is_some() {
             format!(
-                "the branch {branch} has commits Quire did not push (it is at {}, Quire last pushed {}); publish with --overwrite to put the site on top of them (they stay in its history)",
+                "the branch {branch} has commits Quire did not push (it is at {}, Quire last pushed {})",
                 short(&tip),
                 short(&pushed_before)
             )
         } else {
             format!(
-                "the branch {branch} already has commits (at {}) that Quire did not push; publish with --overwrite to put the site on top of them (they stay in its history)",
+                "the branch {branch} already has commits (at {}) that Quire did not push",
                 short(&tip)
             )
         };
         return Err(Error::Drift {
             target: target.name.clone(),
             message,
+            remedy: Remedy::Overwrite,
         });
     }
 
     let scratch = Scratch::new()?;
     let site = scratch.0.join("site");
     let work = scratch.0.join("work");
-    step(1, "Exporting the site");
+    step(1, "Exporting the site")?;
     let report = exporter.site(
         &SiteOptions {
             out: site.clone(),
@@ -269,7 +278,7 @@ pub(super) fn publish_site(
     if let Some(first) = report.failed.into_iter().next() {
         return Err(first);
     }
-    step(2, &format!("Committing to {branch}"));
+    step(2, &format!("Committing to {branch}"))?;
     let work_str = work.to_string_lossy().into_owned();
     match &tip {
         Some(_) => {
@@ -364,7 +373,7 @@ pub(super) fn publish_site(
     )?
     .trim()
     .to_string();
-    step(3, &format!("Pushing to {}", target.name));
+    step(3, &format!("Pushing to {}", target.name))?;
     // A plain push only fast-forwards: if someone pushed since the clone, it is refused.
     let refspec = format!("HEAD:refs/heads/{branch}");
     git(target, Some(&work), &["push", "--quiet", "origin", &refspec], GIT_TIMEOUT).map_err(|e| match e {
@@ -388,7 +397,7 @@ pub(super) fn publish_site(
         remote_stamp: Some(head),
     };
     store.transaction(|tx| tx.put_publish_record(&new_record, None))?;
-    step(4, "Published the site");
+    step(4, "Published the site")?;
     Ok(Outcome {
         action: if tip.is_some() {
             Action::Updated
@@ -401,4 +410,63 @@ pub(super) fn publish_site(
         images_reused: 0,
         warnings: report.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::{Cancel, TargetKind};
+
+    #[test]
+    fn a_cancelled_publish_pushes_nothing_and_records_nothing() {
+        let dir = tempfile::tempdir().expect("temp");
+        let essays = dir.path().join("essays");
+        std::fs::create_dir_all(&essays).expect("essays");
+        std::fs::write(
+            essays.join("one.md"),
+            "---\ntitle: One\ndate: 2024-01-01\nstatus: published\n---\n\nWords.\n",
+        )
+        .expect("essay");
+        let remote = dir.path().join("site.git");
+        let made = std::process::Command::new("git")
+            .args(["init", "--quiet", "--bare"])
+            .arg(&remote)
+            .status()
+            .expect("git runs");
+        assert!(made.success());
+        let exporter = Exporter::open(&essays).expect("exporter");
+        let mut store = Store::open(&dir.path().join("quire.db")).expect("store");
+        let target = Target {
+            name: "pages".into(),
+            kind: TargetKind::Git,
+            url: remote.to_string_lossy().into_owned(),
+            user: None,
+            branch: Some("gh-pages".into()),
+        };
+        let cancel = Cancel::new();
+        cancel.cancel();
+        let options = PublishOptions {
+            cancel,
+            ..PublishOptions::default()
+        };
+        let error =
+            publish_site(&exporter, &mut store, &target, &options, &|_| {}).expect_err("cancelled");
+        assert!(error.to_string().contains("cancelled"), "{error}");
+        let root = exporter
+            .library
+            .canonical_root
+            .to_string_lossy()
+            .into_owned();
+        assert!(store
+            .read()
+            .publish_record(&root, "", "pages")
+            .expect("read")
+            .is_none());
+        let refs = std::process::Command::new("git")
+            .args(["for-each-ref"])
+            .current_dir(&remote)
+            .output()
+            .expect("git runs");
+        assert!(refs.stdout.is_empty(), "nothing was pushed");
+    }
 }

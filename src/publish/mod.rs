@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 use crate::essay::{Essay, EssayDate};
 use crate::export::Exporter;
 use crate::library::Folder;
@@ -546,10 +546,11 @@ impl Publisher<'_> {
                     return Err(Error::Drift {
                         target: target.name.clone(),
                         message: format!(
-                            "“{}” was deleted on the site since it was published ({}); publish again with --anew to make a new post",
+                            "“{}” was deleted on the site since it was published ({})",
                             essay.title(),
                             record.url
                         ),
+                        remedy: Remedy::Anew,
                     })
                 }
                 Some(post) => Some(post),
@@ -564,11 +565,15 @@ impl Publisher<'_> {
                         return Err(Error::Drift {
                             target: target.name.clone(),
                             message: format!(
-                                "“{}” was edited on the site since Quire published it ({}{}); choose: publish with --overwrite to replace the site's version, or --pull to keep the site's text as a revision to look at",
+                                "“{}” was edited on the site since Quire published it ({}{})",
                                 essay.title(),
                                 record.url,
-                                now.stamp.as_deref().map(|s| format!(", changed {s}")).unwrap_or_default()
+                                now.stamp
+                                    .as_deref()
+                                    .map(|s| format!(", changed {s}"))
+                                    .unwrap_or_default()
                             ),
+                            remedy: Remedy::OverwriteOrPull,
                         })
                     }
                     OnDrift::Pull => {
@@ -917,6 +922,18 @@ fn status_of(text: &str) -> PostStatus {
     }
 }
 
+/// How the essay goes to a blog: a draft when asked or when the essay is one, scheduled when
+/// its `date` is still to come, else shown now.
+pub fn post_status(essay: &Essay, draft: bool) -> PostStatus {
+    if draft || !essay.is_published() {
+        PostStatus::Draft
+    } else if essay.front.date.is_some_and(|d| d.at > chrono::Utc::now()) {
+        PostStatus::Scheduled
+    } else {
+        PostStatus::Publish
+    }
+}
+
 /// The post for an essay: front matter mapped, the body as rendered (without the title
 /// heading when the title came from it, since the blog shows the title itself).
 fn post_of(essay: &Essay, html: &str, draft: bool) -> Post {
@@ -925,15 +942,8 @@ fn post_of(essay: &Essay, html: &str, draft: bool) -> Post {
     } else {
         html
     };
-    let now = chrono::Utc::now();
     let date = essay.front.date;
-    let status = if draft || !essay.is_published() {
-        PostStatus::Draft
-    } else if date.is_some_and(|d| d.at > now) {
-        PostStatus::Scheduled
-    } else {
-        PostStatus::Publish
-    };
+    let status = post_status(essay, draft);
     Post {
         title: essay.title(),
         html: html.trim().to_string(),

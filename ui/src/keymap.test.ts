@@ -228,6 +228,6 @@ describe("the command palette's list", () => {
     const listed = actions.all().map((action) => action.id);
     expect(listed).toEqual(keymap.filter((b) => b.listed !== false).map((b) => b.action));
     expect(listed).not.toContain("mode.leave-fullscreen");
-    expect(listed.slice(0, 3)).toEqual(["export.open", "checks.open", "essay.new"]);
+    expect(listed.slice(0, 3)).toEqual(["export.open", "publish.open", "checks.open"]);
   });
 });

@@ -7,6 +7,7 @@
 /** Every action id the map knows; an action is registered under one of these. */
 export type ActionId =
   | "export.open"
+  | "publish.open"
   | "checks.open"
   | "essay.new"
   | "essay.save"
@@ -52,6 +53,7 @@ export interface Binding {
 /** The map, in the palette's order. */
 export const keymap: readonly Binding[] = [
   { action: "export.open", keys: "Ctrl+E" },
+  { action: "publish.open", keys: "Ctrl+Shift+E" },
   // Not Ctrl+Shift+K: that is CodeMirror's "delete line". F7 is the writer's "check my text" key.
   { action: "checks.open", keys: "F7" },
   { action: "essay.new", keys: "Ctrl+N", inDialog: "swallow" },

@@ -177,6 +177,7 @@ panels = new Panels(
     checkBadge: byId<HTMLButtonElement>("check-badge"),
     showHistory: byId("show-history"),
     openExport: byId("open-export"),
+    openPublish: byId("open-publish"),
     openChecks: byId("open-checks"),
   },
   { workspace, library: essays.pane, notices, refreshList },

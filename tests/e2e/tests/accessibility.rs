@@ -21,11 +21,12 @@ async fn audit(app: &App, theme: &str) -> Vec<String> {
     };
     check("window", violations(app).await);
 
-    let panels: [(&str, &str); 4] = [
+    let panels: [(&str, &str); 5] = [
         ("essay menu", "#essay-list .essay-row .essay-actions"),
         ("history", "#show-history"),
         ("checks", "#open-checks"),
         ("export", "#open-export"),
+        ("publish", "#open-publish"),
     ];
     for (name, button) in panels {
         app.click(button).await;

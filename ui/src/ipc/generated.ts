@@ -280,3 +280,71 @@ link: string,
  * The file, relative to the essays folder.
  */
 path: string, };
+
+export type TargetKind = "wordpress" | "ghost" | "micropub" | "git";
+
+export type PostStatus = "draft" | "publish" | "scheduled";
+
+export type Remedy = "overwrite-or-pull" | "anew" | "overwrite" | "retry";
+
+export type PublishTarget = { name: string, kind: TargetKind, url: string, user: string | null, branch: string | null, };
+
+export type NewPublishTarget = { name: string, 
+/**
+ * `wordpress`, `ghost`, `micropub` or `git`.
+ */
+kind: string, url: string, user: string | null, branch: string | null, 
+/**
+ * The application password, Admin API key or token; straight to the keyring.
+ */
+secret: string | null, };
+
+export type Publication = { target: string, url: string, 
+/**
+ * Unix milliseconds of the last push.
+ */
+at: number, status: string, 
+/**
+ * Whether the essay changed since it was pushed (null: can't tell).
+ */
+changedHere: boolean | null, };
+
+export type PublishPlan = { title: string, 
+/**
+ * How "Publish" sends it: `publish`, `scheduled` (its date is to come) or `draft` (the
+ * essay's own status is draft).
+ */
+status: PostStatus, 
+/**
+ * The essay's date, RFC 3339.
+ */
+date: string | null, 
+/**
+ * The essay's own `status` is not `published`.
+ */
+draftEssay: boolean, publications: Array<Publication>, };
+
+export type DriftChoice = "ask" | "overwrite" | "keep";
+
+export type PublishRequest = { id: number, target: string, 
+/**
+ * As a draft on the site, whatever the essay says.
+ */
+draft: boolean, onDrift: DriftChoice, 
+/**
+ * The post was deleted on the site: make a new one.
+ */
+anew: boolean, };
+
+export type PublishProgress = { done: number, total: number, doing: string, };
+
+export type PublishOutcome = { "kind": "done", 
+/**
+ * `created`, `updated`, `up-to-date` or `kept` (the site's text kept as a revision).
+ */
+action: string, url: string, status: PostStatus, imagesUploaded: number, imagesReused: number, 
+/**
+ * The revision that now holds the site's text: for `kept`, and for an update that
+ * replaced an edit made on the site.
+ */
+revision: number | null, warnings: Array<ProblemInfo>, } | { "kind": "drift", remedy: Remedy, message: string, };

@@ -17,7 +17,13 @@ import type {
   ExportProgress,
   ExportRequest,
   LibraryInfo,
+  NewPublishTarget,
   OpenedEssay,
+  PublishOutcome,
+  PublishPlan,
+  PublishProgress,
+  PublishRequest,
+  PublishTarget,
   OpenExternalRequest,
   Preview,
   TextEdit,
@@ -107,6 +113,23 @@ export async function exportEssays(request: ExportRequest, onProgress: (p: Expor
   channel.onmessage = onProgress;
   return call<ExportOutcome>("export_essays", { request, onProgress: channel });
 }
+/** The publishing targets, by name. */
+export const publishTargets = () => call<PublishTarget[]>("publish_targets");
+/** Adds a target once the site has said its settings work; the secret goes to the keyring. */
+export const addPublishTarget = (target: NewPublishTarget) => call<PublishTarget[]>("add_publish_target", { target });
+/** Forgets a target, its secret and its records; the posts stay on the site. */
+export const removePublishTarget = (name: string) => call<PublishTarget[]>("remove_publish_target", { name });
+/** How the essay would go out and where it already is (no server is asked). */
+export const publishPlan = (id: number) => call<PublishPlan>("publish_plan", { id });
+/** Publishes the essay, reporting each step; a change made on the site comes back as a drift. */
+export async function publishEssay(request: PublishRequest, onProgress: (p: PublishProgress) => void): Promise<PublishOutcome> {
+  if (!hasBackend()) throw NO_BACKEND;
+  const channel = new Channel<PublishProgress>();
+  channel.onmessage = onProgress;
+  return call<PublishOutcome>("publish_essay", { request, onProgress: channel });
+}
+/** Stops the publish under way before its next request. */
+export const cancelPublish = () => call<null>("cancel_publish");
 /** The system's folder picker; null when the writer cancels. */
 export const chooseFolder = (title: string, start: string | null = null) =>
   call<string | null>("choose_folder", { title, start });

@@ -15,6 +15,7 @@ import type { LibraryPane } from "../library/pane";
 import { Drawer } from "./drawer";
 import type { CheckPanel } from "./checks";
 import type { ExportDialog } from "./export";
+import type { PublishDialog } from "./publish";
 import type { HistoryPanel } from "./history";
 import type { OutlinePanel } from "./outline";
 
@@ -23,6 +24,7 @@ export interface PanelElements {
   checkBadge: HTMLButtonElement;
   showHistory: HTMLElement;
   openExport: HTMLElement;
+  openPublish: HTMLElement;
   openChecks: HTMLElement;
 }
 
@@ -46,6 +48,7 @@ export class Panels {
   private outline: OutlinePanel | null = null;
   private latestOutline: Preview["outline"] = [];
   private readonly exportDialog: () => Promise<ExportDialog>;
+  private readonly publishDialog: () => Promise<PublishDialog>;
   private readonly loadChecks: () => Promise<CheckPanel>;
   private readonly loadOutline: () => Promise<OutlinePanel>;
   private readonly loadHistory: () => Promise<HistoryPanel>;
@@ -77,6 +80,37 @@ export class Panels {
         exportEssays: ipc.exportEssays,
         showFolder: ipc.showFolder,
         jump: (problem) => void this.jumpToProblem(problem),
+        storage: window.localStorage,
+      });
+    });
+
+    this.publishDialog = onFirstUse(async (): Promise<PublishDialog> => {
+      const { PublishDialog } = await import("./publish");
+      return new PublishDialog({
+        libraryRoot: async () => (await ipc.libraryInfo()).root,
+        openEssay: () => {
+          const id = workspace.currentId;
+          if (id === null) return null;
+          return {
+            id,
+            title: library.essay(id)?.title ?? "this essay",
+            path: workspace.currentPath(),
+            unsaved: workspace.unsaved(id) === true,
+          };
+        },
+        save: () => workspace.save(),
+        stillUnsaved: () => workspace.currentId !== null && workspace.unsaved(workspace.currentId) === true,
+        targets: ipc.publishTargets,
+        addTarget: ipc.addPublishTarget,
+        removeTarget: ipc.removePublishTarget,
+        plan: ipc.publishPlan,
+        publish: ipc.publishEssay,
+        cancel: ipc.cancelPublish,
+        openUrl: ipc.openExternal,
+        revisionAdded: (id) => {
+          this.essayChanged(id);
+          notices.info("The site's text is kept in this essay's History (Ctrl+Shift+H).", "publish");
+        },
         storage: window.localStorage,
       });
     });
@@ -135,6 +169,8 @@ export class Panels {
     });
 
     actions.add({ id: "export.open", title: "Export…", group: "Export", run: async () => (await this.exportDialog()).open() });
+    actions.add({ id: "publish.open", title: "Publish…", group: "Export", run: async () => (await this.publishDialog()).open() });
+    elements.openPublish.addEventListener("click", () => void this.publishDialog().then((dialog) => dialog.open()));
     actions.add({ id: "checks.open", title: "Check essays", group: "Export", run: () => this.toggleChecks() });
     elements.openExport.addEventListener("click", () => void this.exportDialog().then((dialog) => dialog.open()));
     elements.openChecks.addEventListener("click", () => void this.toggleChecks());
