@@ -38,6 +38,38 @@ export function keepTabInside(event: KeyboardEvent, focusable: readonly HTMLElem
   }
 }
 
+/** An element with a class and text: the building block of the panels' dialogs. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+/** A button that never submits its form by accident. */
+export function button(label: string, className: string, type: "button" | "submit" = "button"): HTMLButtonElement {
+  const b = el("button", className, label);
+  b.type = type;
+  return b;
+}
+
+/**
+ * The keys of a modal that keeps its own backdrop (the export and publish dialogs): Escape
+ * closes it, Tab stays among its shown, enabled fields and buttons.
+ */
+export function modalKey(event: KeyboardEvent, modal: HTMLElement, close: () => void): void {
+  if (event.key === "Escape") {
+    event.preventDefault();
+    event.stopPropagation();
+    close();
+  } else if (event.key === "Tab") {
+    const focusable = [...modal.querySelectorAll<HTMLElement>("input, select, button")].filter(
+      (node) => !node.hasAttribute("disabled") && node.offsetParent !== null,
+    );
+    keepTabInside(event, focusable);
+  }
+}
+
 interface Frame {
   form: HTMLFormElement;
   close: () => void;

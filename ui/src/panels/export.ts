@@ -7,7 +7,7 @@
 
 import type { ExportKind, ExportOutcome, ExportProgress, ExportRequest, ProblemInfo } from "../ipc/types";
 import { toQuireError } from "../ipc/error";
-import { keepTabInside } from "../dialog";
+import { button, el, modalKey } from "../dialog";
 
 // --- Pure helpers -----------------------------------------------------------------------------
 
@@ -167,19 +167,6 @@ const CHOICES: { kind: ExportKind; label: string; detail: string }[] = [
   { kind: "book", label: "One EPUB book", detail: "newest first, with a table of contents" },
 ];
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  return node;
-}
-
-function button(label: string, className: string, type: "button" | "submit" = "button"): HTMLButtonElement {
-  const b = el("button", className, label);
-  b.type = type;
-  return b;
-}
-
 /** The export dialog; one at a time. */
 export class ExportDialog {
   private readonly hooks: ExportHooks;
@@ -207,18 +194,7 @@ export class ExportDialog {
   private previous: HTMLElement | null = null;
 
   private readonly onKey = (event: KeyboardEvent) => {
-    if (!this.backdrop) return;
-    if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      this.close();
-    } else if (event.key === "Tab") {
-      // Keep focus inside the dialog.
-      const focusable = [...this.backdrop.querySelectorAll<HTMLElement>("input, button")].filter(
-        (node) => !node.hasAttribute("disabled") && node.offsetParent !== null,
-      );
-      keepTabInside(event, focusable);
-    }
+    if (this.backdrop) modalKey(event, this.backdrop, () => this.close());
   };
 
   async open(): Promise<void> {

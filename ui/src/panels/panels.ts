@@ -59,22 +59,28 @@ export class Panels {
     this.drawer = new Drawer(elements.drawer, () => workspace.focus());
     this.checkBadge = elements.checkBadge;
 
+    // What the export and publish dialogs know of the open essay: both read its file, so both
+    // save it first.
+    const essayHooks = {
+      libraryRoot: async () => (await ipc.libraryInfo()).root,
+      openEssay: () => {
+        const id = workspace.currentId;
+        if (id === null) return null;
+        return {
+          id,
+          title: library.essay(id)?.title ?? "this essay",
+          path: workspace.currentPath(),
+          unsaved: workspace.unsaved(id) === true,
+        };
+      },
+      save: () => workspace.save(),
+      stillUnsaved: () => workspace.currentId !== null && workspace.unsaved(workspace.currentId) === true,
+    };
+
     this.exportDialog = onFirstUse(async (): Promise<ExportDialog> => {
       const { ExportDialog } = await import("./export");
       return new ExportDialog({
-        libraryRoot: async () => (await ipc.libraryInfo()).root,
-        openEssay: () => {
-          const id = workspace.currentId;
-          if (id === null) return null;
-          return {
-            id,
-            title: library.essay(id)?.title ?? "this essay",
-            path: workspace.currentPath(),
-            unsaved: workspace.unsaved(id) === true,
-          };
-        },
-        save: () => workspace.save(),
-        stillUnsaved: () => workspace.currentId !== null && workspace.unsaved(workspace.currentId) === true,
+        ...essayHooks,
         defaultFolder: ipc.exportFolder,
         chooseFolder: ipc.chooseFolder,
         exportEssays: ipc.exportEssays,
@@ -87,19 +93,7 @@ export class Panels {
     this.publishDialog = onFirstUse(async (): Promise<PublishDialog> => {
       const { PublishDialog } = await import("./publish");
       return new PublishDialog({
-        libraryRoot: async () => (await ipc.libraryInfo()).root,
-        openEssay: () => {
-          const id = workspace.currentId;
-          if (id === null) return null;
-          return {
-            id,
-            title: library.essay(id)?.title ?? "this essay",
-            path: workspace.currentPath(),
-            unsaved: workspace.unsaved(id) === true,
-          };
-        },
-        save: () => workspace.save(),
-        stillUnsaved: () => workspace.currentId !== null && workspace.unsaved(workspace.currentId) === true,
+        ...essayHooks,
         targets: ipc.publishTargets,
         addTarget: ipc.addPublishTarget,
         removeTarget: ipc.removePublishTarget,

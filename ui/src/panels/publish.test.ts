@@ -8,9 +8,9 @@ import {
   rememberTarget,
   rememberedTarget,
   targetProblem,
-  type KeyValueStore,
   type PublishHooks,
 } from "./publish";
+import type { KeyValueStore } from "./export";
 
 function memory(): KeyValueStore {
   const data = new Map<string, string>();

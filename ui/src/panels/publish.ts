@@ -20,17 +20,13 @@ import type {
   TargetKind,
 } from "../ipc/types";
 import { toQuireError } from "../ipc/error";
-import { keepTabInside } from "../dialog";
+import { button, el, modalKey } from "../dialog";
+import type { KeyValueStore, OpenEssayInfo } from "./export";
 
 // --- Pure helpers -----------------------------------------------------------------------------
 
 /** localStorage key of the target last published to, by library root. */
 export const PUBLISH_STORAGE_KEY = "quire.publish.v1";
-
-export interface KeyValueStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
 
 /** The target last used for the library at `root`, if remembered. */
 export function rememberedTarget(storage: KeyValueStore, root: string): string | null {
@@ -192,16 +188,9 @@ export function driftDetail(remedy: Remedy): string {
 
 // --- The dialog -------------------------------------------------------------------------------
 
-export interface PublishEssayInfo {
-  id: number;
-  title: string;
-  path: string | null;
-  unsaved: boolean;
-}
-
 export interface PublishHooks {
   libraryRoot: () => Promise<string | null>;
-  openEssay: () => PublishEssayInfo | null;
+  openEssay: () => OpenEssayInfo | null;
   save: () => Promise<void>;
   stillUnsaved: () => boolean;
   targets: () => Promise<PublishTarget[]>;
@@ -214,19 +203,6 @@ export interface PublishHooks {
   /** The essay got a revision (the site's text was kept): History should show it. */
   revisionAdded: (id: number) => void;
   storage: KeyValueStore;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  return node;
-}
-
-function button(label: string, className: string, type: "button" | "submit" = "button"): HTMLButtonElement {
-  const b = el("button", className, label);
-  b.type = type;
-  return b;
 }
 
 function field(label: string, input: HTMLElement, id: string): HTMLLabelElement {
@@ -267,17 +243,7 @@ export class PublishDialog {
   }
 
   private readonly onKey = (event: KeyboardEvent) => {
-    if (!this.backdrop) return;
-    if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      this.close();
-    } else if (event.key === "Tab") {
-      const focusable = [...this.backdrop.querySelectorAll<HTMLElement>("input, select, button")].filter(
-        (node) => !node.hasAttribute("disabled") && node.offsetParent !== null,
-      );
-      keepTabInside(event, focusable);
-    }
+    if (this.backdrop) modalKey(event, this.backdrop, () => this.close());
   };
 
   async open(): Promise<void> {
@@ -350,22 +316,20 @@ export class PublishDialog {
       option.value = kind;
       kindSelect.append(option);
     }
-    const nameInput = el("input", "dialog-input");
-    nameInput.placeholder = "blog";
-    nameInput.autocomplete = "off";
-    nameInput.spellcheck = false;
-    const urlInput = el("input", "dialog-input");
-    urlInput.autocomplete = "off";
-    urlInput.spellcheck = false;
-    const userInput = el("input", "dialog-input");
-    userInput.autocomplete = "off";
-    userInput.spellcheck = false;
-    const branchInput = el("input", "dialog-input");
-    branchInput.placeholder = "gh-pages";
-    branchInput.spellcheck = false;
-    const secretInput = el("input", "dialog-input");
+    // Names, addresses and logins: no spelling marks, no browser suggestions.
+    const plainInput = (placeholder = "") => {
+      const input = el("input", "dialog-input");
+      input.placeholder = placeholder;
+      input.autocomplete = "off";
+      input.spellcheck = false;
+      return input;
+    };
+    const nameInput = plainInput("blog");
+    const urlInput = plainInput();
+    const userInput = plainInput();
+    const branchInput = plainInput("gh-pages");
+    const secretInput = plainInput();
     secretInput.type = "password";
-    secretInput.autocomplete = "off";
     const kindField = field("Kind", kindSelect, "publish-new-kind");
     const nameField = field("Name", nameInput, "publish-new-name");
     const urlField = field("Site address", urlInput, "publish-new-url");
@@ -487,12 +451,6 @@ export class PublishDialog {
       if (wanted) select.value = wanted.name;
       sync();
     };
-    select.addEventListener("change", () => {
-      showError(null);
-      drift.hidden = true;
-      result.hidden = true;
-      sync();
-    });
 
     const showAdding = (shown: boolean) => {
       adding.hidden = !shown;
@@ -537,6 +495,15 @@ export class PublishDialog {
     });
 
     let confirmRemove = false;
+    select.addEventListener("change", () => {
+      confirmRemove = false;
+      remove.textContent = "Remove";
+      remove.classList.remove("danger");
+      showError(null);
+      drift.hidden = true;
+      result.hidden = true;
+      sync();
+    });
     remove.addEventListener("click", async () => {
       const target = chosen();
       if (!target) return;
@@ -560,11 +527,6 @@ export class PublishDialog {
       } catch (error) {
         if (live()) showError(`Couldn't remove ${target.name}: ${toQuireError(error).message}`);
       }
-    });
-    select.addEventListener("change", () => {
-      confirmRemove = false;
-      remove.textContent = "Remove";
-      remove.classList.remove("danger");
     });
 
     cancel.addEventListener("click", () => {
