@@ -31,11 +31,14 @@ done
 # embedding at ui/dist-e2e for this build only. Cargo rebuilds the app only when something changed.
 say "npm run build:ui:e2e"
 npm run --silent build:ui:e2e -- --logLevel warn
-say "cargo build -p quire-desktop --features e2e"
-TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' cargo build -j2 -p quire-desktop --features e2e
-# The app's PDF export runs the printer beside it.
-say "cargo build -p quire-print"
-cargo build -j2 -p quire-print
+# The app, and the printer its PDF export runs beside it, are built with the workspace's features
+# unified as `cargo test --workspace` unifies them (`--examples` turns on the dev-dependencies'
+# features without building anything more: there are no examples). Built with `-p quire-desktop`
+# alone, dozens of crates had other features (tauri without `test`, rustix, regex-automata...) and
+# the whole Tauri stack was compiled a second time: about 10 minutes of the test command.
+say "cargo build quire-desktop (feature e2e) and quire-print"
+TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' cargo build -j2 --workspace --exclude quire-e2e \
+  --bins --examples --features quire-desktop/e2e
 say "cargo build -p quire-e2e (tests)"
 cargo test -j2 -p quire-e2e --no-run
 
