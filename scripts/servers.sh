@@ -309,9 +309,18 @@ start_micropub() {
 import os
 DATA = os.environ["MP_DATA"]
 SECRET_KEY, DEBUG, ALLOWED_HOSTS, USE_TZ = "test-only-" + "x" * 50, True, ["127.0.0.1", "localhost"], True
-INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sites", "indieweb"]
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sites",
+                  "django.contrib.sessions", "django.contrib.staticfiles", "indieweb"]
 SITE_ID = 1                          # indieweb imports contrib.sites -> that app is required
-ROOT_URLCONF = "quiremp.urls"        # no TEMPLATES/sessions: the IndieAuth pages are unused, tokens come from the shell
+ROOT_URLCONF = "quiremp.urls"
+# The IndieAuth sign-in (a login page, then the consent page) as a browser goes through it.
+MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.csrf.CsrfViewMiddleware",
+              "django.contrib.auth.middleware.AuthenticationMiddleware"]
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True,
+              "DIRS": [os.path.join(os.path.dirname(__file__), "templates")],
+              "OPTIONS": {"context_processors": ["django.template.context_processors.request",
+                                                 "django.contrib.auth.context_processors.auth"]}}]
+STATIC_URL, LOGIN_URL = "/static/", "/accounts/login/"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": f"{DATA}/db.sqlite3"}}
 MEDIA_ROOT, MEDIA_URL = f"{DATA}/media", "/media/"        # the media endpoint stores files here
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -349,15 +358,22 @@ def home(request):          # the "me" page a client discovers the endpoints fro
                      + '</head><body class="h-card"><a class="u-url" href="/">me</a></body></html>')
     r["Link"] = ", ".join(f'<{v}>; rel="{k}"' for k, v in links.items())
     return r
-urlpatterns = [path("", home), path("indieweb/", include("indieweb.urls"))] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+urlpatterns = [path("", home), path("indieweb/", include("indieweb.urls")),
+               path("accounts/", include("django.contrib.auth.urls"))] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+EOF
+  mkdir -p "$mp/site/quiremp/templates/registration"
+  cat > "$mp/site/quiremp/templates/registration/login.html" <<'EOF'
+<!doctype html><title>Sign in</title>
+<form method="post">{% csrf_token %}{{ form.as_p }}<input type="hidden" name="next" value="{{ next }}"><button>Sign in</button></form>
 EOF
   local py=$MP_VENV/bin/python token
-  export MP_DATA=$mp/data MP_ME=http://127.0.0.1:$MP_PORT/
+  export MP_DATA=$mp/data MP_ME=http://127.0.0.1:$MP_PORT/ MP_PASSWORD=quire-test-$RANDOM$RANDOM
   (cd "$mp/site" && "$py" manage.py migrate -v0) > "$W/micropub.log" 2>&1 || die "micropub: migrate failed"
   # Tokens are stored HMAC'd: the raw key can only be read right after it is created.
   token=$(cd "$mp/site" && "$py" manage.py shell -v0 -c 'import os
 from django.contrib.auth.models import User; from indieweb.models import Token
 u, _ = User.objects.get_or_create(username="quire")
+u.set_password(os.environ["MP_PASSWORD"]); u.save()     # for the IndieAuth sign-in
 print(Token.objects.create(owner=u, me=os.environ["MP_ME"], client_id="https://quire.invalid/",
       scope="create update delete undelete media").key)' 2>>"$W/micropub.log") || die "micropub: token failed"
   # --noreload: one process, so its pid is the server's.
@@ -365,8 +381,9 @@ print(Token.objects.create(owner=u, me=os.environ["MP_ME"], client_id="https://q
   MP_PID=$!
   wait_for 15 Micropub "$MP_PID" curl -sf -o /dev/null "http://127.0.0.1:$MP_PORT/"
   remember_pid "$MP_PID"
-  unset MP_DATA MP_ME
-  export QUIRE_TEST_MP_URL=http://127.0.0.1:$MP_PORT/ QUIRE_TEST_MP_TOKEN=$token
+  export QUIRE_TEST_MP_URL=http://127.0.0.1:$MP_PORT/ QUIRE_TEST_MP_TOKEN=$token \
+    QUIRE_TEST_MP_USER=quire QUIRE_TEST_MP_PASSWORD=$MP_PASSWORD
+  unset MP_DATA MP_ME MP_PASSWORD
 }
 
 GHOST_URL=http://127.0.0.1:$GHOST_PORT

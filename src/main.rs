@@ -207,6 +207,11 @@ enum TargetsAction {
         /// Keep it without asking the site whether the secret works.
         #[arg(long)]
         no_check: bool,
+        /// Micropub: sign in through the site in your browser (IndieAuth) rather than pasting
+        /// a token. $BROWSER, else the desktop's default browser, opens the page; its address
+        /// is printed too.
+        #[arg(long)]
+        sign_in: bool,
     },
     /// List the targets: NAME KIND URL.
     List {
@@ -384,6 +389,7 @@ fn targets(action: TargetsAction, db: Option<&Path>, quiet: bool) -> anyhow::Res
             user,
             branch,
             no_check,
+            sign_in,
         } => {
             let target = Target {
                 name,
@@ -393,7 +399,16 @@ fn targets(action: TargetsAction, db: Option<&Path>, quiet: bool) -> anyhow::Res
                 branch,
             };
             target.validate()?;
-            let secret = if target.kind.is_blog() {
+            let secret = if sign_in {
+                if target.kind != TargetKind::Micropub {
+                    bail!(
+                        "--sign-in is for micropub targets; a {} target takes {}",
+                        target.kind.as_str(),
+                        target.kind.secret_name()
+                    );
+                }
+                Some(sign_in_with_browser(&target, quiet)?)
+            } else if target.kind.is_blog() {
                 Some(read_secret(&target)?)
             } else {
                 None
@@ -450,6 +465,47 @@ fn targets(action: TargetsAction, db: Option<&Path>, quiet: bool) -> anyhow::Res
 }
 
 /// The secret from standard input: typed without echo at a terminal, else its first line.
+/// The IndieAuth sign-in: the site's sign-in page in the writer's browser, and the token it
+/// gives back. Ctrl+C stops the wait.
+fn sign_in_with_browser(target: &Target, quiet: bool) -> anyhow::Result<String> {
+    let cancel = Cancel::new();
+    let sign_in = publish::SignIn::start(target, cancel.clone())?;
+    let stop = cancel.clone();
+    ctrlc::set_handler(move || stop.cancel())?;
+    // The address is printed even when --quiet: without it a writer whose browser did not
+    // open has nothing to go on.
+    eprintln!(
+        "Sign in to {} in your browser and approve Quire. If no browser opened, open:\n  {}",
+        target.url,
+        sign_in.address()
+    );
+    open_in_browser(sign_in.address());
+    if !quiet {
+        eprintln!("Waiting for the browser (up to 10 minutes; Ctrl+C stops)…");
+    }
+    Ok(sign_in.finish(std::time::Duration::from_secs(600))?)
+}
+
+/// Opens a page with $BROWSER, else the desktop's opener; failing quietly (the address has
+/// been printed).
+fn open_in_browser(address: &str) {
+    let browser = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty());
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let program = browser.as_deref().unwrap_or(opener);
+    let _ = std::process::Command::new(program)
+        .arg(address)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
 fn read_secret(target: &Target) -> anyhow::Result<String> {
     let what = target.kind.secret_name();
     let secret = if std::io::stdin().is_terminal() {

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use quire::library::EssayId;
 use quire::publish::{
@@ -110,28 +110,58 @@ pub async fn publish_targets(state: State<'_, AppState>) -> Result<Vec<TargetVie
     blocking(move || view_all(&store)).await
 }
 
+/// How long the app waits for the browser to come back from a Micropub sign-in.
+const SIGN_IN_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Adds a target after asking the site whether its settings and secret work; returns them all.
+/// A Micropub target typed without a token is signed in to instead (IndieAuth): the site's
+/// sign-in page opens in the writer's browser, and Cancel (`cancel_publish`) stops the wait.
 #[tauri::command]
-pub async fn add_publish_target(
+pub async fn add_publish_target<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
+    publishing: State<'_, Publishing>,
     target: TargetInput,
 ) -> Result<Vec<TargetView>> {
+    let trimmed = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let kind = TargetKind::parse(&target.kind)?;
+    let new = Target {
+        name: target.name.trim().to_string(),
+        kind,
+        url: target.url.trim().to_string(),
+        user: trimmed(target.user).filter(|_| kind == TargetKind::Wordpress),
+        branch: trimmed(target.branch).filter(|_| kind == TargetKind::Git),
+    };
+    let typed = trimmed(target.secret).filter(|_| kind.is_blog());
     let mut store = open_store(&state)?;
-    blocking(move || {
-        let trimmed = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let kind = TargetKind::parse(&target.kind)?;
-        let new = Target {
-            name: target.name.trim().to_string(),
-            kind,
-            url: target.url.trim().to_string(),
-            user: trimmed(target.user).filter(|_| kind == TargetKind::Wordpress),
-            branch: trimmed(target.branch).filter(|_| kind == TargetKind::Git),
+    let sign_in = kind == TargetKind::Micropub && typed.is_none();
+    let cancel = Cancel::new();
+    if sign_in {
+        publishing.set(Some(cancel.clone()));
+    }
+    let added = blocking(move || {
+        new.validate()?;
+        let secret = if sign_in {
+            let sign_in = publish::SignIn::start(&new, cancel)?;
+            use tauri_plugin_opener::OpenerExt;
+            app.opener()
+                .open_url(sign_in.address(), None::<&str>)
+                .map_err(|e| Error::Remote {
+                    target: new.name.clone(),
+                    message: format!("no browser opened for the sign-in ({e})"),
+                })?;
+            Some(sign_in.finish(SIGN_IN_WAIT)?)
+        } else {
+            typed
         };
-        let secret = trimmed(target.secret).filter(|_| kind.is_blog());
         publish::add_target(&mut store, &new, secret.as_deref(), true)?;
         view_all(&store)
     })
-    .await
+    .await;
+    if sign_in {
+        publishing.set(None);
+    }
+    added
 }
 
 /// Forgets a target, its secret and its publish records (the posts stay on the site).
@@ -208,9 +238,8 @@ pub async fn publish_plan(state: State<'_, AppState>, id: EssayId) -> Result<Pla
             store: &mut store,
         };
         let publications = publisher
-            .published(true, &Cancel::new())?
+            .published_essay(&path, true, &Cancel::new())?
             .into_iter()
-            .filter(|p| p.path == path)
             .map(|p| PublicationView {
                 target: p.target,
                 url: p.url,

@@ -98,17 +98,23 @@ impl Reply {
                 String::from_utf8_lossy(&self.body).into_owned()
             }
         });
-        let plain: String = text
-            .chars()
-            .filter(|c| !c.is_control() || *c == ' ')
-            .take(200)
-            .collect();
-        plain.trim().to_string()
+        plain(&text)
     }
 }
 
+/// A server's words as a short line of plain text for a message: no control characters, cut
+/// at 200 characters. (Shown as text, never as HTML.)
+pub(crate) fn plain(text: &str) -> String {
+    let plain: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == ' ')
+        .take(200)
+        .collect();
+    plain.trim().to_string()
+}
+
 /// A URL as shown in messages: without its query (which may hold a token).
-fn shown_url(url: &str) -> &str {
+pub(crate) fn shown_url(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 

@@ -235,7 +235,7 @@ impl Remote for Micropub {
 }
 
 /// `href` of the first `<link>` (or `<a>`) with `rel` among its rels.
-fn link_in_html(html: &str, rel: &str) -> Option<String> {
+pub(super) fn link_in_html(html: &str, rel: &str) -> Option<String> {
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
     while let Some(at) = lower[from..].find("<link").map(|i| i + from) {
@@ -265,7 +265,7 @@ fn link_in_html(html: &str, rel: &str) -> Option<String> {
 }
 
 /// `href` made absolute against `base`.
-fn resolve(base: &str, href: &str) -> String {
+pub(super) fn resolve(base: &str, href: &str) -> String {
     if href.contains("://") {
         return href.to_string();
     }

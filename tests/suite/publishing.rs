@@ -1238,3 +1238,210 @@ fn a_failed_publish_leaves_no_record_and_the_essay_untouched() {
     desk.ok(&["targets", "remove", "broken"]);
     assert_eq!(desk.ok(&["targets", "list"]).trim(), "");
 }
+
+/// A browser as a writer uses one to sign in: it keeps the site's cookies, reads forms and
+/// follows redirects, including the last one back to Quire on this computer.
+struct Browser {
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn request(&mut self, method: &str, url: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let reply = if method == "POST" {
+            agent
+                .post(url)
+                .header("Cookie", &cookie)
+                // Django's CSRF check wants a same-origin Referer on a form post.
+                .header("Referer", url)
+                .send_form(form.iter().copied())
+        } else {
+            agent.get(url).header("Cookie", &cookie).call()
+        };
+        let mut reply = reply.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        for set in reply.headers().get_all("set-cookie") {
+            let pair = set
+                .to_str()
+                .unwrap_or_default()
+                .split(';')
+                .next()
+                .unwrap_or_default();
+            if let Some((k, v)) = pair.split_once('=') {
+                self.cookies.retain(|(name, _)| name != k);
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+        let location = reply
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let status = reply.status().as_u16();
+        let body = reply.body_mut().read_to_string().unwrap_or_default();
+        (status, location, body)
+    }
+
+    /// The hidden fields and the CSRF token of the page's form.
+    fn fields(page: &str) -> Vec<(String, String)> {
+        page.split("<input")
+            .skip(1)
+            .filter(|tag| tag.contains("type=\"hidden\""))
+            .filter_map(|tag| {
+                let attr = |name: &str| {
+                    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+                    Some(
+                        tag[start..]
+                            .split('"')
+                            .next()?
+                            .replace("&amp;", "&")
+                            .replace("&#x27;", "'"),
+                    )
+                };
+                Some((attr("name")?, attr("value")?))
+            })
+            .collect()
+    }
+}
+
+/// Signs in to the Micropub site through the CLI's `--sign-in` with `decision` ("approve" or
+/// "deny") taken on the consent page; returns quire's output.
+fn sign_in_through_the_browser(desk: &Desk, name: &str, decision: &str) -> Output {
+    let site = server_var("QUIRE_TEST_MP_URL");
+    let mut child = quire()
+        .arg("--db")
+        .arg(&desk.db)
+        .arg("--essays")
+        .arg(&desk.essays)
+        .args([
+            "targets",
+            "add",
+            name,
+            "--kind",
+            "micropub",
+            "--url",
+            &site,
+            "--sign-in",
+        ])
+        // The test is the browser: quire's attempt to open one does nothing.
+        .env("BROWSER", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("quire runs");
+    let mut said = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut printed = String::new();
+    let address = loop {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut said, &mut line).expect("stderr") == 0 {
+            panic!("quire printed no address to sign in at:\n{printed}");
+        }
+        printed.push_str(&line);
+        if let Some(address) = line.trim().strip_prefix("http") {
+            break format!("http{address}");
+        }
+    };
+    assert!(printed.contains("Sign in to"), "{printed}");
+
+    // The writer is signed in to their own site already (the login page of this server loses
+    // the sign-in's address when it sends the browser on), then opens the page Quire printed.
+    let mut browser = Browser {
+        cookies: Vec::new(),
+    };
+    let login = format!("{site}accounts/login/");
+    let (_, _, page) = browser.request("GET", &login, &[]);
+    let token = Browser::fields(&page)
+        .into_iter()
+        .find(|(k, _)| k == "csrfmiddlewaretoken")
+        .expect("the login form's CSRF token")
+        .1;
+    let (status, _, _) = browser.request(
+        "POST",
+        &login,
+        &[
+            ("csrfmiddlewaretoken", &token),
+            ("username", &server_var("QUIRE_TEST_MP_USER")),
+            ("password", &server_var("QUIRE_TEST_MP_PASSWORD")),
+        ],
+    );
+    assert_eq!(status, 302, "the site's login takes the writer's password");
+    let (status, _, consent) = browser.request("GET", &address, &[]);
+    assert_eq!(status, 200, "the consent page: {consent}");
+    assert!(
+        consent.contains("127.0.0.1"),
+        "the page names the app asking"
+    );
+    let mut fields = Browser::fields(&consent);
+    fields.push(("action".into(), decision.into()));
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (status, back, _) = browser.request("POST", &format!("{site}indieweb/auth/"), &form);
+    assert_eq!(status, 302, "the consent sends the browser back");
+    assert!(
+        back.starts_with("http://127.0.0.1:"),
+        "back to Quire: {back}"
+    );
+    let (status, _, page) = browser.request("GET", &back, &[]);
+    assert_eq!(status, 200);
+    let word = if decision == "approve" {
+        "You are signed in"
+    } else {
+        "did not sign you in"
+    };
+    assert!(page.contains(word), "the tab tells the writer: {page}");
+
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut said, &mut rest).expect("stderr");
+    let mut out = child.wait_with_output().expect("quire ends");
+    out.stderr = format!("{printed}{rest}").into_bytes();
+    out
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn micropub_sign_in_through_the_browser_gives_a_token_that_publishes() {
+    let desk = Desk::new();
+    let out = sign_in_through_the_browser(&desk, "mp-signed-in", "approve");
+    assert!(out.status.success(), "sign-in failed: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("secret is in the system keyring"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(desk.ok(&["targets", "list"]).contains("mp-signed-in"));
+    let site = MicropubSite::new();
+    let essay = desk.write(
+        "signed.md",
+        "---\ntitle: Signed In\nslug: signed-in-essay\n---\n\nPublished with a token from IndieAuth.\n",
+    );
+    let out = desk.publish(&essay, "mp-signed-in", &[]);
+    assert!(out.status.success(), "publish: {}", stderr(&out));
+    assert_eq!(site.count("Signed In"), 1);
+}
+
+#[test]
+#[ignore = "needs the publishing servers: scripts/servers.sh run"]
+fn micropub_sign_in_denied_in_the_browser_keeps_nothing() {
+    let desk = Desk::new();
+    let out = sign_in_through_the_browser(&desk, "mp-denied", "deny");
+    assert!(!out.status.success(), "a denied sign-in was kept");
+    assert!(
+        stderr(&out).contains("refused the sign-in: access_denied"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(desk.ok(&["targets", "list"]).trim(), "");
+}

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { PublishOutcome, PublishPlan, PublishTarget } from "../ipc/types";
 import {
   PublishDialog,
+  SIGN_IN_NOTE,
   driftOptions,
   outcomeSentence,
   publishDetail,
@@ -51,6 +52,8 @@ describe("publish helpers", () => {
     expect(targetProblem({ ...wp, secret: " " })).toBe("Paste the application password.");
     expect(targetProblem({ ...wp, kind: "ghost", secret: null })).toBe("Paste the admin api key.");
     expect(targetProblem({ name: "pages", kind: "git", url: "git@host:me/site.git", user: null, branch: null, secret: null })).toBeNull();
+    // An empty Micropub token is a sign-in through the site, not a mistake.
+    expect(targetProblem({ ...wp, kind: "micropub", user: null, secret: null })).toBeNull();
   });
 
   it("tells how Publish sends the essay: now, scheduled at its date, or as a draft", () => {
@@ -143,6 +146,39 @@ describe("the publish dialog", () => {
     expect(q(".publish-add")!.hidden).toBe(true);
     expect(q<HTMLSelectElement>("#publish-target")!.value).toBe("blog");
     expect(q<HTMLButtonElement>("#publish-run")!.disabled).toBe(false);
+  });
+
+  it("signs in to a Micropub site through the browser when no token is typed, and Cancel stops the wait", async () => {
+    let refuse: ((e: unknown) => void) | null = null;
+    const addTarget = vi.fn(
+      () =>
+        new Promise<PublishTarget[]>((_resolve, reject) => {
+          refuse = reject;
+        }),
+    );
+    const cancel = vi.fn(async () => null);
+    await new PublishDialog(hooks({ targets: async () => [], addTarget, cancel })).open();
+    await settle();
+    const kind = q<HTMLSelectElement>("#publish-new-kind")!;
+    kind.value = "micropub";
+    kind.dispatchEvent(new Event("change"));
+    expect(q("label[for=publish-new-secret]")!.textContent).toContain("leave it empty to sign in");
+    q<HTMLInputElement>("#publish-new-name")!.value = "micro";
+    q<HTMLInputElement>("#publish-new-url")!.value = "https://me.example";
+    q<HTMLButtonElement>("#publish-add-save")!.click();
+    await settle();
+    expect(addTarget).toHaveBeenCalledWith(expect.objectContaining({ kind: "micropub", secret: null }));
+    expect(q("#publish-add-save")!.textContent).toBe("Waiting for the browser…");
+    expect(q(".publish-add")!.textContent).toContain(SIGN_IN_NOTE);
+    // Cancel while waiting stops the sign-in; the form stays for another try.
+    q<HTMLButtonElement>(".publish-add-buttons button")!.click();
+    expect(cancel).toHaveBeenCalledTimes(1);
+    refuse!({ kind: "remote", message: "micro: signing in was cancelled; nothing was kept" });
+    await settle();
+    expect(q(".publish-add")!.hidden).toBe(false);
+    expect(q(".publish-error")!.textContent).toContain("signing in was cancelled");
+    expect(q("#publish-add-save")!.textContent).toBe("Check and add");
+    expect(q(".publish-add")!.textContent).not.toContain(SIGN_IN_NOTE);
   });
 
   it("publishes with progress, says where it went, and remembers the target", async () => {

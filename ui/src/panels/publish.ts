@@ -70,11 +70,14 @@ export function secretLabel(kind: TargetKind): string | null {
     case "ghost":
       return "Admin API key (Settings → Integrations on the site)";
     case "micropub":
-      return "App token (Account → App tokens on Micro.blog, or your IndieAuth token)";
+      return "App token (Micro.blog: Account → App tokens), or leave it empty to sign in through your site";
     case "git":
       return null;
   }
 }
+
+const ADD_NOTE = "Quire asks the site whether these work before keeping them. The secret goes to the system keyring, never into your essays folder.";
+export const SIGN_IN_NOTE = "Sign in to your site in the browser window that opened, and approve Quire. The token it gives goes to the system keyring. Cancel stops waiting.";
 
 /** A sentence about what is wrong with the typed target, or null when it can be sent. */
 export function targetProblem(target: NewPublishTarget): string | null {
@@ -85,7 +88,8 @@ export function targetProblem(target: NewPublishTarget): string | null {
   if (!url) return target.kind === "git" ? "Give the git remote to push to." : "Give the site's address.";
   if (target.kind !== "git" && !/^https?:\/\/[^\s/]+/i.test(url)) return "The site's address starts with https://.";
   if (target.kind === "wordpress" && !(target.user ?? "").trim()) return "Give the login the application password belongs to.";
-  if (target.kind !== "git" && !(target.secret ?? "").trim()) return `Paste the ${secretLabel(target.kind as TargetKind)?.split(" (")[0]?.toLowerCase()}.`;
+  // An empty Micropub token means "sign in through the site" (IndieAuth, in the browser).
+  if (target.kind !== "git" && target.kind !== "micropub" && !(target.secret ?? "").trim()) return `Paste the ${secretLabel(target.kind as TargetKind)?.split(" (")[0]?.toLowerCase()}.`;
   return null;
 }
 
@@ -336,7 +340,8 @@ export class PublishDialog {
     const userField = field("Login", userInput, "publish-new-user");
     const branchField = field("Branch", branchInput, "publish-new-branch");
     const secretField = field("Secret", secretInput, "publish-new-secret");
-    const addNote = el("p", "dialog-detail", "Quire asks the site whether these work before keeping them. The secret goes to the system keyring, never into your essays folder.");
+    const addNote = el("p", "dialog-detail", ADD_NOTE);
+    addNote.setAttribute("aria-live", "polite");
     const addButtons = el("div", "publish-add-buttons");
     const addCancel = button("Cancel", "button");
     const addSave = button("Check and add", "button primary");
@@ -461,7 +466,13 @@ export class PublishDialog {
       if (shown) (targets.length === 0 ? kindSelect : nameInput).focus();
     };
     addToggle.addEventListener("click", () => showAdding(true));
+    // While a Micropub sign-in waits on the browser, Cancel stops the wait instead.
+    let signingIn = false;
     addCancel.addEventListener("click", () => {
+      if (signingIn) {
+        void hooks.cancel();
+        return;
+      }
       showAdding(false);
       select.focus();
     });
@@ -478,7 +489,9 @@ export class PublishDialog {
       if (wrong) return showError(wrong);
       showError(null);
       addSave.disabled = true;
-      addSave.textContent = "Checking…";
+      signingIn = input.kind === "micropub" && !input.secret;
+      addSave.textContent = signingIn ? "Waiting for the browser…" : "Checking…";
+      if (signingIn) addNote.textContent = SIGN_IN_NOTE;
       try {
         const list = await hooks.addTarget(input);
         if (!live()) return;
@@ -489,6 +502,8 @@ export class PublishDialog {
       } catch (error) {
         if (live()) showError(`Couldn't add ${input.name}: ${toQuireError(error).message}`);
       } finally {
+        signingIn = false;
+        addNote.textContent = ADD_NOTE;
         addSave.disabled = false;
         addSave.textContent = "Check and add";
       }
