@@ -181,6 +181,22 @@ describe("the publish dialog", () => {
     expect(q(".publish-add")!.textContent).not.toContain(SIGN_IN_NOTE);
   });
 
+  it("stops a sign-in that waits on the browser when the dialog is closed", async () => {
+    const cancel = vi.fn(async () => null);
+    const dialog = new PublishDialog(hooks({ targets: async () => [], addTarget: () => new Promise(() => undefined), cancel }));
+    await dialog.open();
+    await settle();
+    const kind = q<HTMLSelectElement>("#publish-new-kind")!;
+    kind.value = "micropub";
+    kind.dispatchEvent(new Event("change"));
+    q<HTMLInputElement>("#publish-new-name")!.value = "micro";
+    q<HTMLInputElement>("#publish-new-url")!.value = "https://me.example";
+    q<HTMLButtonElement>("#publish-add-save")!.click();
+    await settle();
+    dialog.close();
+    expect(cancel).toHaveBeenCalledTimes(1);
+  });
+
   it("publishes with progress, says where it went, and remembers the target", async () => {
     let step: ((s: { done: number; total: number; doing: string }) => void) | null = null;
     let finish: ((o: PublishOutcome) => void) | null = null;

@@ -491,7 +491,11 @@ export class PublishDialog {
       addSave.disabled = true;
       signingIn = input.kind === "micropub" && !input.secret;
       addSave.textContent = signingIn ? "Waiting for the browser…" : "Checking…";
-      if (signingIn) addNote.textContent = SIGN_IN_NOTE;
+      if (signingIn) {
+        addNote.textContent = SIGN_IN_NOTE;
+        // Closing the dialog while the browser is out stops the wait too.
+        this.busy = true;
+      }
       try {
         const list = await hooks.addTarget(input);
         if (!live()) return;
@@ -502,6 +506,7 @@ export class PublishDialog {
       } catch (error) {
         if (live()) showError(`Couldn't add ${input.name}: ${toQuireError(error).message}`);
       } finally {
+        if (signingIn) this.busy = false;
         signingIn = false;
         addNote.textContent = ADD_NOTE;
         addSave.disabled = false;
