@@ -157,6 +157,18 @@ async fn the_publish_dialog_publishes_updates_and_stops_on_an_edit_made_on_the_s
         &[],
     )
     .await;
+    // A Micropub site can be signed in to instead of pasting a token: the form says so.
+    let kind = |k: &str| {
+        format!("const s = document.getElementById('publish-new-kind'); s.value = '{k}'; s.dispatchEvent(new Event('change'));")
+    };
+    app.js(&kind("micropub"), &[]).await;
+    let label = app
+        .text_of("label[for=publish-new-secret]")
+        .await
+        .unwrap_or_default();
+    assert!(label.contains("leave it empty to sign in"), "{label}");
+    app.screenshot("add-target-micropub").await;
+    app.js(&kind("wordpress"), &[]).await;
     let name = format!("wp{stamp}");
     type_into(&app, "#publish-new-name", &name).await;
     type_into(&app, "#publish-new-url", &server_var("QUIRE_TEST_WP_URL")).await;
