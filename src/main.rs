@@ -464,7 +464,6 @@ fn targets(action: TargetsAction, db: Option<&Path>, quiet: bool) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
-/// The secret from standard input: typed without echo at a terminal, else its first line.
 /// The IndieAuth sign-in: the site's sign-in page in the writer's browser, and the token it
 /// gives back. Ctrl+C stops the wait.
 fn sign_in_with_browser(target: &Target, quiet: bool) -> anyhow::Result<String> {
@@ -506,6 +505,7 @@ fn open_in_browser(address: &str) {
         .spawn();
 }
 
+/// The secret from standard input: typed without echo at a terminal, else its first line.
 fn read_secret(target: &Target) -> anyhow::Result<String> {
     let what = target.kind.secret_name();
     let secret = if std::io::stdin().is_terminal() {

@@ -148,7 +148,9 @@ pub async fn add_publish_target<R: Runtime>(
                 .open_url(sign_in.address(), None::<&str>)
                 .map_err(|e| Error::Remote {
                     target: new.name.clone(),
-                    message: format!("no browser opened for the sign-in ({e})"),
+                    message: format!(
+                        "no browser opened for the sign-in ({e}); paste an app token from the site instead"
+                    ),
                 })?;
             Some(sign_in.finish(SIGN_IN_WAIT)?)
         } else {
