@@ -395,13 +395,45 @@ impl Lines<'_> {
             self.offset = 0;
             self.line = 0;
         }
-        self.line += self.text[self.offset..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        self.line += count_newlines(&self.text[self.offset..offset]);
         self.offset = offset;
         self.first_line + self.line
     }
+}
+
+// Counting bytes over every byte of an essay is a fair share of the render: tallied in chunks
+// of 255 in a byte each, the loops below become SIMD compares (a `usize` a byte, or a carried
+// "was the last byte a space", kept them to a byte or two a step).
+
+/// The `\n`s in `bytes`.
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
+}
+
+/// ASCII whitespace as `u8::is_ascii_whitespace` has it, without branches.
+#[inline(always)]
+fn is_space(b: u8) -> bool {
+    (b == b' ') | (b == b'\n') | (b == b'\t') | (b == b'\r') | (b == 0x0c)
+}
+
+/// The words starting in `text`: each non-space byte after a space, the first one after a
+/// space when `after_space` (the text before ended in one, or a block began).
+fn word_starts(text: &[u8], after_space: bool) -> usize {
+    let Some(&first) = text.first() else {
+        return 0;
+    };
+    let mut words = usize::from(after_space & !is_space(first));
+    for (before, at) in text.chunks(255).zip(text[1..].chunks(255)) {
+        let starts = before
+            .iter()
+            .zip(at)
+            .fold(0u8, |n, (&b, &a)| n + u8::from(is_space(b) & !is_space(a)));
+        words += usize::from(starts);
+    }
+    words
 }
 
 /// The event adapter described in the module docs.
@@ -508,17 +540,11 @@ where
     }
 
     fn count_words(&mut self, text: &str) {
-        // A word starts at every non-space byte that follows a space (or a block boundary):
-        // counted without branches, in locals, because this runs over every byte of prose.
-        let mut previous_space = !self.in_word;
-        let mut words = 0;
-        for b in text.bytes() {
-            let space = b.is_ascii_whitespace();
-            words += usize::from(previous_space & !space);
-            previous_space = space;
+        let bytes = text.as_bytes();
+        self.facts.words += word_starts(bytes, !self.in_word);
+        if let Some(&last) = bytes.last() {
+            self.in_word = !is_space(last);
         }
-        self.facts.words += words;
-        self.in_word = !previous_space;
     }
 
     fn handle(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
@@ -1331,6 +1357,41 @@ fn shortcode_name(inner: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain loops the chunked counts replaced.
+    fn words_one_by_one(text: &[u8], mut previous_space: bool) -> usize {
+        let mut words = 0;
+        for &b in text {
+            let space = b.is_ascii_whitespace();
+            words += usize::from(previous_space & !space);
+            previous_space = space;
+        }
+        words
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunked_counts_agree_with_the_plain_loops(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b' ', b'\n', b'\t', b'\r', 0x0b, 0x0c, 0xc3, 0xa9, b'.']),
+                0..1200,
+            ),
+            after_space: bool,
+        ) {
+            proptest::prop_assert_eq!(word_starts(&text, after_space), words_one_by_one(&text, after_space));
+            proptest::prop_assert_eq!(
+                count_newlines(&text),
+                text.iter().filter(|b| **b == b'\n').count()
+            );
+        }
+    }
+
+    #[test]
+    fn every_ascii_space_and_only_those_are_spaces() {
+        for b in 0..=255u8 {
+            assert_eq!(is_space(b), b.is_ascii_whitespace(), "{b:#x}");
+        }
+    }
 
     fn html(md: &str) -> String {
         render(md, 1, &RenderOptions::essay(), &KeepUrls)
