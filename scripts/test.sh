@@ -30,7 +30,16 @@ cargo fmt --all -- --check
 # builds), about 7 minutes. This is how `cargo clippy` itself runs (clippy-driver as the
 # workspace's rustc wrapper, CLIPPY_ARGS), so every cargo step below lints what it compiles, the
 # e2e crate and the benches included, and dependencies are compiled by plain rustc once.
-export RUSTC_WORKSPACE_WRAPPER="${RUSTC_WORKSPACE_WRAPPER-$(command -v clippy-driver)}"
+# Without clippy the wrapper would be empty and nothing linted, silently: it is installed or
+# the run stops.
+if ! clippy-driver --version >/dev/null 2>&1 && command -v rustup >/dev/null; then
+  rustup component add clippy
+fi
+clippy-driver --version >/dev/null 2>&1 || {
+  echo "error: clippy is missing; install it with: rustup component add clippy" >&2
+  exit 1
+}
+export RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)"
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 say "cargo test: build (linted by clippy, -D warnings)"
 cargo test -j2 --workspace --exclude quire-e2e --all-targets --no-run
