@@ -114,10 +114,22 @@ impl SignIn {
 
     /// Waits, at most `wait`, for the browser to come back, then trades its code for a token.
     pub fn finish(self, wait: Duration) -> Result<String> {
-        let code = self.wait_for_code(wait)?;
+        let (code, mut browser) = self.wait_for_code(wait)?;
+        // The tab says how it ended only once it has: a token, or why not.
+        let token = self.trade(&code);
+        let page = match &token {
+            Ok(_) => "You are signed in. You can close this tab and go back to Quire.",
+            Err(_) => "The site gave Quire no token. Quire says why; you can close this tab.",
+        };
+        respond(&mut browser, 200, page);
+        token
+    }
+
+    /// Trades the code for a token at the token endpoint.
+    fn trade(&self, code: &str) -> Result<String> {
         let body = form(&[
             ("grant_type", "authorization_code"),
-            ("code", &code),
+            ("code", code),
             ("client_id", &self.client_id),
             ("redirect_uri", &self.redirect_uri),
             ("code_verifier", &self.verifier),
@@ -150,8 +162,9 @@ impl SignIn {
         })
     }
 
-    /// Serves the loopback address until the browser brings a code for this sign-in.
-    fn wait_for_code(&self, wait: Duration) -> Result<String> {
+    /// Serves the loopback address until the browser brings a code for this sign-in; the
+    /// browser's connection is kept open for the answer.
+    fn wait_for_code(&self, wait: Duration) -> Result<(String, TcpStream)> {
         self.listener.set_nonblocking(true).map_err(|e| {
             self.http
                 .fail(format!("could not wait for the browser ({e})"))
@@ -188,8 +201,9 @@ impl SignIn {
         }
     }
 
-    /// Answers one request to the loopback address: `Some` when it ends the sign-in.
-    fn answer(&self, mut stream: TcpStream) -> Option<Result<String>> {
+    /// Answers one request to the loopback address: `Some` when it ends the sign-in (with a
+    /// code, the browser is answered after the code is traded).
+    fn answer(&self, mut stream: TcpStream) -> Option<Result<(String, TcpStream)>> {
         let request = read_request(&mut stream)?;
         let callback = match Callback::parse(&request) {
             Some(callback) if callback.state.as_deref() == Some(self.state.as_str()) => callback,
@@ -236,12 +250,7 @@ impl SignIn {
                 "the site came back without a sign-in code; add the target again".into(),
             )));
         };
-        respond(
-            &mut stream,
-            200,
-            "You are signed in. You can close this tab and go back to Quire.",
-        );
-        Some(Ok(code))
+        Some(Ok((code, stream)))
     }
 }
 
