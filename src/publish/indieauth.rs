@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use ureq::http::Method;
 
 use super::http::{Cancel, Http, Reply};
-use super::micropub::{link_in_html, resolve};
+use super::micropub::HomePage;
 use super::Target;
 use crate::error::Result;
 
@@ -256,24 +256,8 @@ impl SignIn {
 
 /// The site's authorization and token endpoints, and its issuer when it publishes metadata.
 fn discover(http: &Http, site: &str) -> Result<(String, String, Option<String>)> {
-    let reply = http.send(
-        Method::GET,
-        site,
-        &[("accept", "text/html".into())],
-        Vec::new(),
-    )?;
-    http.expect_success(&reply, site)?;
-    let html = String::from_utf8_lossy(&reply.body);
-    let link = |rel: &str| {
-        reply
-            .links
-            .iter()
-            .find(|(r, _)| r == rel)
-            .map(|(_, href)| href.clone())
-            .or_else(|| link_in_html(&html, rel))
-            .map(|href| resolve(site, &href))
-    };
-    let found = if let Some(metadata) = link("indieauth-metadata") {
+    let home = HomePage::read(http, site)?;
+    let found = if let Some(metadata) = home.link("indieauth-metadata") {
         let document = http.json(Method::GET, &metadata, &[], None)?;
         let field = |name: &str| {
             document
@@ -287,7 +271,11 @@ fn discover(http: &Http, site: &str) -> Result<(String, String, Option<String>)>
             field("issuer"),
         )
     } else {
-        (link("authorization_endpoint"), link("token_endpoint"), None)
+        (
+            home.link("authorization_endpoint"),
+            home.link("token_endpoint"),
+            None,
+        )
     };
     match found {
         (Some(authorization), Some(token), issuer)
@@ -501,6 +489,11 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// A home page naming its IndieAuth endpoints.
+    const SIGN_IN_PAGE: &str =
+        "<!doctype html><link rel=\"authorization_endpoint\" href=\"/auth\">\
+                                <link rel=\"token_endpoint\" href=\"/token\">";
+
     #[test]
     fn a_site_without_a_sign_in_says_to_paste_a_token() {
         let url = site("<!doctype html><link rel=\"micropub\" href=\"/mp\">");
@@ -516,10 +509,7 @@ mod tests {
 
     #[test]
     fn the_address_asks_for_a_pkce_bound_code_and_a_stranger_calling_back_gets_nothing() {
-        let url = site(
-            "<!doctype html><link rel=\"authorization_endpoint\" href=\"/auth\">\
-             <link rel=\"token_endpoint\" href=\"/token\">",
-        );
+        let url = site(SIGN_IN_PAGE);
         let sign_in = SignIn::start(&target(&url), Cancel::new()).expect("sign-in found");
         let address = sign_in.address().to_string();
         assert!(address.starts_with(&format!("{url}auth?")), "{address}");
@@ -555,10 +545,7 @@ mod tests {
 
     #[test]
     fn a_refusal_in_the_browser_is_a_sentence_and_the_page_says_so() {
-        let url = site(
-            "<!doctype html><link rel=\"authorization_endpoint\" href=\"/auth\">\
-             <link rel=\"token_endpoint\" href=\"/token\">",
-        );
+        let url = site(SIGN_IN_PAGE);
         let sign_in = SignIn::start(&target(&url), Cancel::new()).expect("sign-in found");
         let (redirect, state) = (
             param(sign_in.address(), "redirect_uri"),

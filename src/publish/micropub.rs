@@ -38,21 +38,8 @@ impl Micropub {
         if let Some(found) = self.endpoint.get() {
             return Ok(found);
         }
-        let reply = self.http.send(
-            Method::GET,
-            &self.site,
-            &[("accept", "text/html".into())],
-            Vec::new(),
-        )?;
-        self.http.expect_success(&reply, &self.site)?;
-        let html = String::from_utf8_lossy(&reply.body);
-        let found = reply
-            .links
-            .iter()
-            .find(|(rel, _)| rel == "micropub")
-            .map(|(_, href)| href.clone())
-            .or_else(|| link_in_html(&html, "micropub"))
-            .map(|href| resolve(&self.site, &href))
+        let found = HomePage::read(&self.http, &self.site)?
+            .link("micropub")
             // No discovery link: the URL may be the endpoint itself.
             .unwrap_or_else(|| self.site.clone());
         Ok(self.endpoint.get_or_init(|| found))
@@ -234,8 +221,43 @@ impl Remote for Micropub {
     }
 }
 
+/// A site's home page, read for the IndieWeb's discovery links (the Micropub endpoint, the
+/// IndieAuth endpoints): a `Link` header, else a `<link>` in the page.
+pub(super) struct HomePage {
+    site: String,
+    links: Vec<(String, String)>,
+    html: String,
+}
+
+impl HomePage {
+    pub fn read(http: &Http, site: &str) -> Result<HomePage> {
+        let reply = http.send(
+            Method::GET,
+            site,
+            &[("accept", "text/html".into())],
+            Vec::new(),
+        )?;
+        http.expect_success(&reply, site)?;
+        Ok(HomePage {
+            site: site.to_string(),
+            html: String::from_utf8_lossy(&reply.body).into_owned(),
+            links: reply.links,
+        })
+    }
+
+    /// The first link with `rel`, made absolute.
+    pub fn link(&self, rel: &str) -> Option<String> {
+        self.links
+            .iter()
+            .find(|(r, _)| r == rel)
+            .map(|(_, href)| href.clone())
+            .or_else(|| link_in_html(&self.html, rel))
+            .map(|href| resolve(&self.site, &href))
+    }
+}
+
 /// `href` of the first `<link>` (or `<a>`) with `rel` among its rels.
-pub(super) fn link_in_html(html: &str, rel: &str) -> Option<String> {
+fn link_in_html(html: &str, rel: &str) -> Option<String> {
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
     while let Some(at) = lower[from..].find("<link").map(|i| i + from) {
@@ -265,7 +287,7 @@ pub(super) fn link_in_html(html: &str, rel: &str) -> Option<String> {
 }
 
 /// `href` made absolute against `base`.
-pub(super) fn resolve(base: &str, href: &str) -> String {
+fn resolve(base: &str, href: &str) -> String {
     if href.contains("://") {
         return href.to_string();
     }
