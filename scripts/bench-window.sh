@@ -3,13 +3,15 @@
 #   1. keystroke -> preview painted, and typing latency with the preview shown and collapsed, on
 #      the sample essay, a ~100 KB and a ~1 MB essay;
 #   2. start to an editable window with the essay rendered, and idle PSS of the process tree;
-#   3. the same for a bare Tauri 2 window (generated and built here), and Quire / bare ratios.
+#   3. the same for a bare Tauri 2 window (generated and built here), and Quire / bare ratios;
+#   4. a ~1.4 MB essay opened from the library (click to editable, to previewed), and the input
+#      delay while typing into it with the preview shown.
 # Figures are printed, never asserted.
 #
 #   scripts/bench-window.sh              # everything (~5 minutes once built)
 #   scripts/bench-window.sh --quick      # fewer samples and runs (~2-3 minutes)
 #   scripts/bench-window.sh --no-build   # use the binaries already built
-#   scripts/bench-window.sh --only typing|start
+#   scripts/bench-window.sh --only typing|start|big
 #
 # Runs itself under `xvfb-run -a -s "-screen 0 1280x800x24"` when DISPLAY is unset. Needs
 # tauri-driver (`cargo install tauri-driver --version ^2 --locked`), WebKitWebDriver
@@ -204,7 +206,7 @@ EOF
 
 quire_bin="$CARGO_TARGET_DIR/release/quire-desktop"
 bare_bin="$CARGO_TARGET_DIR/release/bare-tauri"
-if [[ "$only" != typing ]]; then write_bare; fi
+if [[ "$only" != typing && "$only" != big ]]; then write_bare; fi
 if [[ $build == 1 ]]; then
     # The test build (window.__quire and the e2e feature): the typing figures drive the editor
     # through the test hook. Its start and memory are the writer's app plus that small hook.
@@ -213,13 +215,13 @@ if [[ $build == 1 ]]; then
     say "cargo build --release -p quire-desktop --features custom-protocol,e2e"
     TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' \
         cargo build --release -j2 -p quire-desktop --features custom-protocol,e2e
-    if [[ "$only" != typing ]]; then
+    if [[ "$only" != typing && "$only" != big ]]; then
         say "cargo build --release (bare Tauri app in $bare)"
         cargo build --release -j2 --manifest-path "$bare/Cargo.toml" --features custom-protocol
     fi
 fi
 [[ -x "$quire_bin" ]] || { echo "bench-window.sh: $quire_bin is missing (run without --no-build)" >&2; exit 1; }
-if [[ "$only" != typing && ! -x "$bare_bin" ]]; then
+if [[ "$only" != typing && "$only" != big && ! -x "$bare_bin" ]]; then
     echo "bench-window.sh: $bare_bin is missing (run without --no-build)" >&2; exit 1
 fi
 
@@ -251,6 +253,13 @@ essay_1m="$(one_essay 117000)"
 rm -rf "$work/essays"
 cp -r essays "$work/essays"
 chmod -R u+w "$work/essays"
+# Part 4: the sample essays plus a ~1.4 MB one (164,000 words), dated before them so that the
+# window opens a sample essay and the long one is opened from the library.
+essay_big_source="$(one_essay 164000)"
+rm -rf "$work/essays-big"
+cp -r "$work/essays" "$work/essays-big"
+sed -e '0,/^title:.*/s//title: "A Long Essay"/' -e '0,/^date:.*/s//date: 2001-01-01/' \
+    "$essay_big_source/essay-00000.md" > "$work/essays-big/a-long-essay.md"
 
 # The launch wrapper: records the app's pid and exec time (wall clock), then becomes the app.
 # Builtins only, so that nothing runs between the time stamp and the exec.
@@ -271,14 +280,16 @@ chmod +x "$work/launch.sh"
     echo "source: $(git describe --always --dirty 2> /dev/null || echo 'not a git checkout');" \
         "WebKitGTK $(pkg-config --modversion webkit2gtk-4.1 2> /dev/null || echo '?'); $("$TAURI_DRIVER" --help > /dev/null 2>&1 && echo tauri-driver ok)"
     echo "inputs: $work/essays/a-misplaced-focus.md ($(stat -c %s "$work/essays/a-misplaced-focus.md") bytes)," \
-        "$essay_100k ($(stat -c %s "$essay_100k/essay-00000.md") bytes), $essay_1m ($(stat -c %s "$essay_1m/essay-00000.md") bytes)"
+        "$essay_100k ($(stat -c %s "$essay_100k/essay-00000.md") bytes), $essay_1m ($(stat -c %s "$essay_1m/essay-00000.md") bytes)," \
+        "$work/essays-big/a-long-essay.md ($(stat -c %s "$work/essays-big/a-long-essay.md") bytes)"
 } | tee "$work/last-run.txt"
 
 bare_arg=()
-[[ "$only" != typing ]] && bare_arg=(--bare "$bare_bin")
+[[ "$only" != typing && "$only" != big ]] && bare_arg=(--bare "$bare_bin")
 setsid python3 "$root/benches/window/bench.py" \
     --quire "$quire_bin" "${bare_arg[@]}" \
     --essays "$work/essays" --essay-100k "$essay_100k" --essay-1m "$essay_1m" \
+    --essay-big "$work/essays-big" \
     --work "$work" --wrapper "$work/launch.sh" --pidfile "$pidfile" \
     "${bench_args[@]}" > >(tee -a "$work/last-run.txt") 2>&1 &
 bench_pid=$!
