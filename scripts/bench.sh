@@ -221,7 +221,7 @@ pages() {
 
 echo
 echo "== 3. Site export of $essays essays on $(nproc) cores: quire export CORPUS --out OUT -q =="
-echo "cold = fresh output folder, essays read into the page cache just before; budget: 10,000 essays under 1.5 s wall"
+echo "cold = fresh output folder, essays read into the page cache just before; budget: 10,000 essays under 1.5 s wall (DESIGN section 8), target under 0.6 s (issue 14: about 1.5x its floor, rendering on both cores plus writing the files)"
 settle
 load
 best=
@@ -261,8 +261,10 @@ if [ -n "$edited" ]; then
 fi
 verdict=$(awk -v t="$best" -v n="$essays" 'BEGIN {
     if (n != 10000) { print "budget applies to 10,000 essays; not judged on " n; exit }
-    if (t <= 1.5) printf "budget met (%.2f s <= 1.5 s, %.0f%% headroom)\n", t, (1.5 - t) / 1.5 * 100
-    else printf "budget MISSED by %.0f%% (%.2f s > 1.5 s)\n", (t - 1.5) / 1.5 * 100, t }')
+    if (t <= 1.5) printf "budget met (%.2f s <= 1.5 s, %.0f%% headroom)", t, (1.5 - t) / 1.5 * 100
+    else printf "budget MISSED by %.0f%% (%.2f s > 1.5 s)", (t - 1.5) / 1.5 * 100, t
+    if (t < 0.6) printf "; target under 0.6 s met\n"
+    else printf "; target under 0.6 s MISSED by %.0f%%\n", (t - 0.6) / 0.6 * 100 }')
 echo "  export $verdict"
 
 # --- Hugo -------------------------------------------------------------------------------------

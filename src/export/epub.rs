@@ -143,6 +143,7 @@ impl Exporter {
         let entry = Entry {
             slug: slug.clone(),
             hash: String::new(),
+            title: essay.title(),
             essay,
         };
         let chapters = HashMap::from([(relative, chapter_file(&slug))]);

@@ -28,8 +28,13 @@ impl Out {
     }
 
     /// The absolute path for `relative`, creating its folders; refuses anything that is not a
-    /// plain relative path or that would pass through a symbolic link.
-    fn prepare(&self, relative: &Path) -> Result<PathBuf> {
+    /// plain relative path or that would pass through a symbolic link. Also says whether the
+    /// file's folder was created just now (then nothing can be in it yet).
+    ///
+    /// Folders are created first and looked at only when they exist: every lookup of a name
+    /// not yet there waits on the parent folder's lock, which the other threads' `mkdir`s hold,
+    /// and a cold site export makes thousands of page folders in the same parent.
+    fn prepare(&self, relative: &Path) -> Result<(PathBuf, bool)> {
         if !is_plain_relative(relative) || relative.as_os_str().is_empty() {
             return Err(Error::UnsafePath {
                 path: relative.to_path_buf(),
@@ -37,9 +42,18 @@ impl Out {
             });
         }
         let mut dir = self.root.clone();
+        let mut created = false;
         if let Some(parent) = relative.parent() {
             for part in parent.iter() {
                 dir.push(part);
+                match fs::create_dir(&dir) {
+                    Ok(()) => {
+                        created = true;
+                        continue;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => created = false,
+                    Err(e) => return Err(Error::io(&dir, e)),
+                }
                 match fs::symlink_metadata(&dir) {
                     Ok(meta) if meta.file_type().is_symlink() => {
                         return Err(Error::UnsafePath {
@@ -54,36 +68,38 @@ impl Out {
                             message: "is a file where export needs a folder".into(),
                         })
                     }
-                    Err(_) => fs::create_dir(&dir)
-                        .or_else(|e| if dir.is_dir() { Ok(()) } else { Err(e) })
-                        .map_err(|e| Error::io(&dir, e))?,
+                    Err(e) => return Err(Error::io(&dir, e)),
                 }
             }
         }
         let path = self.root.join(relative);
-        if let Ok(meta) = fs::symlink_metadata(&path) {
-            if meta.file_type().is_symlink() {
-                // Writing through a planted link would write wherever it points: replace the link.
-                fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        if !created {
+            if let Ok(meta) = fs::symlink_metadata(&path) {
+                if meta.file_type().is_symlink() {
+                    // Writing through a planted link would write wherever it points: replace the link.
+                    fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                }
             }
         }
-        Ok(path)
+        Ok((path, created))
     }
 
     pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<()> {
-        let path = self.prepare(relative)?;
+        let (path, _) = self.prepare(relative)?;
         fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
 
     /// Writes unless the file already holds exactly these bytes. Returns whether it wrote.
     pub fn write_if_changed(&self, relative: &Path, bytes: &[u8]) -> Result<bool> {
-        let path = self.root.join(relative);
-        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        let (path, created) = self.prepare(relative)?;
+        if !created
+            && fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && fs::read(&path).is_ok_and(|old| old == bytes)
         {
             return Ok(false);
         }
-        self.write(relative, bytes)?;
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         Ok(true)
     }
 
@@ -98,8 +114,42 @@ impl Out {
                 return Ok(false);
             }
         }
-        let dest = self.prepare(relative)?;
+        let (dest, _) = self.prepare(relative)?;
         fs::copy(source, &dest).map_err(|e| Error::io(&dest, e))?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_where_a_folder_goes_is_refused_even_when_it_points_nowhere_yet() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = Out::create(&dir.path().join("out")).expect("out");
+        let target = dir.path().join("elsewhere");
+        // Dangling: `mkdir` says the name exists, and the folder must not be created through it.
+        std::os::unix::fs::symlink(&target, out.root.join("page")).expect("symlink");
+        let err = out
+            .write_if_changed(Path::new("page/index.html"), b"x")
+            .expect_err("refused");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!target.exists(), "nothing made where the link points");
+    }
+
+    #[test]
+    fn the_same_bytes_again_are_not_written_and_new_folders_are_made() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = Out::create(&dir.path().join("out")).expect("out");
+        let page = Path::new("tags/a/index.html");
+        assert!(out.write_if_changed(page, b"one").expect("first"));
+        assert!(
+            !out.write_if_changed(page, b"one").expect("same"),
+            "unchanged"
+        );
+        assert!(out.write_if_changed(page, b"two").expect("changed"));
+        assert_eq!(fs::read(out.root.join(page)).expect("read"), b"two");
     }
 }
