@@ -24,6 +24,22 @@ export function textEdit(old: string, next: string, base: number): TextEdit {
   return { base, start, deleteCount: old.length - tail - start, insert: next.slice(start, next.length - tail) };
 }
 
+/**
+ * Whether `next` differs from `old` only inside paragraphs (from the blank line before the
+ * change to the one after it) shorter than `limit` characters, the change itself included.
+ */
+export function changesShortParagraphs(old: string, next: string, limit: number): boolean {
+  const edit = textEdit(old, next, 0);
+  const from = edit.start;
+  const to = edit.start + edit.insert.length;
+  if (to - from >= limit || edit.deleteCount >= limit) return false;
+  const before = next.lastIndexOf("\n\n", from);
+  const after = next.indexOf("\n\n", to);
+  const start = before === -1 ? 0 : before;
+  const end = after === -1 ? next.length : after;
+  return end - start < limit;
+}
+
 /** What `textEdit` describes, applied to `old` (the core's side, for tests). */
 export function applyTextEdit(old: string, edit: TextEdit): string {
   return old.slice(0, edit.start) + edit.insert + old.slice(edit.start + edit.deleteCount);

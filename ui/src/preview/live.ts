@@ -10,7 +10,7 @@ import type { Preview } from "../ipc";
 import { askConfirm } from "../dialog";
 import { countWords, readingMinutes } from "../editor/stats";
 import type { Notices } from "../notices";
-import { textEdit } from "./edit";
+import { changesShortParagraphs, textEdit } from "./edit";
 import { editorTopLine, scrollEditorToLine } from "./editor";
 import { unwrapHref } from "./links";
 import { PreviewPane } from "./pane";
@@ -39,6 +39,12 @@ export interface LivePreviewSource {
 export const LONG_ESSAY = 300_000;
 /** The pause after which a long essay's preview follows. */
 export const PAUSE_MS = 700;
+/**
+ * Once a long essay's page is shown, a change inside a paragraph shorter than this follows at
+ * once: the pane patches that block in place and WebKit lays out only it (~10 ms for a 1 MB
+ * essay). A change to a longer one (an 800 KB paragraph took 1-3 s to lay out) waits for a pause.
+ */
+export const LONG_PARAGRAPH = 20_000;
 
 interface RenderInput {
   id: number;
@@ -127,13 +133,23 @@ export class LivePreview {
   /** Renders now, or for a long essay once the writer pauses (see LONG_ESSAY). */
   private request(input: RenderInput): void {
     clearTimeout(this.pauseTimer);
-    if (input.text.length < LONG_ESSAY) {
+    if (input.text.length < LONG_ESSAY || this.patchesSmall(input)) {
       this.renderer.request(input);
       return;
     }
     this.pauseTimer = setTimeout(() => {
       if (input.id === this.source.openId()) this.renderer.request(input);
     }, PAUSE_MS);
+  }
+
+  /**
+   * Whether `input` changes the long essay whose page the preview shows only inside paragraphs
+   * shorter than LONG_PARAGRAPH: its render is then a small patch (see LONG_PARAGRAPH).
+   */
+  private patchesSmall(input: RenderInput): boolean {
+    const rendered = this.renderedText;
+    if (input.whole || rendered === null || rendered.id !== input.id) return false;
+    return changesShortParagraphs(rendered.text, input.text, LONG_PARAGRAPH);
   }
 
   /** The render pipeline's count when it's for this essay; else our own from the text. */
