@@ -1028,6 +1028,28 @@ def real_keys(driver, n, interval):
     return driver.js_async(KEYS_END_JS, n)
 
 
+DOC_BYTES_JS = "return new TextEncoder().encode(window.__quire.view().state.doc.toString()).length"
+
+
+def place_marker(driver):
+    """The marker word typed into the first paragraph, once the preview shows it."""
+    if driver.js(SETUP_JS, "Qbm") is None:
+        raise WebDriverError("no paragraph to type into")
+    if not settle(driver):
+        raise WebDriverError("the preview never showed the marker")
+    time.sleep(0.5)
+
+
+def type_steadily(driver, n_typing, n_keys, interval):
+    """A keystroke every `interval` ms after a warm-up, then real key presses: (typed, keys)."""
+    driver.js_async(TYPING_JS, 5, interval)  # warm-up (not counted)
+    settle(driver)
+    time.sleep(0.5)
+    typed = driver.js_async(TYPING_JS, n_typing, interval)
+    settle(driver)
+    return typed, real_keys(driver, n_keys, interval)
+
+
 def bench_typing(name, app, folder, title, work, wrapper, n_preview, n_typing, interval):
     home = os.path.join(work, f"home-typing-{name}")
     shutil.rmtree(home, ignore_errors=True)
@@ -1039,12 +1061,7 @@ def bench_typing(name, app, folder, title, work, wrapper, n_preview, n_typing, i
     try:
         launch = Launch(driver, wrapper, env["BENCH_STAMP"], app, [folder], "quire", title)
         launch.ready()
-        pos = driver.js(SETUP_JS, "Qbm")
-        if pos is None:
-            raise WebDriverError("no paragraph to type into")
-        if not settle(driver):
-            raise WebDriverError("the preview never showed the marker")
-        time.sleep(0.5)
+        place_marker(driver)
         # Warm-up (not counted).
         driver.js_async(PREVIEW_JS, 5, 30, 30_000)
         time.sleep(0.3)
@@ -1052,12 +1069,7 @@ def bench_typing(name, app, folder, title, work, wrapper, n_preview, n_typing, i
         out["preview"] = res
         settle(driver)
         time.sleep(0.5)
-        driver.js_async(TYPING_JS, 5, interval)
-        settle(driver)
-        time.sleep(0.5)
-        out["typing_on"] = driver.js_async(TYPING_JS, n_typing, interval)
-        settle(driver)
-        out["keys_on"] = real_keys(driver, n_keys, interval)
+        out["typing_on"], out["keys_on"] = type_steadily(driver, n_typing, n_keys, interval)
         settle(driver)
         how = toggle_preview(driver, True)
         out["toggle"] = how
@@ -1065,7 +1077,7 @@ def bench_typing(name, app, folder, title, work, wrapper, n_preview, n_typing, i
         time.sleep(0.5)
         out["keys_off"] = real_keys(driver, n_keys, interval)
         toggle_preview(driver, False)  # leave the layout as it was
-        out["bytes"] = driver.js("return new TextEncoder().encode(window.__quire.view().state.doc.toString()).length")
+        out["bytes"] = driver.js(DOC_BYTES_JS)
     finally:
         if launch:
             launch.close()
@@ -1100,22 +1112,13 @@ def bench_big(app, folder, title, start_title, work, wrapper, runs, n_typing, in
             say(f"  open {i + 1}: editable {r['editable']['painted']:.0f} ms, previewed {r['previewed']['painted']:.0f} ms"
                 f" after the click; load {loadavg()}")
             if i == runs - 1:
-                if driver.js(SETUP_JS, "Qbm") is None:
-                    raise WebDriverError("no paragraph to type into")
-                if not settle(driver):
-                    raise WebDriverError("the preview never showed the marker")
-                time.sleep(0.5)
-                driver.js_async(TYPING_JS, 5, interval)
-                settle(driver)
-                time.sleep(0.5)
-                out["typing_on"] = driver.js_async(TYPING_JS, n_typing, interval)
-                settle(driver)
-                out["keys_on"] = real_keys(driver, min(n_typing, 40), interval)
+                place_marker(driver)
+                out["typing_on"], out["keys_on"] = type_steadily(driver, n_typing, min(n_typing, 40), interval)
                 # Bursts of 8 keys with a 1.2 s pause after each: the preview follows in the
                 # pauses, and the next burst may land on its layout.
                 settle(driver)
                 out["bursts"] = driver.js_async(TYPING_JS, n_typing, interval, 8, 1200)
-                out["bytes"] = driver.js("return new TextEncoder().encode(window.__quire.view().state.doc.toString()).length")
+                out["bytes"] = driver.js(DOC_BYTES_JS)
         finally:
             if launch:
                 launch.close()
