@@ -4,6 +4,7 @@
 
 /// The commands the UI may call; each gets `allow-…`/`deny-…` permissions.
 const COMMANDS: &[&str] = &[
+    "window_start",
     "library_info",
     "list_essays",
     "search_essays",

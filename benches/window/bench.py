@@ -41,6 +41,10 @@ Figures are printed, never asserted. What is measured, and how:
   when it is not (the condition held at the first look) the run says so. Ready (bare app): its
   page loads before WebDriver could watch it, so the page itself notes the same two times
   (heading inserted; a task posted from the next animation frame) in window.__benchReady.
+  Where Quire's time went is printed as a table of steps (medians over the runs): the page's
+  request, parse and DOMContentLoaded, and the marks the end-to-end build leaves (see
+  ui/src/timing.ts), including each stretch in which the page could not run a timer ("busy":
+  script, style, layout or paint holding its one thread).
 * memory: PSS (/proc/PID/smaps_rollup) summed over the app and all its descendants
   (WebKitWebProcess, WebKitNetworkProcess), 5 s after the window was ready.
 """
@@ -289,6 +293,18 @@ const nav = () => {
   const n = performance.getEntriesByType("navigation")[0];
   return { origin: performance.timeOrigin, dcl: n ? n.domContentLoadedEventEnd : 0, load: n ? n.loadEventEnd : 0 };
 };
+// What the page did on its way (ms after timeOrigin): the end-to-end build's marks and measures
+// (ui/src/timing.ts: quire:*, "ipc <command>" for each IPC call, "busy" for each stretch the page
+// could not run a timer), and the page's own loading. (WebKit keeps no resource timing for the
+// app's own scheme.)
+const steps = () => performance.getEntries()
+  .filter((e) => e.entryType === "mark" || e.entryType === "measure")
+  .map((e) => ({ name: e.name, start: e.startTime, end: e.startTime + e.duration }))
+  .concat(performance.getEntriesByType("navigation").flatMap((n) => [
+    { name: "page: request .. response", start: n.requestStart || n.fetchStart, end: n.responseEnd },
+    { name: "page: parsed (domInteractive)", start: n.domInteractive, end: n.domInteractive },
+    { name: "page: DOMContentLoaded handlers", start: n.domContentLoadedEventStart, end: n.domContentLoadedEventEnd },
+  ]));
 // pageLoadStrategy "none": this may run in the webview's initial about:blank; ask again.
 if (!/^(tauri|https?):/.test(location.href)) { done({ retry: location.href }); return; }
 if (kind === "bare") {
@@ -322,7 +338,7 @@ function finish(late) {
   // paints the page comes after the next requestAnimationFrame callback.
   requestAnimationFrame(() => {
     const ch = new MessageChannel();
-    ch.port1.onmessage = () => done({ seen, painted: wall(), late, nav: nav() });
+    ch.port1.onmessage = () => done({ seen, painted: wall(), late, nav: nav(), steps: steps() });
     ch.port2.postMessage(0);
   });
 }
@@ -931,7 +947,9 @@ def bench_start(name, app, args, kind, title, work, runs, wrapper):
                 at = lambda ms: (origin + ms / 1000 - launch.t_spawn) if origin and ms else None
                 row = {"mapped": mapped, "ready": t_ready, "seen": t_seen, "late": r["late"],
                        "page": (origin - launch.t_spawn) if origin else None, "dcl": at(nav.get("dcl")), "load": at(nav.get("load")),
-                       "pss": total, "parts": parts, "spawn_delay": launch.spawn_delay}
+                       "pss": total, "parts": parts, "spawn_delay": launch.spawn_delay,
+                       "steps": [(st["name"], at(st["start"]) if st["start"] else origin - launch.t_spawn, at(st["end"]))
+                                 for st in r.get("steps") or []]}
                 if i > 0:
                     rows.append(row)
                 say(f"  {name} {'warm-up' if i == 0 else f'run {i}'}: mapped {fmt_s(mapped)}, ready {fmt_s(t_ready)}"
@@ -969,6 +987,30 @@ def bench_direct(name, app, args, work, runs, settle_s):
     pss = ", ".join("%.0f" % (r["pss"] / 1024) for r in rows)
     say(f"  {name} without WebDriver: mapped {mapped}; PSS {pss} MiB; load {loadavg()}")
     return rows
+
+
+def say_steps(rows):
+    """Where Quire's start went: each step's median start and end (s after exec), in order."""
+    names = []
+    for r in rows:
+        seen = {}
+        for name, _, _ in r.get("steps", []):
+            seen[name] = seen.get(name, 0) + 1
+            key = (name, seen[name])  # the same IPC command twice keeps both
+            if key not in names:
+                names.append(key)
+    if not names:
+        return
+    table = []
+    for name, nth in names:
+        found = [[st for st in r["steps"] if st[0] == name][nth - 1:nth] for r in rows]
+        found = [f[0] for f in found if f]
+        if len(found) * 2 < len(rows):
+            continue  # a step most runs did not take
+        table.append((median([f[1] for f in found]), median([f[2] for f in found]), name, len(found)))
+    say("  Quire's start, step by step (medians, s after exec):")
+    for start, end, name, n in sorted(table):
+        say(f"    {start:6.3f} .. {end:6.3f}  {name}{'' if n == len(rows) else f'  ({n} of {len(rows)} runs)'}")
 
 
 def fmt_s(seconds):
@@ -1260,6 +1302,9 @@ def main():
             comms = sorted({c for r in rows for c in r["parts"]})
             say("         PSS by process (MiB, median): " + ", ".join(
                 f"{c} {median([r['parts'].get(c, 0) for r in rows]) / 1024:.0f}" for c in comms))
+        say_steps(quire)
+        with open(os.path.join(a.work, "start-steps.json"), "w") as f:
+            json.dump([r["steps"] for r in quire], f)
         if any(r["late"] for r in quire + (bare or [])):
             say("  note: some runs were already ready at the first look (their 'ready' is an upper bound)")
         if bare:

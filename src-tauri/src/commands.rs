@@ -14,7 +14,7 @@ use quire::ErrorKind;
 
 use crate::assets;
 use crate::error::UiError;
-use crate::state::{AppState, Opened};
+use crate::state::{AppState, Asked, Opened};
 
 pub(crate) type Result<T> = std::result::Result<T, UiError>;
 
@@ -93,25 +93,98 @@ pub struct LibraryInfo {
 pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
     let opened = state.current();
     let asked = state.take_asked();
-    blocking(move || {
-        let mut info = info(&opened)?;
-        info.asked_trouble = asked.trouble;
-        if let Some(file) = asked.essay {
-            match opened.library.find(&file) {
-                Ok(row) => info.asked_essay = Some(row.id),
-                // Inside the folder but not where Quire reads essays (a theme or hidden folder).
-                Err(_) => {
-                    let name = file.file_name().unwrap_or(file.as_os_str());
-                    info.asked_trouble = Some(format!(
-                        "Quire couldn't open {}: it is in a folder Quire keeps no essays in (a hidden or theme folder).",
-                        std::path::Path::new(name).display()
-                    ))
-                }
+    blocking(move || first_info(&opened, asked)).await
+}
+
+/// The window's first look at the folder: [`info`], plus what the command line asked for.
+fn first_info(opened: &Opened, asked: Asked) -> Result<LibraryInfo> {
+    let mut info = info(opened)?;
+    info.asked_trouble = asked.trouble;
+    if let Some(file) = asked.essay {
+        match opened.library.find(&file) {
+            Ok(row) => info.asked_essay = Some(row.id),
+            // Inside the folder but not where Quire reads essays (a theme or hidden folder).
+            Err(_) => {
+                let name = file.file_name().unwrap_or(file.as_os_str());
+                info.asked_trouble = Some(format!(
+                    "Quire couldn't open {}: it is in a folder Quire keeps no essays in (a hidden or theme folder).",
+                    std::path::Path::new(name).display()
+                ))
             }
         }
-        Ok(info)
+    }
+    Ok(info)
+}
+
+/// Everything the window shows first, in one answer: the folder, the window's saved settings,
+/// and the essay it reopens (the one the command line asked for, else the one open there last)
+/// with its first preview. `index.html` asks for it before the window's script has loaded, so
+/// that the core's work and the IPC round trips happen while WebKit parses that script.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct WindowStart {
+    library: LibraryInfo,
+    /// As `load_ui_state` answers.
+    #[cfg_attr(test, ts(type = "unknown"))]
+    settings: serde_json::Value,
+    /// None when there is no essay to reopen, or it could not be read (the window then opens
+    /// one itself, and says why if that fails).
+    essay: Option<OpenedEssay>,
+    /// The essay's first render, as `render_preview` answers a window holding no page; None
+    /// for an essay the window previews only once the writer pauses.
+    preview: Option<Preview>,
+}
+
+/// Essays this long (bytes) get no render in [`WindowStart`]: the window previews them on a
+/// pause (`LONG_ESSAY` in ui/src/preview/live.ts, 300,000 characters), and rendering one here
+/// would hold up the editor.
+const LONG_ESSAY_BYTES: usize = 300_000;
+
+#[tauri::command]
+pub async fn window_start(state: State<'_, AppState>) -> Result<WindowStart> {
+    let opened = state.current();
+    let generation = opened.generation;
+    let asked = state.take_asked();
+    let (library, settings, essay) = blocking(move || {
+        let library = first_info(&opened, asked)?;
+        let settings = crate::state::load_ui_state();
+        let id = library.asked_essay.or_else(|| {
+            // As essayToReopen in ui/src/session.ts: the essay last open in this folder, if it
+            // is still one of its essays.
+            let id = settings
+                .get("libraries")?
+                .get(&library.root)?
+                .get("id")?
+                .as_i64()?;
+            library.essays.iter().find(|e| e.id == id).map(|e| e.id)
+        });
+        let essay = id.and_then(|id| opened.library.open_essay(id).ok());
+        let page = essay
+            .as_ref()
+            .filter(|essay| essay.text.len() < LONG_ESSAY_BYTES)
+            .map(|essay| (essay.id, render_page(&opened, Some(essay.id), essay.text.clone())));
+        Ok((library, settings, essay.map(|essay| (essay, page))))
     })
-    .await
+    .await?;
+    let (essay, preview) = match essay {
+        Some((essay, page)) => {
+            let preview = page.map(|(id, page)| {
+                let key = (generation, Some(id));
+                state
+                    .preview_blocks()
+                    .answer(key, None, None, page, essay.text.clone())
+            });
+            (Some(essay), preview)
+        }
+        None => (None, None),
+    };
+    Ok(WindowStart {
+        library,
+        settings,
+        essay,
+        preview,
+    })
 }
 
 /// What the window shows of an open folder.
@@ -260,19 +333,7 @@ pub async fn render_preview(
         }
     };
     let sent_text = text.clone();
-    let page = tauri::async_runtime::spawn_blocking(move || {
-        // One row, not the whole list, on the render's own thread: this runs every keystroke.
-        let path = preview::preview_path(
-            id.and_then(|id| opened.library.essay(id).ok().and_then(|r| r.path)),
-        );
-        preview::render(
-            &path,
-            text,
-            &opened.library.folder().convention,
-            &assets::PreviewUrls { essay: &path },
-            |essay, rendered| opened.exporter.page_html(essay, rendered, "", true),
-        )
-    })
+    let page = tauri::async_runtime::spawn_blocking(move || render_page(&opened, id, text))
     .await
     .map_err(|e| {
         UiError::new(
@@ -283,6 +344,20 @@ pub async fn render_preview(
     Ok(state
         .preview_blocks()
         .answer(essay_key, base, shell.as_deref(), page, sent_text))
+}
+
+/// The preview's page of `text`, the essay `id`'s text in the editor.
+fn render_page(opened: &Opened, id: Option<EssayId>, text: String) -> quire::Result<preview::Page> {
+    // One row, not the whole list: this runs every keystroke.
+    let path =
+        preview::preview_path(id.and_then(|id| opened.library.essay(id).ok().and_then(|r| r.path)));
+    preview::render(
+        &path,
+        text,
+        &opened.library.folder().convention,
+        &assets::PreviewUrls { essay: &path },
+        |essay, rendered| opened.exporter.page_html(essay, rendered, "", true),
+    )
 }
 
 /// Opens a web or mail link in the writer's browser. The UI calls it only after the writer

@@ -19,7 +19,7 @@ use quire::ErrorKind;
 
 use quire::preview::{BlockChange, PageShell, Preview, TextEdit};
 
-use crate::commands::{EssaySummary, LibraryInfo, SearchHit};
+use crate::commands::{EssaySummary, LibraryInfo, SearchHit, WindowStart};
 use crate::error::UiError;
 use crate::panels::{
     CheckView, ChoiceView, ExportKind, ExportOutcome, ExportProgress, ExportRequest, HunkView,
@@ -62,6 +62,7 @@ fn generated() -> String {
     declare(BlockChange::decl(&cfg));
     declare(TextEdit::decl(&cfg));
     declare(Preview::decl(&cfg));
+    declare(WindowStart::decl(&cfg));
     declare(RevisionView::decl(&cfg));
     declare(SpanKind::decl(&cfg));
     declare(Span::decl(&cfg));

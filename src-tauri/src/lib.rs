@@ -62,6 +62,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
             std::thread::spawn(move || responder.respond(assets::respond(&root, &request)));
         })
         .invoke_handler(with_test_hooks(tauri::generate_handler![
+            commands::window_start,
             commands::library_info,
             commands::list_essays,
             commands::search_essays,

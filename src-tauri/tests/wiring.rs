@@ -21,6 +21,11 @@ fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
 }
 
 fn app(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
+    app_asked_for(dir, None)
+}
+
+/// The app, started as `quire-desktop essays/FILE` starts it when `asked` is `Some(FILE)`.
+fn app_asked_for(dir: &std::path::Path, asked: Option<&str>) -> tauri::App<tauri::test::MockRuntime> {
     let essays = dir.join("essays");
     std::fs::create_dir_all(&essays).expect("essays");
     std::fs::write(
@@ -29,6 +34,7 @@ fn app(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
     )
     .expect("essay");
     let startup = Startup {
+        essay: asked.map(|file| essays.join(file)),
         essays,
         db: dir.join("quire.db"),
         ..Startup::default()
@@ -221,6 +227,69 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
             .contains("is not a date"),
         "{broken}"
     );
+}
+
+#[test]
+fn the_windows_start_brings_the_essay_to_reopen_and_its_first_preview() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app_asked_for(dir.path(), Some("first.md"));
+    let main = app.get_webview_window("main").expect("main window");
+
+    let start = call(&main, "window_start", serde_json::json!({}));
+    assert_eq!(start["library"]["essays"][0]["title"], "First", "{start}");
+    let id = start["library"]["essays"][0]["id"].as_i64().expect("id");
+    assert_eq!(start["library"]["askedEssay"], id, "{start}");
+    assert_eq!(start["essay"]["id"], id, "{start}");
+    let text = start["essay"]["text"].as_str().expect("text");
+    assert!(text.contains("Some words here."), "{start}");
+
+    // Its first preview is the page the preview would render for that text, shell and all.
+    let preview = &start["preview"];
+    let page = |preview: &serde_json::Value| {
+        let blocks: String = preview["blocks"]["insert"]
+            .as_array()
+            .expect("blocks")
+            .iter()
+            .map(|b| b.as_str().expect("block"))
+            .collect();
+        format!(
+            "{}{blocks}{}",
+            preview["shell"]["before"].as_str().expect("before"),
+            preview["shell"]["after"].as_str().expect("after")
+        )
+    };
+    let first_page = page(preview);
+    assert!(first_page.contains("Some words here."), "{first_page}");
+
+    // The core recorded that page as the window's: a keystroke against it sends its edit.
+    let generation = &preview["blocks"]["generation"];
+    let at = text.find("Some words here.").expect("words") + "Some words".len();
+    let typed = call(
+        &main,
+        "render_preview",
+        serde_json::json!({
+            "edit": { "base": generation, "start": at, "deleteCount": 0, "insert": " and more" },
+            "id": id,
+            "shell": preview["shellKey"],
+            "base": generation,
+        }),
+    );
+    assert!(typed["shell"].is_null(), "{typed}");
+    assert_eq!(
+        typed["blocks"]["insert"],
+        serde_json::json!(["<p>Some words and more here.</p>\n"]),
+        "{typed}"
+    );
+
+    // And it is the page the preview renders for that text when asked, shell and all.
+    let asked = call(&main, "render_preview", serde_json::json!({ "text": text, "id": id }));
+    assert_eq!(first_page, page(&asked));
+
+    // The window reloaded: what the command line asked for is not reopened over the writer's
+    // own choice, and nothing else is remembered for this folder.
+    let again = call(&main, "window_start", serde_json::json!({}));
+    assert!(again["library"]["askedEssay"].is_null(), "{again}");
+    assert!(again["essay"].is_null() && again["preview"].is_null(), "{again}");
 }
 
 #[test]

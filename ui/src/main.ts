@@ -3,6 +3,7 @@
 // events to one another and to the IPC events, registers the window's own actions (their keys
 // are in ./keymap.ts), and starts. What each part does lives in its own module.
 
+import "./timing-start";
 import "./styles.css";
 import * as ipc from "./ipc";
 import type { Change } from "./ipc";
@@ -22,6 +23,10 @@ import { ModeSwitch } from "./editor/modes";
 import { imageDrops } from "./editor/images";
 import { Session, type Snapshot } from "./session";
 import { firstVisibleLine as topLineOf } from "./editor/setup";
+import { mark, noteBusyStretches } from "./timing";
+
+mark("main");
+noteBusyStretches();
 
 declare global {
   interface Window {
@@ -368,14 +373,16 @@ async function start(): Promise<void> {
   editorHost.hidden = true;
   editorEmpty.hidden = true;
   const subscribed = ipc.hasBackend() ? subscribe() : Promise.resolve();
-  const remembered = session.load().then((saved) => {
+  const begun = ipc.windowStart();
+  const remembered = session.load(begun.then((start) => start.settings)).then((saved) => {
     // The panes take theirs at once.
     if (saved.layout) layout.restore(saved.layout);
   });
-  await folder.start(async () => {
+  await folder.start(begun, async () => {
     await subscribed;
     await remembered;
   });
 }
 
+mark("built");
 void start();

@@ -153,10 +153,13 @@ export class Session {
     this.backend = backend;
   }
 
-  /** Reads the file (once, at start). Unreadable settings are treated as none. */
-  async load(): Promise<Remembered> {
+  /**
+   * Reads the file (once, at start), or takes what was read already (`read`, the window's
+   * start). Unreadable settings are treated as none.
+   */
+  async load(read?: Promise<unknown>): Promise<Remembered> {
     try {
-      this.remembered = readRemembered(await this.backend.load());
+      this.remembered = readRemembered(await (read ?? this.backend.load()));
     } catch {
       this.remembered = readRemembered(null);
     }

@@ -197,6 +197,22 @@ readingMinutes: number,
  */
 error: string | null, };
 
+export type WindowStart = { library: LibraryInfo, 
+/**
+ * As `load_ui_state` answers.
+ */
+settings: unknown, 
+/**
+ * None when there is no essay to reopen, or it could not be read (the window then opens
+ * one itself, and says why if that fails).
+ */
+essay: OpenedEssay | null, 
+/**
+ * The essay's first render, as `render_preview` answers a window holding no page; None
+ * for an essay the window previews only once the writer pauses.
+ */
+preview: Preview | null, };
+
 export type RevisionInfo = { id: number, 
 /**
  * Unix milliseconds.

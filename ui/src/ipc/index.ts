@@ -5,6 +5,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { toQuireError, type QuireError } from "./error";
+import { measured } from "../timing";
 import type {
   AddedImage,
   Change,
@@ -29,6 +30,7 @@ import type {
   TextEdit,
   RevisionInfo,
   WatchHealth,
+  WindowStart,
   SearchHit,
   SearchQuery,
 } from "./types";
@@ -49,17 +51,82 @@ const NO_BACKEND: QuireError = {
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   if (!hasBackend()) throw NO_BACKEND;
   try {
-    return await invoke<T>(command, args);
+    return await measured(command, invoke<T>(command, args));
   } catch (error) {
     throw toQuireError(error);
   }
+}
+
+/**
+ * What index.html asked the core for before this script loaded (see there): the window's
+ * start, and the events it listens to from the start. Absent outside the app, and where the
+ * page's own script could not run.
+ */
+interface EarlyStart {
+  start: Promise<WindowStart>;
+  events: string[];
+  listening: Promise<unknown>;
+  heard: Array<{ event: string; payload: unknown }>;
+  hear: ((event: { event: string; payload: unknown }) => void) | null;
+}
+
+declare global {
+  interface Window {
+    __earlyStart?: EarlyStart;
+  }
+}
+
+const early: EarlyStart | undefined = typeof window === "undefined" ? undefined : window.__earlyStart;
+let startTaken = false;
+
+/**
+ * The folder, the saved settings, and the essay to reopen with its first preview: the answer
+ * to index.html's early request the first time, else asked now.
+ */
+export async function windowStart(): Promise<WindowStart> {
+  let start: WindowStart;
+  if (early && !startTaken) {
+    startTaken = true;
+    try {
+      start = await early.start;
+    } catch (error) {
+      throw toQuireError(error);
+    }
+  } else {
+    start = await call<WindowStart>("window_start");
+  }
+  first = start.essay ? { essay: start.essay, preview: start.preview } : null;
+  return start;
+}
+
+/**
+ * The essay windowStart brought and its first render: what the window's first `openEssay`
+ * and `renderPreview` answer, when they ask for that essay (and that text, with no page held),
+ * unless the essay changed since (a `library-change` for it was heard).
+ */
+let first: { essay: OpenedEssay; preview: Preview | null } | null = null;
+
+function takeFirstEssay(id: number): OpenedEssay | null {
+  const taken = first?.essay.id === id ? first.essay : null;
+  if (!taken) first = null;
+  return taken;
+}
+
+function takeFirstRender(text: string | TextEdit, id: number | null, shell: string | null, base: number | null): Preview | null {
+  const held = first;
+  first = null;
+  const same = held?.preview && text === held.essay.text && id === held.essay.id && shell === null && base === null;
+  return same ? held.preview : null;
 }
 
 export const libraryInfo = () => call<LibraryInfo>("library_info");
 export const listEssays = () => call<EssaySummary[]>("list_essays");
 export const searchEssays = (query: SearchQuery) =>
   call<SearchHit[]>("search_essays", { query: query.query, status: query.status, tag: query.tag });
-export const openEssay = (id: number) => call<OpenedEssay>("open_essay", { id });
+export const openEssay = (id: number) => {
+  const opened = takeFirstEssay(id);
+  return opened ? Promise.resolve(opened) : call<OpenedEssay>("open_essay", { id });
+};
 export const updateDraft = (id: number, text: string) => call<null>("update_draft", { id, text });
 export const saveEssay = (id: number) => call<Change>("save_essay", { id });
 export const createEssay = (title: string) => call<OpenedEssay>("create_essay", { title });
@@ -77,11 +144,14 @@ export const renderPreview = (
   id: number | null = null,
   shell: string | null = null,
   base: number | null = null,
-) =>
-  call<Preview>(
+) => {
+  const rendered = takeFirstRender(text, id, shell, base);
+  if (rendered) return Promise.resolve(rendered);
+  return call<Preview>(
     "render_preview",
     typeof text === "string" ? { text, id, shell, base } : { edit: text, id, shell, base },
   );
+};
 export const openExternal = (url: string) => call<null>("open_external", { url });
 /** Closes the window once its drafts are autosaved (after "flush-drafts"). */
 export const closeWindow = () => call<null>("close_window");
@@ -154,8 +224,38 @@ export const saveUiState = (value: unknown) => call<null>("save_ui_state", { val
 
 export type Unlisten = () => void;
 
+/** Handlers of the events index.html listens to, by event name. */
+const earlyHandlers = new Map<string, (payload: unknown) => void>();
+
+/**
+ * Takes over one of the events index.html started listening to: what was heard before this
+ * handler existed is delivered first, in order. Null for an event it does not listen to.
+ */
+function onEarly<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> | null {
+  if (!early?.events.includes(event)) return null;
+  earlyHandlers.set(event, handler as (payload: unknown) => void);
+  const deliver = (heard: { event: string; payload: unknown }) => {
+    if (heard.event === "library-change" && first?.essay.id === (heard.payload as Change).essay) first = null;
+    const to = earlyHandlers.get(heard.event);
+    if (to) to(heard.payload);
+    else early.heard.push(heard);
+  };
+  const waiting = early.heard.splice(0);
+  early.hear = deliver;
+  for (const heard of waiting) deliver(heard);
+  return early.listening.then(
+    // The window listens to these for as long as it lives.
+    () => () => earlyHandlers.delete(event),
+    (error: unknown) => {
+      throw toQuireError(error);
+    },
+  );
+}
+
 async function on<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
   if (!hasBackend()) throw NO_BACKEND;
+  const taken = onEarly(event, handler);
+  if (taken) return taken;
   try {
     return await listen<T>(event, (e) => handler(e.payload));
   } catch (error) {

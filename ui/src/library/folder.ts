@@ -11,6 +11,7 @@ import { essayToReopen, placeCursor } from "../session";
 import type { Workspace } from "../workspace";
 import { startupEssay } from "./filter";
 import type { LibraryPane } from "./pane";
+import { mark } from "../timing";
 
 export interface FolderElements {
   /** The folder's name atop the library pane: clicking it opens another. */
@@ -47,11 +48,11 @@ export class LibraryFolder {
     return this.shownRoot;
   }
 
-  /** Shows the folder the core opened at startup, once `ready` (events, remembered settings). */
-  async start(ready: () => Promise<void>): Promise<void> {
+  /** Shows the folder the core opened at startup (`begun`, the window's start), once `ready` (events, remembered settings). */
+  async start(begun: Promise<ipc.WindowStart>, ready: () => Promise<void>): Promise<void> {
     let info: ipc.LibraryInfo;
     try {
-      info = await ipc.libraryInfo();
+      info = (await begun).library;
     } catch (error) {
       const message = ipc.toQuireError(error).message;
       this.context.notices.error(`Couldn't open your essays. ${message}`, "library");
@@ -60,7 +61,9 @@ export class LibraryFolder {
       this.elements.editorEmpty.hidden = false;
       return;
     }
+    mark("library");
     await ready();
+    mark("ready-to-show");
     await this.show(info);
   }
 
@@ -119,11 +122,13 @@ export class LibraryFolder {
         ? { id: info.askedEssay, cursor: 0, top: 1 }
         : essayToReopen(session.current, info.root, info.essays.map((essay) => essay.id));
     const reopened = again !== null && (await workspace.open(again.id));
+    mark("essay");
     if (again && reopened) placeCursor(workspace.view, again);
     library.setEssays(info.essays);
     library.setWatchTrouble(null);
     library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
     library.setReadAs(info.readAs);
+    mark("listed");
     if (reopened) {
       this.context.shown(workspace.currentId);
       return;

@@ -33,6 +33,7 @@ import type { PageShell, Preview } from "../ipc/types";
 import { applyChange, diffBlocks, type HeldBlocks, mapBlocks, patchBlocks, rebuildBlocks, replaceShell, shellHead } from "./blocks";
 import { classifyLink, wrapHref, type PreviewLink } from "./links";
 import { lineToOffset, offsetToLine, scrollMap, type ScrollMap } from "./sync";
+import { mark } from "../timing";
 
 /** Where the editor is, for the preview to follow. */
 export interface EditorPlace {
@@ -333,6 +334,7 @@ export class PreviewPane {
     }
     this.loading = next;
     this.expectLoad[index] = true;
+    mark("srcdoc");
     frame.srcdoc = next.shell.before + next.blocks.join("") + next.shell.after;
   }
 
@@ -349,6 +351,7 @@ export class PreviewPane {
     if (doc?.body) rewriteLinks(doc.body);
     // Where the shown page is, by source line, for when the preview leads.
     const place = this.previewLeads ? this.previewLine() : null;
+    mark("frame-loaded");
     back.classList.add("shown");
     front?.classList.remove("shown");
     this.front = index;
