@@ -163,7 +163,12 @@ pub async fn window_start(state: State<'_, AppState>) -> Result<WindowStart> {
         let page = essay
             .as_ref()
             .filter(|essay| essay.text.len() < LONG_ESSAY_BYTES)
-            .map(|essay| (essay.id, render_page(&opened, Some(essay.id), essay.text.clone())));
+            .map(|essay| {
+                (
+                    essay.id,
+                    render_page(&opened, Some(essay.id), essay.text.clone()),
+                )
+            });
         Ok((library, settings, essay.map(|essay| (essay, page))))
     })
     .await?;
@@ -334,13 +339,13 @@ pub async fn render_preview(
     };
     let sent_text = text.clone();
     let page = tauri::async_runtime::spawn_blocking(move || render_page(&opened, id, text))
-    .await
-    .map_err(|e| {
-        UiError::new(
-            ErrorKind::Internal,
-            format!("the preview stopped unexpectedly: {e}"),
-        )
-    })?;
+        .await
+        .map_err(|e| {
+            UiError::new(
+                ErrorKind::Internal,
+                format!("the preview stopped unexpectedly: {e}"),
+            )
+        })?;
     Ok(state
         .preview_blocks()
         .answer(essay_key, base, shell.as_deref(), page, sent_text))

@@ -25,7 +25,10 @@ fn app(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
 }
 
 /// The app, started as `quire-desktop essays/FILE` starts it when `asked` is `Some(FILE)`.
-fn app_asked_for(dir: &std::path::Path, asked: Option<&str>) -> tauri::App<tauri::test::MockRuntime> {
+fn app_asked_for(
+    dir: &std::path::Path,
+    asked: Option<&str>,
+) -> tauri::App<tauri::test::MockRuntime> {
     let essays = dir.join("essays");
     std::fs::create_dir_all(&essays).expect("essays");
     std::fs::write(
@@ -282,14 +285,21 @@ fn the_windows_start_brings_the_essay_to_reopen_and_its_first_preview() {
     );
 
     // And it is the page the preview renders for that text when asked, shell and all.
-    let asked = call(&main, "render_preview", serde_json::json!({ "text": text, "id": id }));
+    let asked = call(
+        &main,
+        "render_preview",
+        serde_json::json!({ "text": text, "id": id }),
+    );
     assert_eq!(first_page, page(&asked));
 
     // The window reloaded: what the command line asked for is not reopened over the writer's
     // own choice, and nothing else is remembered for this folder.
     let again = call(&main, "window_start", serde_json::json!({}));
     assert!(again["library"]["askedEssay"].is_null(), "{again}");
-    assert!(again["essay"].is_null() && again["preview"].is_null(), "{again}");
+    assert!(
+        again["essay"].is_null() && again["preview"].is_null(),
+        "{again}"
+    );
 }
 
 #[test]
