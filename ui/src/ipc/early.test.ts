@@ -63,6 +63,15 @@ describe("the window's early start", () => {
     expect(invoke).toHaveBeenCalledWith("render_preview", { text: essay.text, id: 7, shell: null, base: null });
   });
 
+  it("answers only the first opening of its essay: opened again, the essay comes from the store", async () => {
+    const { ipc } = await withEarly();
+    await ipc.windowStart();
+    expect(await ipc.openEssay(7)).toBe(essay);
+    invoke.mockResolvedValue({ ...essay, text: "newer" });
+    expect((await ipc.openEssay(7)).text).toBe("newer");
+    expect(invoke).toHaveBeenCalledWith("open_essay", { id: 7 });
+  });
+
   it("asks the core when the window opens another essay, or renders another text first", async () => {
     const { ipc } = await withEarly();
     await ipc.windowStart();

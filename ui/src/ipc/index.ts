@@ -95,21 +95,24 @@ export async function windowStart(): Promise<WindowStart> {
   } else {
     start = await call<WindowStart>("window_start");
   }
-  first = start.essay ? { essay: start.essay, preview: start.preview } : null;
+  first = start.essay ? { essay: start.essay, preview: start.preview, opened: false } : null;
   return start;
 }
 
 /**
  * The essay windowStart brought and its first render: what the window's first `openEssay`
- * and `renderPreview` answer, when they ask for that essay (and that text, with no page held),
- * unless the essay changed since (a `library-change` for it was heard).
+ * and `renderPreview` answer, once each, when they ask for that essay (and that text, with no
+ * page held), unless the essay changed since (a `library-change` for it was heard).
  */
-let first: { essay: OpenedEssay; preview: Preview | null } | null = null;
+let first: { essay: OpenedEssay; preview: Preview | null; opened: boolean } | null = null;
 
 function takeFirstEssay(id: number): OpenedEssay | null {
-  const taken = first?.essay.id === id ? first.essay : null;
-  if (!taken) first = null;
-  return taken;
+  if (first && !first.opened && first.essay.id === id) {
+    first.opened = true;
+    return first.essay;
+  }
+  first = null;
+  return null;
 }
 
 function takeFirstRender(text: string | TextEdit, id: number | null, shell: string | null, base: number | null): Preview | null {
