@@ -20,6 +20,21 @@ fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
     }
 }
 
+/// The page a `render_preview` answer sent whole makes: its shell around its blocks.
+fn whole_page(preview: &serde_json::Value) -> String {
+    let blocks: String = preview["blocks"]["insert"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .map(|b| b.as_str().expect("block"))
+        .collect();
+    format!(
+        "{}{blocks}{}",
+        preview["shell"]["before"].as_str().expect("shell"),
+        preview["shell"]["after"].as_str().expect("shell")
+    )
+}
+
 fn app(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
     app_asked_for(dir, None)
 }
@@ -110,22 +125,11 @@ fn the_preview_is_the_export_page_and_renders_hostile_text_inert() {
     .expect("render_preview")
     .deserialize()
     .expect("json");
-    // The page is the shell around the body's blocks (sent whole: no shell key was passed).
-    let shell = &preview["shell"];
-    // Sent whole too: no block generation was passed.
+    // Sent whole: no block generation was passed.
     assert!(preview["blocks"]["base"].is_null(), "{preview}");
-    let blocks: Vec<&str> = preview["blocks"]["insert"]
-        .as_array()
-        .expect("blocks")
-        .iter()
-        .map(|b| b.as_str().expect("block"))
-        .collect();
-    let page = &format!(
-        "{}{}{}",
-        shell["before"].as_str().expect("shell"),
-        blocks.concat(),
-        shell["after"].as_str().expect("shell")
-    );
+    let blocks = preview["blocks"]["insert"].as_array().expect("blocks");
+    // The page is the shell around the body's blocks (sent whole: no shell key was passed).
+    let page = &whole_page(&preview);
     assert!(page.starts_with("<!doctype html>"), "{page}");
     assert!(
         page.contains("<base href=\"about:srcdoc\">"),
@@ -248,20 +252,7 @@ fn the_windows_start_brings_the_essay_to_reopen_and_its_first_preview() {
 
     // Its first preview is the page the preview would render for that text, shell and all.
     let preview = &start["preview"];
-    let page = |preview: &serde_json::Value| {
-        let blocks: String = preview["blocks"]["insert"]
-            .as_array()
-            .expect("blocks")
-            .iter()
-            .map(|b| b.as_str().expect("block"))
-            .collect();
-        format!(
-            "{}{blocks}{}",
-            preview["shell"]["before"].as_str().expect("before"),
-            preview["shell"]["after"].as_str().expect("after")
-        )
-    };
-    let first_page = page(preview);
+    let first_page = whole_page(preview);
     assert!(first_page.contains("Some words here."), "{first_page}");
 
     // The core recorded that page as the window's: a keystroke against it sends its edit.
@@ -290,7 +281,7 @@ fn the_windows_start_brings_the_essay_to_reopen_and_its_first_preview() {
         "render_preview",
         serde_json::json!({ "text": text, "id": id }),
     );
-    assert_eq!(first_page, page(&asked));
+    assert_eq!(first_page, whole_page(&asked));
 
     // The window reloaded: what the command line asked for is not reopened over the writer's
     // own choice, and nothing else is remembered for this folder.
