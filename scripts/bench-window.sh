@@ -3,7 +3,8 @@
 #   1. keystroke -> preview painted, and typing latency with the preview shown and collapsed, on
 #      the sample essay, a ~100 KB and a ~1 MB essay;
 #   2. start to an editable window with the essay rendered, and idle PSS of the process tree;
-#   3. the same for a bare Tauri 2 window (generated and built here), and Quire / bare ratios;
+#   3. the same for a bare Tauri 2 window (generated and built here), and Quire / bare ratios,
+#      and for a bare editor (that window plus one CodeMirror editor holding the essay);
 #   4. a ~1.4 MB essay opened from the library (click to editable, to previewed), and the input
 #      delay while typing into it with the preview shown.
 # Figures are printed, never asserted.
@@ -47,6 +48,7 @@ done
 export BENCH_DIR="${BENCH_DIR:-${TMPDIR:-/tmp}/quire-bench}"
 work="$BENCH_DIR/window"
 bare="$BENCH_DIR/bare-tauri"
+editor="$BENCH_DIR/bare-editor"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 mkdir -p "$work"
 
@@ -204,9 +206,69 @@ EOF
     [[ -f "$bare/Cargo.lock" ]] || cp Cargo.lock "$bare/Cargo.lock"
 }
 
+# --- the bare editor: the bare window plus one CodeMirror 6 Markdown editor holding the essay ----
+#
+# A second reference (benches/window/bare-editor.js): what CodeMirror alone costs a WebKitGTK
+# window's start. Same crates and target folder as the bare app; its command returns the essay
+# (the file given on its command line) and its pulldown-cmark rendering.
+write_bare_editor() {
+    mkdir -p "$editor/src" "$editor/dist" "$editor/icons"
+    sed -e 's/^name = "bare-tauri"/name = "bare-editor"/' "$bare/Cargo.toml" > "$editor/Cargo.toml.new"
+    cp "$bare/build.rs" "$editor/build.rs.new"
+    cat > "$editor/src/main.rs.new" << 'EOF'
+// The bench's bare editor window: the bare Tauri 2 app whose page holds one CodeMirror editor.
+#[tauri::command]
+fn essay() -> Result<(String, String), String> {
+    let path = std::env::args().nth(1).ok_or("usage: bare-editor ESSAY.md")?;
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let mut html = String::new();
+    let parser = pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::all());
+    pulldown_cmark::html::push_html(&mut html, parser);
+    Ok((text, html))
+}
+
+fn main() {
+    tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![essay])
+        .run(tauri::generate_context!())
+        .expect("error while running the bare editor");
+}
+EOF
+    sed -e 's/"productName": "bare-tauri"/"productName": "bare-editor"/' \
+        -e 's/bench.bare-tauri/bench.bare-editor/' -e 's/"title": "bare"/"title": "bare editor"/' \
+        "$bare/tauri.conf.json" > "$editor/tauri.conf.json.new"
+    cat > "$editor/dist/index.html.new" << 'EOF'
+<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" /><title>bare editor</title>
+    <style>
+      html, body { margin: 0; height: 100%; }
+      body { display: flex; }
+      #editor, #preview { flex: 1; height: 100%; overflow: auto; }
+      #editor .cm-editor { height: 100%; }
+      #preview { padding: 0 1rem; }
+    </style>
+    <script type="module" src="./editor.js"></script>
+  </head>
+  <body><div id="editor"></div><div id="preview"></div></body>
+</html>
+EOF
+    node_modules/.bin/esbuild benches/window/bare-editor.js --bundle --minify --format=esm \
+        --target=es2022 --log-level=warning --outfile="$editor/dist/editor.js.new" \
+        --alias:@codemirror/lang-html=./benches/window/bare-editor-no-html.js
+    local f
+    for f in Cargo.toml build.rs src/main.rs tauri.conf.json dist/index.html dist/editor.js; do
+        if cmp -s "$editor/$f.new" "$editor/$f"; then rm "$editor/$f.new"; else mv "$editor/$f.new" "$editor/$f"; fi
+    done
+    cmp -s "$bare/icons/icon.png" "$editor/icons/icon.png" || cp "$bare/icons/icon.png" "$editor/icons/icon.png"
+    [[ -f "$editor/Cargo.lock" ]] || cp Cargo.lock "$editor/Cargo.lock"
+}
+
 quire_bin="$CARGO_TARGET_DIR/release/quire-desktop"
 bare_bin="$CARGO_TARGET_DIR/release/bare-tauri"
-if [[ "$only" != typing && "$only" != big ]]; then write_bare; fi
+editor_bin="$CARGO_TARGET_DIR/release/bare-editor"
+if [[ "$only" != typing && "$only" != big ]]; then write_bare; write_bare_editor; fi
 if [[ $build == 1 ]]; then
     # The test build (window.__quire and the e2e feature): the typing figures drive the editor
     # through the test hook. Its start and memory are the writer's app plus that small hook.
@@ -218,11 +280,15 @@ if [[ $build == 1 ]]; then
     if [[ "$only" != typing && "$only" != big ]]; then
         say "cargo build --release (bare Tauri app in $bare)"
         cargo build --release -j2 --manifest-path "$bare/Cargo.toml" --features custom-protocol
+        say "cargo build --release (bare editor in $editor)"
+        cargo build --release -j2 --manifest-path "$editor/Cargo.toml" --features custom-protocol
     fi
 fi
 [[ -x "$quire_bin" ]] || { echo "bench-window.sh: $quire_bin is missing (run without --no-build)" >&2; exit 1; }
-if [[ "$only" != typing && "$only" != big && ! -x "$bare_bin" ]]; then
-    echo "bench-window.sh: $bare_bin is missing (run without --no-build)" >&2; exit 1
+if [[ "$only" != typing && "$only" != big ]]; then
+    for bin in "$bare_bin" "$editor_bin"; do
+        [[ -x "$bin" ]] || { echo "bench-window.sh: $bin is missing (run without --no-build)" >&2; exit 1; }
+    done
 fi
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -285,7 +351,7 @@ chmod +x "$work/launch.sh"
 } | tee "$work/last-run.txt"
 
 bare_arg=()
-[[ "$only" != typing && "$only" != big ]] && bare_arg=(--bare "$bare_bin")
+[[ "$only" != typing && "$only" != big ]] && bare_arg=(--bare "$bare_bin" --bare-editor "$editor_bin")
 setsid python3 "$root/benches/window/bench.py" \
     --quire "$quire_bin" "${bare_arg[@]}" \
     --essays "$work/essays" --essay-100k "$essay_100k" --essay-1m "$essay_1m" \

@@ -40,7 +40,10 @@ Figures are printed, never asserted. What is measured, and how:
   created with pageLoadStrategy "none", so the observer is in place before the essay arrives;
   when it is not (the condition held at the first look) the run says so. Ready (bare app): its
   page loads before WebDriver could watch it, so the page itself notes the same two times
-  (heading inserted; a task posted from the next animation frame) in window.__benchReady.
+  (heading inserted; a task posted from the next animation frame) in window.__benchReady. The
+  bare editor (benches/window/bare-editor.js) does the same once its one CodeMirror editor holds
+  the essay Quire opens and its rendering is in the page beside it: a second reference, for
+  what a CodeMirror window costs at start before anything of Quire's.
   Where Quire's time went is printed as a table of steps (medians over the runs): the page's
   request, parse and DOMContentLoaded, and the marks the end-to-end build leaves (see
   ui/src/timing.ts), including each stretch in which the page could not run a timer ("busy":
@@ -1177,6 +1180,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quire", required=True, help="the quire-desktop binary")
     ap.add_argument("--bare", help="the bare Tauri app's binary (omit to skip the comparison)")
+    ap.add_argument("--bare-editor", help="the bare editor's binary (the bare app plus one CodeMirror editor)")
     ap.add_argument("--essays", required=True, help="the sample essays folder (start + sample typing)")
     ap.add_argument("--essay-100k", help="a folder holding only the ~100 KB essay")
     ap.add_argument("--essay-1m", help="a folder holding only the ~1 MB essay")
@@ -1282,15 +1286,22 @@ def main():
         if a.bare:
             say(f"\n== 3. Bare Tauri 2 window (pulldown-cmark <h1>) ==")
             bare = bench_start("bare", a.bare, [], "bare", title, a.work, a.runs, a.wrapper)
+        editor = None
+        editor_args = [os.path.join(a.essays, "a-misplaced-focus.md")]
+        if a.bare_editor:
+            say(f"\n== 3b. Bare editor (the bare window plus one CodeMirror editor holding {title!r}) ==")
+            editor = bench_start("bare-editor", a.bare_editor, editor_args, "bare", title, a.work, a.runs, a.wrapper)
         settle_s = 5 + median([r["ready"] for r in quire])
         say(f"\n  Without WebDriver (plain launch; window mapped; PSS {settle_s:.1f} s after launch):")
         quire_direct = bench_direct("quire", a.quire, [a.essays], a.work, a.runs, settle_s)
         bare_direct = bench_direct("bare", a.bare, [], a.work, a.runs, settle_s) if a.bare else None
+        editor_direct = bench_direct("bare-editor", a.bare_editor, editor_args, a.work, a.runs, settle_s) if editor else None
 
         say("")
         say("Start (medians of the runs; t=0 = the app's exec)")
         say(f"  {'app':6} {'mapped':>8} {'ready':>8} {'ready min..max':>16} {'PSS MiB':>8} {'mapped*':>8} {'PSS* MiB':>9}  (* without WebDriver)")
-        for label, rows, direct in (("quire", quire, quire_direct), ("bare", bare, bare_direct)):
+        for label, rows, direct in (("quire", quire, quire_direct), ("bare", bare, bare_direct),
+                                    ("editor", editor, editor_direct)):
             if not rows:
                 continue
             ready = [r["ready"] for r in rows]
@@ -1305,7 +1316,7 @@ def main():
         say_steps(quire)
         with open(os.path.join(a.work, "start-steps.json"), "w") as f:
             json.dump([r["steps"] for r in quire], f)
-        if any(r["late"] for r in quire + (bare or [])):
+        if any(r["late"] for r in quire + (bare or []) + (editor or [])):
             say("  note: some runs were already ready at the first look (their 'ready' is an upper bound)")
         if bare:
             qr, br = median([r["ready"] for r in quire]), median([r["ready"] for r in bare])
@@ -1318,6 +1329,15 @@ def main():
             say(f"  ready (rendered)       {qr / br:5.2f}x  ({qr:.3f} s / {br:.3f} s)")
             say(f"  idle PSS               {qp / bp:5.2f}x  ({qp / 1024:.0f} MiB / {bp / 1024:.0f} MiB)")
             say(f"  idle PSS, no WebDriver {qp2 / bp2:5.2f}x  ({qp2 / 1024:.0f} MiB / {bp2 / 1024:.0f} MiB)")
+            if editor:
+                er = median([r["ready"] for r in editor])
+                en = median([r["ready"] - r["page"] for r in editor if r["page"] is not None])
+                qn = median([r["ready"] - r["page"] for r in quire if r["page"] is not None])
+                bn = median([r["ready"] - r["page"] for r in bare if r["page"] is not None])
+                say("Against the bare editor (the bare window plus one CodeMirror editor)")
+                say(f"  ready, bare editor / bare  {er / br:5.2f}x  ({er:.3f} s / {br:.3f} s)")
+                say(f"  ready, Quire / bare editor {qr / er:5.2f}x  ({qr:.3f} s / {er:.3f} s)")
+                say(f"  page navigation -> ready: Quire {qn:.3f} s, bare editor {en:.3f} s, bare {bn:.3f} s")
             summary.append(("start to ready, Quire / bare", f"{qr / br:.2f}x", "<= 1.2x", qr / br <= 1.2,
                             f"{qr / br / 1.2:.2f}x the budget, {qr - 1.2 * br:+.3f} s"))
             summary.append(("idle PSS, Quire / bare", f"{qp / bp:.2f}x", "<= 1.2x", qp / bp <= 1.2,
