@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { clampLayout, defaultLayout, DIVIDER, EDITOR_MIN, LIBRARY_MAX, LIBRARY_MIN, PREVIEW_MIN } from "./layout";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { clampLayout, defaultLayout, DIVIDER, EDITOR_MIN, holdFirstLayout, LIBRARY_MAX, LIBRARY_MIN, PREVIEW_MIN } from "./layout";
 
 describe("layout", () => {
   it("starts with a 260px library and a preview a bit narrower than the editor", () => {
@@ -25,5 +25,32 @@ describe("layout", () => {
   it("ignores collapsed panes when making room", () => {
     const layout = clampLayout({ libraryWidth: 300, previewWidth: 900, libraryCollapsed: false, previewCollapsed: true }, 1280);
     expect(layout.previewWidth).toBe(900);
+  });
+});
+
+describe("holdFirstLayout", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("keeps the window's parts undisplayed until the start has shown them, then leaves their display to the CSS", () => {
+    vi.useFakeTimers();
+    const app = document.createElement("div");
+    const first = holdFirstLayout(app, 250);
+    expect(app.style.display).toBe("none");
+    vi.advanceTimersByTime(100);
+    expect(app.style.display).toBe("none");
+    first.shown();
+    expect(app.style.display).toBe("");
+    vi.advanceTimersByTime(1000);
+    expect(app.style.display).toBe("");
+  });
+
+  it("shows the parts, empty, when the start's answer is slow", () => {
+    vi.useFakeTimers();
+    const app = document.createElement("div");
+    holdFirstLayout(app, 250);
+    vi.advanceTimersByTime(249);
+    expect(app.style.display).toBe("none");
+    vi.advanceTimersByTime(1);
+    expect(app.style.display).toBe("");
   });
 });

@@ -13,7 +13,7 @@ import { Essays } from "./library/essays";
 import { LibraryFolder } from "./library/folder";
 import { LivePreview } from "./preview/live";
 import { Notices } from "./notices";
-import { Layout } from "./layout";
+import { Layout, holdFirstLayout } from "./layout";
 import { StatusBar } from "./status";
 import { actions } from "./actions";
 import { Panels } from "./panels/panels";
@@ -366,7 +366,11 @@ async function subscribe(): Promise<void> {
   }
 }
 
+/** How long the window's parts wait, undisplayed, for the folder and the essay at start. */
+const FIRST_LAYOUT_WAIT_MS = 250;
+
 async function start(): Promise<void> {
+  const firstLayout = holdFirstLayout(app, FIRST_LAYOUT_WAIT_MS);
   status.updateCounts();
   status.updateSaveState();
   // Nothing in the editor's place until we know what to show there: no "No essay" flash.
@@ -378,10 +382,14 @@ async function start(): Promise<void> {
     // The panes take theirs at once.
     if (saved.layout) layout.restore(saved.layout);
   });
-  await folder.start(begun, async () => {
-    await subscribed;
-    await remembered;
-  });
+  try {
+    await folder.start(begun, async () => {
+      await subscribed;
+      await remembered;
+    });
+  } finally {
+    firstLayout.shown();
+  }
 }
 
 mark("built");
