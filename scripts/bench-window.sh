@@ -197,13 +197,19 @@ EOF
   </body>
 </html>
 EOF
-    # Replace only what changed, so cargo doesn't rebuild for nothing.
-    local f
-    for f in Cargo.toml build.rs src/main.rs tauri.conf.json dist/index.html; do
-        if cmp -s "$bare/$f.new" "$bare/$f"; then rm "$bare/$f.new"; else mv "$bare/$f.new" "$bare/$f"; fi
+    settle_app "$bare" Cargo.toml build.rs src/main.rs tauri.conf.json dist/index.html
+}
+
+# Puts each DIR/FILE.new written above in place of DIR/FILE, only where it changed (so cargo
+# doesn't rebuild for nothing), and gives the app the icon and Cargo.lock it builds with.
+settle_app() {
+    local dir="$1" f
+    shift
+    for f in "$@"; do
+        if cmp -s "$dir/$f.new" "$dir/$f"; then rm "$dir/$f.new"; else mv "$dir/$f.new" "$dir/$f"; fi
     done
-    cmp -s src-tauri/icons/icon.png "$bare/icons/icon.png" || cp src-tauri/icons/icon.png "$bare/icons/icon.png"
-    [[ -f "$bare/Cargo.lock" ]] || cp Cargo.lock "$bare/Cargo.lock"
+    cmp -s src-tauri/icons/icon.png "$dir/icons/icon.png" || cp src-tauri/icons/icon.png "$dir/icons/icon.png"
+    [[ -f "$dir/Cargo.lock" ]] || cp Cargo.lock "$dir/Cargo.lock"
 }
 
 # --- the bare editor: the bare window plus one CodeMirror 6 Markdown editor holding the essay ----
@@ -257,12 +263,7 @@ EOF
     node_modules/.bin/esbuild benches/window/bare-editor.js --bundle --minify --format=esm \
         --target=es2022 --log-level=warning --outfile="$editor/dist/editor.js.new" \
         --alias:@codemirror/lang-html=./benches/window/bare-editor-no-html.js
-    local f
-    for f in Cargo.toml build.rs src/main.rs tauri.conf.json dist/index.html dist/editor.js; do
-        if cmp -s "$editor/$f.new" "$editor/$f"; then rm "$editor/$f.new"; else mv "$editor/$f.new" "$editor/$f"; fi
-    done
-    cmp -s "$bare/icons/icon.png" "$editor/icons/icon.png" || cp "$bare/icons/icon.png" "$editor/icons/icon.png"
-    [[ -f "$editor/Cargo.lock" ]] || cp Cargo.lock "$editor/Cargo.lock"
+    settle_app "$editor" Cargo.toml build.rs src/main.rs tauri.conf.json dist/index.html dist/editor.js
 }
 
 quire_bin="$CARGO_TARGET_DIR/release/quire-desktop"
