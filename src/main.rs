@@ -485,9 +485,10 @@ fn sign_in_with_browser(target: &Target, quiet: bool) -> anyhow::Result<String> 
     );
     open_in_browser(sign_in.address());
     if !quiet {
-        eprintln!("Waiting for the browser (up to 10 minutes; Ctrl+C stops)…");
+        let minutes = publish::SignIn::WAIT.as_secs() / 60;
+        eprintln!("Waiting for the browser (up to {minutes} minutes; Ctrl+C stops)…");
     }
-    Ok(sign_in.finish(std::time::Duration::from_secs(600))?)
+    Ok(sign_in.finish(publish::SignIn::WAIT)?)
 }
 
 /// Opens a page with $BROWSER, else the desktop's opener; failing quietly (the address has

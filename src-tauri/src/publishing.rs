@@ -110,9 +110,6 @@ pub async fn publish_targets(state: State<'_, AppState>) -> Result<Vec<TargetVie
     blocking(move || view_all(&store)).await
 }
 
-/// How long the app waits for the browser to come back from a Micropub sign-in.
-const SIGN_IN_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
-
 /// Adds a target after asking the site whether its settings and secret work; returns them all.
 /// A Micropub target typed without a token is signed in to instead (IndieAuth): the site's
 /// sign-in page opens in the writer's browser, and Cancel (`cancel_publish`) stops the wait.
@@ -152,7 +149,7 @@ pub async fn add_publish_target<R: Runtime>(
                         "no browser opened for the sign-in ({e}); paste an app token from the site instead"
                     ),
                 })?;
-            Some(sign_in.finish(SIGN_IN_WAIT)?)
+            Some(sign_in.finish(publish::SignIn::WAIT)?)
         } else {
             typed
         };

@@ -107,6 +107,10 @@ impl SignIn {
         })
     }
 
+    /// How long the CLI and the app wait for the writer to sign in in their browser: long
+    /// enough to find a password, short enough that a forgotten tab ends the listener.
+    pub const WAIT: Duration = Duration::from_secs(600);
+
     /// The page to open in the writer's browser.
     pub fn address(&self) -> &str {
         &self.address
