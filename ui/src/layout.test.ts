@@ -53,4 +53,19 @@ describe("holdFirstLayout", () => {
     vi.advanceTimersByTime(1);
     expect(app.style.display).toBe("");
   });
+
+  it("tells when the window has been painted after its parts were shown", async () => {
+    const app = document.createElement("div");
+    const first = holdFirstLayout(app, 250);
+    let painted = false;
+    void first.painted.then(() => (painted = true));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(painted).toBe(false);
+    first.shown();
+    await first.painted;
+    expect(app.style.display).toBe("");
+    // Shown once: the timer's later call changes nothing.
+    first.shown();
+    expect(app.style.display).toBe("");
+  });
 });

@@ -183,14 +183,34 @@ export class Layout {
  * styles and lays the window out as soon as its script has run, before the start's answer is
  * taken in, and again once the list, the essay and its preview are in. Held back, the parts are
  * laid out once, full (~7 ms of the start here); a slow answer still shows them, empty, after
- * `waitMs`.
+ * `waitMs`. `painted` resolves once the rendering update after that has been painted.
  */
-export function holdFirstLayout(app: HTMLElement, waitMs: number): { shown: () => void } {
+export function holdFirstLayout(app: HTMLElement, waitMs: number): { shown: () => void; painted: Promise<void> } {
   app.style.display = "none";
+  let paint: () => void = () => undefined;
+  const painted = new Promise<void>((resolve) => (paint = resolve));
   const shown = () => {
+    if (timer === null) return;
     clearTimeout(timer);
+    timer = null;
     app.style.removeProperty("display");
+    afterNextPaint(paint);
   };
-  const timer = setTimeout(shown, waitMs);
-  return { shown };
+  let timer: ReturnType<typeof setTimeout> | null = setTimeout(shown, waitMs);
+  return { shown, painted };
+}
+
+/**
+ * Runs `then` once the next rendering update has been painted: a task posted from an animation
+ * frame callback runs after the update that callback belongs to.
+ */
+export function afterNextPaint(then: () => void): void {
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      then();
+    };
+    channel.port2.postMessage(null);
+  });
 }

@@ -371,6 +371,8 @@ const FIRST_LAYOUT_WAIT_MS = 250;
 
 async function start(): Promise<void> {
   const firstLayout = holdFirstLayout(app, FIRST_LAYOUT_WAIT_MS);
+  // The essay's text first, then its page: the writer can type while the preview loads.
+  preview.pane.loadAfter(firstLayout.painted);
   status.updateCounts();
   status.updateSaveState();
   // Nothing in the editor's place until we know what to show there: no "No essay" flash.

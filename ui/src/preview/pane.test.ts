@@ -64,4 +64,42 @@ describe("PreviewPane", () => {
     expect(pane.show(render({ base: 1, generation: 3, start: 0, deleteCount: 1, insert: ["<p>x</p>"] }))).toBe(false);
     expect(pane.blocksBase).toBeNull();
   });
+
+  it("gives the frame its first page only once the window has painted, and the newest page then", async () => {
+    const host = document.createElement("section");
+    const pane = new PreviewPane(host, options());
+    let painted: () => void = () => undefined;
+    pane.loadAfter(new Promise<void>((resolve) => (painted = resolve)));
+    const shell = { before: "<html><body><main class=\"essay-body\">", after: "</main></body></html>", patchable: true };
+    const render = (generation: number, text: string) => ({
+      shell, shellKey: "k", outline: [], sourceMap: [], words: 1, readingMinutes: 1, error: null,
+      blocks: { base: null, generation, start: 0, deleteCount: 0, insert: [`<p>${text}</p>`] },
+    });
+    pane.show(render(1, "first"));
+    pane.show(render(2, "typed meanwhile"));
+    await Promise.resolve();
+    const frame = host.querySelector("iframe")!;
+    expect(frame.hasAttribute("srcdoc")).toBe(false);
+    painted();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(frame.getAttribute("srcdoc")).toContain("<p>first</p>");
+    // The later render waits for that page's load, as any render while a page loads does.
+    expect(frame.getAttribute("srcdoc")).not.toContain("typed meanwhile");
+  });
+
+  it("loads nothing that was cleared while it waited for the window's paint", async () => {
+    const host = document.createElement("section");
+    const pane = new PreviewPane(host, options());
+    let painted: () => void = () => undefined;
+    pane.loadAfter(new Promise<void>((resolve) => (painted = resolve)));
+    const shell = { before: "<html><body>", after: "</body></html>", patchable: false };
+    pane.show({
+      shell, shellKey: "k", outline: [], sourceMap: [], words: 1, readingMinutes: 1, error: null,
+      blocks: { base: null, generation: 1, start: 0, deleteCount: 0, insert: ["<p>gone</p>"] },
+    });
+    pane.clear();
+    painted();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(host.querySelector("iframe")!.hasAttribute("srcdoc")).toBe(false);
+  });
 });

@@ -112,6 +112,8 @@ export class PreviewPane {
   private cached: { key: string; map: ScrollMap } | null = null;
   /** A #fragment to show once the next page is in (a link to another essay's heading). */
   private pendingFragment: string | null = null;
+  /** Pages load once this has resolved (see `loadAfter`). */
+  private loadsWait: Promise<void> | null = null;
 
   constructor(element: HTMLElement, options: PreviewPaneOptions) {
     this.element = element;
@@ -192,6 +194,18 @@ export class PreviewPane {
     }
     this.update(next);
     return true;
+  }
+
+  /**
+   * Pages given to the frame wait for `ready` (the window's first paint): a frame's page is
+   * parsed, styled and laid out on the window's one thread, and at start that work (~40 ms
+   * here) would come before the editor's first paint. Patches in place don't wait.
+   */
+  loadAfter(ready: Promise<void>): void {
+    const wait = ready.then(() => {
+      if (this.loadsWait === wait) this.loadsWait = null;
+    });
+    this.loadsWait = wait;
   }
 
   /** Gives the keyboard to the preview (arrow keys, Page Down, Home, End scroll its page). */
@@ -334,8 +348,17 @@ export class PreviewPane {
     }
     this.loading = next;
     this.expectLoad[index] = true;
-    mark("srcdoc");
-    frame.srcdoc = next.shell.before + next.blocks.join("") + next.shell.after;
+    // A page is on its way: no "appears here" flashing before it (at start it waits a paint).
+    if (this.shown === null) this.empty.hidden = true;
+    const target = frame;
+    const give = () => {
+      // Cleared (or given another page) meanwhile: that one is loading, or nothing is.
+      if (this.loading !== next || !this.expectLoad[index]) return;
+      mark("srcdoc");
+      target.srcdoc = next.shell.before + next.blocks.join("") + next.shell.after;
+    };
+    if (this.loadsWait) void this.loadsWait.then(give);
+    else give();
   }
 
   private loaded(index: number): void {
