@@ -198,8 +198,9 @@ export class PreviewPane {
 
   /**
    * Pages given to the frame wait for `ready` (the window's first paint): a frame's page is
-   * parsed, styled and laid out on the window's one thread, and at start that work (~40 ms
-   * here) would come before the editor's first paint. Patches in place don't wait.
+   * parsed, styled and laid out on the window's one thread, and at start that work (20-35 ms
+   * here) could land in the rendering update that first shows the editor, delaying the moment
+   * the writer can type. Patches in place don't wait.
    */
   loadAfter(ready: Promise<void>): void {
     const wait = ready.then(() => {
