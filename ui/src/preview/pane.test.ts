@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import type { PageShell, Preview } from "../ipc/types";
 import { PreviewPane, type PreviewPaneOptions } from "./pane";
 
 function options(overrides: Partial<PreviewPaneOptions> = {}): PreviewPaneOptions {
@@ -9,6 +10,22 @@ function options(overrides: Partial<PreviewPaneOptions> = {}): PreviewPaneOption
     openLink: vi.fn(),
     ...overrides,
   };
+}
+
+const ESSAY_SHELL: PageShell = { before: "<html><body><main class=\"essay-body\">", after: "</main></body></html>", patchable: true };
+
+/** A render of `blocks` (a change of the pane's block list) in `shell`, without error. */
+function render(blocks: Preview["blocks"], shell: PageShell = ESSAY_SHELL): Preview {
+  return { shell, shellKey: "k", blocks, outline: [], sourceMap: [], words: 1, readingMinutes: 1, error: null };
+}
+
+/** A pane whose pages wait for `painted()`, as the window's first page does. */
+function paneWaitingForPaint(): { host: HTMLElement; pane: PreviewPane; painted: () => void } {
+  const host = document.createElement("section");
+  const pane = new PreviewPane(host, options());
+  let painted: () => void = () => undefined;
+  pane.loadAfter(new Promise<void>((resolve) => (painted = resolve)));
+  return { host, pane, painted: () => painted() };
 }
 
 describe("PreviewPane", () => {
@@ -51,10 +68,6 @@ describe("PreviewPane", () => {
   it("asks for the whole block list again when a render is a change of a list it doesn't hold", () => {
     const host = document.createElement("section");
     const pane = new PreviewPane(host, options());
-    const shell = { before: "<html><body><main class=\"essay-body\">", after: "</main></body></html>", patchable: true };
-    const render = (blocks: { base: number | null; generation: number; start: number; deleteCount: number; insert: string[] }) => ({
-      shell, shellKey: "k", blocks, outline: [], sourceMap: [], words: 1, readingMinutes: 1, error: null,
-    });
     expect(pane.blocksBase).toBeNull();
     expect(pane.show(render({ base: null, generation: 1, start: 0, deleteCount: 0, insert: ["<p>a</p>"] }))).toBe(true);
     expect(pane.blocksBase).toBe(1);
@@ -66,17 +79,9 @@ describe("PreviewPane", () => {
   });
 
   it("gives the frame its first page only once the window has painted, and the newest page then", async () => {
-    const host = document.createElement("section");
-    const pane = new PreviewPane(host, options());
-    let painted: () => void = () => undefined;
-    pane.loadAfter(new Promise<void>((resolve) => (painted = resolve)));
-    const shell = { before: "<html><body><main class=\"essay-body\">", after: "</main></body></html>", patchable: true };
-    const render = (generation: number, text: string) => ({
-      shell, shellKey: "k", outline: [], sourceMap: [], words: 1, readingMinutes: 1, error: null,
-      blocks: { base: null, generation, start: 0, deleteCount: 0, insert: [`<p>${text}</p>`] },
-    });
-    pane.show(render(1, "first"));
-    pane.show(render(2, "typed meanwhile"));
+    const { host, pane, painted } = paneWaitingForPaint();
+    pane.show(render({ base: null, generation: 1, start: 0, deleteCount: 0, insert: ["<p>first</p>"] }));
+    pane.show(render({ base: null, generation: 2, start: 0, deleteCount: 0, insert: ["<p>typed meanwhile</p>"] }));
     await Promise.resolve();
     const frame = host.querySelector("iframe")!;
     expect(frame.hasAttribute("srcdoc")).toBe(false);
@@ -88,15 +93,9 @@ describe("PreviewPane", () => {
   });
 
   it("loads nothing that was cleared while it waited for the window's paint", async () => {
-    const host = document.createElement("section");
-    const pane = new PreviewPane(host, options());
-    let painted: () => void = () => undefined;
-    pane.loadAfter(new Promise<void>((resolve) => (painted = resolve)));
+    const { host, pane, painted } = paneWaitingForPaint();
     const shell = { before: "<html><body>", after: "</body></html>", patchable: false };
-    pane.show({
-      shell, shellKey: "k", outline: [], sourceMap: [], words: 1, readingMinutes: 1, error: null,
-      blocks: { base: null, generation: 1, start: 0, deleteCount: 0, insert: ["<p>gone</p>"] },
-    });
+    pane.show(render({ base: null, generation: 1, start: 0, deleteCount: 0, insert: ["<p>gone</p>"] }, shell));
     pane.clear();
     painted();
     await new Promise((resolve) => setTimeout(resolve, 0));
