@@ -204,7 +204,7 @@ export function holdFirstLayout(app: HTMLElement, waitMs: number): { shown: () =
  * Runs `then` once the next rendering update has been painted: a task posted from an animation
  * frame callback runs after the update that callback belongs to.
  */
-export function afterNextPaint(then: () => void): void {
+function afterNextPaint(then: () => void): void {
   requestAnimationFrame(() => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
