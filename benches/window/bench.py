@@ -1360,10 +1360,9 @@ def main():
                 say(f"  ready, Quire / bare editor {qr / er:5.2f}x  ({qr:.3f} s / {er:.3f} s)")
                 say(f"  editable, Quire / bare editor {qe / er:5.2f}x  ({qe:.3f} s / {er:.3f} s)")
                 say(f"  page navigation -> ready: Quire {qn:.3f} s, bare editor {en:.3f} s, bare {bn:.3f} s")
-            summary.append(("start to editable, Quire / bare", f"{qe / be:.2f}x", "<= 1.2x", qe / be <= 1.2,
-                            f"{qe / be / 1.2:.2f}x the budget, {qe - 1.2 * be:+.3f} s"))
-            summary.append(("start to ready, Quire / bare", f"{qr / br:.2f}x", "<= 1.2x", qr / br <= 1.2,
-                            f"{qr / br / 1.2:.2f}x the budget, {qr - 1.2 * br:+.3f} s"))
+            for moment, q, b in (("editable", qe, be), ("ready", qr, br)):
+                summary.append((f"start to {moment}, Quire / bare", f"{q / b:.2f}x", "<= 1.2x", q / b <= 1.2,
+                                f"{q / b / 1.2:.2f}x the budget, {q - 1.2 * b:+.3f} s"))
             summary.append(("idle PSS, Quire / bare", f"{qp / bp:.2f}x", "<= 1.2x", qp / bp <= 1.2,
                             f"{qp / bp / 1.2:.2f}x the budget, {(qp - 1.2 * bp) / 1024:+.0f} MiB"))
 
