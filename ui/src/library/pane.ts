@@ -10,6 +10,7 @@ import { formatWords } from "../editor/stats";
 import { ALL, collectStatuses, collectTags, filterEssays, formatDate, sortEssays, type SortOrder } from "./filter";
 import { markSnippet } from "./snippet";
 import { keysOf } from "../keymap";
+import { LongList } from "./long-list";
 
 export interface LibraryCallbacks {
   /** Opens essay `id`; `write`: the keyboard goes to its text (opened with Enter, not a click). */
@@ -54,10 +55,13 @@ export class LibraryPane {
   private readAs: string | null = null;
   private watchTrouble: string | null = null;
   private emptyMessage = "Loading your essays…";
+  /** The rows: only those in sight are drawn (a library may hold 100,000 essays). */
+  private readonly rows: LongList<EssaySummary | SearchHit>;
 
   constructor(elements: LibraryElements, callbacks: LibraryCallbacks) {
     this.el = elements;
     this.callbacks = callbacks;
+    this.rows = new LongList(elements.list);
     elements.search.addEventListener("input", () => this.scheduleSearch());
     elements.search.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && elements.search.value) {
@@ -68,8 +72,8 @@ export class LibraryPane {
         event.preventDefault();
         this.focusRow(0);
       } else if (event.key === "Enter") {
-        const first = this.rowElements()[0];
-        if (first) this.callbacks.open(Number(first.dataset.id), true);
+        const first = this.rows.item(0);
+        if (first) this.callbacks.open(idOf(first), true);
       }
     });
     elements.status.addEventListener("change", () => this.filtersChanged());
@@ -225,24 +229,15 @@ export class LibraryPane {
   }
 
   private render(): void {
-    const list = this.el.list;
-    const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.closest<HTMLElement>(".essay-row")?.dataset.id : undefined;
-    // Redrawing must not throw the writer back to the top of a long list.
-    const scrollTop = list.scrollTop;
-    list.replaceChildren();
+    // The list keeps its scroll position and the row holding the keyboard (by essay).
     if (this.hits !== null && this.query()) {
-      for (const hit of this.hits) list.append(this.hitRow(hit));
-      if (this.hits.length === 0) list.append(emptyRow(`Nothing matches “${this.query()}”.`));
+      const empty = emptyRow(`Nothing matches “${this.query()}”.`);
+      this.rows.set(this.hits, { key: (hit) => `hit-${idOf(hit)}`, row: (hit) => this.hitRow(hit as SearchHit) }, empty);
     } else {
       const essays = this.visibleEssays();
-      for (const essay of essays) list.append(this.essayRow(essay));
-      if (essays.length === 0) {
-        list.append(emptyRow(this.essays.length === 0 ? this.emptyMessage : "No essays match these filters."));
-      }
+      const empty = emptyRow(this.essays.length === 0 ? this.emptyMessage : "No essays match these filters.");
+      this.rows.set(essays, { key: (essay) => `essay-${idOf(essay)}`, row: (essay) => this.essayRow(essay as EssaySummary) }, empty);
     }
-    this.setActive(this.activeId);
-    list.scrollTop = scrollTop;
-    if (focusedId) list.querySelector<HTMLElement>(`.essay-row[data-id="${focusedId}"] .essay-open`)?.focus({ preventScroll: true });
     this.renderFooter();
   }
 
@@ -264,7 +259,7 @@ export class LibraryPane {
   }
 
   private essayRow(essay: EssaySummary): HTMLElement {
-    const row = baseRow(essay.id, essay.title);
+    const row = this.baseRow(essay.id, essay.title);
     const open = row.querySelector<HTMLElement>(".essay-open")!;
     const title = open.querySelector<HTMLElement>(".essay-title")!;
     const dot = document.createElement("span");
@@ -303,8 +298,17 @@ export class LibraryPane {
     return row;
   }
 
+  /** A row's title and actions button; rows drawn after the essay was opened show it too. */
+  private baseRow(id: number, titleText: string): HTMLElement {
+    const row = baseRow(id, titleText);
+    const active = id === this.activeId;
+    row.classList.toggle("active", active);
+    row.setAttribute("aria-current", active ? "true" : "false");
+    return row;
+  }
+
   private hitRow(hit: SearchHit): HTMLElement {
-    const row = baseRow(hit.essayId, hit.title);
+    const row = this.baseRow(hit.essayId, hit.title);
     row.classList.add("search-hit");
     const open = row.querySelector<HTMLElement>(".essay-open")!;
     const meta = document.createElement("span");
@@ -412,21 +416,31 @@ export class LibraryPane {
     this.menu = null;
   }
 
+  /** The rows drawn now (those in sight, and a screenful either side). */
   private rowElements(): HTMLElement[] {
-    return [...this.el.list.querySelectorAll<HTMLElement>(".essay-row")];
+    return this.rows.drawnRows();
   }
 
   private focusRow(index: number): void {
-    const rows = this.rowElements();
-    const row = rows[Math.max(0, Math.min(index, rows.length - 1))];
+    if (this.rows.length === 0) return;
+    const row = this.rows.reveal(Math.max(0, Math.min(index, this.rows.length - 1)));
     row?.querySelector<HTMLElement>(".essay-open")?.focus();
   }
 
   private listKey(event: KeyboardEvent): void {
-    const rows = this.rowElements();
     const current = (event.target as HTMLElement).closest<HTMLElement>(".essay-row");
-    if (!current) return;
-    const index = rows.indexOf(current);
+    if (!current) {
+      // The keyboard is on the list itself (its row scrolled out of sight): back to a row.
+      if (event.target === this.el.list && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+        event.preventDefault();
+        const inSight = this.rowElements().find((row) => row.getBoundingClientRect().bottom > this.el.list.getBoundingClientRect().top);
+        inSight?.querySelector<HTMLElement>(".essay-open")?.focus();
+      }
+      return;
+    }
+    const index = this.rows.indexOfRow(current);
+    // Home, End, PageUp and PageDown too: a list of thousands is not walked one row at a time.
+    const page = Math.max(1, Math.floor(this.el.list.clientHeight / Math.max(1, current.offsetHeight)) - 1);
     if (event.key === "ArrowDown") {
       event.preventDefault();
       this.focusRow(index + 1);
@@ -434,6 +448,12 @@ export class LibraryPane {
       event.preventDefault();
       if (index === 0) this.el.search.focus();
       else this.focusRow(index - 1);
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      this.focusRow(event.key === "Home" ? 0 : this.rows.length - 1);
+    } else if (event.key === "PageDown" || event.key === "PageUp") {
+      event.preventDefault();
+      this.focusRow(index + (event.key === "PageDown" ? page : -page));
     } else if (event.key === "F2") {
       const essay = this.essay(Number(current.dataset.id));
       if (essay) {
@@ -448,6 +468,11 @@ export class LibraryPane {
       }
     }
   }
+}
+
+/** The essay a row stands for. */
+function idOf(item: EssaySummary | SearchHit): number {
+  return "essayId" in item ? item.essayId : item.id;
 }
 
 function baseRow(id: number, titleText: string): HTMLElement {
