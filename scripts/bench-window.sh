@@ -6,13 +6,15 @@
 #   3. the same for a bare Tauri 2 window (generated and built here), and Quire / bare ratios,
 #      and for a bare editor (that window plus one CodeMirror editor holding the essay);
 #   4. a ~1.4 MB essay opened from the library (click to editable, to previewed), and the input
-#      delay while typing into it with the preview shown.
+#      delay while typing into it with the preview shown;
+#   5. a library of 10,000 generated essays (QUIRE_BENCH_LIBRARY=100000 for more): start, the
+#      list, memory, and the input delay typing on through a save.
 # Figures are printed, never asserted.
 #
 #   scripts/bench-window.sh              # everything (~5 minutes once built)
 #   scripts/bench-window.sh --quick      # fewer samples and runs (~2-3 minutes)
 #   scripts/bench-window.sh --no-build   # use the binaries already built
-#   scripts/bench-window.sh --only typing|start|big
+#   scripts/bench-window.sh --only typing|start|big|library
 #
 # Runs itself under `xvfb-run -a -s "-screen 0 1280x800x24"` when DISPLAY is unset. Needs
 # tauri-driver (`cargo install tauri-driver --version ^2 --locked`), WebKitWebDriver
@@ -269,7 +271,9 @@ EOF
 quire_bin="$CARGO_TARGET_DIR/release/quire-desktop"
 bare_bin="$CARGO_TARGET_DIR/release/bare-tauri"
 editor_bin="$CARGO_TARGET_DIR/release/bare-editor"
-if [[ "$only" != typing && "$only" != big ]]; then write_bare; write_bare_editor; fi
+# The bare apps are only the start's reference.
+needs_bare() { [[ -z "$only" || "$only" == start ]]; }
+if needs_bare; then write_bare; write_bare_editor; fi
 if [[ $build == 1 ]]; then
     # The test build (window.__quire and the e2e feature): the typing figures drive the editor
     # through the test hook. Its start and memory are the writer's app plus that small hook.
@@ -278,7 +282,7 @@ if [[ $build == 1 ]]; then
     say "cargo build --release -p quire-desktop --features custom-protocol,e2e"
     TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' \
         cargo build --release -j2 -p quire-desktop --features custom-protocol,e2e
-    if [[ "$only" != typing && "$only" != big ]]; then
+    if needs_bare; then
         say "cargo build --release (bare Tauri app in $bare)"
         cargo build --release -j2 --manifest-path "$bare/Cargo.toml" --features custom-protocol
         say "cargo build --release (bare editor in $editor)"
@@ -286,7 +290,7 @@ if [[ $build == 1 ]]; then
     fi
 fi
 [[ -x "$quire_bin" ]] || { echo "bench-window.sh: $quire_bin is missing (run without --no-build)" >&2; exit 1; }
-if [[ "$only" != typing && "$only" != big ]]; then
+if needs_bare; then
     for bin in "$bare_bin" "$editor_bin"; do
         [[ -x "$bin" ]] || { echo "bench-window.sh: $bin is missing (run without --no-build)" >&2; exit 1; }
     done
@@ -327,6 +331,15 @@ rm -rf "$work/essays-big"
 cp -r "$work/essays" "$work/essays-big"
 sed -e '0,/^title:.*/s//title: "A Long Essay"/' -e '0,/^date:.*/s//date: 2001-01-01/' \
     "$essay_big_source/essay-00000.md" > "$work/essays-big/a-long-essay.md"
+# Part 5: a library of generated essays (kept between runs; each run's save adds a few
+# letters to the one essay it types into).
+library_count="${QUIRE_BENCH_LIBRARY:-10000}"
+library="$BENCH_DIR/library-$library_count"
+if [[ ! -f "$library/.complete" ]]; then
+    rm -rf "$library"
+    python3 "$(find_make_corpus)" "$library" --count "$library_count" > /dev/null
+    touch "$library/.complete"
+fi
 
 # The launch wrapper: records the app's pid and exec time (wall clock), then becomes the app.
 # Builtins only, so that nothing runs between the time stamp and the exec.
@@ -352,11 +365,11 @@ chmod +x "$work/launch.sh"
 } | tee "$work/last-run.txt"
 
 bare_arg=()
-[[ "$only" != typing && "$only" != big ]] && bare_arg=(--bare "$bare_bin" --bare-editor "$editor_bin")
+if needs_bare; then bare_arg=(--bare "$bare_bin" --bare-editor "$editor_bin"); fi
 setsid python3 "$root/benches/window/bench.py" \
     --quire "$quire_bin" "${bare_arg[@]}" \
     --essays "$work/essays" --essay-100k "$essay_100k" --essay-1m "$essay_1m" \
-    --essay-big "$work/essays-big" \
+    --essay-big "$work/essays-big" --library "$library" \
     --work "$work" --wrapper "$work/launch.sh" --pidfile "$pidfile" \
     "${bench_args[@]}" > >(tee -a "$work/last-run.txt") 2>&1 &
 bench_pid=$!

@@ -1191,6 +1191,95 @@ def bench_big(app, folder, title, start_title, work, wrapper, runs, n_typing, in
     return out
 
 
+# --- part 5: a library of thousands of essays ----------------------------------------------------
+
+# What the window holds once started with a big library: the list's drawn rows and the whole
+# page's elements, when the list was filled (the end-to-end build's quire:listed mark, ms after
+# timeOrigin), and the page's stretches without a free moment ("busy", ui/src/timing.ts).
+LIBRARY_JS = r"""
+const listed = performance.getEntriesByName("quire:listed")[0];
+return {
+  rows: document.querySelectorAll("#essay-list .essay-row").length,
+  elements: document.getElementsByTagName("*").length,
+  footer: document.getElementById("library-footer").textContent,
+  origin: performance.timeOrigin,
+  listed: listed ? listed.startTime : null,
+  busy: performance.getEntriesByName("busy").map((e) => [e.startTime, e.duration]),
+  saves: performance.getEntriesByName("ipc save_essay").length,
+  lists: performance.getEntriesByName("ipc list_essays").map((e) => e.duration),
+  title: (window.__quire.view().state.doc.toString().match(/^title:\s*"?([^"\n]*)/m) || [])[1] || "",
+};
+"""
+
+
+def bench_library(app, folder, count, work, wrapper, runs, n_typing, interval):
+    """Quire started on a folder of `count` generated essays: the first launch reads them all into
+    a fresh store (not counted), then `runs` launches measure the start, the list and memory; the
+    last one types, saves (a save refreshes the list) and types on."""
+    home = os.path.join(work, "home-library")
+    shutil.rmtree(home, ignore_errors=True)
+    env = app_env(home)
+    driver = TauriDriver(env, os.path.join(work, "driver-library.log"))
+    out = {"runs": []}
+    try:
+        t = time.monotonic()
+        launch = Launch(driver, wrapper, env["BENCH_STAMP"], app, [folder], "quire", "")
+        try:
+            info = {"title": ""}
+            while time.monotonic() - t < 600:
+                try:
+                    info = driver.js(LIBRARY_JS)
+                except WebDriverError:  # the page not there yet (about:blank, or loading)
+                    info = {"footer": "", "title": ""}
+                if info["footer"].startswith(f"{count:,} essays") and info["title"]:
+                    break
+                time.sleep(0.2)
+            out["first"] = time.monotonic() - t
+            title = info["title"]
+            time.sleep(2)  # the settings (this essay, reopened next time) written
+        finally:
+            launch.close()
+        say(f"  first launch (a fresh store reads the {count:,} essays): list shown {out['first']:.1f} s after the launch;"
+            f" opens {title!r}; load {loadavg()}")
+        for i in range(runs):
+            launch = Launch(driver, wrapper, env["BENCH_STAMP"], app, [folder], "quire", title)
+            try:
+                r = launch.ready()
+                time.sleep(3)  # the list drawn, the start's work done
+                info = driver.js(LIBRARY_JS)
+                total, _ = tree_pss(launch.pid)
+                at = lambda ms: info["origin"] / 1000 + ms / 1000 - launch.t_spawn
+                busy = [d for s, d in info["busy"]]
+                row = {"editable": r["editable"]["painted"] / 1000 - launch.t_spawn,
+                       "ready": r["painted"] / 1000 - launch.t_spawn,
+                       "listed": at(info["listed"]) if info["listed"] is not None else None,
+                       "longest": max(busy, default=0.0), "rows": info["rows"], "elements": info["elements"],
+                       "pss": total}
+                out["runs"].append(row)
+                say(f"  run {i + 1}: editable {fmt_s(row['editable'])}, ready {fmt_s(row['ready'])}, list filled"
+                    f" {fmt_s(row['listed'])}; longest busy stretch {row['longest']:.0f} ms; {row['rows']} rows drawn,"
+                    f" {row['elements']:,} elements; PSS {total / 1024:.0f} MiB; load {loadavg()}")
+                if i == runs - 1:
+                    place_marker(driver)
+                    out["typing"] = driver.js_async(TYPING_JS, n_typing, interval)
+                    settle(driver)
+                    # Ctrl+S: the essay is written, and the list follows (its words, its date)
+                    # while the writer types on.
+                    before = driver.js(LIBRARY_JS)
+                    driver.send_keys(driver.find("#editor .cm-content"), "\ue009s\ue000")
+                    out["after_save"] = driver.js_async(TYPING_JS, 30, 50)
+                    time.sleep(1.0)
+                    after = driver.js(LIBRARY_JS)
+                    out["saved"] = after["saves"] - before["saves"]
+                    out["refreshes"] = after["lists"][len(before["lists"]):]
+            finally:
+                launch.close()
+    finally:
+        driver.end_session()
+        driver.stop()
+    return out
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -1204,6 +1293,7 @@ def main():
     ap.add_argument("--essay-100k", help="a folder holding only the ~100 KB essay")
     ap.add_argument("--essay-1m", help="a folder holding only the ~1 MB essay")
     ap.add_argument("--essay-big", help="the sample essays plus a ~1.4 MB essay, older than them (part 4)")
+    ap.add_argument("--library", help="a folder of thousands of generated essays (part 5)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--wrapper", required=True, help="the launch wrapper (records pid and time, then execs)")
     ap.add_argument("--pidfile")
@@ -1212,7 +1302,7 @@ def main():
     ap.add_argument("--keystrokes-1m", type=int, default=40)
     ap.add_argument("--typing", type=int, default=80, help="typing-latency keystrokes per setting")
     ap.add_argument("--interval", type=float, default=100, help="ms between typed keystrokes")
-    ap.add_argument("--only", choices=["typing", "start", "big"], help="run one part only")
+    ap.add_argument("--only", choices=["typing", "start", "big", "library"], help="run one part only")
     a = ap.parse_args()
     PIDFILE = a.pidfile
     os.makedirs(a.work, exist_ok=True)
@@ -1393,6 +1483,28 @@ def main():
         worst = max(late, queued, burst_late)
         summary.append(("input delay p95 typing into it, preview shown (steady, real keys, bursts)", f"{worst:.1f} ms", "< 16 ms", worst < 16,
                         f"{worst / 16:.2f}x the budget, {worst - 16:+.1f} ms"))
+
+    if a.library and a.only in (None, "library"):
+        count = sum(1 for name in os.listdir(a.library) if name.endswith(".md"))
+        say(f"\n== 5. A library of {count:,} essays: start, the list, memory; typing and a save ==")
+        lib = bench_library(a.quire, a.library, count, a.work, a.wrapper, a.runs, a.typing, a.interval)
+        runs = lib["runs"]
+        say(f"  medians of {len(runs)} runs (s after exec): editable {median([r['editable'] for r in runs]):.3f},"
+            f" ready {median([r['ready'] for r in runs]):.3f}, list filled {median([r['listed'] for r in runs if r['listed']]):.3f};"
+            f" longest busy stretch {median([r['longest'] for r in runs]):.0f} ms; PSS {median([r['pss'] for r in runs]) / 1024:.0f} MiB;"
+            f" {median([r['rows'] for r in runs]):.0f} rows drawn of {count:,}")
+        late = pct([x["late"] for x in lib["typing"]], 95)
+        after = max(x["late"] for x in lib["after_save"])
+        say(f"  typing, a keystroke every {a.interval:g} ms: n {len(lib['typing'])}, painted p95"
+            f" {pct([x['painted'] for x in lib['typing']], 95):.1f} ms, input delay p95 {late:.1f} ms")
+        refreshes = lib["refreshes"]
+        say(f"  a save (Ctrl+S) and typing on at once, a keystroke every 50 ms: input delay max {after:.1f} ms"
+            f" ({lib['saved']} save, {len(refreshes)} reloads of the whole list"
+            f"{', ' + ', '.join(f'{d:.0f} ms' for d in refreshes) if refreshes else ''})")
+        summary.append((f"input delay p95 typing, a {count:,}-essay library", f"{late:.1f} ms", "< 16 ms", late < 16,
+                        f"{late / 16:.2f}x the budget"))
+        summary.append((f"input delay typing on through a save, a {count:,}-essay library (max)", f"{after:.1f} ms", "< 16 ms",
+                        after < 16, f"{after / 16:.2f}x the budget"))
 
     if summary:
         say("\nBudgets")
