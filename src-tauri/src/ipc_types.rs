@@ -19,7 +19,7 @@ use quire::ErrorKind;
 
 use quire::preview::{BlockChange, PageShell, Preview, TextEdit};
 
-use crate::commands::{EssaySummary, LibraryInfo, SearchHit, WindowStart};
+use crate::commands::{EssaySummary, LibraryInfo, ListedChange, SearchHit, WindowStart};
 use crate::error::UiError;
 use crate::panels::{
     CheckView, ChoiceView, ExportKind, ExportOutcome, ExportProgress, ExportRequest, HunkView,
@@ -56,6 +56,7 @@ fn generated() -> String {
     declare(OpenedEssay::decl(&cfg));
     declare(Source::decl(&cfg));
     declare(Change::decl(&cfg));
+    declare(ListedChange::decl(&cfg));
     declare(WatchHealth::decl(&cfg));
     declare(Heading::decl(&cfg));
     declare(PageShell::decl(&cfg));

@@ -185,12 +185,14 @@ pub(crate) fn forward_changes<R: Runtime>(
     opened: &state::Opened,
 ) -> std::io::Result<()> {
     let generation = opened.generation;
+    let library = opened.library.clone();
+    let changes = opened.library.subscribe().into_iter();
     forward(
         handle,
         generation,
         "quire-events",
         "library-change",
-        opened.library.subscribe(),
+        changes.map(move |change| commands::ListedChange::of(&library, change)),
     )?;
     let health = opened
         .watcher

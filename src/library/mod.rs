@@ -665,11 +665,22 @@ impl Library {
         let rows = tx.essays(self.inner.library_id)?;
         let mut visible = Vec::with_capacity(rows.len());
         for row in rows {
-            if row.hash.is_some() || tx.draft(row.id)?.is_some() {
+            if listed(&tx, &row)? {
                 visible.push(row);
             }
         }
         Ok(visible)
+    }
+
+    /// One essay's row if [`Library::essays`] lists it (None: unknown, or its file is gone and
+    /// it has no draft): what changed in the list after a change to one essay.
+    pub fn listed_essay(&self, id: EssayId) -> Result<Option<EssayRow>> {
+        let store = self.store();
+        let tx = store.read();
+        match tx.essay(id)? {
+            Some(row) if listed(&tx, &row)? => Ok(Some(row)),
+            _ => Ok(None),
+        }
     }
 
     /// Essays whose draft has changes not yet saved to their file.
@@ -1255,6 +1266,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Whether the library's list shows this essay: it has a file, or a draft.
+fn listed(tx: &Tx<'_>, row: &EssayRow) -> Result<bool> {
+    Ok(row.hash.is_some() || tx.draft(row.id)?.is_some())
 }
 
 fn unknown(id: EssayId) -> Error {

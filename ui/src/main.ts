@@ -6,7 +6,7 @@
 import "./timing-start";
 import "./styles.css";
 import * as ipc from "./ipc";
-import type { Change } from "./ipc";
+import type { ListedChange } from "./ipc";
 import type { EditorView } from "@codemirror/view";
 import { Workspace } from "./workspace";
 import { Essays } from "./library/essays";
@@ -349,7 +349,7 @@ if (import.meta.env.MODE === "e2e") {
 
 // --- Startup -------------------------------------------------------------------------------
 
-function onLibraryChange(change: Change): void {
+function onLibraryChange(change: ListedChange): void {
   workspace.handleChange(change);
   if (change.source !== "editor") panels.essayChanged(change.essay); // the history
   conflicts.changed(change); // notices for conflicts and merges

@@ -77,6 +77,29 @@ source: Source, } & ({ "kind": "added" } | { "kind": "modified" } | { "kind": "m
  */
 from: string, } | { "kind": "saved" } | { "kind": "restored" });
 
+export type ListedChange = { 
+/**
+ * None once the essay is no longer in the library; also None when its row could not be
+ * read, which `summary_known` tells apart (the window then reads the whole list).
+ */
+summary: EssaySummary | null, summaryKnown: boolean, 
+/**
+ * The essay.
+ */
+essay: number, 
+/**
+ * Its path now.
+ */
+path: string | null, 
+/**
+ * Who did it.
+ */
+source: Source, } & ({ "kind": "added" } | { "kind": "modified" } | { "kind": "merged" } | { "kind": "conflict" } | { "kind": "removed" } | { "kind": "renamed", 
+/**
+ * The old path.
+ */
+from: string, } | { "kind": "saved" } | { "kind": "restored" });
+
 export type WatchHealth = { "state": "failing", 
 /**
  * What kind of failure (`store`, `io`, …).

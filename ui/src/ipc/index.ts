@@ -18,6 +18,7 @@ import type {
   ExportProgress,
   ExportRequest,
   LibraryInfo,
+  ListedChange,
   NewPublishTarget,
   OpenedEssay,
   PublishOutcome,
@@ -266,8 +267,8 @@ async function on<T>(event: string, handler: (payload: T) => void): Promise<Unli
   }
 }
 
-/** The library changed: an autosave, a save, an outside edit, a rename … */
-export const onLibraryChange = (handler: (change: Change) => void) => on<Change>("library-change", handler);
+/** The library changed: a save, an outside edit, a rename …, with the essay's list row now. */
+export const onLibraryChange = (handler: (change: ListedChange) => void) => on<ListedChange>("library-change", handler);
 
 /** The watcher could not take outside edits in (a locked or broken store), or can again. */
 export const onWatchHealth = (handler: (health: WatchHealth) => void) => on<WatchHealth>("watch-health", handler);

@@ -57,6 +57,12 @@ export class LibraryPane {
   private emptyMessage = "Loading your essays…";
   /** The rows: only those in sight are drawn (a library may hold 100,000 essays). */
   private readonly rows: LongList<EssaySummary | SearchHit>;
+  private readonly essayRows = {
+    key: (essay: EssaySummary | SearchHit) => `essay-${idOf(essay)}`,
+    row: (essay: EssaySummary | SearchHit) => this.essayRow(essay as EssaySummary),
+  };
+  /** The essays the list shows (filtered and sorted), when it shows essays rather than hits. */
+  private shown: EssaySummary[] = [];
 
   constructor(elements: LibraryElements, callbacks: LibraryCallbacks) {
     this.el = elements;
@@ -130,6 +136,48 @@ export class LibraryPane {
     this.fillFilters();
     this.render();
     if (this.query()) this.scheduleSearch(0);
+  }
+
+  /**
+   * Some essays changed (the library's change events, each with the essay's row as it is now;
+   * null: no longer in the library): the list follows without reading every essay again. Only
+   * a change to what orders or filters the list sorts and filters it again; otherwise only the
+   * rows drawn now are built again.
+   */
+  follow(updates: ReadonlyMap<number, EssaySummary | null>): void {
+    let reorder = false;
+    const essays: EssaySummary[] = [];
+    const known = new Set<number>();
+    for (const essay of this.essays) {
+      const update = updates.get(essay.id);
+      if (update === undefined) {
+        essays.push(essay);
+        continue;
+      }
+      known.add(essay.id);
+      if (update === null || !sameOrder(essay, update)) reorder = true;
+      if (update !== null) essays.push(update);
+    }
+    for (const [id, update] of updates) {
+      if (update !== null && !known.has(id)) {
+        essays.push(update);
+        reorder = true;
+      }
+    }
+    this.essays = essays;
+    if (this.query()) {
+      this.scheduleSearch(0); // the hits' snippets may have changed too
+      if (reorder) this.fillFilters();
+      return;
+    }
+    if (reorder) {
+      this.fillFilters();
+      this.render();
+      return;
+    }
+    if (this.shown.length === 0) return; // the list's message stands
+    this.shown = this.shown.map((essay) => updates.get(essay.id) ?? essay);
+    this.rows.set(this.shown, this.essayRows);
   }
 
   get list(): readonly EssaySummary[] {
@@ -234,9 +282,9 @@ export class LibraryPane {
       const empty = emptyRow(`Nothing matches “${this.query()}”.`);
       this.rows.set(this.hits, { key: (hit) => `hit-${idOf(hit)}`, row: (hit) => this.hitRow(hit as SearchHit) }, empty);
     } else {
-      const essays = this.visibleEssays();
+      this.shown = this.visibleEssays();
       const empty = emptyRow(this.essays.length === 0 ? this.emptyMessage : "No essays match these filters.");
-      this.rows.set(essays, { key: (essay) => `essay-${idOf(essay)}`, row: (essay) => this.essayRow(essay as EssaySummary) }, empty);
+      this.rows.set(this.shown, this.essayRows, empty);
     }
     this.renderFooter();
   }
@@ -468,6 +516,11 @@ export class LibraryPane {
       }
     }
   }
+}
+
+/** Whether two rows of one essay sort and filter alike (title, date, status, tags). */
+function sameOrder(a: EssaySummary, b: EssaySummary): boolean {
+  return a.title === b.title && a.date === b.date && a.status === b.status && a.tags.join("\n") === b.tags.join("\n");
 }
 
 /** The essay a row stands for. */
