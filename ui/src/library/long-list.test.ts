@@ -164,6 +164,25 @@ describe("LongList", () => {
     expect(document.activeElement).toBe(list);
   });
 
+  it("builds again only the drawn rows of items replaced in place, keeping the keyboard", () => {
+    const long = new LongList<Item>(list);
+    long.set(items(10_000), rows);
+    const untouched = list.querySelector<HTMLElement>(`li.row[data-id="1"]`);
+    list.querySelector<HTMLElement>(`li.row[data-id="2"] button`)!.focus();
+    long.replace(
+      new Map([
+        ["2", { id: 2, height: 44 }],
+        ["9000", { id: 9000, height: 44 }],
+      ]),
+    );
+    const row = list.querySelector<HTMLElement>(`li.row[data-id="2"]`)!;
+    expect(row.dataset.height).toBe("44");
+    expect(row.getAttribute("aria-posinset")).toBe("3");
+    expect(document.activeElement).toBe(row.querySelector("button"));
+    expect(list.querySelector(`li.row[data-id="1"]`)).toBe(untouched);
+    expect(long.item(9000)).toEqual({ id: 9000, height: 44 });
+  });
+
   it("shows what it is given for no items", () => {
     const long = new LongList<Item>(list);
     long.set(items(10), rows);

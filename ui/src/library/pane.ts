@@ -61,8 +61,6 @@ export class LibraryPane {
     key: (essay: EssaySummary | SearchHit) => `essay-${idOf(essay)}`,
     row: (essay: EssaySummary | SearchHit) => this.essayRow(essay as EssaySummary),
   };
-  /** The essays the list shows (filtered and sorted), when it shows essays rather than hits. */
-  private shown: EssaySummary[] = [];
 
   constructor(elements: LibraryElements, callbacks: LibraryCallbacks) {
     this.el = elements;
@@ -175,9 +173,10 @@ export class LibraryPane {
       this.render();
       return;
     }
-    if (this.shown.length === 0) return; // the list's message stands
-    this.shown = this.shown.map((essay) => updates.get(essay.id) ?? essay);
-    this.rows.set(this.shown, this.essayRows);
+    // Each in its place: only the rows drawn of these essays are built again.
+    const replaced = new Map<string, EssaySummary>();
+    for (const [id, update] of updates) if (update) replaced.set(this.essayRows.key(update), update);
+    this.rows.replace(replaced);
   }
 
   get list(): readonly EssaySummary[] {
@@ -282,9 +281,8 @@ export class LibraryPane {
       const empty = emptyRow(`Nothing matches “${this.query()}”.`);
       this.rows.set(this.hits, { key: (hit) => `hit-${idOf(hit)}`, row: (hit) => this.hitRow(hit as SearchHit) }, empty);
     } else {
-      this.shown = this.visibleEssays();
       const empty = emptyRow(this.essays.length === 0 ? this.emptyMessage : "No essays match these filters.");
-      this.rows.set(this.shown, this.essayRows, empty);
+      this.rows.set(this.visibleEssays(), this.essayRows, empty);
     }
     this.renderFooter();
   }
