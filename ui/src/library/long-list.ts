@@ -1,7 +1,7 @@
 // A list that draws only the rows in sight (and a screenful either side), for a library of
 // thousands of essays. Drawing every row cost a 10,000-essay library 120,000 elements, ~0.9 GB
-// of memory and a window frozen for three seconds at start, and again for every refresh of the
-// list while the writer typed.
+// of memory and a window frozen for 3.7 s at start, and for 3.5 s again after every save (the
+// list was built anew).
 //
 // Rows keep their natural, differing heights (a title of one or two lines, a problem line): each
 // row's height is measured once it has been drawn, and rows never drawn count as the average of
