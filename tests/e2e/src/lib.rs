@@ -172,6 +172,11 @@ fn free_port() -> TcpListener {
 
 /// A running `tauri-driver`, stopped with SIGTERM (so that it stops `WebKitWebDriver` too)
 /// when dropped.
+/// A script step: scrolls the library list on by a screen, back to the top after its end (the
+/// list draws only the rows in sight, ui/src/library/long-list.ts).
+const SCROLL_ON: &str = "const list = document.getElementById('essay-list');
+  list.scrollTop = list.scrollTop + list.clientHeight >= list.scrollHeight - 1 ? 0 : list.scrollTop + list.clientHeight;";
+
 pub struct TauriDriver {
     child: Child,
     /// Where tauri-driver listens (it forwards to WebKitWebDriver on `native_port`).
@@ -595,18 +600,39 @@ impl App {
             .as_i64()
     }
 
-    /// The id of the library row titled `title` (waits for it to be listed).
+    /// The id of the library row titled `title` (waits for it to be listed). The list draws
+    /// only the rows in sight: while the row is not drawn, the list is scrolled on by a screen
+    /// (back to the top after the end), as a writer looking for it would.
     pub async fn essay_id(&self, title: &str) -> i64 {
         let v = self
             .wait_js(
                 &format!("the library lists {title:?}"),
-                r#"const row = [...document.querySelectorAll('#essay-list .essay-row')]
-                     .find((r) => r.querySelector('.essay-title')?.textContent === arguments[0]);
-                   return row ? Number(row.dataset.id) : null;"#,
+                &format!(
+                    r#"const row = [...document.querySelectorAll('#essay-list .essay-row')]
+                         .find((r) => r.querySelector('.essay-title')?.textContent === arguments[0]);
+                       if (row) return Number(row.dataset.id);
+                       {SCROLL_ON}
+                       return null;"#
+                ),
                 &[json!(title)],
             )
             .await;
         v.as_i64().expect("a numeric id")
+    }
+
+    /// Scrolls the library list until essay `id`'s row is drawn, and brings it into sight.
+    pub async fn reveal_row(&self, id: i64) {
+        self.wait_js(
+            &format!("the library's row of essay {id} is drawn"),
+            &format!(
+                r#"const row = document.querySelector(`#essay-list .essay-row[data-id='${{arguments[0]}}']`);
+                   if (row) {{ row.scrollIntoView({{ block: 'center' }}); return true; }}
+                   {SCROLL_ON}
+                   return null;"#
+            ),
+            &[json!(id)],
+        )
+        .await;
     }
 
     /// Waits until essay `id` is the one open in the editor.
@@ -622,6 +648,7 @@ impl App {
     /// Opens the essay titled `title` by clicking its row, and waits until the editor shows it.
     pub async fn open_by_title(&self, title: &str) -> i64 {
         let id = self.essay_id(title).await;
+        self.reveal_row(id).await;
         self.click(&format!(
             "#essay-list .essay-row[data-id='{id}'] .essay-open"
         ))

@@ -85,6 +85,7 @@ const ANSWER: Duration = Duration::from_secs(3);
 /// Clicks the row of essay `id`, then types a character at the end of its text; returns how
 /// long until the window answered a script (the essay open) and until the character showed.
 async fn open_and_type(app: &App, id: i64, mark: char) -> (Duration, Duration) {
+    app.reveal_row(id).await;
     let row = app
         .driver()
         .find(By::Css(format!(
