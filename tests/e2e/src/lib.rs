@@ -170,13 +170,13 @@ fn free_port() -> TcpListener {
     TcpListener::bind("127.0.0.1:0").expect("a free local port")
 }
 
-/// A running `tauri-driver`, stopped with SIGTERM (so that it stops `WebKitWebDriver` too)
-/// when dropped.
 /// A script step: scrolls the library list on by a screen, back to the top after its end (the
 /// list draws only the rows in sight, ui/src/library/long-list.ts).
 const SCROLL_ON: &str = "const list = document.getElementById('essay-list');
   list.scrollTop = list.scrollTop + list.clientHeight >= list.scrollHeight - 1 ? 0 : list.scrollTop + list.clientHeight;";
 
+/// A running `tauri-driver`, stopped with SIGTERM (so that it stops `WebKitWebDriver` too)
+/// when dropped.
 pub struct TauriDriver {
     child: Child,
     /// Where tauri-driver listens (it forwards to WebKitWebDriver on `native_port`).
