@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EssaySummary, ListedChange } from "../ipc/types";
+import { essay, libraryElements } from "./fixture";
 
 // The list's reading of every essay, answered when a test says so.
 let answers: Array<(list: EssaySummary[]) => void> = [];
@@ -7,10 +8,6 @@ const listEssays = vi.fn(() => new Promise<EssaySummary[]>((resolve) => answers.
 vi.mock("../ipc", () => ({ listEssays: () => listEssays(), toQuireError: (e: unknown) => ({ kind: "internal", message: String(e) }) }));
 
 const { Essays } = await import("./essays");
-
-function essay(id: number, title: string, words = 100): EssaySummary {
-  return { id, path: `essay-${id}.md`, title, date: "2024-01-01", status: "draft", tags: [], words, problem: null, unsaved: false };
-}
 
 function saved(summary: EssaySummary | null, id = summary?.id ?? 0): ListedChange {
   return { essay: id, path: summary?.path ?? null, kind: "saved", source: "save", summary, summaryKnown: true };
@@ -23,24 +20,10 @@ beforeEach(() => {
   vi.useFakeTimers();
   answers = [];
   listEssays.mockClear();
-  document.body.innerHTML = `<aside><button id="name"></button><input id="search" /><select id="status"></select>
-    <select id="tag"></select><select id="sort"><option value="date">Newest first</option><option value="title">By title</option></select>
-    <ul id="list"></ul><span id="footer"></span><p id="trouble"></p><button id="create"></button></aside>`;
-  const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-  list = byId("list");
+  const elements = libraryElements();
+  list = elements.list;
   essays = new Essays(
-    {
-      root: document.querySelector("aside")!,
-      name: byId("name"),
-      search: byId<HTMLInputElement>("search"),
-      status: byId<HTMLSelectElement>("status"),
-      tag: byId<HTMLSelectElement>("tag"),
-      sort: byId<HTMLSelectElement>("sort"),
-      list,
-      footer: byId("footer"),
-      trouble: byId("trouble"),
-      create: byId<HTMLButtonElement>("create"),
-    },
+    elements,
     { currentId: null, unsaved: () => undefined } as never,
     { dismiss: () => undefined, error: () => undefined, show: () => undefined } as never,
     { add: () => undefined } as never,
@@ -54,7 +37,7 @@ const words = () => [...list.querySelectorAll(".essay-words")].map((e) => e.text
 
 describe("Essays: the list follows the library's changes", () => {
   it("takes a saved essay's row from the change, without reading every essay", async () => {
-    essays.changed(saved(essay(2, "Beta", 900)));
+    essays.changed(saved(essay(2, "Beta", "2024-01-01", 900)));
     await vi.advanceTimersByTimeAsync(150);
     expect(words()).toEqual(["100 words", "900 words"]);
     expect(listEssays).not.toHaveBeenCalled();
@@ -70,10 +53,10 @@ describe("Essays: the list follows the library's changes", () => {
     essays.refresh(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(answers.length).toBe(1);
-    essays.changed(saved(essay(2, "Beta", 900)));
+    essays.changed(saved(essay(2, "Beta", "2024-01-01", 900)));
     await vi.advanceTimersByTimeAsync(150);
     // The reading answers with what the store held before the save.
-    answers[0]!([essay(1, "Alpha"), essay(2, "Beta", 100)]);
+    answers[0]!([essay(1, "Alpha"), essay(2, "Beta", "2024-01-01", 100)]);
     await vi.advanceTimersByTimeAsync(1);
     expect(words()).toEqual(["100 words", "900 words"]);
   });

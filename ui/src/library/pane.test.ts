@@ -1,33 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { EssaySummary } from "../ipc/types";
+import { essay, libraryElements } from "./fixture";
 import { LibraryPane, type LibraryElements } from "./pane";
-
-function essay(id: number, title: string, date: string, words = 100): EssaySummary {
-  return { id, path: `essay-${id}.md`, title, date, status: "draft", tags: [], words, problem: null, unsaved: false };
-}
 
 let elements: LibraryElements;
 let pane: LibraryPane;
 const search = vi.fn(async () => []);
 
 beforeEach(() => {
-  document.body.innerHTML = `
-    <aside><button id="name"></button><input id="search" /><select id="status"></select><select id="tag"></select>
-    <select id="sort"><option value="date">Newest first</option><option value="title">By title</option></select>
-    <ul id="list"></ul><span id="footer"></span><p id="trouble"></p><button id="create"></button></aside>`;
-  const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-  elements = {
-    root: byId("name").parentElement!,
-    name: byId("name"),
-    search: byId<HTMLInputElement>("search"),
-    status: byId<HTMLSelectElement>("status"),
-    tag: byId<HTMLSelectElement>("tag"),
-    sort: byId<HTMLSelectElement>("sort"),
-    list: byId("list"),
-    footer: byId("footer"),
-    trouble: byId("trouble"),
-    create: byId<HTMLButtonElement>("create"),
-  };
+  elements = libraryElements();
   localStorage.clear();
   search.mockClear();
   pane = new LibraryPane(elements, {
