@@ -115,9 +115,10 @@ export class LongList<T> {
   reveal(index: number): HTMLElement | null {
     const key = this.keys[index];
     if (key === undefined) return null;
+    const at = this.padTop() + this.offsetOf(index);
     // The first and the last row come with the list's padding: the very top or bottom.
-    const top = index === 0 ? 0 : this.padTop() + this.offsetOf(index);
-    const bottom = index === this.keys.length - 1 ? this.list.scrollHeight : this.padTop() + this.offsetOf(index) + this.height(key);
+    const top = index === 0 ? 0 : at;
+    const bottom = index === this.keys.length - 1 ? this.list.scrollHeight : at + this.height(key);
     const view = this.list.clientHeight;
     if (top < this.list.scrollTop) this.list.scrollTop = top;
     else if (bottom > this.list.scrollTop + view) this.list.scrollTop = bottom - view;
