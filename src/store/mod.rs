@@ -105,6 +105,13 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Steps(search_reads_kept_texts),
     // 3: publishing targets, and what was published where (the first table was never written).
     Migration::Sql(records::SCHEMA),
+    // 4: when each housekeeping task (pruning the history) last ran.
+    Migration::Sql(
+        "CREATE TABLE upkeep (
+            task TEXT PRIMARY KEY,
+            at INTEGER NOT NULL             -- unix milliseconds
+        );",
+    ),
 ];
 
 /// The search index: contentless, so the bodies are not kept a second time beside `texts`.
@@ -669,6 +676,16 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
+    /// Whether a library has been read from its folder before (any essay with a file).
+    pub fn knows_files(&self, library: i64) -> Result<bool> {
+        self.tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM essays WHERE library_id = ?1 AND path IS NOT NULL)",
+            )
+            .and_then(|mut s| s.query_row([library], |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
     /// One essay by path.
     pub fn essay_by_path(&self, library: i64, path: &str) -> Result<Option<EssayRow>> {
         let sql = format!("SELECT {ESSAY_COLUMNS} FROM essays WHERE library_id = ?1 AND path = ?2");
@@ -1064,6 +1081,26 @@ impl Tx<'_> {
     pub fn optimize_search(&self) -> Result<()> {
         self.tx
             .execute("INSERT INTO search(search) VALUES ('optimize')", [])
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// When the housekeeping task `task` last ran (unix ms), if it ever did.
+    pub fn last_upkeep(&self, task: &str) -> Result<Option<i64>> {
+        self.tx
+            .prepare_cached("SELECT at FROM upkeep WHERE task = ?1")
+            .and_then(|mut s| s.query_row([task], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records that the housekeeping task `task` ran at `at` (unix ms).
+    pub fn record_upkeep(&self, task: &str, at: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO upkeep(task, at) VALUES (?1, ?2)
+                 ON CONFLICT(task) DO UPDATE SET at = excluded.at",
+            )
+            .and_then(|mut s| s.execute(params![task, at]))
             .map(drop)
             .map_err(|e| self.err(e))
     }
