@@ -137,11 +137,23 @@ pub struct LibraryInfo {
 pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
     let opened = state.current();
     let asked = state.take_asked();
-    blocking(move || first_info(&opened, asked)).await
+    let rescan = opened.clone();
+    let info = blocking(move || first_info(&opened, asked)).await;
+    rescan.scan_if_owed();
+    info
 }
 
 /// The window's first look at the folder: [`info`], plus what the command line asked for.
 fn first_info(opened: &Opened, asked: Asked) -> Result<LibraryInfo> {
+    // The folder may not have been rescanned yet (`Opened::open_first`): the store takes the
+    // asked file in first, should it be new or changed (if it can't, `find` below says so).
+    if let Some(key) = asked
+        .essay
+        .as_ref()
+        .and_then(|f| opened.library.key(f).ok())
+    {
+        let _ = opened.library.reconcile(&[key]);
+    }
     let mut info = info(opened)?;
     info.asked_trouble = asked.trouble;
     if let Some(file) = asked.essay {
@@ -190,7 +202,8 @@ pub async fn window_start(state: State<'_, AppState>) -> Result<WindowStart> {
     let opened = state.current();
     let generation = opened.generation;
     let asked = state.take_asked();
-    let (library, settings, essay) = blocking(move || {
+    let rescan = opened.clone();
+    let answer = blocking(move || {
         let library = first_info(&opened, asked)?;
         let settings = crate::state::load_ui_state();
         let id = library.asked_essay.or_else(|| {
@@ -215,7 +228,10 @@ pub async fn window_start(state: State<'_, AppState>) -> Result<WindowStart> {
             });
         Ok((library, settings, essay.map(|essay| (essay, page))))
     })
-    .await?;
+    .await;
+    // What the window shows first is read (or could not be); now the rest of the folder.
+    rescan.scan_if_owed();
+    let (library, settings, essay) = answer?;
     let (essay, preview) = match essay {
         Some((essay, page)) => {
             let preview = page.map(|(id, page)| {
@@ -450,6 +466,71 @@ pub fn close_window<R: Runtime>(window: tauri::Window<R>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(path: &std::path::Path, title: &str) {
+        std::fs::write(path, format!("---\ntitle: {title}\n---\n\nText.\n")).unwrap();
+    }
+
+    fn titles(opened: &Opened) -> Vec<String> {
+        let mut titles: Vec<String> = info(opened)
+            .unwrap()
+            .essays
+            .into_iter()
+            .map(|e| e.title)
+            .collect();
+        titles.sort();
+        titles
+    }
+
+    #[test]
+    fn the_first_folder_shows_the_stores_list_at_once_and_takes_in_outside_edits_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let essays = dir.path().join("essays");
+        std::fs::create_dir(&essays).unwrap();
+        let db = dir.path().join("quire.db");
+        write(&essays.join("a.md"), "Apples");
+        // A folder the store has never read is read before the window sees it.
+        let first = Opened::open_first(&essays, &db).unwrap();
+        assert_eq!(titles(&first), ["Apples"]);
+        drop(first);
+
+        // While the app was closed: one essay added, one changed, one more added.
+        write(&essays.join("b.md"), "Bees");
+        write(&essays.join("a.md"), "Apricots");
+        write(&essays.join("c.md"), "Cherries");
+        let opened = Opened::open_first(&essays, &db).unwrap();
+        assert_eq!(titles(&opened), ["Apples"], "the store's list, at once");
+        // The essay asked for on the command line is taken in before it is looked up.
+        let asked = Asked {
+            essay: Some(essays.join("c.md")),
+            trouble: None,
+        };
+        let shown = first_info(&opened, asked).unwrap();
+        let c = shown.asked_essay.expect("the asked essay is found");
+        assert!(shown
+            .essays
+            .iter()
+            .any(|e| e.id == c && e.title == "Cherries"));
+        assert!(shown.asked_trouble.is_none());
+
+        let changes = opened.library.subscribe();
+        opened.scan_if_owed();
+        let mut seen = Vec::new();
+        while seen.len() < 2 {
+            let change = changes
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("the rescan's changes reach the window");
+            seen.push(change.path.unwrap_or_default());
+        }
+        seen.sort();
+        assert_eq!(seen, ["a.md", "b.md"]);
+        assert_eq!(titles(&opened), ["Apricots", "Bees", "Cherries"]);
+        // Once only: a second window start rescans nothing.
+        opened.scan_if_owed();
+        assert!(changes
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err());
+    }
 
     #[test]
     fn a_change_brings_the_essays_list_row_as_it_is_now_and_none_once_it_is_gone() {

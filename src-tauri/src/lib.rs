@@ -137,11 +137,13 @@ fn with_test_hooks<R: Runtime>(
 fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn std::error::Error>> {
     #[cfg(feature = "e2e")]
     testing::install(app)?;
-    let state = AppState::open(&startup)?;
-    let opened = state.current();
-    app.manage(state);
-    app.manage(publishing::Publishing::default());
-    forward_changes(app.handle(), &opened)?;
+    // The store is opened and the folder brought up to date on a thread of its own while GTK
+    // builds the window and WebKit starts its processes: the page cannot ask for anything
+    // before this function has returned (its requests are served by the event loop that runs
+    // after it), so the state is in place by then.
+    let opening = std::thread::Builder::new()
+        .name("quire-open".into())
+        .spawn(move || AppState::open(&startup))?;
     let handle = app.handle().clone();
     let (width, height) = saved_window_size().unwrap_or((1280.0, 800.0));
     let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
@@ -155,6 +157,13 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
         .disable_drag_drop_handler()
         .build()?;
     paint_without_compositing(&window)?;
+    let state = opening
+        .join()
+        .map_err(|_| "opening the essays folder failed unexpectedly")??;
+    let opened = state.current();
+    app.manage(state);
+    app.manage(publishing::Publishing::default());
+    forward_changes(app.handle(), &opened)?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! and the theme the preview renders with. [`Startup`] decides which folder that is.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use quire::export::Exporter;
@@ -183,24 +183,65 @@ pub struct Opened {
     /// Counts the folders opened in this run, so that a folder's late events are not taken
     /// for the next one's.
     pub generation: u64,
+    /// The store's list was not brought up to date with the folder yet (see
+    /// [`Opened::open_first`]).
+    scan_owed: AtomicBool,
 }
 
 impl Opened {
     /// Opens the library, brings it up to date with the folder and starts watching it.
     pub fn open(essays: &Path, db: &Path, generation: u64) -> quire::Result<Opened> {
+        Opened::opening(essays, db, generation, false)
+    }
+
+    /// Opens the folder the app starts on. A folder the store has read before is shown as the
+    /// store has it, and brought up to date once the window has what it shows first
+    /// ([`Opened::scan_if_owed`]): a rescan of 100,000 unchanged files takes about half a
+    /// second, which the window's page would otherwise wait for before it could even load.
+    /// The essay the window reopens is read afresh anyway (`Library::open_essay`), and whatever
+    /// the rescan finds reaches the window as any outside change does. A folder never read
+    /// before is read at once, so that the first window is not an empty one.
+    pub fn open_first(essays: &Path, db: &Path) -> quire::Result<Opened> {
+        Opened::opening(essays, db, 1, true)
+    }
+
+    fn opening(essays: &Path, db: &Path, generation: u64, later: bool) -> quire::Result<Opened> {
         let library = Library::open(essays, db)?;
-        library.scan()?;
+        let scan_owed = later && library.known()?;
+        if !scan_owed {
+            library.scan()?;
+        }
         let watcher = library.watch()?;
         let watch_mode = watcher.mode().clone();
         let exporter = Exporter::open(essays)?;
-        remember_folder(essays);
         Ok(Opened {
             library,
             watcher: Mutex::new(Some(watcher)),
             watch_mode,
             exporter,
             generation,
+            scan_owed: AtomicBool::new(scan_owed),
         })
+    }
+
+    /// Rescans the folder on a thread of its own if [`Opened::open_first`] left that for
+    /// later; its changes reach the window through the library's subscribers, as the
+    /// watcher's do.
+    pub fn scan_if_owed(&self) {
+        if !self.scan_owed.swap(false, Ordering::SeqCst) {
+            return;
+        }
+        let library = self.library.clone();
+        let spawned = std::thread::Builder::new()
+            .name("quire-rescan".into())
+            .spawn(move || {
+                if let Err(error) = library.scan() {
+                    eprintln!("quire-desktop: could not rescan the essays folder: {error}");
+                }
+            });
+        if let Err(error) = spawned {
+            eprintln!("quire-desktop: could not rescan the essays folder: {error}");
+        }
     }
 }
 
@@ -233,7 +274,8 @@ pub struct Asked {
 impl AppState {
     /// Opens the startup folder.
     pub fn open(startup: &Startup) -> quire::Result<AppState> {
-        let opened = Opened::open(&startup.essays, &startup.db, 1)?;
+        let opened = Opened::open_first(&startup.essays, &startup.db)?;
+        remember_folder(&startup.essays);
         Ok(AppState {
             current: RwLock::new(Arc::new(opened)),
             db: startup.db.clone(),
@@ -277,6 +319,7 @@ impl AppState {
     pub fn switch(&self, essays: &Path) -> quire::Result<Arc<Opened>> {
         let generation = self.current().generation + 1;
         let opened = Arc::new(Opened::open(essays, &self.db, generation)?);
+        remember_folder(essays);
         let mut current = match self.current.write() {
             Ok(current) => current,
             Err(poisoned) => poisoned.into_inner(),
