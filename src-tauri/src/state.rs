@@ -224,23 +224,20 @@ impl Opened {
         })
     }
 
-    /// Rescans the folder on a thread of its own if [`Opened::open_first`] left that for
-    /// later; its changes reach the window through the library's subscribers, as the
-    /// watcher's do.
+    /// Has the watcher look at the whole folder if [`Opened::open_first`] left that for
+    /// later: what it finds reaches the window as the watcher's other changes do, and a look
+    /// that fails (a locked store) is said in the library's footer and tried again.
     pub fn scan_if_owed(&self) {
         if !self.scan_owed.swap(false, Ordering::SeqCst) {
             return;
         }
-        let library = self.library.clone();
-        let spawned = std::thread::Builder::new()
-            .name("quire-rescan".into())
-            .spawn(move || {
-                if let Err(error) = library.scan() {
-                    eprintln!("quire-desktop: could not rescan the essays folder: {error}");
-                }
-            });
-        if let Err(error) = spawned {
-            eprintln!("quire-desktop: could not rescan the essays folder: {error}");
+        if let Some(watcher) = self
+            .watcher
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            watcher.look_again();
         }
     }
 }

@@ -196,11 +196,15 @@ pub fn classify(
     PathKind::Ignore
 }
 
+/// Asks the watcher's thread to look at the whole folder now ([`Watcher::look_again`]).
+/// The thread stops when the sender is dropped.
+struct LookAgain;
+
 /// Follows a library's folder until dropped.
 pub struct Watcher {
     mode: Arc<Mutex<WatchMode>>,
     health: Health,
-    stop: Option<Sender<()>>,
+    asks: Option<Sender<LookAgain>>,
     thread: Option<JoinHandle<()>>,
     // Kept alive for as long as the watcher runs; dropping it stops the events.
     _source: Option<Box<dyn notify::Watcher + Send>>,
@@ -228,7 +232,7 @@ impl Watcher {
             Follow::Automatic => POLL_EVERY,
         };
         let mode = Arc::new(Mutex::new(mode));
-        let (stop_tx, stop) = channel::<()>();
+        let (asks_tx, asks) = channel::<LookAgain>();
         let exclude = library.exclude().to_vec();
         let polling = source.is_none();
         let shared = Arc::clone(&mode);
@@ -241,7 +245,7 @@ impl Watcher {
                     library: &library,
                     health: &told,
                     events: &events,
-                    stop: &stop,
+                    asks: &asks,
                 };
                 if polling || follower.events(&root, &exclude, &shared) {
                     follower.poll(every);
@@ -251,7 +255,7 @@ impl Watcher {
         Ok(Watcher {
             mode,
             health,
-            stop: Some(stop_tx),
+            asks: Some(asks_tx),
             thread: Some(thread),
             _source: source,
         })
@@ -272,11 +276,20 @@ impl Watcher {
     pub fn health(&self) -> Receiver<WatchHealth> {
         self.health.subscribe()
     }
+
+    /// Has the watcher look at the whole folder soon, as after an event it could not place:
+    /// for a folder opened without a scan. What it finds, and whether looking fails, is told
+    /// as for any other look (and a failed look is tried again).
+    pub fn look_again(&self) {
+        if let Some(asks) = &self.asks {
+            let _ = asks.send(LookAgain);
+        }
+    }
 }
 
 impl Drop for Watcher {
     fn drop(&mut self) {
-        drop(self.stop.take());
+        drop(self.asks.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -336,7 +349,8 @@ struct Follower<'a> {
     library: &'a Library,
     health: &'a Health,
     events: &'a Receiver<notify::Result<Event>>,
-    stop: &'a Receiver<()>,
+    /// Asks to look again; disconnected when the watcher is dropped.
+    asks: &'a Receiver<LookAgain>,
 }
 
 impl Follower<'_> {
@@ -344,13 +358,13 @@ impl Follower<'_> {
     /// watcher still delivers (for the folders it did get) are dropped: the rescan sees it all.
     fn poll(&self, every: Duration) {
         loop {
-            match self.stop.recv_timeout(every) {
-                Err(RecvTimeoutError::Timeout) => {
+            match self.asks.recv_timeout(every) {
+                Ok(LookAgain) | Err(RecvTimeoutError::Timeout) => {
                     while self.events.try_recv().is_ok() {}
                     // A failure (a locked store, a full disk) is told, and retried next round.
                     self.health.record(self.library.sweep(Source::Disk));
                 }
-                Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         }
     }
@@ -368,11 +382,13 @@ impl Follower<'_> {
             let mut first: Option<Instant> = None;
             let mut last = Instant::now();
             loop {
-                if matches!(
-                    self.stop.try_recv(),
-                    Err(std::sync::mpsc::TryRecvError::Disconnected) | Ok(())
-                ) {
-                    return false;
+                match self.asks.try_recv() {
+                    Ok(LookAgain) => {
+                        first.get_or_insert_with(Instant::now);
+                        rescan = true;
+                    }
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => return false,
+                    Err(std::sync::mpsc::TryRecvError::Empty) => {}
                 }
                 match self.events.recv_timeout(tick) {
                     Ok(Ok(event)) => {
@@ -539,7 +555,7 @@ mod tests {
         std::fs::write(root.join("later/new.md"), "# New\n").unwrap();
         let changes = library.subscribe();
         let (events_tx, events) = channel();
-        let (_stop_tx, stop) = channel();
+        let (_asks_tx, asks) = channel();
         let mode = Mutex::new(WatchMode::Events);
         events_tx
             .send(Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch)))
@@ -550,7 +566,7 @@ mod tests {
             library: &library,
             health: &health,
             events: &events,
-            stop: &stop,
+            asks: &asks,
         };
         let give_way = follow.events(&canonical, &[], &mode);
         assert!(give_way, "the event loop hands over to polling");

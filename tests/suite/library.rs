@@ -594,6 +594,33 @@ fn polling_takes_in_a_temporary_file_renamed_over_the_essay() {
     });
 }
 
+/// The app's first folder is shown from the store at once and looked at only then: a watcher
+/// asked to look again takes in what changed while nobody watched, by events or by polling,
+/// without waiting for an edit or for the next round.
+#[test]
+fn a_watcher_asked_to_look_again_takes_in_what_changed_while_nobody_watched() {
+    let hourly = Follow::Polling {
+        every: Duration::from_secs(3600),
+    };
+    for follow in [Follow::Automatic, hourly] {
+        let fx = Fixture::scanned(&a_few_essays());
+        let id = fx.id("cats.md");
+        fs::write(fx.path("cats.md"), NEW_CATS).expect("edited while nobody watched");
+        let mut events = Events {
+            rx: fx.library.subscribe(),
+            log: Vec::new(),
+        };
+        let watcher = fx.library.watch_with(follow).expect("watcher starts");
+        watcher.look_again();
+        let change = events.wait_for("cats.md modified on disk", |c| {
+            is_change(c, "cats.md", &ChangeKind::Modified, Source::Disk)
+        });
+        assert_eq!(change.essay, id, "same essay ({follow:?})");
+        assert_eq!(fx.library.open_essay(id).expect("opens").text, NEW_CATS);
+        assert_folder_and_store_agree(&fx.library);
+    }
+}
+
 #[test]
 fn polling_sees_a_file_deleted_then_created_again_with_both_texts() {
     deleted_then_created_again_later(POLLING);
