@@ -490,7 +490,9 @@ mod tests {
         let db = dir.path().join("quire.db");
         write(&essays.join("a.md"), "Apples");
         // A folder the store has never read is read before the window sees it.
-        let first = Opened::open_first(&essays, &db).unwrap();
+        let mut read_now = None;
+        let first = Opened::open_first(&essays, &db, |now| read_now = Some(now)).unwrap();
+        assert_eq!(read_now, Some(true));
         assert_eq!(titles(&first), ["Apples"]);
         drop(first);
 
@@ -498,7 +500,8 @@ mod tests {
         write(&essays.join("b.md"), "Bees");
         write(&essays.join("a.md"), "Apricots");
         write(&essays.join("c.md"), "Cherries");
-        let opened = Opened::open_first(&essays, &db).unwrap();
+        let opened = Opened::open_first(&essays, &db, |now| read_now = Some(now)).unwrap();
+        assert_eq!(read_now, Some(false), "read later");
         assert_eq!(titles(&opened), ["Apples"], "the store's list, at once");
         // The essay asked for on the command line is taken in before it is looked up.
         let asked = Asked {

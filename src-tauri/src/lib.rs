@@ -137,13 +137,42 @@ fn with_test_hooks<R: Runtime>(
 fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn std::error::Error>> {
     #[cfg(feature = "e2e")]
     testing::install(app)?;
-    // The store is opened and the folder brought up to date on a thread of its own while GTK
-    // builds the window and WebKit starts its processes: the page cannot ask for anything
-    // before this function has returned (its requests are served by the event loop that runs
-    // after it), so the state is in place by then.
+    // The store is opened on a thread of its own while GTK builds the window and WebKit starts
+    // its processes: the page cannot ask for anything before this function has returned (its
+    // requests are served by the event loop that runs after it), so the state is in place by
+    // then. A folder read for the first time is read before the window is built, as before: a
+    // window cannot paint until this function returns, and one that stayed blank while 100,000
+    // essays were read (~40 s) would look hung.
+    let (told, reading) = std::sync::mpsc::channel();
     let opening = std::thread::Builder::new()
         .name("quire-open".into())
-        .spawn(move || AppState::open(&startup))?;
+        .spawn(move || {
+            AppState::open(&startup, |now| {
+                let _ = told.send(now);
+            })
+        })?;
+    let opened = |opening: std::thread::JoinHandle<quire::Result<AppState>>| {
+        opening
+            .join()
+            .map_err(|_| "opening the essays folder failed unexpectedly")
+    };
+    // Not told at all: opening failed before the store knew, and joining says why.
+    let state = if reading.recv().unwrap_or(true) {
+        let state = opened(opening)??;
+        main_window(app)?;
+        state
+    } else {
+        main_window(app)?;
+        opened(opening)??
+    };
+    let opened = state.current();
+    app.manage(state);
+    app.manage(publishing::Publishing::default());
+    forward_changes(app.handle(), &opened)?;
+    Ok(())
+}
+
+fn main_window<R: Runtime>(app: &mut App<R>) -> tauri::Result<()> {
     let handle = app.handle().clone();
     let (width, height) = saved_window_size().unwrap_or((1280.0, 800.0));
     let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
@@ -156,15 +185,7 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
         // dropped on the editor is added to the essay (Tauri's own handler would swallow it).
         .disable_drag_drop_handler()
         .build()?;
-    paint_without_compositing(&window)?;
-    let state = opening
-        .join()
-        .map_err(|_| "opening the essays folder failed unexpectedly")??;
-    let opened = state.current();
-    app.manage(state);
-    app.manage(publishing::Publishing::default());
-    forward_changes(app.handle(), &opened)?;
-    Ok(())
+    paint_without_compositing(&window)
 }
 
 /// Has WebKit paint the window without accelerated compositing. A page of text gains nothing

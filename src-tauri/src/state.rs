@@ -191,7 +191,7 @@ pub struct Opened {
 impl Opened {
     /// Opens the library, brings it up to date with the folder and starts watching it.
     pub fn open(essays: &Path, db: &Path, generation: u64) -> quire::Result<Opened> {
-        Opened::opening(essays, db, generation, false)
+        Opened::opening(essays, db, generation, None::<fn(bool)>)
     }
 
     /// Opens the folder the app starts on. A folder the store has read before is shown as the
@@ -200,14 +200,31 @@ impl Opened {
     /// second, which the window's page would otherwise wait for before it could even load.
     /// The essay the window reopens is read afresh anyway (`Library::open_essay`), and whatever
     /// the rescan finds reaches the window as any outside change does. A folder never read
-    /// before is read at once, so that the first window is not an empty one.
-    pub fn open_first(essays: &Path, db: &Path) -> quire::Result<Opened> {
-        Opened::opening(essays, db, 1, true)
+    /// before is read at once, so that the first window is not an empty one; `reading` is told
+    /// which it is (true: read now) as soon as the store knows.
+    pub fn open_first(
+        essays: &Path,
+        db: &Path,
+        reading: impl FnOnce(bool),
+    ) -> quire::Result<Opened> {
+        Opened::opening(essays, db, 1, Some(reading))
     }
 
-    fn opening(essays: &Path, db: &Path, generation: u64, later: bool) -> quire::Result<Opened> {
+    fn opening(
+        essays: &Path,
+        db: &Path,
+        generation: u64,
+        later: Option<impl FnOnce(bool)>,
+    ) -> quire::Result<Opened> {
         let library = Library::open(essays, db)?;
-        let scan_owed = later && library.known()?;
+        let scan_owed = match later {
+            Some(reading) => {
+                let known = library.known()?;
+                reading(!known);
+                known
+            }
+            None => false,
+        };
         if !scan_owed {
             library.scan()?;
         }
@@ -269,9 +286,10 @@ pub struct Asked {
 }
 
 impl AppState {
-    /// Opens the startup folder.
-    pub fn open(startup: &Startup) -> quire::Result<AppState> {
-        let opened = Opened::open_first(&startup.essays, &startup.db)?;
+    /// Opens the startup folder; `reading` is told whether the folder is being read for the
+    /// first time (see [`Opened::open_first`]).
+    pub fn open(startup: &Startup, reading: impl FnOnce(bool)) -> quire::Result<AppState> {
+        let opened = Opened::open_first(&startup.essays, &startup.db, reading)?;
         remember_folder(&startup.essays);
         Ok(AppState {
             current: RwLock::new(Arc::new(opened)),
