@@ -137,10 +137,7 @@ pub struct LibraryInfo {
 pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
     let opened = state.current();
     let asked = state.take_asked();
-    let rescan = opened.clone();
-    let info = blocking(move || first_info(&opened, asked)).await;
-    rescan.scan_if_owed();
-    info
+    blocking(move || first_info(&opened, asked)).await
 }
 
 /// The window's first look at the folder: [`info`], plus what the command line asked for.

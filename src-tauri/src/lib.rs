@@ -151,19 +151,19 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
                 let _ = told.send(now);
             })
         })?;
-    let opened = |opening: std::thread::JoinHandle<quire::Result<AppState>>| {
+    let joined = |opening: std::thread::JoinHandle<quire::Result<AppState>>| {
         opening
             .join()
             .map_err(|_| "opening the essays folder failed unexpectedly")
     };
     // Not told at all: opening failed before the store knew, and joining says why.
     let state = if reading.recv().unwrap_or(true) {
-        let state = opened(opening)??;
+        let state = joined(opening)??;
         main_window(app)?;
         state
     } else {
         main_window(app)?;
-        opened(opening)??
+        joined(opening)??
     };
     let opened = state.current();
     app.manage(state);

@@ -191,7 +191,9 @@ pub struct Opened {
 impl Opened {
     /// Opens the library, brings it up to date with the folder and starts watching it.
     pub fn open(essays: &Path, db: &Path, generation: u64) -> quire::Result<Opened> {
-        Opened::opening(essays, db, generation, None::<fn(bool)>)
+        let library = Library::open(essays, db)?;
+        library.scan()?;
+        Opened::watching(library, essays, generation, false)
     }
 
     /// Opens the folder the app starts on. A folder the store has read before is shown as the
@@ -207,27 +209,22 @@ impl Opened {
         db: &Path,
         reading: impl FnOnce(bool),
     ) -> quire::Result<Opened> {
-        Opened::opening(essays, db, 1, Some(reading))
-    }
-
-    fn opening(
-        essays: &Path,
-        db: &Path,
-        generation: u64,
-        later: Option<impl FnOnce(bool)>,
-    ) -> quire::Result<Opened> {
         let library = Library::open(essays, db)?;
-        let scan_owed = match later {
-            Some(reading) => {
-                let known = library.known()?;
-                reading(!known);
-                known
-            }
-            None => false,
-        };
-        if !scan_owed {
+        let known = library.known()?;
+        reading(!known);
+        if !known {
             library.scan()?;
         }
+        Opened::watching(library, essays, 1, known)
+    }
+
+    /// The opened library, watched from now on.
+    fn watching(
+        library: Library,
+        essays: &Path,
+        generation: u64,
+        scan_owed: bool,
+    ) -> quire::Result<Opened> {
         let watcher = library.watch()?;
         let watch_mode = watcher.mode().clone();
         let exporter = Exporter::open(essays)?;
