@@ -115,6 +115,16 @@ pub struct ScanReport {
     pub changes: Vec<Change>,
 }
 
+/// How far a reading of the whole folder has come ([`Library::scan_with`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReadProgress {
+    /// Files read so far. Unchanged files are not read, so a folder read before has few.
+    pub read: usize,
+    /// Files to read in all; 0 until the folder has been walked.
+    pub of: usize,
+}
+
 /// An essay opened for editing.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -374,21 +384,45 @@ impl Library {
         }))
     }
 
-    /// Whether the store has read this folder before: a later scan then only brings it up to
-    /// date, and the store's list can be shown meanwhile.
+    /// Whether the store has read this whole folder before: a later scan then only brings it
+    /// up to date, and the store's list can be shown meanwhile. A reading that was stopped
+    /// (the app closed halfway through 100,000 essays) does not count.
     pub fn known(&self) -> Result<bool> {
-        self.store().read().knows_files(self.inner.library_id)
+        Ok(self
+            .store()
+            .read()
+            .last_upkeep(&self.read_task())?
+            .is_some())
+    }
+
+    /// The upkeep task recorded once this folder has been read whole.
+    fn read_task(&self) -> String {
+        format!("read {}", self.inner.library_id)
     }
 
     /// Brings the store in line with the whole folder. Unchanged files (same size and
     /// modification time as last seen) are not even read.
     pub fn scan(&self) -> Result<ScanReport> {
-        self.sweep(Source::Import)
+        self.sweep(Source::Import, None)
+    }
+
+    /// [`Library::scan`] for a window that shows the folder while it is read: `progress` is
+    /// told how far the reading has come after each batch of files (first with none read, once
+    /// the folder has been walked), and stops it by answering false. Essays it adds are not
+    /// published one by one ([`Library::subscribe`]): at 100,000 essays that is 100,000
+    /// messages, where the window only needs to read its list again now and then. Every other
+    /// change (a changed file merged into a draft, a conflict) is published as by a scan.
+    pub fn scan_with(&self, progress: &mut dyn FnMut(ReadProgress) -> bool) -> Result<ScanReport> {
+        self.sweep(Source::Import, Some(progress))
     }
 
     /// [`Library::scan`], recording essays it finds for the first time as from `new_source`:
     /// `Import` for an explicit scan, `Disk` when the watcher rescans a folder it is following.
-    pub(crate) fn sweep(&self, new_source: Source) -> Result<ScanReport> {
+    pub(crate) fn sweep(
+        &self,
+        new_source: Source,
+        mut progress: Option<&mut dyn FnMut(ReadProgress) -> bool>,
+    ) -> Result<ScanReport> {
         let (files, skipped) = self.inner.folder.essay_files(&self.inner.exclude);
         let keys: Vec<String> = files
             .iter()
@@ -423,6 +457,12 @@ impl Library {
                 unchanged != Some(true)
             })
             .collect();
+        let of = to_read.len();
+        if let Some(progress) = progress.as_mut() {
+            if !progress(ReadProgress { read: 0, of }) {
+                return Ok(report);
+            }
+        }
         let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
         let gone: Vec<EssayId> = known
             .values()
@@ -446,7 +486,21 @@ impl Library {
                 })
                 .collect()
         });
-        let changes = self.apply(read, gone, new_source);
+        let mut stopped = false;
+        let mut told = progress.map(|progress| {
+            let stopped = &mut stopped;
+            move |read| {
+                *stopped = !progress(ReadProgress { read, of });
+                !*stopped
+            }
+        });
+        let changes = self.apply(
+            read,
+            gone,
+            new_source,
+            told.as_mut().map(|t| t as &mut dyn FnMut(usize) -> bool),
+        );
+        drop(told);
         // Reported in the folder's order, whichever batch found them.
         let mut unreadable = unreadable.into_inner().unwrap_or_else(|p| p.into_inner());
         unreadable.sort_by(|a, b| a.path.cmp(&b.path));
@@ -481,6 +535,11 @@ impl Library {
             }
         }
         report.changes = changes;
+        if !stopped && !self.known()? {
+            let task = self.read_task();
+            self.store()
+                .transaction(|tx| tx.record_upkeep(&task, now_ms()))?;
+        }
         Ok(report)
     }
 
@@ -500,16 +559,19 @@ impl Library {
                 }
             }
         }
-        self.apply(std::iter::once(fresh), gone, Source::Disk)
+        self.apply(std::iter::once(fresh), gone, Source::Disk, None)
     }
 
     /// Records what was read from disk: new essays, changed essays (merging with drafts),
-    /// renames (a gone essay whose text reappears elsewhere) and removals.
+    /// renames (a gone essay whose text reappears elsewhere) and removals. With `progress`,
+    /// it is told how many files were taken in after each batch, and stops when it answers
+    /// false (removals are then left for the next scan); added essays are then not published.
     fn apply(
         &self,
         fresh: impl Iterator<Item = Vec<Seen>> + Send,
         gone: Vec<EssayId>,
         new_source: Source,
+        mut progress: Option<&mut dyn FnMut(usize) -> bool>,
     ) -> Result<Vec<Change>> {
         let now = now_ms();
         let mut gone = gone;
@@ -517,7 +579,7 @@ impl Library {
         // Parsing and rendering (for word counts) is the slow part of reading; it runs on the
         // thread pool, outside the lock, while the batch before is written: SQLite writes on one
         // thread, so on two cores the two overlap.
-        std::thread::scope(|scope| -> Result<()> {
+        let stopped = std::thread::scope(|scope| -> Result<bool> {
             let (send, described) = sync_channel::<Vec<(Seen, Described)>>(1);
             let convention = &self.inner.folder.convention;
             scope.spawn(move || {
@@ -537,7 +599,9 @@ impl Library {
             });
             // One transaction per batch: a first scan of a large folder neither grows the WAL
             // to the size of the folder nor keeps autosaves waiting until it is done.
+            let mut taken = 0;
             for batch in described {
+                taken += batch.len();
                 let mut store = self.store();
                 let landed = store.transaction(|tx| {
                     let mut landed = Vec::new();
@@ -549,11 +613,30 @@ impl Library {
                     Ok(landed)
                 })?;
                 drop(store);
-                self.publish(&landed);
+                match progress.as_mut() {
+                    None => self.publish(&landed),
+                    Some(_) => {
+                        let told: Vec<Change> = landed
+                            .iter()
+                            .filter(|c| c.kind != ChangeKind::Added)
+                            .cloned()
+                            .collect();
+                        self.publish(&told);
+                    }
+                }
                 changes.extend(landed);
+                if let Some(progress) = progress.as_mut() {
+                    if !progress(taken) {
+                        // Dropping `described` stops the reading thread at its next batch.
+                        return Ok(true);
+                    }
+                }
             }
-            Ok(())
+            Ok(false)
         })?;
+        if stopped {
+            return Ok(changes);
+        }
         if gone.is_empty() && changes.len() < OPTIMIZE_AFTER {
             return Ok(changes);
         }

@@ -12,10 +12,13 @@
 //! [`Watcher::mode`] says which it got and why. A look at the folder that fails (a locked or
 //! broken store, a full disk) is never dropped: [`Watcher::health`] tells it, once per run of
 //! failures, and again when looking works, and the watcher keeps retrying every
-//! [`POLL_EVERY`] in between. Dropping the watcher stops it.
+//! [`POLL_EVERY`] in between. A folder never read before is read by the watcher too
+//! ([`Watcher::read`]), so that its reading and the watcher's own looks never overlap.
+//! Dropping the watcher stops it, a reading halfway through included.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -23,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 
-use super::{atomic, is_essay_name, Library};
+use super::{atomic, is_essay_name, Library, ReadProgress};
 use crate::conventions::Convention;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::Source;
@@ -196,15 +199,24 @@ pub fn classify(
     PathKind::Ignore
 }
 
-/// Asks the watcher's thread to look at the whole folder now ([`Watcher::look_again`]).
-/// The thread stops when the sender is dropped.
-struct LookAgain;
+/// Asks the watcher's thread to look at the whole folder now ([`Watcher::look_again`]), or
+/// to read it with its progress told ([`Watcher::read`]). The thread stops when the sender
+/// is dropped.
+struct LookAgain(Option<Reading>);
+
+/// A reading asked for with [`Watcher::read`]: told as it goes, and when it is over.
+struct Reading {
+    progress: Box<dyn FnMut(ReadProgress) + Send>,
+    done: Box<dyn FnOnce() + Send>,
+}
 
 /// Follows a library's folder until dropped.
 pub struct Watcher {
     mode: Arc<Mutex<WatchMode>>,
     health: Health,
     asks: Option<Sender<LookAgain>>,
+    /// Set when the watcher is dropped: a reading stops at its next batch.
+    stopping: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     // Kept alive for as long as the watcher runs; dropping it stops the events.
     _source: Option<Box<dyn notify::Watcher + Send>>,
@@ -238,6 +250,8 @@ impl Watcher {
         let shared = Arc::clone(&mode);
         let health = Health::default();
         let told = health.clone();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stopping);
         let thread = std::thread::Builder::new()
             .name("quire-watch".into())
             .spawn(move || {
@@ -246,6 +260,7 @@ impl Watcher {
                     health: &told,
                     events: &events,
                     asks: &asks,
+                    stopping: &stop,
                 };
                 if polling || follower.events(&root, &exclude, &shared) {
                     follower.poll(every);
@@ -256,6 +271,7 @@ impl Watcher {
             mode,
             health,
             asks: Some(asks_tx),
+            stopping,
             thread: Some(thread),
             _source: source,
         })
@@ -282,13 +298,40 @@ impl Watcher {
     /// as for any other look (and a failed look is tried again).
     pub fn look_again(&self) {
         if let Some(asks) = &self.asks {
-            let _ = asks.send(LookAgain);
+            let _ = asks.send(LookAgain(None));
+        }
+    }
+
+    /// Has the watcher read the whole folder, as a first reading of it
+    /// ([`Library::scan_with`]): `progress` is told how far it has come after each batch of
+    /// files, and `done` when it is over, whether it was read whole, failed (told by
+    /// [`Watcher::health`], and looked at again later) or was stopped by dropping the watcher.
+    /// Edits made meanwhile are taken in after it.
+    pub fn read(
+        &self,
+        progress: impl FnMut(ReadProgress) + Send + 'static,
+        done: impl FnOnce() + Send + 'static,
+    ) {
+        let reading = Reading {
+            progress: Box::new(progress),
+            done: Box::new(done),
+        };
+        match &self.asks {
+            Some(asks) => {
+                if let Err(unsent) = asks.send(LookAgain(Some(reading))) {
+                    if let Some(reading) = unsent.0 .0 {
+                        (reading.done)();
+                    }
+                }
+            }
+            None => (reading.done)(),
         }
     }
 }
 
 impl Drop for Watcher {
     fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
         drop(self.asks.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -351,21 +394,37 @@ struct Follower<'a> {
     events: &'a Receiver<notify::Result<Event>>,
     /// Asks to look again; disconnected when the watcher is dropped.
     asks: &'a Receiver<LookAgain>,
+    /// Set when the watcher is dropped.
+    stopping: &'a AtomicBool,
 }
 
 impl Follower<'_> {
+    /// One look at the whole folder: a reading with its progress told when one was asked for
+    /// (its essays recorded as imported), else a rescan.
+    fn look(&self, reading: Option<Reading>) -> bool {
+        let Some(Reading { mut progress, done }) = reading else {
+            return self.health.record(self.library.sweep(Source::Disk, None));
+        };
+        let outcome = self.library.scan_with(&mut |now| {
+            progress(now);
+            !self.stopping.load(Ordering::SeqCst)
+        });
+        done();
+        self.health.record(outcome)
+    }
+
     /// The polling watcher thread: a rescan every `every`, until stopped. Events that a native
     /// watcher still delivers (for the folders it did get) are dropped: the rescan sees it all.
     fn poll(&self, every: Duration) {
         loop {
-            match self.asks.recv_timeout(every) {
-                Ok(LookAgain) | Err(RecvTimeoutError::Timeout) => {
-                    while self.events.try_recv().is_ok() {}
-                    // A failure (a locked store, a full disk) is told, and retried next round.
-                    self.health.record(self.library.sweep(Source::Disk));
-                }
+            let reading = match self.asks.recv_timeout(every) {
+                Ok(LookAgain(reading)) => reading,
+                Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
-            }
+            };
+            while self.events.try_recv().is_ok() {}
+            // A failure (a locked store, a full disk) is told, and retried next round.
+            self.look(reading);
         }
     }
 
@@ -379,13 +438,18 @@ impl Follower<'_> {
         loop {
             let mut paths = BTreeSet::new();
             let mut rescan = false;
+            let mut reading: Option<Reading> = None;
             let mut first: Option<Instant> = None;
             let mut last = Instant::now();
             loop {
                 match self.asks.try_recv() {
-                    Ok(LookAgain) => {
+                    Ok(LookAgain(asked)) => {
                         first.get_or_insert_with(Instant::now);
                         rescan = true;
+                        // One look serves both; the earlier reading is told it is over.
+                        if let Some(earlier) = asked.and_then(|asked| reading.replace(asked)) {
+                            (earlier.done)();
+                        }
                     }
                     Err(std::sync::mpsc::TryRecvError::Disconnected) => return false,
                     Err(std::sync::mpsc::TryRecvError::Empty) => {}
@@ -404,7 +468,7 @@ impl Follower<'_> {
                         // A folder created later could not be watched: events would miss it
                         // for good, so look at everything now and poll from here on.
                         *mode.lock().unwrap_or_else(|p| p.into_inner()) = fall_back(&error);
-                        self.health.record(self.library.sweep(Source::Disk));
+                        self.look(reading);
                         return true;
                     }
                     Ok(Err(_)) => {
@@ -428,7 +492,7 @@ impl Follower<'_> {
             // The folder itself is never touched by the watcher; a failure is told and the
             // whole folder looked at again a little later.
             let failed = if rescan {
-                self.health.record(self.library.sweep(Source::Disk))
+                self.look(reading)
             } else if !paths.is_empty() {
                 let keys: Vec<String> = paths.into_iter().collect();
                 self.health.record(self.library.reconcile(&keys))
@@ -567,6 +631,7 @@ mod tests {
             health: &health,
             events: &events,
             asks: &asks,
+            stopping: &AtomicBool::new(false),
         };
         let give_way = follow.events(&canonical, &[], &mode);
         assert!(give_way, "the event loop hands over to polling");

@@ -676,16 +676,6 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Whether a library has been read from its folder before (any essay with a file).
-    pub fn knows_files(&self, library: i64) -> Result<bool> {
-        self.tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM essays WHERE library_id = ?1 AND path IS NOT NULL)",
-            )
-            .and_then(|mut s| s.query_row([library], |r| r.get(0)))
-            .map_err(|e| self.err(e))
-    }
-
     /// One essay by path.
     pub fn essay_by_path(&self, library: i64, path: &str) -> Result<Option<EssayRow>> {
         let sql = format!("SELECT {ESSAY_COLUMNS} FROM essays WHERE library_id = ?1 AND path = ?2");

@@ -622,6 +622,64 @@ fn a_watcher_asked_to_look_again_takes_in_what_changed_while_nobody_watched() {
 }
 
 #[test]
+fn a_watcher_reading_a_folder_never_read_tells_how_far_it_has_come_and_follows_the_folder_after() {
+    let hourly = Follow::Polling {
+        every: Duration::from_secs(3600),
+    };
+    for follow in [Follow::Automatic, hourly] {
+        let fx = Fixture::new(&a_few_essays());
+        assert!(!fx.library.known().expect("asks"), "never read");
+        let mut events = Events {
+            rx: fx.library.subscribe(),
+            log: Vec::new(),
+        };
+        let watcher = fx.library.watch_with(follow).expect("watcher starts");
+        let (told, progress) = mpsc::channel();
+        let (over, done) = mpsc::channel();
+        watcher.read(
+            move |now| {
+                let _ = told.send(now);
+            },
+            move || {
+                let _ = over.send(());
+            },
+        );
+        done.recv_timeout(EVENT_TIMEOUT)
+            .expect("the reading is over");
+        let told: Vec<_> = progress.try_iter().collect();
+        let files = a_few_essays().len();
+        assert_eq!(told.first().map(|p| (p.read, p.of)), Some((0, files)));
+        assert_eq!(told.last().map(|p| (p.read, p.of)), Some((files, files)));
+        assert!(
+            fx.library.known().expect("asks"),
+            "read whole now ({follow:?})"
+        );
+        assert_folder_and_store_agree(&fx.library);
+        let id = fx.id("cats.md");
+        let sources: Vec<Source> = fx
+            .library
+            .history(id)
+            .expect("history")
+            .iter()
+            .map(|r| r.source)
+            .collect();
+        assert_eq!(
+            sources,
+            [Source::Import],
+            "read as a folder's first reading"
+        );
+        // Told by its progress, not essay by essay.
+        assert!(events.rx.try_iter().all(|c| c.kind != ChangeKind::Added));
+        if follow == Follow::Automatic {
+            fs::write(fx.path("cats.md"), NEW_CATS).expect("an edit after the reading");
+            events.wait_for("cats.md modified on disk", |c| {
+                is_change(c, "cats.md", &ChangeKind::Modified, Source::Disk)
+            });
+        }
+    }
+}
+
+#[test]
 fn polling_sees_a_file_deleted_then_created_again_with_both_texts() {
     deleted_then_created_again_later(POLLING);
 }
