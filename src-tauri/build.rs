@@ -6,6 +6,7 @@
 const COMMANDS: &[&str] = &[
     "window_start",
     "library_info",
+    "library_reading",
     "list_essays",
     "search_essays",
     "open_essay",

@@ -7,7 +7,7 @@ use tauri::{AppHandle, Runtime, State};
 use quire::conventions::Generator;
 use quire::essay::Status;
 use quire::library::watch::WatchMode;
-use quire::library::{Change, EssayId, Library, OpenedEssay};
+use quire::library::{Change, EssayId, Library, OpenedEssay, ReadProgress};
 use quire::preview::{self, Preview, TextEdit};
 use quire::store::EssayRow;
 use quire::store::SearchFilter;
@@ -131,7 +131,15 @@ pub struct LibraryInfo {
     asked_essay: Option<EssayId>,
     /// Why what the command line asked for could not be opened; only in the first answer.
     asked_trouble: Option<String>,
+    /// How far the folder's first reading has come, while it is read: `essays` is what has
+    /// been read so far, and the window asks `library_reading` until it is over.
+    reading: Option<ReadProgress>,
 }
+
+/// How long the window's first look at a folder being read for the first time waits for the
+/// reading to be over: a folder of a few hundred essays is then shown whole, not filling in.
+/// The page has loaded its script meanwhile; a bigger folder is shown as it is read.
+pub(crate) const READING_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 #[tauri::command]
 pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
@@ -142,6 +150,7 @@ pub async fn library_info(state: State<'_, AppState>) -> Result<LibraryInfo> {
 
 /// The window's first look at the folder: [`info`], plus what the command line asked for.
 fn first_info(opened: &Opened, asked: Asked) -> Result<LibraryInfo> {
+    opened.wait_for_reading(READING_WAIT);
     // The folder may not have been rescanned yet (`Opened::open_first`): the store takes the
     // asked file in first, should it be new or changed (if it can't, `find` below says so).
     if let Some(key) = asked
@@ -274,7 +283,15 @@ pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
         },
         asked_essay: None,
         asked_trouble: None,
+        reading: opened.reading(),
     })
+}
+
+/// How far the open folder's first reading has come; null once it is read (the window then
+/// reads the list once more).
+#[tauri::command]
+pub fn library_reading(state: State<'_, AppState>) -> Option<ReadProgress> {
+    state.current().reading()
 }
 
 #[tauri::command]
@@ -463,6 +480,7 @@ pub fn close_window<R: Runtime>(window: tauri::Window<R>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quire::library::ChangeKind;
 
     fn write(path: &std::path::Path, title: &str) {
         std::fs::write(path, format!("---\ntitle: {title}\n---\n\nText.\n")).unwrap();
@@ -486,10 +504,11 @@ mod tests {
         std::fs::create_dir(&essays).unwrap();
         let db = dir.path().join("quire.db");
         write(&essays.join("a.md"), "Apples");
-        // A folder the store has never read is read before the window sees it.
-        let mut read_now = None;
-        let first = Opened::open_first(&essays, &db, |now| read_now = Some(now)).unwrap();
-        assert_eq!(read_now, Some(true));
+        // A folder the store has never read is read beside the window; a small one is read
+        // by the time the window first looks.
+        let first = Opened::open_first(&essays, &db).unwrap();
+        let shown = first_info(&first, Asked::default()).unwrap();
+        assert_eq!(shown.reading, None, "read whole before the first look");
         assert_eq!(titles(&first), ["Apples"]);
         drop(first);
 
@@ -497,8 +516,12 @@ mod tests {
         write(&essays.join("b.md"), "Bees");
         write(&essays.join("a.md"), "Apricots");
         write(&essays.join("c.md"), "Cherries");
-        let opened = Opened::open_first(&essays, &db, |now| read_now = Some(now)).unwrap();
-        assert_eq!(read_now, Some(false), "read later");
+        let opened = Opened::open_first(&essays, &db).unwrap();
+        assert_eq!(
+            opened.reading(),
+            None,
+            "not read again, only rescanned later"
+        );
         assert_eq!(titles(&opened), ["Apples"], "the store's list, at once");
         // The essay asked for on the command line is taken in before it is looked up.
         let asked = Asked {
@@ -530,6 +553,62 @@ mod tests {
         assert!(changes
             .recv_timeout(std::time::Duration::from_millis(300))
             .is_err());
+    }
+
+    #[test]
+    fn a_big_folder_never_read_is_shown_while_it_is_read_and_a_reading_cut_short_is_finished_later()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let essays = dir.path().join("essays");
+        std::fs::create_dir(&essays).unwrap();
+        let db = dir.path().join("quire.db");
+        // Three batches of the reading (1,000 files each).
+        const ESSAYS: usize = 2_500;
+        for n in 0..ESSAYS {
+            write(&essays.join(format!("e{n:04}.md")), &format!("Essay {n}"));
+        }
+        let opened = Opened::open_first(&essays, &db).unwrap();
+        assert!(opened.reading().is_some(), "being read as the window opens");
+        // Cut short, as when the window closes halfway through: the store keeps what was
+        // read, and does not count the folder as read.
+        let at = std::time::Instant::now();
+        while opened.reading().is_some_and(|now| now.read == 0) {
+            assert!(at.elapsed().as_secs() < 60, "the reading never got going");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        drop(opened);
+        let opened = Opened::open_first(&essays, &db).unwrap();
+        let partly = titles(&opened).len();
+        assert!(
+            (1..ESSAYS).contains(&partly),
+            "{partly} essays read before the reading was cut short"
+        );
+        let shown = info(&opened).unwrap().reading;
+        assert!(shown.is_some(), "read again, as a folder never read whole");
+        let changes = opened.library.subscribe();
+
+        // What the window sees meanwhile: the count grows, the list with it, never past it.
+        let mut seen = Vec::new();
+        while let Some(now) = opened.reading() {
+            assert!(at.elapsed().as_secs() < 120, "the reading never ended");
+            seen.push(now);
+            let listed = titles(&opened).len();
+            assert!(
+                listed >= partly && listed <= ESSAYS,
+                "{listed} essays listed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(seen.windows(2).all(|w| w[0].read <= w[1].read), "{seen:?}");
+        let of = seen.iter().map(|now| now.of).max().unwrap();
+        assert_eq!(of, ESSAYS - partly, "only what was not read yet is read");
+        assert_eq!(titles(&opened).len(), ESSAYS);
+        assert!(opened.library.known().unwrap());
+        // The essays it added came as progress, not 2,500 messages for the window.
+        assert!(changes.try_iter().all(|c| c.kind != ChangeKind::Added));
+        // Read whole now: the next start only rescans, later.
+        drop(opened);
+        assert_eq!(Opened::open_first(&essays, &db).unwrap().reading(), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use ts_rs::{Config, TS};
 use quire::library::diff::{Span, SpanKind};
 use quire::library::images::AddedImage;
 use quire::library::watch::WatchHealth;
-use quire::library::{Change, OpenedEssay};
+use quire::library::{Change, OpenedEssay, ReadProgress};
 use quire::markdown::Heading;
 use quire::store::Source;
 use quire::ErrorKind;
@@ -51,6 +51,7 @@ fn generated() -> String {
     declare(ErrorKind::decl(&cfg));
     declare(UiError::decl(&cfg));
     declare(EssaySummary::decl(&cfg));
+    declare(ReadProgress::decl(&cfg));
     declare(LibraryInfo::decl(&cfg));
     declare(SearchHit::decl(&cfg));
     declare(OpenedEssay::decl(&cfg));

@@ -64,6 +64,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> tauri:
         .invoke_handler(with_test_hooks(tauri::generate_handler![
             commands::window_start,
             commands::library_info,
+            commands::library_reading,
             commands::list_essays,
             commands::search_essays,
             commands::open_essay,
@@ -140,31 +141,14 @@ fn setup<R: Runtime>(app: &mut App<R>, startup: Startup) -> Result<(), Box<dyn s
     // The store is opened on a thread of its own while GTK builds the window and WebKit starts
     // its processes: the page cannot ask for anything before this function has returned (its
     // requests are served by the event loop that runs after it), so the state is in place by
-    // then. A folder read for the first time is read before the window is built, as before: a
-    // window cannot paint until this function returns, and one that stayed blank while 100,000
-    // essays were read (~40 s) would look hung.
-    let (told, reading) = std::sync::mpsc::channel();
+    // then. Nothing is read from the folder first, whatever its size (`Opened::open_first`).
     let opening = std::thread::Builder::new()
         .name("quire-open".into())
-        .spawn(move || {
-            AppState::open(&startup, |now| {
-                let _ = told.send(now);
-            })
-        })?;
-    let joined = |opening: std::thread::JoinHandle<quire::Result<AppState>>| {
-        opening
-            .join()
-            .map_err(|_| "opening the essays folder failed unexpectedly")
-    };
-    // Not told at all: opening failed before the store knew, and joining says why.
-    let state = if reading.recv().unwrap_or(true) {
-        let state = joined(opening)??;
-        main_window(app)?;
-        state
-    } else {
-        main_window(app)?;
-        joined(opening)??
-    };
+        .spawn(move || AppState::open(&startup))?;
+    main_window(app)?;
+    let state = opening
+        .join()
+        .map_err(|_| "opening the essays folder failed unexpectedly")??;
     let opened = state.current();
     app.manage(state);
     app.manage(publishing::Publishing::default());

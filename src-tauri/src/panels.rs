@@ -547,7 +547,12 @@ pub async fn open_library<R: Runtime>(app: AppHandle<R>, path: String) -> Result
             format!("could not follow the folder: {e}"),
         )
     })?;
-    blocking(move || info(&opened)).await
+    blocking(move || {
+        // A folder never read is read beside the window: a small one is shown whole.
+        opened.wait_for_reading(crate::commands::READING_WAIT);
+        info(&opened)
+    })
+    .await
 }
 
 /// The window's saved settings (panes, modes, last essay per folder, export folders), or null.
