@@ -153,6 +153,7 @@ essays = new Essays(
     sort: byId<HTMLSelectElement>("sort"),
     list: byId("essay-list"),
     footer: byId("library-footer"),
+    reading: byId("library-reading"),
     trouble: byId("watch-trouble"),
     create: byId<HTMLButtonElement>("new-essay"),
   },
@@ -291,6 +292,7 @@ const folder = new LibraryFolder(
       preview.forgetCounts();
     },
     shown: (id) => status.showTitle(id),
+    reload: () => essays.reload(),
   },
   actions,
 );

@@ -692,3 +692,86 @@ async fn an_essay_file_opens_in_its_folder_and_anything_else_is_said() {
     app.screenshot("not-an-essay").await;
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
+    // Enough essays that reading them takes seconds, not the half second the window's first
+    // look waits for a small folder.
+    const NOTES: usize = 30_000;
+    let fixture =
+        Fixture::new("a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read");
+    let notes = fixture.essays.join("notes");
+    std::fs::create_dir_all(&notes).expect("a folder for the notes");
+    let paragraph =
+        "A line of a note kept for later, long enough to be read and counted. ".repeat(20);
+    for i in 0..NOTES {
+        let text = format!(
+            "---\ntitle: Note {i:05}\ndate: 2010-01-{:02}\n---\n\n{paragraph}\n",
+            1 + i % 28
+        );
+        std::fs::write(notes.join(format!("note-{i:05}.md")), text).expect("write a note");
+    }
+    let app = fixture.launch().await;
+
+    // The window is there while the folder is read, and says so: above the library's footer,
+    // with a bar, and where the essay will be.
+    let reading = app
+        .wait_js(
+            "the library says it is reading the folder",
+            "const r = document.getElementById('library-reading');
+             return !r.hidden && /^Reading essays: [\\d,]+ of 30,0\\d\\d$/.test(r.textContent) ? r.textContent : null",
+            &[],
+        )
+        .await;
+    let editor = app
+        .js(
+            "const e = document.getElementById('editor-empty');
+             return e.hidden ? null : e.textContent",
+            &[],
+        )
+        .await;
+    assert!(
+        editor
+            .as_str()
+            .is_some_and(|t| t.contains("reading the essays")),
+        "the editor says the folder is being read ({reading}; editor: {editor})"
+    );
+    assert_eq!(app.open_essay_id().await, None, "no essay opened at random");
+    app.screenshot("reading").await;
+
+    // Read whole: every note listed, the count said, and the sample essay (newer than the
+    // notes, so at the top of the list) opened.
+    let listed = quire_e2e::poll(std::time::Duration::from_secs(240), || async {
+        let footer = app
+            .js(
+                "return document.getElementById('library-footer').textContent",
+                &[],
+            )
+            .await;
+        let footer = footer.as_str().unwrap_or_default().to_string();
+        let count: usize = footer
+            .strip_suffix(" essays")
+            .map(|n| n.replace(',', ""))
+            .and_then(|n| n.parse().ok())?;
+        (count > NOTES).then_some(count)
+    })
+    .await;
+    if listed.is_none() {
+        app.fail("the whole folder was never listed").await;
+    }
+    let sample = app.essay_id(SAMPLE_TITLE).await;
+    app.wait_open(sample).await;
+    assert!(
+        app.js(
+            "return document.getElementById('library-reading').hidden",
+            &[]
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false),
+        "the reading line is gone once the folder is read"
+    );
+    app.screenshot("read").await;
+    app.close().await;
+}

@@ -17,6 +17,16 @@ message: string, };
 
 export type EssaySummary = { id: number, path: string | null, title: string, date: string | null, status: Status, tags: Array<string>, words: number, problem: string | null, unsaved: boolean, };
 
+export type ReadProgress = { 
+/**
+ * Files read so far. Unchanged files are not read, so a folder read before has few.
+ */
+read: number, 
+/**
+ * Files to read in all; 0 until the folder has been walked.
+ */
+of: number, };
+
 export type LibraryInfo = { root: string, name: string, essays: Array<EssaySummary>, watching: "events" | "polling", warning: string | null, 
 /**
  * How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
@@ -31,7 +41,12 @@ askedEssay: number | null,
 /**
  * Why what the command line asked for could not be opened; only in the first answer.
  */
-askedTrouble: string | null, };
+askedTrouble: string | null, 
+/**
+ * How far the folder's first reading has come, while it is read: `essays` is what has
+ * been read so far, and the window asks `library_reading` until it is over.
+ */
+reading: ReadProgress | null, };
 
 export type SearchHit = { essayId: number, path: string | null, title: string, status: Status, snippet: string, };
 

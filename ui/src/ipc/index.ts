@@ -20,6 +20,7 @@ import type {
   LibraryInfo,
   ListedChange,
   NewPublishTarget,
+  ReadProgress,
   OpenedEssay,
   PublishOutcome,
   PublishPlan,
@@ -124,6 +125,7 @@ function takeFirstRender(text: string | TextEdit, id: number | null, shell: stri
 }
 
 export const libraryInfo = () => call<LibraryInfo>("library_info");
+export const libraryReading = () => call<ReadProgress | null>("library_reading");
 export const listEssays = () => call<EssaySummary[]>("list_essays");
 export const searchEssays = (query: SearchQuery) =>
   call<SearchHit[]>("search_essays", { query: query.query, status: query.status, tag: query.tag });

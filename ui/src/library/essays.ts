@@ -56,21 +56,26 @@ export class Essays {
       clearTimeout(this.refreshTimer);
     }
     this.refreshDue = due;
-    this.refreshTimer = setTimeout(async () => {
+    this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      const asked = this.followings;
-      this.readings++;
-      try {
-        this.pane.setEssays(await ipc.listEssays());
-        this.notices.dismiss("list");
-        const newer = [...this.followed].filter(([, row]) => row.at > asked);
-        if (newer.length) this.pane.follow(new Map(newer.map(([id, row]) => [id, row.summary])));
-      } catch (error) {
-        this.notices.error(`Couldn't refresh the list of essays: ${ipc.toQuireError(error).message}`, "list");
-      } finally {
-        if (--this.readings === 0) this.followed.clear();
-      }
+      void this.reload();
     }, delay);
+  }
+
+  /** Reads the whole list again now; done when the list shows it (or says why it couldn't). */
+  async reload(): Promise<void> {
+    const asked = this.followings;
+    this.readings++;
+    try {
+      this.pane.setEssays(await ipc.listEssays());
+      this.notices.dismiss("list");
+      const newer = [...this.followed].filter(([, row]) => row.at > asked);
+      if (newer.length) this.pane.follow(new Map(newer.map(([id, row]) => [id, row.summary])));
+    } catch (error) {
+      this.notices.error(`Couldn't refresh the list of essays: ${ipc.toQuireError(error).message}`, "list");
+    } finally {
+      if (--this.readings === 0) this.followed.clear();
+    }
   }
 
   /** The list takes the rows of the essays that changed, within 100 ms (bursts coalesced). */

@@ -8,7 +8,7 @@ export function libraryElements(): LibraryElements {
   document.body.innerHTML = `
     <aside><button id="name"></button><input id="search" /><select id="status"></select><select id="tag"></select>
     <select id="sort"><option value="date">Newest first</option><option value="title">By title</option></select>
-    <ul id="list"></ul><span id="footer"></span><p id="trouble"></p><button id="create"></button></aside>`;
+    <ul id="list"></ul><span id="footer"></span><div id="reading"></div><p id="trouble"></p><button id="create"></button></aside>`;
   const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
   return {
     root: document.querySelector("aside")!,
@@ -19,6 +19,7 @@ export function libraryElements(): LibraryElements {
     sort: byId<HTMLSelectElement>("sort"),
     list: byId("list"),
     footer: byId("footer"),
+    reading: byId("reading"),
     trouble: byId("trouble"),
     create: byId<HTMLButtonElement>("create"),
   };

@@ -29,13 +29,24 @@ export interface FolderContext {
   leaving: () => void;
   /** The essays are listed now; the window's title can name the open one. */
   shown: (openId: number | null) => void;
+  /** Reads the whole list again; done once the list shows it. */
+  reload: () => Promise<void>;
 }
+
+/** How often the window asks how far a folder's first reading has come. */
+export const READING_ASK_MS = 1000;
+
+/** Nothing open in the editor, with or without a folder being read. */
+const NO_ESSAY = "No essay is open.";
+const READING = "Quire is reading the essays in this folder. Open one from the list as it fills, or start a new one.";
 
 export class LibraryFolder {
   private readonly elements: FolderElements;
   private readonly context: FolderContext;
   /** The essays folder the window shows (its root path), once known. */
   private shownRoot: string | null = null;
+  /** Counts the folders shown, so that following one's reading stops when another is shown. */
+  private showings = 0;
 
   constructor(elements: FolderElements, context: FolderContext, actions: Actions) {
     this.elements = elements;
@@ -109,6 +120,7 @@ export class LibraryFolder {
   /** Shows an essays folder: its list, and the essay last open there (else the newest). */
   private async show(info: ipc.LibraryInfo): Promise<void> {
     const { workspace, library, session, notices } = this.context;
+    const showing = ++this.showings;
     this.shownRoot = info.root;
     library.setLibrary(info.name, info.root);
     this.elements.name.title = `${info.root}\nOpen another folder… (${keysOf("library.open-folder")})`;
@@ -128,12 +140,58 @@ export class LibraryFolder {
     library.setWatchTrouble(null);
     library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
     library.setReadAs(info.readAs);
+    library.setReading(info.reading);
     mark("listed");
+    if (info.reading) void this.followReading(showing);
     if (reopened) {
       this.context.shown(workspace.currentId);
       return;
     }
-    const first = startupEssay(library.visibleEssays()) ?? startupEssay(info.essays);
-    if (!first || !(await workspace.open(first.id))) this.elements.editorEmpty.hidden = false;
+    // While the folder is read, its newest essay may not have been read yet: the editor
+    // waits for the reading (or for the writer's choice) rather than open one at random.
+    const first = info.reading ? null : (startupEssay(library.visibleEssays()) ?? startupEssay(info.essays));
+    if (!first || !(await workspace.open(first.id))) this.showNoEssay(info.reading !== null);
+  }
+
+  private showNoEssay(reading: boolean): void {
+    this.elements.editorEmptyText.textContent = reading ? READING : NO_ESSAY;
+    this.elements.editorEmpty.hidden = false;
+  }
+
+  /**
+   * Follows a folder's first reading (100,000 essays take about 40 s): the list is read again
+   * as essays arrive, no more than a fifth of the time (at 100,000 one reading of the list
+   * keeps the page busy ~0.3 s), and once more at the end, when the newest essay is opened
+   * if the writer has not opened one meanwhile.
+   */
+  private async followReading(showing: number): Promise<void> {
+    const { library, workspace } = this.context;
+    let read = -1;
+    let pause = READING_ASK_MS;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      if (showing !== this.showings) return;
+      let now: ipc.ReadProgress | null;
+      try {
+        now = await ipc.libraryReading();
+      } catch {
+        now = null; // The core can't say: the list as it is now, then.
+      }
+      if (showing !== this.showings) return;
+      if (now === null) break;
+      library.setReading(now);
+      if (now.read !== read) {
+        read = now.read;
+        const began = performance.now();
+        await this.context.reload();
+        pause = Math.max(READING_ASK_MS, 4 * (performance.now() - began));
+      }
+    }
+    library.setReading(null);
+    await this.context.reload();
+    if (showing !== this.showings || workspace.currentId !== null) return;
+    const first = startupEssay(library.visibleEssays());
+    if (first && (await workspace.open(first.id))) this.context.shown(workspace.currentId);
+    else if (workspace.currentId === null) this.showNoEssay(false);
   }
 }

@@ -65,3 +65,32 @@ describe("LibraryPane.follow", () => {
     expect(search).toHaveBeenCalledWith({ query: "beta", status: null, tag: null });
   });
 });
+
+describe("LibraryPane.setReading", () => {
+  it("says how far a folder's first reading has come, with a bar, and nothing once it is read", () => {
+    const bar = () => elements.reading.querySelector("progress")!;
+    pane.setReading({ read: 0, of: 0 });
+    expect(elements.reading.hidden).toBe(false);
+    expect(elements.reading.textContent).toBe("Reading essays…");
+    expect(bar().hasAttribute("value")).toBe(false); // no count yet: the bar says "busy"
+    pane.setReading({ read: 12000, of: 100000 });
+    expect(elements.reading.textContent).toBe("Reading essays: 12,000 of 100,000");
+    expect([bar().value, bar().max]).toEqual([12000, 100000]);
+    const label = document.getElementById(bar().getAttribute("aria-labelledby")!);
+    expect(label?.textContent).toBe("Reading essays: 12,000 of 100,000");
+    expect(elements.footer.textContent).toBe("3 essays");
+    pane.setReading(null);
+    expect(elements.reading.hidden).toBe(true);
+  });
+
+  it("says the essays are being read, not that there are none, while nothing is read yet", () => {
+    pane.setEssays([]);
+    pane.setReading({ read: 0, of: 2500 });
+    const empty = () => elements.list.querySelector(".essay-empty")?.textContent;
+    expect(empty()).toBe("Reading the essays in this folder…");
+    pane.setEssays([]);
+    expect(empty()).toBe("Reading the essays in this folder…");
+    pane.setReading(null);
+    expect(empty()).toMatch(/^No essays yet/);
+  });
+});

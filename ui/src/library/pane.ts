@@ -3,7 +3,7 @@
 // right-click offers Rename and Delete. The pane only shows and asks: what happens is up to
 // the callbacks, so it holds no IPC of its own.
 
-import type { EssaySummary, SearchHit, SearchQuery } from "../ipc/types";
+import type { EssaySummary, ReadProgress, SearchHit, SearchQuery } from "../ipc/types";
 import type { QuireError } from "../ipc/error";
 import { toQuireError } from "../ipc/error";
 import { formatWords } from "../editor/stats";
@@ -35,6 +35,8 @@ export interface LibraryElements {
   sort: HTMLSelectElement;
   list: HTMLElement;
   footer: HTMLElement;
+  /** Says how far a folder's first reading has come, with a bar (hidden once it is read). */
+  reading: HTMLElement;
   /** Says, in full, why outside edits are not being taken in (hidden while they are). */
   trouble: HTMLElement;
   create: HTMLButtonElement;
@@ -55,6 +57,8 @@ export class LibraryPane {
   private readAs: string | null = null;
   private watchTrouble: string | null = null;
   private emptyMessage = "Loading your essays…";
+  /** How far the folder's first reading has come, while it is read (null: read). */
+  private reading: ReadProgress | null = null;
   /** The rows: only those in sight are drawn (a library may hold 100,000 essays). */
   private readonly rows: LongList<EssaySummary | SearchHit>;
   private readonly essayRows = {
@@ -126,6 +130,37 @@ export class LibraryPane {
   setEmptyMessage(message: string): void {
     this.emptyMessage = message;
     this.render();
+  }
+
+  /**
+   * The folder is being read for the first time (a big one takes a while): the list shows
+   * what has been read so far, and a line above the footer how far the reading has come.
+   * Null: read.
+   */
+  setReading(reading: ReadProgress | null): void {
+    const was = this.reading;
+    this.reading = reading;
+    if ((was === null) !== (reading === null) && this.essays.length === 0) this.render();
+    const box = this.el.reading;
+    box.hidden = reading === null;
+    if (reading === null) return;
+    // Built once; the bar is named by the sentence beside it.
+    if (!box.firstChild) {
+      const text = document.createElement("span");
+      text.id = `${box.id || "library-reading"}-text`;
+      const bar = document.createElement("progress");
+      bar.setAttribute("aria-labelledby", text.id);
+      box.append(text, bar);
+    }
+    const text = box.querySelector("span")!;
+    const bar = box.querySelector("progress")!;
+    text.textContent = readingPhrase(reading);
+    if (reading.of === 0) {
+      bar.removeAttribute("value"); // the folder is still being walked: no count yet
+    } else {
+      bar.max = reading.of;
+      bar.value = Math.min(reading.read, reading.of);
+    }
   }
 
   setEssays(essays: EssaySummary[]): void {
@@ -281,7 +316,8 @@ export class LibraryPane {
       const empty = emptyRow(`Nothing matches “${this.query()}”.`);
       this.rows.set(this.hits, { key: (hit) => `hit-${idOf(hit)}`, row: (hit) => this.hitRow(hit as SearchHit) }, empty);
     } else {
-      const empty = emptyRow(this.essays.length === 0 ? this.emptyMessage : "No essays match these filters.");
+      const nothing = this.reading ? "Reading the essays in this folder…" : this.emptyMessage;
+      const empty = emptyRow(this.essays.length === 0 ? nothing : "No essays match these filters.");
       this.rows.set(this.visibleEssays(), this.essayRows, empty);
     }
     this.renderFooter();
@@ -561,6 +597,13 @@ function statusBadge(status: string): HTMLElement {
   badge.className = `status-badge status-${key || "unknown"}`;
   badge.textContent = status || "unknown";
   return badge;
+}
+
+/** "Reading essays: 12,000 of 100,000": how far a first reading has come. */
+export function readingPhrase(reading: ReadProgress): string {
+  if (reading.of === 0) return "Reading essays…";
+  const count = (n: number) => n.toLocaleString("en-US");
+  return `Reading essays: ${count(Math.min(reading.read, reading.of))} of ${count(reading.of)}`;
 }
 
 function emptyRow(message: string): HTMLElement {
