@@ -500,7 +500,6 @@ impl Library {
             new_source,
             told.as_mut().map(|t| t as &mut dyn FnMut(usize) -> bool),
         );
-        drop(told);
         // Reported in the folder's order, whichever batch found them.
         let mut unreadable = unreadable.into_inner().unwrap_or_else(|p| p.into_inner());
         unreadable.sort_by(|a, b| a.path.cmp(&b.path));
