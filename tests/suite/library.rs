@@ -14,7 +14,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use quire::library::merge::{Choice, Hunk};
-use quire::library::watch::{Follow, WatchMode, Watcher, MAX_WAIT};
+use quire::library::watch::{Follow, WatchHealth, WatchMode, Watcher, MAX_WAIT};
 use quire::library::{content_hash, Change, ChangeKind, EssayId, Library};
 use quire::store::{SearchFilter, Source};
 
@@ -677,6 +677,51 @@ fn a_watcher_reading_a_folder_never_read_tells_how_far_it_has_come_and_follows_t
             });
         }
     }
+}
+
+#[test]
+fn a_reading_the_store_refuses_is_told_over_and_said_and_the_folder_is_taken_in_once_it_works() {
+    let fx = Fixture::new(&a_few_essays());
+    let mut events = Events {
+        rx: fx.library.subscribe(),
+        log: Vec::new(),
+    };
+    let watcher = fx.library.watch().expect("watcher starts");
+    let health = watcher.health();
+    // Another program holds the store's write lock for longer than Quire waits for it.
+    let holder = rusqlite::Connection::open(fx.dir.path().join("quire.db")).expect("connects");
+    holder
+        .execute_batch("BEGIN EXCLUSIVE; UPDATE essays SET words = words;")
+        .expect("take the write lock");
+    let (over, done) = mpsc::channel();
+    watcher.read(
+        |_| {},
+        move || {
+            let _ = over.send(());
+        },
+    );
+    done.recv_timeout(EVENT_TIMEOUT)
+        .expect("the window is told the reading is over, though it failed");
+    match health.recv_timeout(EVENT_TIMEOUT) {
+        Ok(WatchHealth::Failing { message, .. }) => {
+            assert!(message.contains("locked"), "{message}")
+        }
+        other => panic!("the failure is said: {other:?}"),
+    }
+    assert!(!fx.library.known().expect("asks"), "not read whole");
+
+    // The lock goes: the watcher looks again by itself, and every essay is taken in.
+    holder.execute_batch("ROLLBACK").expect("release");
+    drop(holder);
+    assert_eq!(
+        health.recv_timeout(EVENT_TIMEOUT).ok(),
+        Some(WatchHealth::Working)
+    );
+    events.wait_for("cats.md added", |c| {
+        is_change(c, "cats.md", &ChangeKind::Added, Source::Disk)
+    });
+    assert_folder_and_store_agree(&fx.library);
+    assert!(fx.library.known().expect("asks"), "read whole now");
 }
 
 #[test]
