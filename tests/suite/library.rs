@@ -21,6 +21,12 @@ use quire::store::{SearchFilter, Source};
 /// How long an ordinary outside edit may take to come through the watcher.
 const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A polling watcher that would not look again by itself within any test: what it takes in
+/// comes from being asked.
+const HOURLY: Follow = Follow::Polling {
+    every: Duration::from_secs(3600),
+};
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
@@ -77,12 +83,17 @@ impl Fixture {
         self.watch_with(Follow::Automatic)
     }
 
-    /// Like [`Fixture::watch`], following the folder as `follow` says.
-    fn watch_with(&self, follow: Follow) -> (Watcher, Events) {
-        let events = Events {
+    /// The library's changes from now on.
+    fn events(&self) -> Events {
+        Events {
             rx: self.library.subscribe(),
             log: Vec::new(),
-        };
+        }
+    }
+
+    /// Like [`Fixture::watch`], following the folder as `follow` says.
+    fn watch_with(&self, follow: Follow) -> (Watcher, Events) {
+        let events = self.events();
         let watcher = self.library.watch_with(follow).expect("watcher starts");
         match (follow, watcher.mode()) {
             (Follow::Automatic, WatchMode::Polling(reason)) => {
@@ -599,17 +610,11 @@ fn polling_takes_in_a_temporary_file_renamed_over_the_essay() {
 /// without waiting for an edit or for the next round.
 #[test]
 fn a_watcher_asked_to_look_again_takes_in_what_changed_while_nobody_watched() {
-    let hourly = Follow::Polling {
-        every: Duration::from_secs(3600),
-    };
-    for follow in [Follow::Automatic, hourly] {
+    for follow in [Follow::Automatic, HOURLY] {
         let fx = Fixture::scanned(&a_few_essays());
         let id = fx.id("cats.md");
         fs::write(fx.path("cats.md"), NEW_CATS).expect("edited while nobody watched");
-        let mut events = Events {
-            rx: fx.library.subscribe(),
-            log: Vec::new(),
-        };
+        let mut events = fx.events();
         let watcher = fx.library.watch_with(follow).expect("watcher starts");
         watcher.look_again();
         let change = events.wait_for("cats.md modified on disk", |c| {
@@ -623,16 +628,10 @@ fn a_watcher_asked_to_look_again_takes_in_what_changed_while_nobody_watched() {
 
 #[test]
 fn a_watcher_reading_a_folder_never_read_tells_how_far_it_has_come_and_follows_the_folder_after() {
-    let hourly = Follow::Polling {
-        every: Duration::from_secs(3600),
-    };
-    for follow in [Follow::Automatic, hourly] {
+    for follow in [Follow::Automatic, HOURLY] {
         let fx = Fixture::new(&a_few_essays());
         assert!(!fx.library.known().expect("asks"), "never read");
-        let mut events = Events {
-            rx: fx.library.subscribe(),
-            log: Vec::new(),
-        };
+        let mut events = fx.events();
         let watcher = fx.library.watch_with(follow).expect("watcher starts");
         let (told, progress) = mpsc::channel();
         let (over, done) = mpsc::channel();
@@ -682,10 +681,7 @@ fn a_watcher_reading_a_folder_never_read_tells_how_far_it_has_come_and_follows_t
 #[test]
 fn a_reading_the_store_refuses_is_told_over_and_said_and_the_folder_is_taken_in_once_it_works() {
     let fx = Fixture::new(&a_few_essays());
-    let mut events = Events {
-        rx: fx.library.subscribe(),
-        log: Vec::new(),
-    };
+    let mut events = fx.events();
     let watcher = fx.library.watch().expect("watcher starts");
     let health = watcher.health();
     // Another program holds the store's write lock for longer than Quire waits for it.
