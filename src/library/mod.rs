@@ -33,8 +33,8 @@ use crate::essay::{slugify, Essay, Status};
 use crate::markdown::{render_essay, KeepUrls, RenderOptions};
 use crate::settings::Settings;
 use crate::store::{
-    Draft, EssayMeta, EssayRow, FileState, KeptBody, KnownFile, Revision, SearchFilter, SearchHit,
-    Source, Store, Tx,
+    Draft, EssayMeta, EssayRow, FileState, KeptBody, KnownFile, ListedRow, Revision, SearchFilter,
+    SearchHit, Source, Store, Tx,
 };
 use crate::url::resolve_relative;
 pub use atomic::write_atomic;
@@ -777,15 +777,20 @@ impl Library {
         Ok(visible)
     }
 
-    /// One essay's row if [`Library::essays`] lists it (None: unknown, or its file is gone and
-    /// it has no draft): what changed in the list after a change to one essay.
-    pub fn listed_essay(&self, id: EssayId) -> Result<Option<EssayRow>> {
-        let store = self.store();
-        let tx = store.read();
-        match tx.essay(id)? {
-            Some(row) if listed(&tx, &row)? => Ok(Some(row)),
-            _ => Ok(None),
-        }
+    /// The list a window shows: the essays [`Library::essays`] lists, with only what a list
+    /// row shows of each, in id order: those after `after` (None: from the first), at most
+    /// `limit` (None: all). A list of 100,000 essays can be read a page at a time.
+    pub fn listing(&self, after: Option<EssayId>, limit: Option<usize>) -> Result<Vec<ListedRow>> {
+        self.store()
+            .read()
+            .listing(self.inner.library_id, after.unwrap_or(EssayId::MIN), limit)
+    }
+
+    /// One essay's list row if [`Library::listing`] lists it (None: unknown, or its file is
+    /// gone and it has no draft): what changed in the list after a change to one essay.
+    pub fn listed_essay(&self, id: EssayId) -> Result<Option<ListedRow>> {
+        let mut rows = self.listing(Some(id.saturating_sub(1)), Some(1))?;
+        Ok(rows.pop().filter(|row| row.id == id))
     }
 
     /// Essays whose draft has changes not yet saved to their file.

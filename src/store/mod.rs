@@ -273,6 +273,22 @@ pub struct EssayRow {
     pub problem: Option<String>,
 }
 
+/// One row of a library's list, as a window lists it: [`Tx::listing`] reads only these of each
+/// essay (not its summary, slug or file facts), so that 100,000 of them are read in ~0.1 s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedRow {
+    pub id: i64,
+    pub path: Option<String>,
+    pub title: String,
+    pub status: Status,
+    pub date: Option<String>,
+    pub tags: Vec<String>,
+    pub words: i64,
+    pub problem: Option<String>,
+    /// Its draft has changes not yet saved to its file.
+    pub unsaved: bool,
+}
+
 /// What the store keeps of an essay's metadata, as found in its file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EssayMeta {
@@ -648,6 +664,48 @@ impl Tx<'_> {
         let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([library], essay_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// A library's listed essays (a file, or a draft) in id order: those after `after`, at most
+    /// `limit` (all: `None`). Paging by id, the rows of a list read in several calls are each
+    /// read once whatever is renamed meanwhile. `+library_id` keeps SQLite on the table's own
+    /// order: through the `essays_hash` index it sorted every row first (twice as long).
+    pub fn listing(
+        &self,
+        library: i64,
+        after: i64,
+        limit: Option<usize>,
+    ) -> Result<Vec<ListedRow>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT e.id, e.path, e.title, e.status, e.date, e.tags, e.words, e.problem, \
+                        (SELECT d.dirty FROM drafts d WHERE d.essay_id = e.id) IS 1 \
+                 FROM essays e \
+                 WHERE +e.library_id = ?1 AND e.id > ?2 \
+                   AND (e.hash IS NOT NULL OR EXISTS (SELECT 1 FROM drafts d WHERE d.essay_id = e.id)) \
+                 ORDER BY e.id LIMIT ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let rows = stmt
+            .query_map(rusqlite::params![library, after, limit], |row| {
+                let tags: String = row.get(5)?;
+                Ok(ListedRow {
+                    id: row.get(0)?,
+                    path: row.get(1)?,
+                    title: row.get(2)?,
+                    status: row.get(3)?,
+                    date: row.get(4)?,
+                    tags: serde_json::from_str(&tags).unwrap_or_default(),
+                    words: row.get(6)?,
+                    problem: row.get(7)?,
+                    unsaved: row.get(8)?,
+                })
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.err(e))

@@ -605,6 +605,94 @@ fn polling_takes_in_a_temporary_file_renamed_over_the_essay() {
     });
 }
 
+/// The window's list of a big library is read in pages: every essay `essays()` lists comes
+/// once, with the row it shows (title, tags, words, unsaved), however the pages fall.
+#[test]
+fn the_list_read_a_page_at_a_time_holds_each_listed_essay_once_as_the_whole_list_has_it() {
+    let texts: Vec<(String, String)> = (0..7)
+        .map(|i| {
+            let text = format!("---\ntitle: Essay {i}\ntags: [t{i}]\n---\n\nWords of essay {i}.\n");
+            (format!("e{i}.md"), text)
+        })
+        .collect();
+    let essays: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(k, t)| (k.as_str(), t.as_str()))
+        .collect();
+    let fx = Fixture::scanned(&essays);
+    let draft_only = fx.library.create("Only a draft").expect("create").id;
+    let changed = fx.id("e2.md");
+    fx.library
+        .update_draft(changed, "---\ntitle: Essay 2\n---\n\nChanged, not saved.\n")
+        .expect("draft");
+    let gone = fx.id("e4.md");
+    fs::remove_file(fx.path("e4.md")).expect("delete e4");
+    fx.library.scan().expect("scan");
+
+    // Whole: what `essays()` lists, with what a list row shows.
+    let whole = fx.library.listing(None, None).expect("listing");
+    let ids: Vec<EssayId> = whole.iter().map(|row| row.id).collect();
+    let mut listed: Vec<EssayId> = fx
+        .library
+        .essays()
+        .expect("essays")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    listed.sort_unstable();
+    assert_eq!(ids, listed, "in id order, the essays the library lists");
+    assert!(
+        ids.contains(&draft_only),
+        "a new essay that is only a draft is listed"
+    );
+    assert!(
+        !ids.contains(&gone),
+        "a deleted file without a draft is not"
+    );
+    let unsaved: Vec<EssayId> = whole
+        .iter()
+        .filter(|row| row.unsaved)
+        .map(|row| row.id)
+        .collect();
+    let mut expected: Vec<EssayId> = fx.library.unsaved().expect("unsaved").into_iter().collect();
+    expected.sort_unstable();
+    assert_eq!(unsaved, expected);
+    assert!(unsaved.contains(&changed));
+    let e1 = whole
+        .iter()
+        .find(|row| row.id == fx.id("e1.md"))
+        .expect("e1 listed");
+    assert_eq!(
+        (e1.title.as_str(), e1.tags.clone(), e1.words),
+        ("Essay 1", vec!["t1".to_string()], 4)
+    );
+    assert_eq!(
+        fx.library.listed_essay(e1.id).expect("row").as_ref(),
+        Some(e1)
+    );
+    assert_eq!(fx.library.listed_essay(gone).expect("row"), None);
+
+    // In pages of 3, each after the id the last ended with; an essay of the first page is
+    // renamed to the end of the folder's order meanwhile: still read once.
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = fx.library.listing(after, Some(3)).expect("a page");
+        assert!(page.len() <= 3);
+        if after.is_none() {
+            fx.library
+                .rename(page[0].id, "zz-renamed.md")
+                .expect("rename");
+        }
+        paged.extend(page.iter().map(|row| row.id));
+        match page.last() {
+            Some(last) if page.len() == 3 => after = Some(last.id),
+            _ => break,
+        }
+    }
+    assert_eq!(paged, ids);
+}
+
 /// The app's first folder is shown from the store at once and looked at only then: a watcher
 /// asked to look again takes in what changed while nobody watched, by events or by polling,
 /// without waiting for an edit or for the next round.
