@@ -9,7 +9,7 @@ use quire::essay::Status;
 use quire::library::watch::WatchMode;
 use quire::library::{Change, EssayId, Library, OpenedEssay, ReadProgress};
 use quire::preview::{self, Preview, TextEdit};
-use quire::store::EssayRow;
+use quire::store::ListedRow;
 use quire::store::SearchFilter;
 use quire::ErrorKind;
 
@@ -51,9 +51,8 @@ pub struct EssaySummary {
 }
 
 impl EssaySummary {
-    fn of(row: EssayRow, unsaved: bool) -> Self {
+    fn of(row: ListedRow) -> Self {
         EssaySummary {
-            unsaved,
             id: row.id,
             path: row.path,
             title: row.title,
@@ -62,19 +61,22 @@ impl EssaySummary {
             tags: row.tags,
             words: row.words,
             problem: row.problem,
+            unsaved: row.unsaved,
         }
     }
 }
 
-pub(crate) fn summaries(library: &Library) -> Result<Vec<EssaySummary>> {
-    let unsaved = library.unsaved()?;
+/// The library's list, a page of it (`after` the id the last page ended with, at most `limit`
+/// rows) or whole.
+pub(crate) fn summaries(
+    library: &Library,
+    after: Option<EssayId>,
+    limit: Option<usize>,
+) -> Result<Vec<EssaySummary>> {
     Ok(library
-        .essays()?
+        .listing(after, limit)?
         .into_iter()
-        .map(|row| {
-            let unsaved = unsaved.contains(&row.id);
-            EssaySummary::of(row, unsaved)
-        })
+        .map(EssaySummary::of)
         .collect())
 }
 
@@ -95,11 +97,9 @@ pub struct ListedChange {
 
 impl ListedChange {
     pub(crate) fn of(library: &Library, change: Change) -> Self {
-        let summary = library.listed_essay(change.essay).and_then(|row| {
-            let Some(row) = row else { return Ok(None) };
-            let unsaved = library.unsaved()?.contains(&row.id);
-            Ok(Some(EssaySummary::of(row, unsaved)))
-        });
+        let summary = library
+            .listed_essay(change.essay)
+            .map(|row| row.map(EssaySummary::of));
         let (summary, summary_known) = match summary {
             Ok(summary) => (summary, true),
             Err(_) => (None, false),
@@ -119,7 +119,10 @@ impl ListedChange {
 pub struct LibraryInfo {
     root: String,
     name: String,
+    /// The list, or its first page (`LIST_PAGE` rows in id order) when `more` says it goes on:
+    /// the window then reads the rest with `list_essays` after its first paint.
     essays: Vec<EssaySummary>,
+    more: bool,
     #[cfg_attr(test, ts(type = "\"events\" | \"polling\""))]
     watching: String,
     warning: Option<String>,
@@ -135,6 +138,11 @@ pub struct LibraryInfo {
     /// been read so far, and the window asks `library_reading` until it is over.
     reading: Option<ReadProgress>,
 }
+
+/// The rows of the list a window's first look at a folder carries. At 100,000 essays the whole
+/// list took the core ~0.3 s and the page ~0.7 s (18 MB of JSON, then its sorting) before the
+/// window could show the essay; a page this size is read and parsed in a few milliseconds.
+pub(crate) const LIST_PAGE: usize = 5_000;
 
 /// How long the window's first look at a folder being read for the first time waits for the
 /// reading to be over: a folder of a few hundred essays is then shown whole, not filling in.
@@ -220,7 +228,7 @@ pub async fn window_start(state: State<'_, AppState>) -> Result<WindowStart> {
                 .get(&library.root)?
                 .get("id")?
                 .as_i64()?;
-            library.essays.iter().find(|e| e.id == id).map(|e| e.id)
+            opened.library.listed_essay(id).ok().flatten().map(|e| e.id)
         });
         let essay = id.and_then(|id| opened.library.open_essay(id).ok());
         let page = essay
@@ -265,6 +273,9 @@ pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
         WatchMode::Events => ("events".to_string(), None),
         WatchMode::Polling(reason) => ("polling".to_string(), Some(reason.clone())),
     };
+    let mut essays = summaries(library, None, Some(LIST_PAGE + 1))?;
+    let more = essays.len() > LIST_PAGE;
+    essays.truncate(LIST_PAGE);
     let root = library.folder().root.clone();
     let name = library.folder().canonical_root.file_name().map_or_else(
         || root.display().to_string(),
@@ -273,7 +284,8 @@ pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
     Ok(LibraryInfo {
         root: root.display().to_string(),
         name,
-        essays: summaries(library)?,
+        essays,
+        more,
         watching,
         warning,
         read_as: {
@@ -294,10 +306,16 @@ pub fn library_reading(state: State<'_, AppState>) -> Option<ReadProgress> {
     state.current().reading()
 }
 
+/// The library's list: whole, or a page of it (the essays after `after` in id order, at most
+/// `limit`), so that a list of 100,000 is read without holding the window up for long.
 #[tauri::command]
-pub async fn list_essays(state: State<'_, AppState>) -> Result<Vec<EssaySummary>> {
+pub async fn list_essays(
+    state: State<'_, AppState>,
+    after: Option<EssayId>,
+    limit: Option<usize>,
+) -> Result<Vec<EssaySummary>> {
     let library = state.current().library.clone();
-    blocking(move || summaries(&library)).await
+    blocking(move || summaries(&library, after, limit)).await
 }
 
 /// A search result; the hits in `snippet` are between U+0002 and U+0003.
@@ -611,6 +629,42 @@ mod tests {
         assert_eq!(Opened::open_first(&essays, &db).unwrap().reading(), None);
     }
 
+    /// At 100,000 essays the whole list in the window's first answer held the essay off the
+    /// screen for ~1 s: a long list comes as its first page, the window pages through the rest.
+    #[test]
+    fn a_long_list_comes_as_its_first_page_and_the_rest_is_read_a_page_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let essays = dir.path().join("essays");
+        std::fs::create_dir(&essays).unwrap();
+        let db = dir.path().join("quire.db");
+        for n in 0..LIST_PAGE + 2 {
+            write(&essays.join(format!("e{n:04}.md")), &format!("Essay {n}"));
+        }
+        let library = Library::open(&essays, &db).unwrap();
+        library.scan().unwrap();
+        drop(library);
+        let opened = Opened::open_first(&essays, &db).unwrap();
+        let first = info(&opened).unwrap();
+        assert!(first.more, "the list goes on past its first page");
+        assert_eq!(first.essays.len(), LIST_PAGE);
+        let mut ids: Vec<EssayId> = first.essays.iter().map(|e| e.id).collect();
+        let rest = summaries(&opened.library, ids.last().copied(), Some(LIST_PAGE)).unwrap();
+        assert_eq!(rest.len(), 2, "the rest, after the first page's last essay");
+        ids.extend(rest.iter().map(|e| e.id));
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), LIST_PAGE + 2, "each essay once");
+
+        // A list of a page or less comes whole in the first answer, as always.
+        for n in 0..3 {
+            std::fs::remove_file(essays.join(format!("e{n:04}.md"))).unwrap();
+        }
+        opened.library.scan().unwrap();
+        let whole = info(&opened).unwrap();
+        assert!(!whole.more);
+        assert_eq!(whole.essays.len(), LIST_PAGE - 1);
+    }
+
     #[test]
     fn a_change_brings_the_essays_list_row_as_it_is_now_and_none_once_it_is_gone() {
         let dir = tempfile::tempdir().unwrap();
@@ -632,7 +686,7 @@ mod tests {
         assert_eq!(row.words, 4);
         assert!(!row.unsaved);
         // The same row as reading the whole list gives.
-        let all = summaries(&library).unwrap();
+        let all = summaries(&library, None, None).unwrap();
         assert_eq!(
             serde_json::to_value(&all[0]).unwrap(),
             serde_json::to_value(&row).unwrap()
@@ -643,7 +697,7 @@ mod tests {
         // Gone from the list, as reading the whole list says too.
         assert!(listed.summary.is_none());
         assert!(listed.summary_known);
-        assert!(summaries(&library).unwrap().is_empty());
+        assert!(summaries(&library, None, None).unwrap().is_empty());
         // The change itself is all there, beside the row.
         let json = serde_json::to_value(&listed).unwrap();
         assert_eq!(json["essay"], opened.id);

@@ -27,7 +27,12 @@ read: number,
  */
 of: number, };
 
-export type LibraryInfo = { root: string, name: string, essays: Array<EssaySummary>, watching: "events" | "polling", warning: string | null, 
+export type LibraryInfo = { root: string, name: string, 
+/**
+ * The list, or its first page (`LIST_PAGE` rows in id order) when `more` says it goes on:
+ * the window then reads the rest with `list_essays` after its first paint.
+ */
+essays: Array<EssaySummary>, more: boolean, watching: "events" | "polling", warning: string | null, 
 /**
  * How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
  * a Quire folder.
