@@ -292,7 +292,7 @@ const folder = new LibraryFolder(
       preview.forgetCounts();
     },
     shown: (id) => status.showTitle(id),
-    reload: () => essays.reload(),
+    reload: (begun) => essays.reload(begun),
   },
   actions,
 );

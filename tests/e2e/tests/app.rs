@@ -774,4 +774,42 @@ async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
     );
     app.screenshot("read").await;
     app.close().await;
+
+    // Started again, the store knows every note: the essay open last is shown first, and the
+    // list comes after it a page at a time (at 100,000 essays the whole list in the window's
+    // first answer kept the essay off the screen for a second).
+    let app = fixture.launch().await;
+    app.wait_open(sample).await;
+    app.wait_js(
+        "every note is listed again",
+        "const f = document.getElementById('library-footer').textContent;
+         return /^30,0\\d\\d essays/.test(f) ? f : null",
+        &[],
+    )
+    .await;
+    let order = app
+        .js(
+            "const essay = performance.getEntriesByName('quire:essay')[0];
+             const pages = performance.getEntriesByName('ipc list_essays');
+             return { essay: essay ? essay.startTime : null, pages: pages.length,
+                      firstPage: pages.length ? pages[0].startTime : null }",
+            &[],
+        )
+        .await;
+    let at = |key: &str| order[key].as_f64();
+    assert!(
+        order["pages"].as_u64().unwrap_or(0) >= 5,
+        "the rest of the list read in pages of 5,000: {order}"
+    );
+    assert!(
+        at("essay").zip(at("firstPage")).is_some_and(|(essay, page)| essay < page),
+        "the essay was shown before the list was read: {order}"
+    );
+    app.wait_js(
+        "the window's title names the essay",
+        &format!("return document.title.startsWith({SAMPLE_TITLE:?})"),
+        &[],
+    )
+    .await;
+    app.close().await;
 }

@@ -126,7 +126,9 @@ function takeFirstRender(text: string | TextEdit, id: number | null, shell: stri
 
 export const libraryInfo = () => call<LibraryInfo>("library_info");
 export const libraryReading = () => call<ReadProgress | null>("library_reading");
-export const listEssays = () => call<EssaySummary[]>("list_essays");
+/** The list, whole, or a page of it: the essays after `after` in id order, at most `limit`. */
+export const listEssays = (after: number | null = null, limit: number | null = null) =>
+  call<EssaySummary[]>("list_essays", { after, limit });
 export const searchEssays = (query: SearchQuery) =>
   call<SearchHit[]>("search_essays", { query: query.query, status: query.status, tag: query.tag });
 export const openEssay = (id: number) => {

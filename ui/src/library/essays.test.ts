@@ -4,10 +4,13 @@ import { essay, libraryElements } from "./fixture";
 
 // The list's reading of every essay, answered when a test says so.
 let answers: Array<(list: EssaySummary[]) => void> = [];
-const listEssays = vi.fn(() => new Promise<EssaySummary[]>((resolve) => answers.push(resolve)));
-vi.mock("../ipc", () => ({ listEssays: () => listEssays(), toQuireError: (e: unknown) => ({ kind: "internal", message: String(e) }) }));
+const listEssays = vi.fn((_after: number | null, _limit: number | null) => new Promise<EssaySummary[]>((resolve) => answers.push(resolve)));
+vi.mock("../ipc", () => ({
+  listEssays: (after: number | null, limit: number | null) => listEssays(after, limit),
+  toQuireError: (e: unknown) => ({ kind: "internal", message: String(e) }),
+}));
 
-const { Essays } = await import("./essays");
+const { Essays, LIST_PAGE } = await import("./essays");
 
 function saved(summary: EssaySummary | null, id = summary?.id ?? 0): ListedChange {
   return { essay: id, path: summary?.path ?? null, kind: "saved", source: "save", summary, summaryKnown: true };
@@ -34,6 +37,10 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 const words = () => [...list.querySelectorAll(".essay-words")].map((e) => e.textContent);
+const footer = () => document.getElementById("footer")!.textContent;
+/** A page of the list: essays `from` .. `from + n - 1`, newest first by id. */
+const page = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => essay(from + i, `Essay ${from + i}`, `2024-01-${String(1 + ((from + i) % 28)).padStart(2, "0")}`));
 
 describe("Essays: the list follows the library's changes", () => {
   it("takes a saved essay's row from the change, without reading every essay", async () => {
@@ -59,5 +66,39 @@ describe("Essays: the list follows the library's changes", () => {
     answers[0]!([essay(1, "Alpha"), essay(2, "Beta", "2024-01-01", 100)]);
     await vi.advanceTimersByTimeAsync(1);
     expect(words()).toEqual(["100 words", "900 words"]);
+  });
+});
+
+describe("Essays: a long list is read a page at a time", () => {
+  it("asks for each page after the id the last one ended with, and shows the list once whole", async () => {
+    const reading = essays.reload();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(listEssays).toHaveBeenLastCalledWith(null, LIST_PAGE);
+    answers[0]!(page(1, LIST_PAGE));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(listEssays).toHaveBeenLastCalledWith(LIST_PAGE, LIST_PAGE);
+    expect(footer()).toBe("2 essays"); // nothing shown of a list half read
+    answers[1]!(page(LIST_PAGE + 1, 2));
+    expect((await reading)?.length).toBe(LIST_PAGE + 2);
+    expect(footer()).toBe(`${(LIST_PAGE + 2).toLocaleString("en-US")} essays`);
+    expect(listEssays).toHaveBeenCalledTimes(2);
+  });
+
+  it("takes the first page a window's start brought, and counts nothing until the rest is in", async () => {
+    essays.pane.awaitEssays();
+    expect(footer()).toBe("");
+    expect(list.textContent).toContain("Loading your essays");
+    const reading = essays.reload(page(1, LIST_PAGE));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(listEssays).toHaveBeenCalledTimes(1);
+    expect(listEssays).toHaveBeenLastCalledWith(LIST_PAGE, LIST_PAGE);
+    // An essay of the first page is saved while the rest is on its way: the list has it as saved.
+    essays.changed(saved(essay(3, "Essay 3", "2024-01-04", 900)));
+    await vi.advanceTimersByTimeAsync(150);
+    expect(footer()).toBe("");
+    answers[0]!([]);
+    await reading;
+    expect(footer()).toBe(`${LIST_PAGE.toLocaleString("en-US")} essays`);
+    expect(essays.pane.visibleEssays().find((e) => e.id === 3)?.words).toBe(900);
   });
 });

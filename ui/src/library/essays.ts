@@ -16,6 +16,24 @@ import { LibraryPane, type LibraryElements } from "./pane";
 /** Rows changed by a burst this big (a pull of many files) come with one reading of the list. */
 const FOLLOW_AT_MOST = 500;
 
+/** The rows of a page of the list (as `LIST_PAGE` in src-tauri/src/commands.rs). */
+export const LIST_PAGE = 5000;
+
+/**
+ * The whole list, read a page at a time: at 100,000 essays one answer of 18 MB kept the page
+ * busy for half a second; a page takes it a few milliseconds, and the window takes typing
+ * between pages. `begun`: the first page, already read (a window's first look at a folder).
+ */
+export async function readList(begun: EssaySummary[] | null = null): Promise<EssaySummary[]> {
+  let page = begun ?? (await ipc.listEssays(null, LIST_PAGE));
+  const rows = [...page];
+  while (page.length >= LIST_PAGE) {
+    page = await ipc.listEssays(page[page.length - 1]!.id, LIST_PAGE);
+    for (const row of page) rows.push(row);
+  }
+  return rows;
+}
+
 export class Essays {
   readonly pane: LibraryPane;
   private readonly workspace: Workspace;
@@ -62,17 +80,23 @@ export class Essays {
     }, delay);
   }
 
-  /** Reads the whole list again now; done when the list shows it (or says why it couldn't). */
-  async reload(): Promise<void> {
+  /**
+   * Reads the whole list again now (`begun`: its first page, already read); done when the list
+   * shows it, with the list, or null when it couldn't (and says why).
+   */
+  async reload(begun: EssaySummary[] | null = null): Promise<EssaySummary[] | null> {
     const asked = this.followings;
     this.readings++;
     try {
-      this.pane.setEssays(await ipc.listEssays());
+      const essays = await readList(begun);
+      this.pane.setEssays(essays);
       this.notices.dismiss("list");
       const newer = [...this.followed].filter(([, row]) => row.at > asked);
       if (newer.length) this.pane.follow(new Map(newer.map(([id, row]) => [id, row.summary])));
+      return essays;
     } catch (error) {
       this.notices.error(`Couldn't refresh the list of essays: ${ipc.toQuireError(error).message}`, "list");
+      return null;
     } finally {
       if (--this.readings === 0) this.followed.clear();
     }
@@ -171,8 +195,7 @@ export class Essays {
     }
     workspace.forget(essay.id);
     try {
-      const essays = await ipc.listEssays();
-      this.pane.setEssays(essays);
+      this.pane.setEssays(await readList());
       if (wasOpen) {
         const next = this.pane.visibleEssays()[0];
         if (next) await workspace.open(next.id);

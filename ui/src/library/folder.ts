@@ -9,6 +9,7 @@ import type { Notices } from "../notices";
 import type { Session } from "../session";
 import { essayToReopen, placeCursor } from "../session";
 import type { Workspace } from "../workspace";
+import type { EssaySummary } from "../ipc";
 import { startupEssay } from "./filter";
 import type { LibraryPane } from "./pane";
 import { mark } from "../timing";
@@ -29,8 +30,11 @@ export interface FolderContext {
   leaving: () => void;
   /** The essays are listed now; the window's title can name the open one. */
   shown: (openId: number | null) => void;
-  /** Reads the whole list again; done once the list shows it. */
-  reload: () => Promise<void>;
+  /**
+   * Reads the whole list again (`begun`: its first page, already read); done once the list
+   * shows it, with the list (null: it couldn't be read, and the window said so).
+   */
+  reload: (begun?: EssaySummary[] | null) => Promise<EssaySummary[] | null>;
 }
 
 /** How often the window asks how far a folder's first reading has come. */
@@ -62,8 +66,11 @@ export class LibraryFolder {
   /** Shows the folder the core opened at startup (`begun`, the window's start), once `ready` (events, remembered settings). */
   async start(begun: Promise<ipc.WindowStart>, ready: () => Promise<void>): Promise<void> {
     let info: ipc.LibraryInfo;
+    let brought: number | null;
     try {
-      info = (await begun).library;
+      const started = await begun;
+      info = started.library;
+      brought = started.essay?.id ?? null;
     } catch (error) {
       const message = ipc.toQuireError(error).message;
       this.context.notices.error(`Couldn't open your essays. ${message}`, "library");
@@ -75,7 +82,7 @@ export class LibraryFolder {
     mark("library");
     await ready();
     mark("ready-to-show");
-    await this.show(info);
+    await this.show(info, brought);
   }
 
   /**
@@ -117,8 +124,12 @@ export class LibraryFolder {
     return true;
   }
 
-  /** Shows an essays folder: its list, and the essay last open there (else the newest). */
-  private async show(info: ipc.LibraryInfo): Promise<void> {
+  /**
+   * Shows an essays folder: its list, and the essay last open there (else the newest).
+   * `brought`: the essay the window's start brought (the core found it listed). Done once the
+   * essay is shown; a long list may still be coming in then.
+   */
+  private async show(info: ipc.LibraryInfo, brought: number | null = null): Promise<void> {
     const { workspace, library, session, notices } = this.context;
     const showing = ++this.showings;
     this.shownRoot = info.root;
@@ -127,29 +138,42 @@ export class LibraryFolder {
     notices.dismiss("library-warning");
     if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
     if (info.askedTrouble) notices.show(info.askedTrouble, { tone: "error", key: "asked", sticky: true });
+    // A long list (at 100,000 essays, reading it whole kept the essay off the screen for ~1 s)
+    // comes in pages once the essay is shown, when that essay is known to be listed: the one
+    // asked for, or the one the start brought. Otherwise the essay is chosen from the whole list.
+    const known = info.askedEssay ?? brought;
+    const later = info.more && known !== null;
+    let essays: EssaySummary[] | null = info.essays;
+    if (info.more && !later) essays = await this.context.reload(info.essays);
+    if (showing !== this.showings) return;
     // The essay asked for (a file opened from the file manager), else the one the writer had
     // open: its preview is being rendered while the list is drawn.
     const again =
       info.askedEssay !== null
         ? { id: info.askedEssay, cursor: 0, top: 1 }
-        : essayToReopen(session.current, info.root, info.essays.map((essay) => essay.id));
+        : essayToReopen(session.current, info.root, later ? [known!] : (essays ?? []).map((essay) => essay.id));
     const reopened = again !== null && (await workspace.open(again.id));
     mark("essay");
     if (again && reopened) placeCursor(workspace.view, again);
-    library.setEssays(info.essays);
+    if (!info.more) library.setEssays(info.essays);
     library.setWatchTrouble(null);
     library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
     library.setReadAs(info.readAs);
     library.setReading(info.reading);
-    mark("listed");
+    if (later) library.awaitEssays();
+    const listed = later ? this.context.reload(info.essays) : Promise.resolve(essays);
+    void listed.then(() => showing === this.showings && mark("listed"));
     if (info.reading) void this.followReading(showing);
     if (reopened) {
-      this.context.shown(workspace.currentId);
+      // The window's title names the essay once its row is in the list.
+      void listed.then(() => showing === this.showings && this.context.shown(workspace.currentId));
       return;
     }
+    essays = await listed;
+    if (showing !== this.showings) return;
     // While the folder is read, its newest essay may not have been read yet: the editor
     // waits for the reading (or for the writer's choice) rather than open one at random.
-    const first = info.reading ? null : (startupEssay(library.visibleEssays()) ?? startupEssay(info.essays));
+    const first = info.reading ? null : (startupEssay(library.visibleEssays()) ?? startupEssay(essays ?? []));
     if (!first || !(await workspace.open(first.id))) this.showNoEssay(info.reading !== null);
   }
 

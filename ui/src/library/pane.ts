@@ -26,6 +26,8 @@ export interface LibraryCallbacks {
 
 export const SEARCH_DEBOUNCE = 150;
 
+const LOADING = "Loading your essays…";
+
 export interface LibraryElements {
   root: HTMLElement;
   name: HTMLElement;
@@ -56,7 +58,9 @@ export class LibraryPane {
   /** How another generator's folder is read ("Hugo site (found ../hugo.toml)"), or null. */
   private readAs: string | null = null;
   private watchTrouble: string | null = null;
-  private emptyMessage = "Loading your essays…";
+  private emptyMessage = LOADING;
+  /** Whether the list holds the folder's essays yet (until then the footer counts none). */
+  private listed = false;
   /** How far the folder's first reading has come, while it is read (null: read). */
   private reading: ReadProgress | null = null;
   /** The rows: only those in sight are drawn (a library may hold 100,000 essays). */
@@ -163,8 +167,17 @@ export class LibraryPane {
     }
   }
 
+  /** The list is on its way (a long one comes after the essay): it says so, and counts none. */
+  awaitEssays(): void {
+    this.essays = [];
+    this.listed = false;
+    this.emptyMessage = LOADING;
+    this.render();
+  }
+
   setEssays(essays: EssaySummary[]): void {
     this.essays = essays;
+    this.listed = true;
     this.emptyMessage = `No essays yet. Start one with New (${keysOf("essay.new")}).`;
     this.fillFilters();
     this.render();
@@ -178,6 +191,7 @@ export class LibraryPane {
    * rows drawn now are built again.
    */
   follow(updates: ReadonlyMap<number, EssaySummary | null>): void {
+    if (!this.listed) return; // the list on its way is followed once it is in (Essays.reload)
     let reorder = false;
     const essays: EssaySummary[] = [];
     const known = new Set<number>();
@@ -325,7 +339,7 @@ export class LibraryPane {
 
   private renderFooter(): void {
     const count = this.essays.length;
-    const parts = [count === 1 ? "1 essay" : `${count.toLocaleString("en-US")} essays`];
+    const parts = this.listed ? [count === 1 ? "1 essay" : `${count.toLocaleString("en-US")} essays`] : [];
     // "Hugo site" in the footer; why, and what that means, in its tooltip.
     if (this.readAs) parts.push(this.readAs.split(" (")[0]!);
     if (this.footerNote) parts.push(this.footerNote);
