@@ -970,8 +970,7 @@ def bench_start(name, app, args, kind, title, work, runs, wrapper):
                 row = {"mapped": mapped, "editable": t_editable, "ready": t_ready, "seen": t_seen, "late": r["late"],
                        "page": (origin - launch.t_spawn) if origin else None, "dcl": at(nav.get("dcl")), "load": at(nav.get("load")),
                        "pss": total, "parts": parts, "spawn_delay": launch.spawn_delay,
-                       "steps": [(st["name"], at(st["start"]) if st["start"] else origin - launch.t_spawn, at(st["end"]))
-                                 for st in r.get("steps") or []]}
+                       "steps": launch_steps(r, launch)}
                 if i > 0:
                     rows.append(row)
                 say(f"  {name} {'warm-up' if i == 0 else f'run {i}'}: mapped {fmt_s(mapped)}, editable {fmt_s(t_editable)}, ready {fmt_s(t_ready)}"
@@ -983,6 +982,14 @@ def bench_start(name, app, args, kind, title, work, runs, wrapper):
         driver.end_session()
         driver.stop()
     return rows
+
+
+def launch_steps(r, launch):
+    """The page's steps of one start (READY_JS's `steps`) as (name, start, end), s after exec."""
+    origin = (r.get("nav") or {}).get("origin", 0) / 1000
+    at = lambda ms: (origin + ms / 1000 - launch.t_spawn) if origin and ms else None
+    return [(st["name"], at(st["start"]) if st["start"] else origin - launch.t_spawn, at(st["end"]))
+            for st in r.get("steps") or []]
 
 
 def bench_direct(name, app, args, work, runs, settle_s):
@@ -1260,7 +1267,7 @@ def bench_library(app, folder, count, work, wrapper, runs, n_typing, interval):
                        "ready": r["painted"] / 1000 - launch.t_spawn,
                        "listed": at(info["listed"]) if info["listed"] is not None else None,
                        "longest": max(busy, default=0.0), "rows": info["rows"], "elements": info["elements"],
-                       "pss": total}
+                       "pss": total, "steps": launch_steps(r, launch)}
                 out["runs"].append(row)
                 say(f"  run {i + 1}: editable {fmt_s(row['editable'])}, ready {fmt_s(row['ready'])}, list filled"
                     f" {fmt_s(row['listed'])}; longest busy stretch {row['longest']:.0f} ms; {row['rows']} rows drawn,"
@@ -1499,6 +1506,7 @@ def main():
             f" ready {median([r['ready'] for r in runs]):.3f}, list filled {median([r['listed'] for r in runs if r['listed']]):.3f};"
             f" longest busy stretch {median([r['longest'] for r in runs]):.0f} ms; PSS {median([r['pss'] for r in runs]) / 1024:.0f} MiB;"
             f" {median([r['rows'] for r in runs]):.0f} rows drawn of {count:,}")
+        say_steps(runs)
         late = pct([x["late"] for x in lib["typing"]], 95)
         after = max(x["late"] for x in lib["after_save"])
         say(f"  typing, a keystroke every {a.interval:g} ms: n {len(lib['typing'])}, painted p95"
