@@ -802,7 +802,9 @@ async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
         "the rest of the list read in pages of 5,000: {order}"
     );
     assert!(
-        at("essay").zip(at("firstPage")).is_some_and(|(essay, page)| essay < page),
+        at("essay")
+            .zip(at("firstPage"))
+            .is_some_and(|(essay, page)| essay < page),
         "the essay was shown before the list was read: {order}"
     );
     app.wait_js(
