@@ -789,8 +789,7 @@ impl Library {
     /// One essay's list row if [`Library::listing`] lists it (None: unknown, or its file is
     /// gone and it has no draft): what changed in the list after a change to one essay.
     pub fn listed_essay(&self, id: EssayId) -> Result<Option<ListedRow>> {
-        let mut rows = self.listing(Some(id.saturating_sub(1)), Some(1))?;
-        Ok(rows.pop().filter(|row| row.id == id))
+        self.store().read().listed(self.inner.library_id, id)
     }
 
     /// Essays whose draft has changes not yet saved to their file.

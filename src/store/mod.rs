@@ -625,6 +625,28 @@ fn essay_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EssayRow> {
     })
 }
 
+/// The essays a library lists (a file, or a draft), with the columns [`listed_from_row`] reads.
+const LISTED: &str = "SELECT e.id, e.path, e.title, e.status, e.date, e.tags, e.words, e.problem, \
+            (SELECT d.dirty FROM drafts d WHERE d.essay_id = e.id) IS 1 \
+     FROM essays e \
+     WHERE +e.library_id = ?1 \
+       AND (e.hash IS NOT NULL OR EXISTS (SELECT 1 FROM drafts d WHERE d.essay_id = e.id))";
+
+fn listed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListedRow> {
+    let tags: String = row.get(5)?;
+    Ok(ListedRow {
+        id: row.get(0)?,
+        path: row.get(1)?,
+        title: row.get(2)?,
+        status: row.get(3)?,
+        date: row.get(4)?,
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        words: row.get(6)?,
+        problem: row.get(7)?,
+        unsaved: row.get(8)?,
+    })
+}
+
 const ESSAY_COLUMNS: &str =
     "id, path, hash, size, mtime_ns, title, slug, status, date, tags, summary, words, problem";
 
@@ -679,35 +701,22 @@ impl Tx<'_> {
         after: i64,
         limit: Option<usize>,
     ) -> Result<Vec<ListedRow>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT e.id, e.path, e.title, e.status, e.date, e.tags, e.words, e.problem, \
-                        (SELECT d.dirty FROM drafts d WHERE d.essay_id = e.id) IS 1 \
-                 FROM essays e \
-                 WHERE +e.library_id = ?1 AND e.id > ?2 \
-                   AND (e.hash IS NOT NULL OR EXISTS (SELECT 1 FROM drafts d WHERE d.essay_id = e.id)) \
-                 ORDER BY e.id LIMIT ?3",
-            )
-            .map_err(|e| self.err(e))?;
+        let sql = format!("{LISTED} AND e.id > ?2 ORDER BY e.id LIMIT ?3");
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(rusqlite::params![library, after, limit], |row| {
-                let tags: String = row.get(5)?;
-                Ok(ListedRow {
-                    id: row.get(0)?,
-                    path: row.get(1)?,
-                    title: row.get(2)?,
-                    status: row.get(3)?,
-                    date: row.get(4)?,
-                    tags: serde_json::from_str(&tags).unwrap_or_default(),
-                    words: row.get(6)?,
-                    problem: row.get(7)?,
-                    unsaved: row.get(8)?,
-                })
-            })
+            .query_map(params![library, after, limit], listed_from_row)
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One essay's row as [`Tx::listing`] has it; None when it is not listed.
+    pub fn listed(&self, library: i64, id: i64) -> Result<Option<ListedRow>> {
+        let sql = format!("{LISTED} AND e.id = ?2");
+        self.tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([library, id], listed_from_row).optional())
             .map_err(|e| self.err(e))
     }
 
