@@ -16,22 +16,24 @@ import { LibraryPane, type LibraryElements } from "./pane";
 /** Rows changed by a burst this big (a pull of many files) come with one reading of the list. */
 const FOLLOW_AT_MOST = 500;
 
-/** The rows of a page of the list (as `LIST_PAGE` in src-tauri/src/commands.rs). */
+/** The rows asked for per page of the list. */
 export const LIST_PAGE = 5000;
 
 /**
  * The whole list, read a page at a time: at 100,000 essays one answer of 18 MB kept the page
  * busy for half a second; a page takes it a few milliseconds, and the window takes typing
- * between pages. `begun`: the first page, already read (a window's first look at a folder).
+ * between pages. `begun`: the list's first page, already read, when the list goes on past it
+ * (a window's first look at a big folder: `LibraryInfo.more`, whatever size the core's page).
  */
 export async function readList(begun: EssaySummary[] | null = null): Promise<EssaySummary[]> {
-  let page = begun ?? (await ipc.listEssays(null, LIST_PAGE));
-  const rows = [...page];
-  while (page.length >= LIST_PAGE) {
-    page = await ipc.listEssays(page[page.length - 1]!.id, LIST_PAGE);
+  const rows: EssaySummary[] = begun ? [...begun] : [];
+  let after = rows.length ? rows[rows.length - 1]!.id : null;
+  for (;;) {
+    const page = await ipc.listEssays(after, LIST_PAGE);
     for (const row of page) rows.push(row);
+    if (page.length < LIST_PAGE) return rows;
+    after = page[page.length - 1]!.id;
   }
-  return rows;
 }
 
 export class Essays {
