@@ -625,12 +625,15 @@ fn essay_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EssayRow> {
     })
 }
 
-/// The essays a library lists (a file, or a draft), with the columns [`listed_from_row`] reads.
-const LISTED: &str = "SELECT e.id, e.path, e.title, e.status, e.date, e.tags, e.words, e.problem, \
-            (SELECT d.dirty FROM drafts d WHERE d.essay_id = e.id) IS 1 \
-     FROM essays e \
-     WHERE +e.library_id = ?1 \
-       AND (e.hash IS NOT NULL OR EXISTS (SELECT 1 FROM drafts d WHERE d.essay_id = e.id))";
+/// Whether essay `e` is listed: it has a file, or it is a new essay that is only a draft (an
+/// essay whose file is gone and that has no draft is not; its history stays in the store).
+const IS_LISTED: &str =
+    "(e.hash IS NOT NULL OR EXISTS (SELECT 1 FROM drafts d WHERE d.essay_id = e.id))";
+
+/// The columns [`listed_from_row`] reads, of essays `e`.
+const LISTED_COLUMNS: &str =
+    "e.id, e.path, e.title, e.status, e.date, e.tags, e.words, e.problem, \
+     (SELECT d.dirty FROM drafts d WHERE d.essay_id = e.id) IS 1";
 
 fn listed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListedRow> {
     let tags: String = row.get(5)?;
@@ -680,9 +683,11 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Every essay of a library, files and new drafts alike.
+    /// Every essay a library lists (files, and new essays that are only drafts), by path.
     pub fn essays(&self, library: i64) -> Result<Vec<EssayRow>> {
-        let sql = format!("SELECT {ESSAY_COLUMNS} FROM essays WHERE library_id = ?1 ORDER BY path");
+        let sql = format!(
+            "SELECT {ESSAY_COLUMNS} FROM essays e WHERE library_id = ?1 AND {IS_LISTED} ORDER BY path"
+        );
         let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([library], essay_from_row)
@@ -701,7 +706,10 @@ impl Tx<'_> {
         after: i64,
         limit: Option<usize>,
     ) -> Result<Vec<ListedRow>> {
-        let sql = format!("{LISTED} AND e.id > ?2 ORDER BY e.id LIMIT ?3");
+        let sql = format!(
+            "SELECT {LISTED_COLUMNS} FROM essays e WHERE +e.library_id = ?1 AND {IS_LISTED} \
+             AND e.id > ?2 ORDER BY e.id LIMIT ?3"
+        );
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let mut stmt = self.tx.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -713,7 +721,9 @@ impl Tx<'_> {
 
     /// One essay's row as [`Tx::listing`] has it; None when it is not listed.
     pub fn listed(&self, library: i64, id: i64) -> Result<Option<ListedRow>> {
-        let sql = format!("{LISTED} AND e.id = ?2");
+        let sql = format!(
+            "SELECT {LISTED_COLUMNS} FROM essays e WHERE e.library_id = ?1 AND {IS_LISTED} AND e.id = ?2"
+        );
         self.tx
             .prepare_cached(&sql)
             .and_then(|mut s| s.query_row([library, id], listed_from_row).optional())
