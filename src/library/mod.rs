@@ -783,16 +783,6 @@ impl Library {
         self.store().read().listed(self.inner.library_id, id)
     }
 
-    /// Essays whose draft has changes not yet saved to their file.
-    pub fn unsaved(&self) -> Result<HashSet<EssayId>> {
-        Ok(self
-            .store()
-            .read()
-            .unsaved(self.inner.library_id)?
-            .into_iter()
-            .collect())
-    }
-
     /// The essay at a path (absolute, or relative to the current folder) inside the essays folder.
     pub fn find(&self, path: &Path) -> Result<EssayRow> {
         let key = self.key(path)?;

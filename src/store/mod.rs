@@ -944,19 +944,6 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Essays of a library with unsaved changes in their draft.
-    pub fn unsaved(&self, library: i64) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT d.essay_id FROM drafts d JOIN essays e ON e.id = d.essay_id WHERE e.library_id = ?1 AND d.dirty")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([library], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.err(e))
-    }
-
     /// Drops a draft.
     pub fn delete_draft(&self, essay: i64) -> Result<()> {
         self.tx
