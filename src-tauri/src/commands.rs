@@ -504,6 +504,15 @@ mod tests {
         std::fs::write(path, format!("---\ntitle: {title}\n---\n\nText.\n")).unwrap();
     }
 
+    /// An empty essays folder and, beside it, where its store goes (both gone with the dir).
+    fn folder_and_store() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let essays = dir.path().join("essays");
+        std::fs::create_dir(&essays).unwrap();
+        let db = dir.path().join("quire.db");
+        (dir, essays, db)
+    }
+
     fn titles(opened: &Opened) -> Vec<String> {
         let mut titles: Vec<String> = info(opened)
             .unwrap()
@@ -517,10 +526,7 @@ mod tests {
 
     #[test]
     fn the_first_folder_shows_the_stores_list_at_once_and_takes_in_outside_edits_after() {
-        let dir = tempfile::tempdir().unwrap();
-        let essays = dir.path().join("essays");
-        std::fs::create_dir(&essays).unwrap();
-        let db = dir.path().join("quire.db");
+        let (_dir, essays, db) = folder_and_store();
         write(&essays.join("a.md"), "Apples");
         // A folder the store has never read is read beside the window; a small one is read
         // by the time the window first looks.
@@ -576,10 +582,7 @@ mod tests {
     #[test]
     fn a_big_folder_never_read_is_shown_while_it_is_read_and_a_reading_cut_short_is_finished_later()
     {
-        let dir = tempfile::tempdir().unwrap();
-        let essays = dir.path().join("essays");
-        std::fs::create_dir(&essays).unwrap();
-        let db = dir.path().join("quire.db");
+        let (_dir, essays, db) = folder_and_store();
         // Three batches of the reading (1,000 files each).
         const ESSAYS: usize = 2_500;
         for n in 0..ESSAYS {
@@ -633,10 +636,7 @@ mod tests {
     /// screen for ~1 s: a long list comes as its first page, the window pages through the rest.
     #[test]
     fn a_long_list_comes_as_its_first_page_and_the_rest_is_read_a_page_at_a_time() {
-        let dir = tempfile::tempdir().unwrap();
-        let essays = dir.path().join("essays");
-        std::fs::create_dir(&essays).unwrap();
-        let db = dir.path().join("quire.db");
+        let (_dir, essays, db) = folder_and_store();
         for n in 0..LIST_PAGE + 2 {
             write(&essays.join(format!("e{n:04}.md")), &format!("Essay {n}"));
         }
@@ -667,10 +667,8 @@ mod tests {
 
     #[test]
     fn a_change_brings_the_essays_list_row_as_it_is_now_and_none_once_it_is_gone() {
-        let dir = tempfile::tempdir().unwrap();
-        let essays = dir.path().join("essays");
-        std::fs::create_dir(&essays).unwrap();
-        let library = Library::open(&essays, &dir.path().join("quire.db")).unwrap();
+        let (_dir, essays, db) = folder_and_store();
+        let library = Library::open(&essays, &db).unwrap();
         let opened = library.create("On Walking").unwrap();
         library
             .update_draft(
