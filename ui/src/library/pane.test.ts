@@ -66,6 +66,42 @@ describe("LibraryPane.follow", () => {
   });
 });
 
+describe("LibraryPane's order", () => {
+  const titles = () => [...elements.list.querySelectorAll(".essay-title")].map((title) => title.textContent);
+  const chooseSort = (order: string) => {
+    elements.sort.value = order;
+    elements.sort.dispatchEvent(new Event("change"));
+  };
+
+  it("keeps the list in order through changes heard and a change of order", () => {
+    const list = [essay(3, "Gamma", "2024-01-01"), essay(1, "Alpha", "2024-03-01"), { ...essay(4, "Delta"), date: null }, essay(2, "beta", "2024-02-01")];
+    // As a long list is given: read in pages, each sorted as it came, merged.
+    pane.setEssays(list, { order: "date", essays: [list[1]!, list[3]!, list[0]!, list[2]!] });
+    expect(titles()).toEqual(["Alpha", "beta", "Gamma", "Delta"]);
+    pane.follow(
+      new Map<number, EssaySummary | null>([
+        [3, essay(3, "Gamma", "2024-02-15")],
+        [1, null],
+        [5, essay(5, "Echo", "2024-02-01")],
+      ]),
+    );
+    expect(titles()).toEqual(["Gamma", "beta", "Echo", "Delta"]);
+    chooseSort("title");
+    expect(titles()).toEqual(["beta", "Delta", "Echo", "Gamma"]);
+    pane.follow(new Map([[2, essay(2, "Zeta", "2024-02-01")]]));
+    expect(titles()).toEqual(["Delta", "Echo", "Gamma", "Zeta"]);
+    chooseSort("date");
+    expect(titles()).toEqual(["Gamma", "Echo", "Zeta", "Delta"]);
+  });
+
+  it("shows a list given in another order than the writer chose in the writer's", () => {
+    chooseSort("title");
+    const list = [essay(1, "Zebra", "2024-03-01"), essay(2, "Apple", "2024-01-01")];
+    pane.setEssays(list, { order: "date", essays: list });
+    expect(titles()).toEqual(["Apple", "Zebra"]);
+  });
+});
+
 describe("LibraryPane.setReading", () => {
   it("says how far a folder's first reading has come, with a bar, and nothing once it is read", () => {
     const bar = () => elements.reading.querySelector("progress")!;
