@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EssaySummary, ListedChange } from "../ipc/types";
 import { essay, libraryElements } from "./fixture";
+import { sortEssays } from "./filter";
 
 // The list's reading of every essay, answered when a test says so.
 let answers: Array<(list: EssaySummary[]) => void> = [];
@@ -82,6 +83,9 @@ describe("Essays: a long list is read a page at a time", () => {
     expect((await reading)?.length).toBe(LIST_PAGE + 2);
     expect(footer()).toBe(`${(LIST_PAGE + 2).toLocaleString("en-US")} essays`);
     expect(listEssays).toHaveBeenCalledTimes(2);
+    // Each page was sorted as it came: the list shows all of them in one order, newest first.
+    const all = [...page(1, LIST_PAGE), ...page(LIST_PAGE + 1, 2)];
+    expect(essays.pane.visibleEssays().map((e) => e.id)).toEqual(sortEssays(all, "date").map((e) => e.id));
   });
 
   it("takes the first page a window's start brought, whatever its size, and counts nothing until the rest is in", async () => {
