@@ -117,7 +117,7 @@ impl ListedChange {
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LibraryInfo {
-    root: String,
+    pub(crate) root: String,
     name: String,
     /// The list, or its first page (`LIST_PAGE` rows in id order) when `more` says it goes on:
     /// the window then reads the rest with `list_essays` after its first paint.
@@ -134,6 +134,10 @@ pub struct LibraryInfo {
     asked_essay: Option<EssayId>,
     /// Why what the command line asked for could not be opened; only in the first answer.
     asked_trouble: Option<String>,
+    /// The essay last open in this folder (the window's saved settings) when it is still
+    /// listed: the window reopens it before a long list is read. Only in the answers that
+    /// open a folder (`window_start`, `open_library`).
+    pub(crate) remembered: Option<EssayId>,
     /// How far the folder's first reading has come, while it is read: `essays` is what has
     /// been read so far, and the window asks `library_reading` until it is over.
     reading: Option<ReadProgress>,
@@ -218,18 +222,10 @@ pub async fn window_start(state: State<'_, AppState>) -> Result<WindowStart> {
     let asked = state.take_asked();
     let rescan = opened.clone();
     let answer = blocking(move || {
-        let library = first_info(&opened, asked)?;
+        let mut library = first_info(&opened, asked)?;
         let settings = crate::state::load_ui_state();
-        let id = library.asked_essay.or_else(|| {
-            // As essayToReopen in ui/src/session.ts: the essay last open in this folder, if it
-            // is still one of its essays.
-            let id = settings
-                .get("libraries")?
-                .get(&library.root)?
-                .get("id")?
-                .as_i64()?;
-            opened.library.listed_essay(id).ok().flatten().map(|e| e.id)
-        });
+        library.remembered = remembered(&opened, &settings, &library.root);
+        let id = library.asked_essay.or(library.remembered);
         let essay = id.and_then(|id| opened.library.open_essay(id).ok());
         let page = essay
             .as_ref()
@@ -266,6 +262,17 @@ pub async fn window_start(state: State<'_, AppState>) -> Result<WindowStart> {
     })
 }
 
+/// As essayToReopen in ui/src/session.ts: the essay last open in the folder at `root` by the
+/// window's saved `settings`, if it is still one of its listed essays.
+pub(crate) fn remembered(
+    opened: &Opened,
+    settings: &serde_json::Value,
+    root: &str,
+) -> Option<EssayId> {
+    let id = settings.get("libraries")?.get(root)?.get("id")?.as_i64()?;
+    opened.library.listed_essay(id).ok().flatten().map(|e| e.id)
+}
+
 /// What the window shows of an open folder.
 pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
     let library = &opened.library;
@@ -295,6 +302,7 @@ pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
         },
         asked_essay: None,
         asked_trouble: None,
+        remembered: None,
         reading: opened.reading(),
     })
 }
@@ -701,5 +709,30 @@ mod tests {
         assert_eq!(json["essay"], opened.id);
         assert_eq!(json["kind"], "removed");
         assert_eq!(json["summary"], serde_json::Value::Null);
+    }
+
+    /// A folder opened again reopens the essay open there last, known from the settings the
+    /// window stored, so that a long list can be read after it is shown.
+    #[test]
+    fn the_essay_last_open_in_a_folder_is_remembered_while_it_is_listed() {
+        let (_dir, essays, db) = folder_and_store();
+        write(&essays.join("a.md"), "Apples");
+        write(&essays.join("b.md"), "Bees");
+        let opened = Opened::open(&essays, &db, 1).unwrap();
+        let read = opened.wait_for_reading(std::time::Duration::from_secs(60));
+        assert_eq!(read, None, "a new folder is read beside");
+        let root = info(&opened).unwrap().root;
+        let bees = opened.library.find(&essays.join("b.md")).unwrap().id;
+        let settings = serde_json::json!({ "libraries": { root.clone(): { "id": bees } } });
+        assert_eq!(remembered(&opened, &settings, &root), Some(bees));
+        assert_eq!(remembered(&opened, &settings, "/another/folder"), None);
+        assert_eq!(remembered(&opened, &serde_json::Value::Null, &root), None);
+        std::fs::remove_file(essays.join("b.md")).unwrap();
+        opened.library.scan().unwrap();
+        assert_eq!(
+            remembered(&opened, &settings, &root),
+            None,
+            "an essay deleted since is not reopened"
+        );
     }
 }

@@ -19,7 +19,7 @@ use quire::library::{EssayId, OpenedEssay};
 use quire::problem::Problem;
 use quire::store::Source;
 
-use crate::commands::{blocking, info, LibraryInfo, Result};
+use crate::commands::{blocking, info, remembered, LibraryInfo, Result};
 use crate::error::UiError;
 use crate::state::{self, AppState};
 use quire::ErrorKind;
@@ -550,7 +550,10 @@ pub async fn open_library<R: Runtime>(app: AppHandle<R>, path: String) -> Result
     blocking(move || {
         // A folder never read is read beside the window: a small one is shown whole.
         opened.wait_for_reading(crate::commands::READING_WAIT);
-        info(&opened)
+        let mut info = info(&opened)?;
+        // The window stored its settings before asking for the switch.
+        info.remembered = remembered(&opened, &state::load_ui_state(), &info.root);
+        Ok(info)
     })
     .await
 }

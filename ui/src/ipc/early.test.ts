@@ -11,7 +11,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 const essay: OpenedEssay = { id: 7, path: "focus.md", text: "# A Misplaced Focus\n\nWords.\n", dirty: false, conflict: false };
 const preview = { shellKey: "k1", words: 2 } as unknown as Preview;
 const start: WindowStart = {
-  library: { root: "/essays", name: "essays", essays: [], more: false, watching: "events", warning: null, readAs: null, askedEssay: null, askedTrouble: null, reading: null },
+  library: { root: "/essays", name: "essays", essays: [], more: false, watching: "events", warning: null, readAs: null, askedEssay: null, askedTrouble: null, remembered: null, reading: null },
   settings: null,
   essay,
   preview,

@@ -48,6 +48,12 @@ askedEssay: number | null,
  */
 askedTrouble: string | null, 
 /**
+ * The essay last open in this folder (the window's saved settings) when it is still
+ * listed: the window reopens it before a long list is read. Only in the answers that
+ * open a folder (`window_start`, `open_library`).
+ */
+remembered: number | null, 
+/**
  * How far the folder's first reading has come, while it is read: `essays` is what has
  * been read so far, and the window asks `library_reading` until it is over.
  */

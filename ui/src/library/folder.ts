@@ -66,11 +66,8 @@ export class LibraryFolder {
   /** Shows the folder the core opened at startup (`begun`, the window's start), once `ready` (events, remembered settings). */
   async start(begun: Promise<ipc.WindowStart>, ready: () => Promise<void>): Promise<void> {
     let info: ipc.LibraryInfo;
-    let brought: number | null;
     try {
-      const started = await begun;
-      info = started.library;
-      brought = started.essay?.id ?? null;
+      info = (await begun).library;
     } catch (error) {
       const message = ipc.toQuireError(error).message;
       this.context.notices.error(`Couldn't open your essays. ${message}`, "library");
@@ -82,7 +79,7 @@ export class LibraryFolder {
     mark("library");
     await ready();
     mark("ready-to-show");
-    await this.show(info, brought);
+    await this.show(info);
   }
 
   /**
@@ -125,11 +122,10 @@ export class LibraryFolder {
   }
 
   /**
-   * Shows an essays folder: its list, and the essay last open there (else the newest).
-   * `brought`: the essay the window's start brought (the core found it listed). Done once the
-   * essay is shown; a long list may still be coming in then.
+   * Shows an essays folder: its list, and the essay last open there (else the newest). Done
+   * once the essay is shown; a long list may still be coming in then.
    */
-  private async show(info: ipc.LibraryInfo, brought: number | null = null): Promise<void> {
+  private async show(info: ipc.LibraryInfo): Promise<void> {
     const { workspace, library, session, notices } = this.context;
     const showing = ++this.showings;
     this.shownRoot = info.root;
@@ -140,8 +136,9 @@ export class LibraryFolder {
     if (info.askedTrouble) notices.show(info.askedTrouble, { tone: "error", key: "asked", sticky: true });
     // A long list (at 100,000 essays, reading it whole kept the essay off the screen for ~1 s)
     // comes in pages once the essay is shown, when that essay is known to be listed: the one
-    // asked for, or the one the start brought. Otherwise the essay is chosen from the whole list.
-    const known = info.askedEssay ?? brought;
+    // asked for, or the one last open there (the core found it listed). Otherwise the essay is
+    // chosen from the whole list.
+    const known = info.askedEssay ?? info.remembered;
     const later = info.more && known !== null;
     let essays: EssaySummary[] | null = info.essays;
     if (info.more && !later) essays = await this.context.reload(info.essays);
