@@ -645,6 +645,21 @@ impl App {
         .await;
     }
 
+    /// Opens another essays folder as "Open folder…" does once the native picker (which
+    /// WebDriver cannot drive) answered `path`: true when it opened, false when it could not
+    /// (the window said why), else the error's text.
+    pub async fn open_folder(&self, path: &Path) -> Value {
+        self.driver()
+            .execute_async(
+                "const [path, done] = arguments; window.__quire.openFolder(path).then(done, (e) => done(String(e)));",
+                vec![json!(path.display().to_string())],
+            )
+            .await
+            .expect("openFolder")
+            .json()
+            .clone()
+    }
+
     /// Opens the essay titled `title` by clicking its row, and waits until the editor shows it.
     pub async fn open_by_title(&self, title: &str) -> i64 {
         let id = self.essay_id(title).await;

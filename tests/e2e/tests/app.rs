@@ -819,5 +819,54 @@ async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
         &[],
     )
     .await;
+    // Its pages were each sorted as they came: the list shows them all in one order, the
+    // sample (newer than every note) first.
+    assert_eq!(
+        app.js(
+            "return document.querySelector('#essay-list .essay-title')?.textContent ?? null",
+            &[]
+        )
+        .await,
+        json!(SAMPLE_TITLE),
+        "the newest essay heads the list"
+    );
+
+    // Away to another folder and back: the essay last open there is shown first again, before
+    // the list is read (the core answers the switch with it).
+    let other = fixture.folder("Other Essays");
+    std::fs::write(
+        other.join("elsewhere.md"),
+        "---\ntitle: Written Elsewhere\n---\n\nA paragraph.\n",
+    )
+    .expect("write an essay");
+    assert_eq!(app.open_folder(&other).await, json!(true));
+    let back = app.js("return performance.now()", &[]).await;
+    assert_eq!(app.open_folder(&fixture.essays).await, json!(true));
+    app.wait_open(sample).await;
+    app.wait_js(
+        "every note is listed after the switch back",
+        "const f = document.getElementById('library-footer').textContent;
+         return /^30,0\\d\\d essays/.test(f) ? f : null",
+        &[],
+    )
+    .await;
+    let order = app
+        .js(
+            "const after = (name) => performance.getEntriesByName(name).filter((e) => e.startTime > arguments[0]);
+             const essay = after('quire:essay')[0];
+             const pages = after('ipc list_essays');
+             return { essay: essay ? essay.startTime : null, pages: pages.length,
+                      firstPage: pages.length ? pages[0].startTime : null }",
+            &[back],
+        )
+        .await;
+    let at = |key: &str| order[key].as_f64();
+    assert!(
+        order["pages"].as_u64().unwrap_or(0) >= 5
+            && at("essay")
+                .zip(at("firstPage"))
+                .is_some_and(|(essay, page)| essay < page),
+        "back in the big folder, the essay was shown before its list was read: {order}"
+    );
     app.close().await;
 }

@@ -371,19 +371,6 @@ async fn a_restart_reopens_the_last_essay_where_the_cursor_was() {
     app.close().await;
 }
 
-/// Opens another essays folder as "Open folder…" does once the picker answered `path`.
-async fn open_folder(app: &quire_e2e::App, path: &Path) -> Value {
-    app.driver()
-        .execute_async(
-            "const [path, done] = arguments; window.__quire.openFolder(path).then(done, (e) => done(String(e)));",
-            vec![json!(path.display().to_string())],
-        )
-        .await
-        .expect("openFolder")
-        .json()
-        .clone()
-}
-
 #[tokio::test]
 #[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
 async fn another_folder_opens_and_the_first_comes_back_where_it_was() {
@@ -409,7 +396,7 @@ async fn another_folder_opens_and_the_first_comes_back_where_it_was() {
 
     // A folder that isn't one: a notice, and the first folder stays open.
     let missing = fixture.folder("gone").join("nowhere");
-    assert_eq!(open_folder(&app, &missing).await, json!(false));
+    assert_eq!(app.open_folder(&missing).await, json!(false));
     let notice = app
         .wait_js(
             "a notice says the folder couldn't be opened",
@@ -424,7 +411,7 @@ async fn another_folder_opens_and_the_first_comes_back_where_it_was() {
     assert_eq!(app.open_essay_id().await, Some(sample));
 
     // The other folder: its name, its essays, its first essay open.
-    assert_eq!(open_folder(&app, &other).await, json!(true));
+    assert_eq!(app.open_folder(&other).await, json!(true));
     let elsewhere = app.essay_id("Written Elsewhere").await;
     assert_eq!(app.open_essay_id().await, Some(elsewhere));
     let name = app
@@ -458,7 +445,7 @@ async fn another_folder_opens_and_the_first_comes_back_where_it_was() {
     app.screenshot("other").await;
 
     // Back to the first folder: the sample essay, its unsaved edit and its cursor.
-    assert_eq!(open_folder(&app, &fixture.essays).await, json!(true));
+    assert_eq!(app.open_folder(&fixture.essays).await, json!(true));
     app.wait_open(sample).await;
     assert!(app
         .editor_text()
