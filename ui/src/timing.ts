@@ -6,6 +6,17 @@ export function mark(name: string): void {
   if (import.meta.env.MODE === "e2e") performance.mark(`quire:${name}`);
 }
 
+/** Times a stretch of the page's own work as a `performance.measure` named `quire:<name>`. */
+export function timed<T>(name: string, work: () => T): T {
+  if (import.meta.env.MODE !== "e2e") return work();
+  const start = performance.now();
+  try {
+    return work();
+  } finally {
+    performance.measure(`quire:${name}`, { start, end: performance.now() });
+  }
+}
+
 /** Times one IPC call as a `performance.measure` named `ipc <command>`. */
 export function measured<T>(command: string, call: Promise<T>): Promise<T> {
   if (import.meta.env.MODE !== "e2e") return call;

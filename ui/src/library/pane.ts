@@ -11,6 +11,7 @@ import { ALL, collectStatuses, collectTags, filterEssays, formatDate, mergeSorte
 import { markSnippet } from "./snippet";
 import { keysOf } from "../keymap";
 import { LongList } from "./long-list";
+import { timed } from "../timing";
 
 export interface LibraryCallbacks {
   /** Opens essay `id`; `write`: the keyboard goes to its text (opened with Enter, not a click). */
@@ -192,8 +193,8 @@ export class LibraryPane {
     this.sorted = sorted && { ...sorted, of: essays };
     this.listed = true;
     this.emptyMessage = `No essays yet. Start one with New (${keysOf("essay.new")}).`;
-    this.fillFilters();
-    this.render();
+    timed("list-filters", () => this.fillFilters());
+    timed("list-drawn", () => this.render());
     if (this.query()) this.scheduleSearch(0);
   }
 
