@@ -819,16 +819,16 @@ async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
         &[],
     )
     .await;
-    // Its pages were each sorted as they came: the list shows them all in one order, the
-    // sample (newer than every note) first.
+    // Its pages were each sorted as they came: the list shows them all in one order, newest
+    // first (the tour, then the sample, then the notes of 28 January, by title).
     assert_eq!(
         app.js(
-            "return document.querySelector('#essay-list .essay-title')?.textContent ?? null",
+            "return [...document.querySelectorAll('#essay-list .essay-title')].slice(0, 4).map((t) => t.textContent)",
             &[]
         )
         .await,
-        json!(SAMPLE_TITLE),
-        "the newest essay heads the list"
+        json!([TOUR_TITLE, SAMPLE_TITLE, "Note 00027", "Note 00055"]),
+        "the list is newest first"
     );
 
     // Away to another folder and back: the essay last open there is shown first again, before
