@@ -1214,6 +1214,7 @@ return {
   listed: listed ? listed.startTime : null,
   essay: essay ? essay.startTime : null,
   busy: performance.getEntriesByName("busy").map((e) => [e.startTime, e.duration]),
+  spans: performance.getEntries().filter((e) => e.name.startsWith("quire:list-")).map((e) => [e.name, e.startTime, e.duration]),
   saves: performance.getEntriesByName("ipc save_essay").length,
   lists: performance.getEntriesByName("ipc list_essays").map((e) => e.duration),
   title: (window.__quire.view().state.doc.toString().match(/^title:\s*"?([^"\n]*)/m) || [])[1] || "",
@@ -1273,7 +1274,10 @@ def bench_library(app, folder, count, work, wrapper, runs, n_typing, interval):
                        "ready": r["painted"] / 1000 - launch.t_spawn,
                        "listed": at(info["listed"]) if info["listed"] is not None else None,
                        "longest": max(busy, default=0.0), "after_essay": max(after, default=0.0), "rows": info["rows"], "elements": info["elements"],
-                       "pss": total, "steps": launch_steps(r, launch)}
+                       "pss": total, "steps": launch_steps(r, launch),
+                       "essay": at(shown) if shown is not None else None,
+                       "busy": [(at(s), d) for s, d in info["busy"]],
+                       "spans": [(n, at(s), d) for n, s, d in info["spans"]]}
                 out["runs"].append(row)
                 say(f"  run {i + 1}: editable {fmt_s(row['editable'])}, ready {fmt_s(row['ready'])}, list filled"
                     f" {fmt_s(row['listed'])}; longest busy stretch {row['longest']:.0f} ms, once the essay is in"
@@ -1509,6 +1513,8 @@ def main():
         say(f"\n== 5. A library of {count:,} essays: start, the list, memory; typing and a save ==")
         lib = bench_library(a.quire, a.library, count, a.work, a.wrapper, a.runs, a.typing, a.interval)
         runs = lib["runs"]
+        with open(os.path.join(a.work, "library-runs.json"), "w") as f:
+            json.dump(runs, f, indent=1)  # each run's steps, and its busy stretches (s after exec, ms)
         say(f"  medians of {len(runs)} runs (s after exec): editable {median([r['editable'] for r in runs]):.3f},"
             f" ready {median([r['ready'] for r in runs]):.3f}, list filled {median([r['listed'] for r in runs if r['listed']]):.3f};"
             f" longest busy stretch {median([r['longest'] for r in runs]):.0f} ms,"
