@@ -69,8 +69,8 @@ export function sortEssays(essays: readonly EssaySummary[], order: SortOrder): E
 /**
  * Lists each already in `order`, merged into one new list in that order: what sorting them
  * together gives (the order is total: ties end at the id), for a fraction of the comparisons.
- * A long list's pages are each sorted and merged into the list so far as they arrive (at
- * 100,000 essays one sort of the whole list kept the page busy ~0.2 s, by title ~0.36 s).
+ * A long list's pages are sorted as they arrive and merged so (`readSortedList`): at 100,000
+ * essays one sort of the whole list kept the page busy ~0.2 s (by title ~0.36 s).
  */
 export function mergeSorted(lists: readonly (readonly EssaySummary[])[], order: SortOrder): EssaySummary[] {
   const compare = compareEssays(order);
