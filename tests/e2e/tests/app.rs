@@ -786,33 +786,7 @@ async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
     // first answer kept the essay off the screen for a second).
     let app = fixture.launch().await;
     app.wait_open(sample).await;
-    app.wait_js(
-        "every note is listed again",
-        "const f = document.getElementById('library-footer').textContent;
-         return /^30,0\\d\\d essays/.test(f) ? f : null",
-        &[],
-    )
-    .await;
-    let order = app
-        .js(
-            "const essay = performance.getEntriesByName('quire:essay')[0];
-             const pages = performance.getEntriesByName('ipc list_essays');
-             return { essay: essay ? essay.startTime : null, pages: pages.length,
-                      firstPage: pages.length ? pages[0].startTime : null }",
-            &[],
-        )
-        .await;
-    let at = |key: &str| order[key].as_f64();
-    assert!(
-        order["pages"].as_u64().unwrap_or(0) >= 5,
-        "the rest of the list read in pages of 5,000: {order}"
-    );
-    assert!(
-        at("essay")
-            .zip(at("firstPage"))
-            .is_some_and(|(essay, page)| essay < page),
-        "the essay was shown before the list was read: {order}"
-    );
+    essay_came_before_the_list(&app, -1.0, "again").await;
     app.wait_js(
         "the window's title names the essay",
         &format!("return document.title.startsWith({SAMPLE_TITLE:?})"),
@@ -840,11 +814,23 @@ async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
     )
     .expect("write an essay");
     assert_eq!(app.open_folder(&other).await, json!(true));
-    let back = app.js("return performance.now()", &[]).await;
+    let back = app
+        .js("return performance.now()", &[])
+        .await
+        .as_f64()
+        .expect("the page's clock");
     assert_eq!(app.open_folder(&fixture.essays).await, json!(true));
     app.wait_open(sample).await;
+    essay_came_before_the_list(&app, back, "after the switch back").await;
+    app.close().await;
+}
+
+/// Waits until the big folder's every note is listed ("again", "after the switch back"), then
+/// checks what the window did after `since` (ms on the page's clock): the essay was in the
+/// editor before the list's first page was asked for, and the list came in pages of 5,000.
+async fn essay_came_before_the_list(app: &quire_e2e::App, since: f64, when: &str) {
     app.wait_js(
-        "every note is listed after the switch back",
+        &format!("every note is listed {when}"),
         "const f = document.getElementById('library-footer').textContent;
          return /^30,0\\d\\d essays/.test(f) ? f : null",
         &[],
@@ -857,16 +843,18 @@ async fn a_big_folder_never_read_is_shown_at_once_and_fills_in_as_it_is_read() {
              const pages = after('ipc list_essays');
              return { essay: essay ? essay.startTime : null, pages: pages.length,
                       firstPage: pages.length ? pages[0].startTime : null }",
-            &[back],
+            &[json!(since)],
         )
         .await;
     let at = |key: &str| order[key].as_f64();
     assert!(
-        order["pages"].as_u64().unwrap_or(0) >= 5
-            && at("essay")
-                .zip(at("firstPage"))
-                .is_some_and(|(essay, page)| essay < page),
-        "back in the big folder, the essay was shown before its list was read: {order}"
+        order["pages"].as_u64().unwrap_or(0) >= 5,
+        "{when}: the rest of the list read in pages of 5,000: {order}"
     );
-    app.close().await;
+    assert!(
+        at("essay")
+            .zip(at("firstPage"))
+            .is_some_and(|(essay, page)| essay < page),
+        "{when}: the essay was shown before the list was read: {order}"
+    );
 }
