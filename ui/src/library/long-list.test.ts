@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LongList, type LongListRows } from "./long-list";
+import { LongList, RowHeights, type LongListRows } from "./long-list";
 
 // happy-dom lays nothing out: these tests give the list a height and each row the height its
 // item says, and place the list's children one below the other as a browser would.
@@ -193,5 +193,46 @@ describe("LongList", () => {
     expect(list.textContent).toBe("No essays match these filters.");
     long.set(items(2), rows);
     expect(drawnIds()).toEqual([0, 1]);
+  });
+});
+
+describe("RowHeights", () => {
+  // The running sums answer as adding up every row's height would, measured or counted.
+  function naive(heights: (number | undefined)[], unmeasured: number) {
+    const tops = [0];
+    for (const height of heights) tops.push(tops.at(-1)! + (height ?? unmeasured));
+    return {
+      above: (index: number) => tops[Math.min(index, heights.length)]!,
+      endingBy: (y: number) => tops.slice(1).filter((bottom) => bottom <= y).length,
+      beginningBefore: (y: number) => tops.slice(0, -1).filter((top) => top < y).length,
+    };
+  }
+
+  it("gives the height above any row and the row at any height, as adding them all up does", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const n of [0, 1, 2, 3, 7, 8, 9, 100, 1_000]) {
+      const heights = Array.from({ length: n }, () => (random() < 0.4 ? 20 + Math.round(random() * 60) : undefined));
+      const sums = new RowHeights(n, (i) => heights[i]);
+      for (let round = 0; round < 3; round++) {
+        const unmeasured = 30 + round * 7.5;
+        const model = naive(heights, unmeasured);
+        const total = model.above(n);
+        for (let probe = 0; probe < 60; probe++) {
+          const index = Math.floor(random() * (n + 1));
+          expect(sums.above(index, unmeasured)).toBeCloseTo(model.above(index), 6);
+          // Heights on a row's edge, inside a row, above the list and past its end.
+          const y = probe % 3 === 0 ? model.above(index) : (random() * 1.2 - 0.1) * total;
+          expect(sums.countEndingBy(y, unmeasured)).toBe(model.endingBy(y));
+          expect(sums.countBeginningBefore(y, unmeasured)).toBe(model.beginningBefore(y));
+        }
+        // Rows measured since (some for the first time, some again).
+        for (let k = 0; k < n / 4; k++) {
+          const index = Math.floor(random() * n);
+          heights[index] = 20 + Math.round(random() * 60);
+          sums.measure(index, heights[index]!);
+        }
+      }
+    }
   });
 });
