@@ -1022,18 +1022,26 @@ impl App {
 
     /// Clicks the element `css` (waiting until it is shown). The library redraws its rows when
     /// an outside change is taken in, so the element found may be replaced before the click
-    /// lands; a writer would then have clicked its successor, and so does this.
+    /// lands, or even while the query asks whether it is shown; a writer would then have
+    /// clicked its successor, and so does this.
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + timeout();
         loop {
-            let element = self
+            let found = self
                 .driver()
                 .query(By::Css(css))
                 .and_displayed()
                 .wait(timeout(), POLL)
                 .first()
-                .await
-                .unwrap_or_else(|e| panic!("no {css} to click: {e}"));
+                .await;
+            let element = match found {
+                Ok(element) => element,
+                Err(e) if is_stale(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await;
+                    continue;
+                }
+                Err(e) => panic!("no {css} to click: {e}"),
+            };
             match element.click().await {
                 Ok(()) => return,
                 Err(e) if is_stale(&e) && Instant::now() < deadline => {
