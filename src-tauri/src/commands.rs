@@ -276,9 +276,9 @@ pub(crate) fn remembered(
 /// What the window shows of an open folder.
 pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
     let library = &opened.library;
-    let (watching, warning) = match &opened.watch_mode {
+    let (watching, warning) = match opened.watcher.mode() {
         WatchMode::Events => ("events".to_string(), None),
-        WatchMode::Polling(reason) => ("polling".to_string(), Some(reason.clone())),
+        WatchMode::Polling(reason) => ("polling".to_string(), Some(reason)),
     };
     let mut essays = summaries(library, None, Some(LIST_PAGE + 1))?;
     let more = essays.len() > LIST_PAGE;

@@ -208,22 +208,14 @@ pub(crate) fn forward_changes<R: Runtime>(
         "library-change",
         changes.map(move |change| commands::ListedChange::of(&library, change)),
     )?;
-    let health = opened
-        .watcher
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .map(|w| w.health());
-    if let Some(health) = health {
-        forward(
-            handle,
-            generation,
-            "quire-watch-health",
-            "watch-health",
-            health,
-        )?;
-    }
-    Ok(())
+    forward(
+        handle,
+        generation,
+        "quire-watch-health",
+        "watch-health",
+        opened.watcher.health(),
+    )
+
 }
 
 /// Emits each of `news` to the window as `event`, on a thread of its own, until the folder of

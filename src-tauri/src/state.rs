@@ -7,7 +7,7 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use quire::export::Exporter;
-use quire::library::watch::{WatchMode, Watcher};
+use quire::library::watch::Watcher;
 use quire::library::{Library, ReadProgress};
 use quire::preview::SentBlocks;
 
@@ -176,9 +176,7 @@ pub struct Opened {
     /// The open essays folder and its store.
     pub library: Library,
     /// Follows the folder for outside edits while it is open; stops on drop.
-    pub watcher: Mutex<Option<Watcher>>,
-    /// How the folder is followed, for the UI.
-    pub watch_mode: WatchMode,
+    pub watcher: Watcher,
     /// The theme and settings the preview renders with (the export's own).
     pub exporter: Exporter,
     /// Counts the folders opened in this run, so that a folder's late events are not taken
@@ -258,8 +256,13 @@ impl Opened {
         scan_owed: bool,
         read: bool,
     ) -> quire::Result<Opened> {
-        let watcher = library.watch()?;
-        let watch_mode = watcher.mode().clone();
+        // A look at the whole folder follows (owed or a reading): the watcher's events are set
+        // up beside the window's start, not before it.
+        let watcher = if scan_owed || read {
+            library.watch_beside()?
+        } else {
+            library.watch()?
+        };
         let exporter = Exporter::open(essays)?;
         let first_read = Arc::new(FirstRead::default());
         if read {
@@ -269,8 +272,7 @@ impl Opened {
         }
         Ok(Opened {
             library,
-            watcher: Mutex::new(Some(watcher)),
-            watch_mode,
+            watcher,
             exporter,
             generation,
             scan_owed: AtomicBool::new(scan_owed),
@@ -297,14 +299,7 @@ impl Opened {
         if !self.scan_owed.swap(false, Ordering::SeqCst) {
             return;
         }
-        if let Some(watcher) = self
-            .watcher
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
-            watcher.look_again();
-        }
+        self.watcher.look_again();
     }
 }
 

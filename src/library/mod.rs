@@ -1343,7 +1343,17 @@ impl Library {
 
     /// Starts following the folder the way `follow` says, whatever the environment asks.
     pub fn watch_with(&self, follow: watch::Follow) -> Result<watch::Watcher> {
-        watch::Watcher::start(self.clone(), follow)
+        watch::Watcher::start(self.clone(), follow, watch::SetUp::Here)
+    }
+
+    /// Starts following the folder as [`Library::watch`] does, but sets the file-system
+    /// events up on the watcher's own thread (at 100,000 essays that walks the folder for
+    /// about a quarter of a second), for a caller that has the watcher look at the whole
+    /// folder next ([`watch::Watcher::look_again`], [`watch::Watcher::read`]): that look
+    /// comes after the set-up and takes in what was edited while it went on.
+    /// [`watch::Watcher::mode`] waits for the set-up.
+    pub fn watch_beside(&self) -> Result<watch::Watcher> {
+        watch::Watcher::start(self.clone(), watch::Follow::from_env(), watch::SetUp::Beside)
     }
 
     pub(crate) fn exclude(&self) -> &[PathBuf] {

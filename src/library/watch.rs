@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 
-use super::{atomic, is_essay_name, Library, ReadProgress};
+use super::{atomic, is_essay_name, lock, Library, ReadProgress};
 use crate::conventions::Convention;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::Source;
@@ -213,40 +213,69 @@ struct Reading {
 /// Follows a library's folder until dropped.
 pub struct Watcher {
     mode: Arc<Mutex<WatchMode>>,
+    /// Told once the folder is followed (file-system events set up, or polling decided); None
+    /// once heard. [`Watcher::mode`] waits for it.
+    settled: Mutex<Option<Receiver<()>>>,
     health: Health,
     asks: Option<Sender<LookAgain>>,
     /// Set when the watcher is dropped: a reading stops at its next batch.
     stopping: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
-    // Kept alive for as long as the watcher runs; dropping it stops the events.
-    _source: Option<Box<dyn notify::Watcher + Send>>,
+}
+
+/// Where the watcher sets up its file-system events ([`Watcher::start`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetUp {
+    /// Before the watcher is returned: every edit from then on is followed.
+    Here,
+    /// On the watcher's own thread, beside the caller, which looks at the whole folder
+    /// afterwards anyway ([`Watcher::look_again`], [`Watcher::read`]: asked for at once, the
+    /// look still comes after the set-up, and finds what was edited meanwhile).
+    Beside,
 }
 
 impl Watcher {
-    pub(crate) fn start(library: Library, follow: Follow) -> Result<Watcher> {
+    pub(crate) fn start(library: Library, follow: Follow, set_up: SetUp) -> Result<Watcher> {
         let root = library.folder().canonical_root.clone();
         let (events_tx, events) = channel::<notify::Result<Event>>();
-        let (source, mode) = match follow {
-            Follow::Polling { every } => (
-                None,
-                WatchMode::Polling(format!(
-                    "polling was asked for (QUIRE_WATCH=poll); checking for outside edits {}",
-                    every_phrase(every)
-                )),
-            ),
-            Follow::Automatic => match native(&root, events_tx) {
-                Ok(source) => (Some(source), WatchMode::Events),
-                Err(error) => (None, fall_back(&error)),
-            },
-        };
         let every = match follow {
             Follow::Polling { every } => every,
             Follow::Automatic => POLL_EVERY,
         };
-        let mode = Arc::new(Mutex::new(mode));
+        let mode = Arc::new(Mutex::new(WatchMode::Events));
+        let (settle, settled) = channel::<()>();
+        // inotify's watches are set up by walking the whole folder, files too: about a quarter
+        // of a second at 100,000 essays, which a window's start need not wait for.
+        let setting_up = {
+            let mode = Arc::clone(&mode);
+            let root = root.clone();
+            move || {
+                let source = match follow {
+                    Follow::Polling { every } => {
+                        *lock(&mode) = WatchMode::Polling(format!(
+                            "polling was asked for (QUIRE_WATCH=poll); checking for outside edits {}",
+                            every_phrase(every)
+                        ));
+                        None
+                    }
+                    Follow::Automatic => match native(&root, events_tx) {
+                        Ok(source) => Some(source),
+                        Err(error) => {
+                            *lock(&mode) = fall_back(&error);
+                            None
+                        }
+                    },
+                };
+                let _ = settle.send(());
+                source
+            }
+        };
+        let (ready, later) = match set_up {
+            SetUp::Here => (Some(setting_up()), None),
+            SetUp::Beside => (None, Some(setting_up)),
+        };
         let (asks_tx, asks) = channel::<LookAgain>();
         let exclude = library.exclude().to_vec();
-        let polling = source.is_none();
         let shared = Arc::clone(&mode);
         let health = Health::default();
         let told = health.clone();
@@ -255,6 +284,12 @@ impl Watcher {
         let thread = std::thread::Builder::new()
             .name("quire-watch".into())
             .spawn(move || {
+                // Kept for as long as the thread runs; dropping it stops the events.
+                let source = match (ready, later) {
+                    (Some(source), _) => source,
+                    (None, Some(setting_up)) => setting_up(),
+                    (None, None) => None,
+                };
                 let follower = Follower {
                     library: &library,
                     health: &told,
@@ -262,28 +297,31 @@ impl Watcher {
                     asks: &asks,
                     stopping: &stop,
                 };
-                if polling || follower.events(&root, &exclude, &shared) {
+                if source.is_none() || follower.events(&root, &exclude, &shared) {
                     follower.poll(every);
                 }
+                drop(source);
             })
             .map_err(|e| Error::Internal(format!("could not start the folder watcher: {e}")))?;
         Ok(Watcher {
             mode,
+            settled: Mutex::new(Some(settled)),
             health,
             asks: Some(asks_tx),
             stopping,
             thread: Some(thread),
-            _source: source,
         })
     }
 
-    /// Events or polling, and why. Can change from events to polling while the watcher
-    /// runs, when inotify watches run out for a folder created later.
+    /// Events or polling, and why; waits until the watcher has set its events up. Can change
+    /// from events to polling while the watcher runs, when inotify watches run out for a
+    /// folder created later.
     pub fn mode(&self) -> WatchMode {
-        self.mode
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        if let Some(settled) = lock(&self.settled).take() {
+            // Told once set up, or disconnected if the thread could not be: either way, over.
+            let _ = settled.recv();
+        }
+        lock(&self.mode).clone()
     }
 
     /// How well outside edits are being taken in: a [`WatchHealth::Failing`] when a look at

@@ -714,6 +714,33 @@ fn a_watcher_asked_to_look_again_takes_in_what_changed_while_nobody_watched() {
     }
 }
 
+/// The app's first folder is watched with the events set up beside the window's start: an
+/// edit made while they are being set up is taken in by the look asked for at once, and edits
+/// after it by the events.
+#[test]
+fn a_watcher_set_up_beside_takes_in_an_edit_made_meanwhile_and_follows_the_folder_after() {
+    let fx = Fixture::scanned(&a_few_essays());
+    let id = fx.id("cats.md");
+    let mut events = fx.events();
+    let watcher = fx.library.watch_beside().expect("watcher starts");
+    fs::write(fx.path("cats.md"), NEW_CATS).expect("edited while the watcher sets up");
+    watcher.look_again();
+    let change = events.wait_for("cats.md modified on disk", |c| {
+        is_change(c, "cats.md", &ChangeKind::Modified, Source::Disk)
+    });
+    assert_eq!(change.essay, id, "same essay");
+    assert_eq!(fx.library.open_essay(id).expect("opens").text, NEW_CATS);
+    if let WatchMode::Polling(reason) = watcher.mode() {
+        eprintln!("note: the watcher is polling, not on events: {reason}");
+    }
+    let earlier = fx.prove_watcher_alive(&mut events, "# Sentinel\n");
+    assert!(
+        earlier.iter().all(|c| c.essay == id),
+        "nothing but cats.md changed before the sentinel: {earlier:#?}"
+    );
+    assert_folder_and_store_agree(&fx.library);
+}
+
 #[test]
 fn a_watcher_reading_a_folder_never_read_tells_how_far_it_has_come_and_follows_the_folder_after() {
     for follow in [Follow::Automatic, HOURLY] {
