@@ -317,10 +317,14 @@ impl Watcher {
     /// from events to polling while the watcher runs, when inotify watches run out for a
     /// folder created later.
     pub fn mode(&self) -> WatchMode {
-        if let Some(settled) = lock(&self.settled).take() {
+        // Held while waiting, so that a second caller meanwhile waits too rather than reading
+        // the mode before it is known.
+        let mut settled = lock(&self.settled);
+        if let Some(told) = settled.take() {
             // Told once set up, or disconnected if the thread could not be: either way, over.
-            let _ = settled.recv();
+            let _ = told.recv();
         }
+        drop(settled);
         lock(&self.mode).clone()
     }
 
