@@ -215,7 +215,6 @@ pub(crate) fn forward_changes<R: Runtime>(
         "watch-health",
         opened.watcher.health(),
     )
-
 }
 
 /// Emits each of `news` to the window as `event`, on a thread of its own, until the folder of

@@ -1353,7 +1353,11 @@ impl Library {
     /// comes after the set-up and takes in what was edited while it went on.
     /// [`watch::Watcher::mode`] waits for the set-up.
     pub fn watch_beside(&self) -> Result<watch::Watcher> {
-        watch::Watcher::start(self.clone(), watch::Follow::from_env(), watch::SetUp::Beside)
+        watch::Watcher::start(
+            self.clone(),
+            watch::Follow::from_env(),
+            watch::SetUp::Beside,
+        )
     }
 
     pub(crate) fn exclude(&self) -> &[PathBuf] {
