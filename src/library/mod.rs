@@ -1346,9 +1346,9 @@ impl Library {
         watch::Watcher::start(self.clone(), follow, watch::SetUp::Here)
     }
 
-    /// Starts following the folder as [`Library::watch`] does, but sets the file-system
-    /// events up on the watcher's own thread (at 100,000 essays that walks the folder for
-    /// about a quarter of a second), for a caller that has the watcher look at the whole
+    /// Starts following the folder as [`Library::watch`] does, but returns before the
+    /// watcher's thread has set the file-system events up (at 100,000 essays that walks the
+    /// folder for about a quarter of a second), for a caller that has the watcher look at the whole
     /// folder next ([`watch::Watcher::look_again`], [`watch::Watcher::read`]): that look
     /// comes after the set-up and takes in what was edited while it went on.
     /// [`watch::Watcher::mode`] waits for the set-up.

@@ -213,8 +213,9 @@ struct Reading {
 /// Follows a library's folder until dropped.
 pub struct Watcher {
     mode: Arc<Mutex<WatchMode>>,
-    /// Told once the folder is followed (file-system events set up, or polling decided); None
-    /// once heard. [`Watcher::mode`] waits for it.
+    /// Told once the folder is followed (file-system events set up, or polling decided), on the
+    /// watcher's thread; None once heard (at once for [`SetUp::Here`]). [`Watcher::mode`] waits
+    /// for it.
     settled: Mutex<Option<Receiver<()>>>,
     health: Health,
     asks: Option<Sender<LookAgain>>,
@@ -223,13 +224,13 @@ pub struct Watcher {
     thread: Option<JoinHandle<()>>,
 }
 
-/// Where the watcher sets up its file-system events ([`Watcher::start`]).
+/// Whether [`Watcher::start`] waits for its thread to set the file-system events up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SetUp {
-    /// Before the watcher is returned: every edit from then on is followed.
+    /// It waits: every edit from the watcher's return on is followed.
     Here,
-    /// On the watcher's own thread, beside the caller, which looks at the whole folder
-    /// afterwards anyway ([`Watcher::look_again`], [`Watcher::read`]: asked for at once, the
+    /// It does not: the set-up goes on beside the caller, which has the watcher look at the
+    /// whole folder next ([`Watcher::look_again`], [`Watcher::read`]: asked for at once, the
     /// look still comes after the set-up, and finds what was edited meanwhile).
     Beside,
 }
@@ -244,36 +245,6 @@ impl Watcher {
         };
         let mode = Arc::new(Mutex::new(WatchMode::Events));
         let (settle, settled) = channel::<()>();
-        // inotify's watches are set up by walking the whole folder, files too: about a quarter
-        // of a second at 100,000 essays, which a window's start need not wait for.
-        let setting_up = {
-            let mode = Arc::clone(&mode);
-            let root = root.clone();
-            move || {
-                let source = match follow {
-                    Follow::Polling { every } => {
-                        *lock(&mode) = WatchMode::Polling(format!(
-                            "polling was asked for (QUIRE_WATCH=poll); checking for outside edits {}",
-                            every_phrase(every)
-                        ));
-                        None
-                    }
-                    Follow::Automatic => match native(&root, events_tx) {
-                        Ok(source) => Some(source),
-                        Err(error) => {
-                            *lock(&mode) = fall_back(&error);
-                            None
-                        }
-                    },
-                };
-                let _ = settle.send(());
-                source
-            }
-        };
-        let (ready, later) = match set_up {
-            SetUp::Here => (Some(setting_up()), None),
-            SetUp::Beside => (None, Some(setting_up)),
-        };
         let (asks_tx, asks) = channel::<LookAgain>();
         let exclude = library.exclude().to_vec();
         let shared = Arc::clone(&mode);
@@ -284,12 +255,26 @@ impl Watcher {
         let thread = std::thread::Builder::new()
             .name("quire-watch".into())
             .spawn(move || {
-                // Kept for as long as the thread runs; dropping it stops the events.
-                let source = match (ready, later) {
-                    (Some(source), _) => source,
-                    (None, Some(setting_up)) => setting_up(),
-                    (None, None) => None,
+                // inotify's watches are set up by walking the whole folder, files too: about a
+                // quarter of a second at 100,000 essays, which a window's start need not wait
+                // for. Kept for as long as the thread runs; dropping it stops the events.
+                let source = match follow {
+                    Follow::Polling { every } => {
+                        *lock(&shared) = WatchMode::Polling(format!(
+                            "polling was asked for (QUIRE_WATCH=poll); checking for outside edits {}",
+                            every_phrase(every)
+                        ));
+                        None
+                    }
+                    Follow::Automatic => match native(&root, events_tx) {
+                        Ok(source) => Some(source),
+                        Err(error) => {
+                            *lock(&shared) = fall_back(&error);
+                            None
+                        }
+                    },
                 };
+                let _ = settle.send(());
                 let follower = Follower {
                     library: &library,
                     health: &told,
@@ -303,9 +288,17 @@ impl Watcher {
                 drop(source);
             })
             .map_err(|e| Error::Internal(format!("could not start the folder watcher: {e}")))?;
+        let settled = match set_up {
+            SetUp::Here => {
+                // Told once set up, or disconnected if the thread could not be: either way, over.
+                let _ = settled.recv();
+                None
+            }
+            SetUp::Beside => Some(settled),
+        };
         Ok(Watcher {
             mode,
-            settled: Mutex::new(Some(settled)),
+            settled: Mutex::new(settled),
             health,
             asks: Some(asks_tx),
             stopping,
