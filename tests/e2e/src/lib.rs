@@ -1027,27 +1027,23 @@ impl App {
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + timeout();
         loop {
-            let found = self
+            let clicked = match self
                 .driver()
                 .query(By::Css(css))
                 .and_displayed()
                 .wait(timeout(), POLL)
                 .first()
-                .await;
-            let element = match found {
-                Ok(element) => element,
-                Err(e) if is_stale(&e) && Instant::now() < deadline => {
-                    tokio::time::sleep(POLL).await;
-                    continue;
-                }
-                Err(e) => panic!("no {css} to click: {e}"),
+                .await
+            {
+                Ok(element) => element.click().await,
+                Err(e) => Err(e),
             };
-            match element.click().await {
+            match clicked {
                 Ok(()) => return,
                 Err(e) if is_stale(&e) && Instant::now() < deadline => {
                     tokio::time::sleep(POLL).await
                 }
-                Err(e) => panic!("click {css}: {e}"),
+                Err(e) => panic!("no {css} to click, or the click failed: {e}"),
             }
         }
     }
