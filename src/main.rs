@@ -780,9 +780,16 @@ fn watch(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
     let changes = library.subscribe();
     let watcher = library.watch()?;
     let health = watcher.health();
-    if let quire::library::watch::WatchMode::Polling(reason) = watcher.mode() {
-        eprintln!("warning: {reason}");
-    }
+    let say = |news: WatchHealth| match news {
+        WatchHealth::Polling { message } => eprintln!("warning: {message}"),
+        WatchHealth::Failing { message, .. } => eprintln!(
+            "error: {message}; outside edits are not taken in until this is fixed (retrying)"
+        ),
+        WatchHealth::Working => eprintln!("Taking outside edits in again."),
+    };
+    // A watcher that polls from its set-up says so (and why) before the banner; one that turns
+    // to polling later, when events run out, says so then.
+    health.try_iter().for_each(say);
     if !quiet {
         eprintln!(
             "Watching {} ({} essays). Ctrl-C stops.",
@@ -798,14 +805,7 @@ fn watch(library: &Library, quiet: bool) -> anyhow::Result<ExitCode> {
         if stop.try_recv().is_ok() {
             break;
         }
-        for news in health.try_iter() {
-            match news {
-                WatchHealth::Failing { message, .. } => eprintln!(
-                    "error: {message}; outside edits are not taken in until this is fixed (retrying)"
-                ),
-                WatchHealth::Working => eprintln!("Taking outside edits in again."),
-            }
-        }
+        health.try_iter().for_each(say);
         match changes.recv_timeout(std::time::Duration::from_millis(100)) {
             Ok(change) => {
                 let kind = serde_json::to_value(&change.kind)

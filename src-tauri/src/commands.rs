@@ -6,7 +6,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use quire::conventions::Generator;
 use quire::essay::Status;
-use quire::library::watch::WatchMode;
+use quire::library::watch::{WatchHealth, WatchMode};
 use quire::library::{Change, EssayId, Library, OpenedEssay, ReadProgress};
 use quire::preview::{self, Preview, TextEdit};
 use quire::store::ListedRow;
@@ -112,6 +112,27 @@ impl ListedChange {
     }
 }
 
+/// How the watcher of the folder at `root` is taking outside edits in, as the window hears it
+/// (`watch-health`). The root is told because a folder's turn to polling can be heard before
+/// the window shows that folder (its `LibraryInfo` said "events" while the watcher was still
+/// setting up).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct WatchNews {
+    root: String,
+    #[serde(flatten)]
+    health: WatchHealth,
+}
+
+impl WatchNews {
+    pub(crate) fn of(library: &Library, health: WatchHealth) -> Self {
+        WatchNews {
+            root: library.folder().root.display().to_string(),
+            health,
+        }
+    }
+}
+
 /// The open folder, for the window's first paint.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -123,8 +144,11 @@ pub struct LibraryInfo {
     /// the window then reads the rest with `list_essays` after its first paint.
     essays: Vec<EssaySummary>,
     more: bool,
+    /// As far as known when asked: the watcher may still be setting its events up, and a turn
+    /// to polling after this is told by `watch-health` (`WatchNews`).
     #[cfg_attr(test, ts(type = "\"events\" | \"polling\""))]
     watching: String,
+    /// Why the watcher polls, when it does.
     warning: Option<String>,
     /// How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
     /// a Quire folder.
@@ -276,7 +300,9 @@ pub(crate) fn remembered(
 /// What the window shows of an open folder.
 pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
     let library = &opened.library;
-    let (watching, warning) = match opened.watcher.mode() {
+    // Not waiting for the watcher's set-up (it walks the whole folder): the window hears of a
+    // turn to polling when it happens.
+    let (watching, warning) = match opened.watcher.mode_now() {
         WatchMode::Events => ("events".to_string(), None),
         WatchMode::Polling(reason) => ("polling".to_string(), Some(reason)),
     };

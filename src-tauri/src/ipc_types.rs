@@ -19,7 +19,7 @@ use quire::ErrorKind;
 
 use quire::preview::{BlockChange, PageShell, Preview, TextEdit};
 
-use crate::commands::{EssaySummary, LibraryInfo, ListedChange, SearchHit, WindowStart};
+use crate::commands::{EssaySummary, LibraryInfo, ListedChange, SearchHit, WatchNews, WindowStart};
 use crate::error::UiError;
 use crate::panels::{
     CheckView, ChoiceView, ExportKind, ExportOutcome, ExportProgress, ExportRequest, HunkView,
@@ -59,6 +59,7 @@ fn generated() -> String {
     declare(Change::decl(&cfg));
     declare(ListedChange::decl(&cfg));
     declare(WatchHealth::decl(&cfg));
+    declare(WatchNews::decl(&cfg));
     declare(Heading::decl(&cfg));
     declare(PageShell::decl(&cfg));
     declare(BlockChange::decl(&cfg));

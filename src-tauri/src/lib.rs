@@ -192,8 +192,8 @@ fn paint_without_compositing<R: Runtime>(window: &tauri::WebviewWindow<R>) -> ta
 }
 
 /// Sends the library's changes (outside edits, saves) to the window as `library-change`
-/// events, and how well the watcher takes outside edits in as `watch-health` events (a locked
-/// store shows in the window's footer), for as long as this folder is the open one.
+/// events, and how the watcher takes outside edits in as `watch-health` events (polling, or a
+/// locked store, shows in the window's footer), for as long as this folder is the open one.
 pub(crate) fn forward_changes<R: Runtime>(
     handle: &tauri::AppHandle<R>,
     opened: &state::Opened,
@@ -208,12 +208,14 @@ pub(crate) fn forward_changes<R: Runtime>(
         "library-change",
         changes.map(move |change| commands::ListedChange::of(&library, change)),
     )?;
+    let library = opened.library.clone();
+    let health = opened.watcher.health().into_iter();
     forward(
         handle,
         generation,
         "quire-watch-health",
         "watch-health",
-        opened.watcher.health(),
+        health.map(move |news| commands::WatchNews::of(&library, news)),
     )
 }
 

@@ -9,11 +9,12 @@
 //! are not to be had (inotify watches run out, at the start or later) it polls instead: a
 //! rescan every [`POLL_EVERY`], which the size-and-time shortcut keeps cheap. [`Follow`] says
 //! which the caller wants (`QUIRE_WATCH=poll` forces polling, see [`Follow::from_env`]);
-//! [`Watcher::mode`] says which it got and why. A look at the folder that fails (a locked or
-//! broken store, a full disk) is never dropped: [`Watcher::health`] tells it, once per run of
-//! failures, and again when looking works, and the watcher keeps retrying every
-//! [`POLL_EVERY`] in between. A folder never read before is read by the watcher too
-//! ([`Watcher::read`]), so that its reading and the watcher's own looks never overlap.
+//! [`Watcher::mode`] says which it got and why, and [`Watcher::health`] tells a turn to polling
+//! as it happens. A look at the folder that fails (a locked or broken store, a full disk) is
+//! never dropped: [`Watcher::health`] tells it, once per run of failures, and again when
+//! looking works, and the watcher keeps retrying every [`POLL_EVERY`] in between. A folder
+//! never read before is read by the watcher too ([`Watcher::read`]), so that its reading and
+//! the watcher's own looks never overlap.
 //! Dropping the watcher stops it, a reading halfway through included.
 
 use std::collections::BTreeSet;
@@ -51,13 +52,20 @@ pub enum WatchMode {
     Polling(String),
 }
 
-/// How well the watcher is taking outside edits in, told to [`Watcher::health`]'s receivers
-/// when it changes. Serialised as `{"state": "failing", "kind", "message"}` or
-/// `{"state": "working"}`.
+/// How the watcher is taking outside edits in, told to [`Watcher::health`]'s receivers when it
+/// changes. Serialised as `{"state": "polling", "message"}`, `{"state": "failing", "kind",
+/// "message"}` or `{"state": "working"}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum WatchHealth {
+    /// The folder is looked at every few seconds rather than followed event by event, from its
+    /// set-up on or from the moment events ran out (it never turns back): the reason, in a
+    /// sentence for the writer, as [`WatchMode::Polling`] says it.
+    Polling {
+        /// Why, and how often it looks.
+        message: String,
+    },
     /// Looking at the folder failed: outside edits are not taken in until it works again.
     Failing {
         /// What kind of failure (`store`, `io`, …).
@@ -69,52 +77,75 @@ pub enum WatchHealth {
     Working,
 }
 
-/// Tells the watcher's receivers how it is doing, only when that changes.
+/// Tells the watcher's receivers how it is doing, only when that changes, and a receiver that
+/// comes later how it is doing now.
 #[derive(Clone, Default)]
-struct Health {
-    receivers: Arc<Mutex<Vec<Sender<WatchHealth>>>>,
+struct Health(Arc<Mutex<Told>>);
+
+#[derive(Default)]
+struct Told {
+    receivers: Vec<Sender<WatchHealth>>,
+    /// Why the watcher polls, once it does.
+    polling: Option<String>,
     /// The [`WatchHealth::Failing`] last told, while the failure lasts.
-    failing: Arc<Mutex<Option<WatchHealth>>>,
+    failing: Option<WatchHealth>,
+}
+
+impl Told {
+    fn tell(&mut self, news: WatchHealth) {
+        self.receivers.retain(|r| r.send(news.clone()).is_ok());
+    }
 }
 
 impl Health {
     /// Takes the outcome of one look at the folder; returns whether it failed.
     fn record<T>(&self, outcome: Result<T>) -> bool {
-        let mut failing = self.failing.lock().unwrap_or_else(|p| p.into_inner());
+        let mut told = lock(&self.0);
         let news = match outcome {
-            Ok(_) => failing.take().map(|_| WatchHealth::Working),
+            Ok(_) => told.failing.take().map(|_| WatchHealth::Working),
             Err(error) => {
                 let now = WatchHealth::Failing {
                     kind: error.kind(),
                     message: error.to_string(),
                 };
-                let news = (failing.as_ref() != Some(&now)).then(|| now.clone());
-                *failing = Some(now);
+                let news = (told.failing.as_ref() != Some(&now)).then(|| now.clone());
+                told.failing = Some(now);
                 news
             }
         };
-        let failed = failing.is_some();
-        drop(failing);
         if let Some(news) = news {
-            self.receivers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .retain(|r| r.send(news.clone()).is_ok());
+            told.tell(news);
         }
-        failed
+        told.failing.is_some()
+    }
+
+    /// The watcher polls from now on, for `reason`.
+    fn poll(&self, reason: String) {
+        let mut told = lock(&self.0);
+        told.polling = Some(reason.clone());
+        told.tell(WatchHealth::Polling { message: reason });
+    }
+
+    fn mode(&self) -> WatchMode {
+        lock(&self.0)
+            .polling
+            .clone()
+            .map_or(WatchMode::Events, WatchMode::Polling)
     }
 
     fn subscribe(&self) -> Receiver<WatchHealth> {
         let (tx, rx) = channel();
-        let failing = self.failing.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(now) = failing.as_ref() {
-            // A receiver that arrives during a failure hears of it at once.
+        let mut told = lock(&self.0);
+        // A receiver that arrives while the watcher polls, or during a failure, hears of it at once.
+        if let Some(reason) = &told.polling {
+            let _ = tx.send(WatchHealth::Polling {
+                message: reason.clone(),
+            });
+        }
+        if let Some(now) = &told.failing {
             let _ = tx.send(now.clone());
         }
-        self.receivers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(tx);
+        told.receivers.push(tx);
         rx
     }
 }
@@ -212,7 +243,6 @@ struct Reading {
 
 /// Follows a library's folder until dropped.
 pub struct Watcher {
-    mode: Arc<Mutex<WatchMode>>,
     /// Told once the folder is followed (file-system events set up, or polling decided), on the
     /// watcher's thread; None once heard (at once for [`SetUp::Here`]). [`Watcher::mode`] waits
     /// for it.
@@ -243,11 +273,9 @@ impl Watcher {
             Follow::Polling { every } => every,
             Follow::Automatic => POLL_EVERY,
         };
-        let mode = Arc::new(Mutex::new(WatchMode::Events));
         let (settle, settled) = channel::<()>();
         let (asks_tx, asks) = channel::<LookAgain>();
         let exclude = library.exclude().to_vec();
-        let shared = Arc::clone(&mode);
         let health = Health::default();
         let told = health.clone();
         let stopping = Arc::new(AtomicBool::new(false));
@@ -260,7 +288,7 @@ impl Watcher {
                 // for. Kept for as long as the thread runs; dropping it stops the events.
                 let source = match follow {
                     Follow::Polling { every } => {
-                        *lock(&shared) = WatchMode::Polling(format!(
+                        told.poll(format!(
                             "polling was asked for (QUIRE_WATCH=poll); checking for outside edits {}",
                             every_phrase(every)
                         ));
@@ -269,7 +297,7 @@ impl Watcher {
                     Follow::Automatic => match native(&root, events_tx) {
                         Ok(source) => Some(source),
                         Err(error) => {
-                            *lock(&shared) = fall_back(&error);
+                            told.poll(fall_back(&error));
                             None
                         }
                     },
@@ -282,7 +310,7 @@ impl Watcher {
                     asks: &asks,
                     stopping: &stop,
                 };
-                if source.is_none() || follower.events(&root, &exclude, &shared) {
+                if source.is_none() || follower.events(&root, &exclude) {
                     follower.poll(every);
                 }
                 drop(source);
@@ -297,7 +325,6 @@ impl Watcher {
             SetUp::Beside => Some(settled),
         };
         Ok(Watcher {
-            mode,
             settled: Mutex::new(settled),
             health,
             asks: Some(asks_tx),
@@ -308,7 +335,7 @@ impl Watcher {
 
     /// Events or polling, and why; waits until the watcher has set its events up. Can change
     /// from events to polling while the watcher runs, when inotify watches run out for a
-    /// folder created later.
+    /// folder created later ([`Watcher::health`] tells when).
     pub fn mode(&self) -> WatchMode {
         // Held while waiting, so that a second caller meanwhile waits too rather than reading
         // the mode before it is known.
@@ -318,12 +345,19 @@ impl Watcher {
             let _ = told.recv();
         }
         drop(settled);
-        lock(&self.mode).clone()
+        self.health.mode()
     }
 
-    /// How well outside edits are being taken in: a [`WatchHealth::Failing`] when a look at
-    /// the folder fails (at once if one is failing now), a [`WatchHealth::Working`] when
-    /// looking works again. Nothing while all is well.
+    /// Events or polling as far as known now, without waiting for the set-up: events until it
+    /// says otherwise. A turn to polling after this is told to [`Watcher::health`]'s receivers.
+    pub fn mode_now(&self) -> WatchMode {
+        self.health.mode()
+    }
+
+    /// How outside edits are being taken in: a [`WatchHealth::Polling`] when the watcher
+    /// polls (at once if it does now), a [`WatchHealth::Failing`] when a look at the folder
+    /// fails (at once if one is failing now), a [`WatchHealth::Working`] when looking works
+    /// again. Nothing while events are followed and all is well.
     pub fn health(&self) -> Receiver<WatchHealth> {
         self.health.subscribe()
     }
@@ -390,16 +424,16 @@ fn native(
     Ok(Box::new(watcher))
 }
 
-/// File-system events could not be had: poll instead, and say why in the writer's terms.
-fn fall_back(error: &notify::Error) -> WatchMode {
+/// File-system events could not be had: why the watcher polls instead, in the writer's terms.
+fn fall_back(error: &notify::Error) -> String {
     let every = every_phrase(POLL_EVERY);
-    WatchMode::Polling(if limit_reached(error) {
+    if limit_reached(error) {
         format!(
             "the system's limit of inotify watches is reached (raise fs.inotify.max_user_watches); checking for outside edits {every} instead"
         )
     } else {
         format!("file-system events are not available ({error}); checking for outside edits {every} instead")
-    })
+    }
 }
 
 /// Whether an error means the system ran out of inotify watches. notify reports it as
@@ -465,7 +499,7 @@ impl Follower<'_> {
 
     /// The event watcher thread: gather a burst, then reconcile it. Returns `true` when it has
     /// to give way to polling (inotify watches ran out), `false` when stopped.
-    fn events(&self, root: &Path, exclude: &[PathBuf], mode: &Mutex<WatchMode>) -> bool {
+    fn events(&self, root: &Path, exclude: &[PathBuf]) -> bool {
         let tick = Duration::from_millis(20);
         // After a failed look, when to look at everything again even if no event comes: the
         // edits the failed look missed are taken in as soon as the store works again.
@@ -502,7 +536,7 @@ impl Follower<'_> {
                     Ok(Err(error)) if limit_reached(&error) => {
                         // A folder created later could not be watched: events would miss it
                         // for good, so look at everything now and poll from here on.
-                        *mode.lock().unwrap_or_else(|p| p.into_inner()) = fall_back(&error);
+                        self.health.poll(fall_back(&error));
                         self.look(reading);
                         return true;
                     }
@@ -612,18 +646,11 @@ mod tests {
         assert_eq!(j("_site/x.md"), PathKind::Ignore);
     }
 
-    fn polling_reason(mode: WatchMode) -> String {
-        match mode {
-            WatchMode::Polling(reason) => reason,
-            WatchMode::Events => panic!("expected polling, got events"),
-        }
-    }
-
     #[test]
     fn running_out_of_inotify_watches_falls_back_to_polling_and_says_how_to_fix_it() {
         let enospc = notify::Error::io(std::io::Error::from_raw_os_error(28));
         for error in [notify::Error::new(notify::ErrorKind::MaxFilesWatch), enospc] {
-            let reason = polling_reason(fall_back(&error));
+            let reason = fall_back(&error);
             assert!(reason.contains("limit of inotify watches"), "{reason}");
             assert!(reason.contains("fs.inotify.max_user_watches"), "{reason}");
             assert!(
@@ -632,7 +659,7 @@ mod tests {
             );
         }
         let other = notify::Error::generic("no inotify here");
-        let reason = polling_reason(fall_back(&other));
+        let reason = fall_back(&other);
         assert!(
             reason.contains("not available (no inotify here)"),
             "{reason}"
@@ -655,12 +682,12 @@ mod tests {
         let changes = library.subscribe();
         let (events_tx, events) = channel();
         let (_asks_tx, asks) = channel();
-        let mode = Mutex::new(WatchMode::Events);
         events_tx
             .send(Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch)))
             .unwrap();
         let canonical = library.folder().canonical_root.clone();
         let health = Health::default();
+        let told = health.subscribe();
         let follow = Follower {
             library: &library,
             health: &health,
@@ -668,10 +695,20 @@ mod tests {
             asks: &asks,
             stopping: &AtomicBool::new(false),
         };
-        let give_way = follow.events(&canonical, &[], &mode);
+        let give_way = follow.events(&canonical, &[]);
         assert!(give_way, "the event loop hands over to polling");
-        let reason = polling_reason(mode.into_inner().unwrap());
+        let WatchMode::Polling(reason) = health.mode() else {
+            panic!("the mode says polling now")
+        };
         assert!(reason.contains("fs.inotify.max_user_watches"), "{reason}");
+        // The window is told as it happens, and a window that asks later is told too.
+        let news = vec![WatchHealth::Polling { message: reason }];
+        assert_eq!(told.try_iter().collect::<Vec<_>>(), news);
+        assert_eq!(
+            health.subscribe().try_iter().collect::<Vec<_>>(),
+            news,
+            "told again to a receiver that comes later"
+        );
         let change = changes
             .try_recv()
             .expect("a rescan found the new essay at once");

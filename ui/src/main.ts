@@ -361,7 +361,7 @@ function onLibraryChange(change: ListedChange): void {
 async function subscribe(): Promise<void> {
   try {
     await ipc.onLibraryChange(onLibraryChange);
-    await ipc.onWatchHealth((health) => essays.pane.setWatchTrouble(health.state === "failing" ? health.message : null));
+    await ipc.onWatchHealth((news) => folder.heard(news));
     await ipc.onOpenExternalRequest(({ url }) => preview.linkClicked(url));
   } catch (error) {
     notices.error(`Quire won't notice changes made outside the app: ${ipc.toQuireError(error).message}`, "events");

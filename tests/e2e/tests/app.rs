@@ -607,6 +607,45 @@ async fn a_link_to_a_heading_scrolls_the_preview() {
 
 #[tokio::test]
 #[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
+async fn the_library_says_when_it_checks_for_outside_edits_every_few_seconds_and_takes_them_in() {
+    // Polling, as where inotify watches have run out; the window's start does not wait for the
+    // watcher, which tells it (`watch-health`) whether its info did or not.
+    let fixture = Fixture::new("the_library_says_when_it_checks_for_outside_edits")
+        .with_env("QUIRE_WATCH", "poll");
+    let app = fixture.launch().await;
+    let sample = app.essay_id("A Misplaced Focus").await;
+    app.wait_open(sample).await;
+    app.wait_js(
+        "the footer says outside edits are checked for every few seconds",
+        "return document.getElementById('library-footer').textContent
+           .includes('checking for outside edits every few seconds')",
+        &[],
+    )
+    .await;
+    app.wait_js(
+        "a notice says why",
+        "return [...document.querySelectorAll('.notice-info .notice-text')]
+           .some((t) => t.textContent.includes('polling was asked for (QUIRE_WATCH=poll)'))",
+        &[],
+    )
+    .await;
+    app.screenshot("polling").await;
+
+    let tour = String::from_utf8(fixture.read("feature-tour.md")).expect("UTF-8");
+    fixture.write_outside(
+        "feature-tour.md",
+        &tour.replacen(
+            "title: \"A Tour of What Quire Renders\"",
+            "title: \"A Tour Polled In\"",
+            1,
+        ),
+    );
+    app.essay_id("A Tour Polled In").await;
+    app.close().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end: needs a display and the built app; run scripts/e2e.sh"]
 async fn the_library_says_when_outside_edits_are_not_taken_in() {
     let fixture = Fixture::new("the_library_says_when_outside_edits_are_not_taken_in");
     let app = fixture.launch().await;

@@ -107,9 +107,9 @@ describe("the window's early start", () => {
   it("keeps an event for a handler that is not there yet", async () => {
     const { ipc, early } = await withEarly();
     await ipc.onLibraryChange(() => undefined);
-    early.hear?.({ event: "watch-health", payload: { state: "failing", message: "locked" } });
+    early.hear?.({ event: "watch-health", payload: { root: "/essays", state: "failing", kind: "store", message: "locked" } });
     const health: unknown[] = [];
     await ipc.onWatchHealth((h) => health.push(h));
-    expect(health).toEqual([{ state: "failing", message: "locked" }]);
+    expect(health).toEqual([{ root: "/essays", state: "failing", kind: "store", message: "locked" }]);
   });
 });

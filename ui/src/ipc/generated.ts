@@ -32,7 +32,16 @@ export type LibraryInfo = { root: string, name: string,
  * The list, or its first page (`LIST_PAGE` rows in id order) when `more` says it goes on:
  * the window then reads the rest with `list_essays` after its first paint.
  */
-essays: Array<EssaySummary>, more: boolean, watching: "events" | "polling", warning: string | null, 
+essays: Array<EssaySummary>, more: boolean, 
+/**
+ * As far as known when asked: the watcher may still be setting its events up, and a turn
+ * to polling after this is told by `watch-health` (`WatchNews`).
+ */
+watching: "events" | "polling", 
+/**
+ * Why the watcher polls, when it does.
+ */
+warning: string | null, 
 /**
  * How a Hugo, Zola or Jekyll folder is read ("Hugo site (found ../hugo.toml)"); None for
  * a Quire folder.
@@ -126,7 +135,11 @@ source: Source, } & ({ "kind": "added" } | { "kind": "modified" } | { "kind": "m
  */
 from: string, } | { "kind": "saved" } | { "kind": "restored" });
 
-export type WatchHealth = { "state": "failing", 
+export type WatchHealth = { "state": "polling", 
+/**
+ * Why, and how often it looks.
+ */
+message: string, } | { "state": "failing", 
 /**
  * What kind of failure (`store`, `io`, …).
  */
@@ -135,6 +148,20 @@ kind: ErrorKind,
  * The failure, in a sentence for the writer.
  */
 message: string, } | { "state": "working" };
+
+export type WatchNews = { root: string, } & ({ "state": "polling", 
+/**
+ * Why, and how often it looks.
+ */
+message: string, } | { "state": "failing", 
+/**
+ * What kind of failure (`store`, `io`, …).
+ */
+kind: ErrorKind, 
+/**
+ * The failure, in a sentence for the writer.
+ */
+message: string, } | { "state": "working" });
 
 export type OutlineEntry = { 
 /**

@@ -31,7 +31,7 @@ import type {
   Preview,
   TextEdit,
   RevisionInfo,
-  WatchHealth,
+  WatchNews,
   WindowStart,
   SearchHit,
   SearchQuery,
@@ -274,8 +274,11 @@ async function on<T>(event: string, handler: (payload: T) => void): Promise<Unli
 /** The library changed: a save, an outside edit, a rename …, with the essay's list row now. */
 export const onLibraryChange = (handler: (change: ListedChange) => void) => on<ListedChange>("library-change", handler);
 
-/** The watcher could not take outside edits in (a locked or broken store), or can again. */
-export const onWatchHealth = (handler: (health: WatchHealth) => void) => on<WatchHealth>("watch-health", handler);
+/**
+ * How a folder's watcher takes outside edits in: it polls (from its set-up, or since events ran
+ * out), it could not take them in (a locked or broken store), or it can again.
+ */
+export const onWatchHealth = (handler: (news: WatchNews) => void) => on<WatchNews>("watch-health", handler);
 
 /** A link was clicked in the preview; the UI asks the writer before calling openExternal. */
 export const onOpenExternalRequest = (handler: (request: OpenExternalRequest) => void) =>

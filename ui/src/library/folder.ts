@@ -51,6 +51,12 @@ export class LibraryFolder {
   private shownRoot: string | null = null;
   /** Counts the folders shown, so that following one's reading stops when another is shown. */
   private showings = 0;
+  /**
+   * Why a folder's watcher polls, by root, as heard since that folder was asked for: the news
+   * can come before the folder is shown (its info said "events" while the watcher was still
+   * setting up), and a watcher never turns back to events.
+   */
+  private readonly polling = new Map<string, string>();
 
   constructor(elements: FolderElements, context: FolderContext, actions: Actions) {
     this.elements = elements;
@@ -61,6 +67,23 @@ export class LibraryFolder {
 
   get root(): string | null {
     return this.shownRoot;
+  }
+
+  /** News of a folder's watcher (`watch-health`): shown when it is about the folder shown. */
+  heard(news: ipc.WatchNews): void {
+    const shown = news.root === this.shownRoot;
+    if (news.state === "polling") {
+      this.polling.set(news.root, news.message);
+      if (shown) this.showPolling(news.message);
+    } else if (shown) {
+      this.context.library.setWatchTrouble(news.state === "failing" ? news.message : null);
+    }
+  }
+
+  /** Outside edits are looked for every few seconds, for `reason` (told once, kept in sight). */
+  private showPolling(reason: string): void {
+    this.context.notices.show(reason, { tone: "info", key: "library-warning", sticky: true });
+    this.context.library.setFooterNote("checking for outside edits every few seconds");
   }
 
   /** Shows the folder the core opened at startup (`begun`, the window's start), once `ready` (events, remembered settings). */
@@ -105,6 +128,9 @@ export class LibraryFolder {
       return false;
     }
     let info: ipc.LibraryInfo;
+    // What is heard from here on is about the watcher of the folder asked for (a folder opened
+    // again gets a new one, which may follow events where the last one polled).
+    this.polling.clear();
     try {
       info = await ipc.openLibrary(folder);
     } catch (error) {
@@ -132,7 +158,9 @@ export class LibraryFolder {
     library.setLibrary(info.name, info.root);
     this.elements.name.title = `${info.root}\nOpen another folder… (${keysOf("library.open-folder")})`;
     notices.dismiss("library-warning");
-    if (info.warning) notices.show(info.warning, { tone: "info", key: "library-warning", sticky: true });
+    const polling = info.warning ?? this.polling.get(info.root) ?? null;
+    if (polling) this.showPolling(polling);
+    else library.setFooterNote("");
     if (info.askedTrouble) notices.show(info.askedTrouble, { tone: "error", key: "asked", sticky: true });
     // A long list (at 100,000 essays, reading it whole kept the essay off the screen for ~1 s)
     // comes in pages once the essay is shown, when that essay is known to be listed: the one
@@ -154,7 +182,6 @@ export class LibraryFolder {
     if (again && reopened) placeCursor(workspace.view, again);
     if (!info.more) library.setEssays(info.essays);
     library.setWatchTrouble(null);
-    library.setFooterNote(info.watching === "polling" ? "checking for outside edits every few seconds" : "");
     library.setReadAs(info.readAs);
     library.setReading(info.reading);
     if (later) library.awaitEssays();
