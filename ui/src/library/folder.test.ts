@@ -72,6 +72,8 @@ describe("LibraryFolder: how the folder is followed", () => {
     folder.heard(news("/essays", { state: "polling", message: POLLING }));
     expect(footer()).toContain("checking for outside edits every few seconds");
     expect(notices.get("library-warning")).toBe(POLLING);
+    // The footer is too narrow for the note: its tooltip has it whole.
+    expect(document.getElementById("footer")!.title).toBe("Checking for outside edits every few seconds.");
   });
 
   it("keeps polling heard before the folder was shown, though its info still said events", async () => {

@@ -374,9 +374,12 @@ export class LibraryPane {
     if (this.readAs) parts.push(this.readAs.split(" (")[0]!);
     if (this.footerNote) parts.push(this.footerNote);
     this.el.footer.textContent = parts.join(" · ");
-    this.el.footer.title = this.readAs
+    // The footer is narrow: the note (polling) is cut short there, and whole in its tooltip.
+    const note = this.footerNote ? `${this.footerNote[0]!.toUpperCase()}${this.footerNote.slice(1)}.` : "";
+    const readAs = this.readAs
       ? `Read as a ${this.readAs}: its posts are published unless they say draft, and nothing in the folder is rewritten.`
       : "";
+    this.el.footer.title = [readAs, note].filter(Boolean).join("\n");
     // Above the footer, in full: the footer is too narrow for a sentence, and "outside…"
     // in red said nothing.
     const trouble = this.el.trouble;
