@@ -302,7 +302,7 @@ pub(crate) fn info(opened: &Opened) -> Result<LibraryInfo> {
     let library = &opened.library;
     // Not waiting for the watcher's set-up (it walks the whole folder): the window hears of a
     // turn to polling when it happens.
-    let (watching, warning) = match opened.watcher.mode_now() {
+    let (watching, warning) = match opened.watcher.mode() {
         WatchMode::Events => ("events".to_string(), None),
         WatchMode::Polling(reason) => ("polling".to_string(), Some(reason)),
     };

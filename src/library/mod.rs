@@ -1350,8 +1350,8 @@ impl Library {
     /// watcher's thread has set the file-system events up (at 100,000 essays that walks the
     /// folder for about a quarter of a second), for a caller that has the watcher look at the whole
     /// folder next ([`watch::Watcher::look_again`], [`watch::Watcher::read`]): that look
-    /// comes after the set-up and takes in what was edited while it went on.
-    /// [`watch::Watcher::mode`] waits for the set-up.
+    /// comes after the set-up and takes in what was edited while it went on. Its mode says
+    /// events until the set-up says otherwise ([`watch::Watcher::health`] tells it).
     pub fn watch_beside(&self) -> Result<watch::Watcher> {
         watch::Watcher::start(
             self.clone(),

@@ -9,7 +9,7 @@
 //! are not to be had (inotify watches run out, at the start or later) it polls instead: a
 //! rescan every [`POLL_EVERY`], which the size-and-time shortcut keeps cheap. [`Follow`] says
 //! which the caller wants (`QUIRE_WATCH=poll` forces polling, see [`Follow::from_env`]);
-//! [`Watcher::mode`] says which it got and why, and [`Watcher::health`] tells a turn to polling
+//! [`Watcher::mode`] says which it has and why, and [`Watcher::health`] tells a turn to polling
 //! as it happens. A look at the folder that fails (a locked or broken store, a full disk) is
 //! never dropped: [`Watcher::health`] tells it, once per run of failures, and again when
 //! looking works, and the watcher keeps retrying every [`POLL_EVERY`] in between. A folder
@@ -243,10 +243,6 @@ struct Reading {
 
 /// Follows a library's folder until dropped.
 pub struct Watcher {
-    /// Told once the folder is followed (file-system events set up, or polling decided), on the
-    /// watcher's thread; None once heard (at once for [`SetUp::Here`]). [`Watcher::mode`] waits
-    /// for it.
-    settled: Mutex<Option<Receiver<()>>>,
     health: Health,
     asks: Option<Sender<LookAgain>>,
     /// Set when the watcher is dropped: a reading stops at its next batch.
@@ -316,16 +312,11 @@ impl Watcher {
                 drop(source);
             })
             .map_err(|e| Error::Internal(format!("could not start the folder watcher: {e}")))?;
-        let settled = match set_up {
-            SetUp::Here => {
-                // Told once set up, or disconnected if the thread could not be: either way, over.
-                let _ = settled.recv();
-                None
-            }
-            SetUp::Beside => Some(settled),
-        };
+        if set_up == SetUp::Here {
+            // Told once set up, or disconnected if the thread could not be: either way, over.
+            let _ = settled.recv();
+        }
         Ok(Watcher {
-            settled: Mutex::new(settled),
             health,
             asks: Some(asks_tx),
             stopping,
@@ -333,24 +324,11 @@ impl Watcher {
         })
     }
 
-    /// Events or polling, and why; waits until the watcher has set its events up. Can change
-    /// from events to polling while the watcher runs, when inotify watches run out for a
-    /// folder created later ([`Watcher::health`] tells when).
+    /// Events or polling, and why, as far as known now: known once [`Library::watch`] returns;
+    /// for [`Library::watch_beside`], events until its set-up says otherwise. Can change from
+    /// events to polling while the watcher runs, when inotify watches run out for a folder
+    /// created later. [`Watcher::health`] tells every turn to polling when it happens.
     pub fn mode(&self) -> WatchMode {
-        // Held while waiting, so that a second caller meanwhile waits too rather than reading
-        // the mode before it is known.
-        let mut settled = lock(&self.settled);
-        if let Some(told) = settled.take() {
-            // Told once set up, or disconnected if the thread could not be: either way, over.
-            let _ = told.recv();
-        }
-        drop(settled);
-        self.health.mode()
-    }
-
-    /// Events or polling as far as known now, without waiting for the set-up: events until it
-    /// says otherwise. A turn to polling after this is told to [`Watcher::health`]'s receivers.
-    pub fn mode_now(&self) -> WatchMode {
         self.health.mode()
     }
 
