@@ -119,4 +119,23 @@ describe("LibraryFolder: how the folder is followed", () => {
     folder.heard(news("/essays", { state: "working" }));
     expect(trouble().hidden).toBe(true);
   });
+
+  it("shows a failing look heard before the folder was shown (it is told once)", async () => {
+    folder.heard(news("/essays", { state: "failing", kind: "store", message: "the store is locked" }));
+    await start(info("/essays"));
+    expect(trouble().hidden).toBe(false);
+    expect(trouble().textContent).toContain("the store is locked");
+  });
+
+  it("forgets a failing look that ended before the folder was shown, and another folder's", async () => {
+    folder.heard(news("/essays", { state: "failing", kind: "store", message: "the store is locked" }));
+    folder.heard(news("/essays", { state: "working" }));
+    folder.heard(news("/other", { state: "failing", kind: "store", message: "the store is locked" }));
+    await start(info("/essays"));
+    expect(trouble().hidden).toBe(true);
+    // Opening a folder starts its watcher anew: what was heard of the last one is forgotten.
+    openLibrary.mockResolvedValueOnce(info("/other"));
+    expect(await folder.open("/other")).toBe(true);
+    expect(trouble().hidden).toBe(true);
+  });
 });

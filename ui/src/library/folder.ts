@@ -57,6 +57,11 @@ export class LibraryFolder {
    * setting up), and a watcher never turns back to events.
    */
   private readonly polling = new Map<string, string>();
+  /**
+   * Why a folder's watcher can't look at the folder, by root, until it says it can again: heard
+   * the same way, and told once (the watcher says a failure again only when it changes).
+   */
+  private readonly failing = new Map<string, string>();
 
   constructor(elements: FolderElements, context: FolderContext, actions: Actions) {
     this.elements = elements;
@@ -75,8 +80,10 @@ export class LibraryFolder {
     if (news.state === "polling") {
       this.polling.set(news.root, news.message);
       if (shown) this.showPolling(news.message);
-    } else if (shown) {
-      this.context.library.setWatchTrouble(news.state === "failing" ? news.message : null);
+    } else {
+      if (news.state === "failing") this.failing.set(news.root, news.message);
+      else this.failing.delete(news.root);
+      if (shown) this.context.library.setWatchTrouble(this.failing.get(news.root) ?? null);
     }
   }
 
@@ -131,6 +138,7 @@ export class LibraryFolder {
     // What is heard from here on is about the watcher of the folder asked for (a folder opened
     // again gets a new one, which may follow events where the last one polled).
     this.polling.clear();
+    this.failing.clear();
     try {
       info = await ipc.openLibrary(folder);
     } catch (error) {
@@ -181,7 +189,7 @@ export class LibraryFolder {
     mark("essay");
     if (again && reopened) placeCursor(workspace.view, again);
     if (!info.more) library.setEssays(info.essays);
-    library.setWatchTrouble(null);
+    library.setWatchTrouble(this.failing.get(info.root) ?? null);
     library.setReadAs(info.readAs);
     library.setReading(info.reading);
     if (later) library.awaitEssays();
