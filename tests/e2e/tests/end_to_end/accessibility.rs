@@ -1,6 +1,7 @@
 //! Every writer can use the window: the axe-core accessibility engine, injected into the real
 //! app through WebDriver, finds nothing at or above its threshold in the light and the dark
-//! theme, with each panel and dialog open in turn. Run with `scripts/e2e.sh accessibility`.
+//! theme, with each panel and dialog open in turn. Run with `scripts/e2e.sh accessibility` (the
+//! exported site's test, `site_accessibility::`, runs too).
 
 use quire_e2e::{axe_violations, App, Fixture, Key};
 use serde_json::Value;
