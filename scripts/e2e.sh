@@ -31,16 +31,17 @@ done
 # embedding at ui/dist-e2e for this build only. Cargo rebuilds the app only when something changed.
 say "npm run build:ui:e2e"
 npm run --silent build:ui:e2e -- --logLevel warn
-# The app, and the printer its PDF export runs beside it, are built with the workspace's features
-# unified as `cargo test --workspace` unifies them (`--examples` turns on the dev-dependencies'
-# features without building anything more: there are no examples). Built with `-p quire-desktop`
-# alone, dozens of crates had other features (tauri without `test`, rustix, regex-automata...) and
-# the whole Tauri stack was compiled a second time: about 10 minutes of the test command.
+# The app, the printer its PDF export runs beside it, and the tests are built with the workspace's
+# features unified as `cargo test --workspace` unifies them (`--examples` turns on the
+# dev-dependencies' features without building anything more: there are no examples). Built with
+# `-p quire-desktop` alone, dozens of crates had other features (tauri without `test`, rustix,
+# regex-automata...) and the whole Tauri stack was compiled a second time: about 10 minutes of the
+# test command; with `-p quire-e2e`, the tests' dependencies were, about 2 minutes.
 say "cargo build quire-desktop (feature e2e) and quire-print"
-TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' cargo build -j2 --workspace --exclude quire-e2e \
+TAURI_CONFIG='{"build":{"frontendDist":"ui/dist-e2e"}}' cargo build -j2 --workspace \
   --bins --examples --features quire-desktop/e2e
-say "cargo build -p quire-e2e (tests)"
-cargo test -j2 -p quire-e2e --no-run
+say "cargo build the end-to-end tests"
+cargo test -j2 --workspace --test end_to_end --no-run
 
 # The tests run in a session of their own (setsid), so that anything they leave running can be
 # found by session id and stopped by pid at the end, without touching anyone else's processes.
@@ -76,7 +77,7 @@ mkdir -p "$QUIRE_SCREENSHOTS"
 # test (kill and relaunch) that connects during the reset dies with "Failed to initialize GTK".
 # -n: start the search for a free display away from :99, where concurrent xvfb-runs race.
 setsid xvfb-run -a -n $((100 + RANDOM % 100)) -s "-screen 0 1280x800x24 -noreset" \
-  cargo test -j2 -p quire-e2e --tests -- --ignored --test-threads=1 --nocapture "$@" &
+  cargo test -j2 --workspace --test end_to_end -- --ignored --test-threads=1 --nocapture "$@" &
 sid=$!
 status=0
 wait "$sid" || status=$?
