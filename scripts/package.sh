@@ -62,8 +62,9 @@ install -D -m 0755 target/dist/quire "$stage/usr/bin/quire"
 install -D -m 0755 target/dist/quire-desktop "$stage/usr/lib/quire/quire-desktop"
 # The PDF printer: a helper of `quire export --format pdf` and of the app, not a command of its own.
 install -D -m 0755 target/dist/quire-print "$stage/usr/lib/quire/quire-print"
-# Stripped here too: the profile's `strip` did not reach the CLI once a package override applied
-# to its own crate (lintian: unstripped-binary-or-object); .comment only names the compilers.
+# Stripped here too: the profile's `strip` does not reach a binary whose own crate has a package
+# override, as all three have (lintian: unstripped-binary-or-object); .comment only names the
+# compilers.
 strip --strip-all --remove-section=.comment "$stage/usr/bin/quire" "$stage/usr/lib/quire/quire-desktop" \
   "$stage/usr/lib/quire/quire-print"
 
